@@ -1,0 +1,336 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Duplex } from 'node:stream';
+import { AnyAuthMethod, AuthHandlerMiddleware, Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { HostError, errorMessage } from '../errors';
+import { DisposableLike, Logger } from '../like';
+import { HostEndpoint } from './hostSpec';
+import { HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey } from './knownHosts';
+import { expandHome, parseSshConfig, resolveSshHost } from './sshConfig';
+import { translateConnectError } from './translateError';
+
+/** The user's SSH files; injectable so tests never touch the real ~/.ssh. */
+export interface SshFiles {
+  configFile: string;
+  knownHostsFiles: string[];
+  defaultIdentityFiles: string[];
+  agentSocket?: string;
+  homeDir: string;
+}
+
+export function defaultSshFiles(env: Record<string, string | undefined> = process.env, homeDir = os.homedir()): SshFiles {
+  const sshDir = path.join(homeDir, '.ssh');
+  return {
+    configFile: path.join(sshDir, 'config'),
+    knownHostsFiles: [path.join(sshDir, 'known_hosts'), path.join(sshDir, 'known_hosts2')],
+    defaultIdentityFiles: ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((file) => path.join(sshDir, file)),
+    agentSocket: env.SSH_AUTH_SOCK,
+    homeDir,
+  };
+}
+
+/** Where and as whom to connect, after ~/.ssh/config was applied. */
+export interface SshTarget {
+  /** The name as written in the URL (an alias when ~/.ssh/config has a Host block for it). */
+  alias: string;
+  host: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+  useAgent: boolean;
+}
+
+/** URL values win over ~/.ssh/config, as with `ssh -p PORT user@alias`; the setting's identityFile comes first. */
+export function resolveSshTarget(endpoint: Extract<HostEndpoint, { kind: 'ssh' }>, files: SshFiles): SshTarget {
+  let configText = '';
+  try {
+    configText = fs.readFileSync(files.configFile, 'utf8');
+  } catch {
+    // No ~/.ssh/config: defaults apply.
+  }
+  const fromConfig = resolveSshHost(parseSshConfig(configText), endpoint.host, files.homeDir);
+  const explicitKey = endpoint.identityFile ? [expandHome(endpoint.identityFile, files.homeDir)] : [];
+  const configuredKeys = explicitKey.length > 0 ? [] : fromConfig.identityFiles;
+  const fallbackKeys = explicitKey.length > 0 || configuredKeys.length > 0 ? [] : files.defaultIdentityFiles;
+  return {
+    alias: endpoint.host,
+    host: fromConfig.hostName ?? endpoint.host,
+    port: endpoint.port ?? fromConfig.port ?? 22,
+    user: endpoint.user ?? fromConfig.user ?? os.userInfo().username,
+    identityFiles: [...explicitKey, ...configuredKeys, ...fallbackKeys],
+    useAgent: Boolean(files.agentSocket),
+  };
+}
+
+export interface SshConnectionOptions {
+  readyTimeoutMs: number;
+  /** Keepalive probes: a dead peer is noticed after interval × countMax. */
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+}
+
+export const defaultSshConnectionOptions: SshConnectionOptions = {
+  readyTimeoutMs: 10_000,
+  keepaliveIntervalMs: 10_000,
+  keepaliveCountMax: 3,
+};
+
+const defaultRemoteSocket = '/var/run/docker.sock';
+
+/**
+ * One SSH connection per host, shared by every Docker API request, event stream and tunnel.
+ * It connects on first use and again on the first use after it dropped; callers that hold
+ * streams (event watchers, tunnels) see their streams end and reconnect through it.
+ */
+export class SshConnection implements DisposableLike {
+  private connection?: Promise<Client>;
+  private dockerChannel?: Promise<DockerChannelKind>;
+  private disposed = false;
+
+  constructor(
+    private readonly hostName: string,
+    private readonly target: SshTarget,
+    private readonly files: SshFiles,
+    private readonly logger: Logger,
+    private readonly options: SshConnectionOptions = defaultSshConnectionOptions,
+  ) {}
+
+  /** A byte stream to the remote Docker engine's socket, multiplexed over the shared connection. */
+  async openDockerStream(): Promise<Duplex> {
+    const client = await this.connect();
+    this.dockerChannel ??= this.chooseDockerChannel(client);
+    const kind = await this.dockerChannel;
+    if (kind.type === 'streamLocal') {
+      return promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(kind.socketPath, callback));
+    }
+    return promisifyChannel((callback) => client.exec('docker system dial-stdio', callback));
+  }
+
+  /** A TCP stream to host:port as seen from the SSH server (direct-tcpip). */
+  async forwardOut(host: string, port: number): Promise<Duplex> {
+    const client = await this.connect();
+    return promisifyChannel((callback) => client.forwardOut('127.0.0.1', 0, host, port, callback));
+  }
+
+  connect(): Promise<Client> {
+    if (this.disposed) {
+      return Promise.reject(new HostError(this.hostName, 'closed', `The connection to ${this.hostName} was closed.`));
+    }
+    this.connection ??= this.openConnection().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const connection = this.connection;
+    this.connection = undefined;
+    void connection?.then((client) => client.end(), () => undefined);
+  }
+
+  private openConnection(): Promise<Client> {
+    const { host, port, user } = this.target;
+    const client = new Client();
+    let hostKeyProblem: HostError | undefined;
+    const tried: string[] = [];
+    this.logger.info(`[ssh ${this.hostName}] connecting to ${user}@${host}:${port}`);
+    const config: ConnectConfig = {
+      host,
+      port,
+      username: user,
+      readyTimeout: this.options.readyTimeoutMs,
+      keepaliveInterval: this.options.keepaliveIntervalMs,
+      keepaliveCountMax: this.options.keepaliveCountMax,
+      agent: this.target.useAgent ? this.files.agentSocket : undefined,
+      hostVerifier: (key: Buffer) => {
+        hostKeyProblem = this.checkHostKey(key);
+        return hostKeyProblem === undefined;
+      },
+      authHandler: this.authMethods(tried),
+    };
+    return new Promise<Client>((resolve, reject) => {
+      let ready = false;
+      client.once('ready', () => {
+        ready = true;
+        client.setNoDelay(true);
+        this.logger.info(`[ssh ${this.hostName}] connected`);
+        resolve(client);
+      });
+      client.on('error', (error: Error & { level?: string }) => {
+        if (ready) {
+          this.logger.warn(`[ssh ${this.hostName}] ${error.message}`);
+          return;
+        }
+        reject(hostKeyProblem ?? this.translateSetupError(error, tried));
+      });
+      client.once('close', () => {
+        this.logger.info(`[ssh ${this.hostName}] connection closed`);
+        this.dockerChannel = undefined;
+        if (this.connection && ready) {
+          this.connection = undefined;
+        }
+        if (!ready) {
+          reject(hostKeyProblem ?? new HostError(this.hostName, 'closed', `${this.hostName}: the SSH server closed the connection during setup.`));
+        }
+      });
+      client.connect(config);
+    });
+  }
+
+  private checkHostKey(key: Buffer): HostError | undefined {
+    const { host, port } = this.target;
+    const verdict = this.hostKeyVerdict(key);
+    const keyDescription = `${keyTypeOf(key)} key ${fingerprint(key)}`;
+    if (verdict === 'trusted') {
+      this.logger.debug(`[ssh ${this.hostName}] host key ${keyDescription} is known`);
+      return undefined;
+    }
+    const hostForFile = port === 22 ? host : `[${host}]:${port}`;
+    const messages: Record<Exclude<HostKeyVerdict, 'trusted'>, string> = {
+      unknown:
+        `${this.hostName}: the SSH host key of ${hostForFile} (${keyDescription}) is not in known_hosts. ` +
+        `Check the fingerprint with the server's administrator, then trust it with \`ssh-keyscan -p ${port} ${host} >> ~/.ssh/known_hosts\` ` +
+        `(or connect once with \`ssh -p ${port} ${this.target.user}@${host}\`) and retry.`,
+      changed:
+        `${this.hostName}: the SSH host key of ${hostForFile} CHANGED (now ${keyDescription}). This can mean someone is intercepting the connection. ` +
+        `If the server was reinstalled, remove the old key with \`ssh-keygen -R ${hostForFile}\`, trust the new one, and retry.`,
+      revoked: `${this.hostName}: the SSH host key of ${hostForFile} (${keyDescription}) is marked @revoked in known_hosts.`,
+    };
+    this.logger.warn(`[ssh ${this.hostName}] host key ${verdict}: ${keyDescription}`);
+    return new HostError(this.hostName, 'hostKey', messages[verdict]);
+  }
+
+  private hostKeyVerdict(key: Buffer): HostKeyVerdict {
+    let verdict: HostKeyVerdict = 'unknown';
+    for (const file of this.files.knownHostsFiles) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue;
+      }
+      const fileVerdict = verifyHostKey(parseKnownHosts(text), this.target.host, this.target.port, key);
+      if (fileVerdict === 'trusted' || fileVerdict === 'revoked') {
+        return fileVerdict;
+      }
+      if (fileVerdict === 'changed') {
+        verdict = 'changed';
+      }
+    }
+    return verdict;
+  }
+
+  /** Keys in order (setting, ~/.ssh/config, defaults), then ssh-agent. Unreadable keys are skipped with a log line. */
+  private authMethods(tried: string[]): AuthHandlerMiddleware {
+    const username = this.target.user;
+    const pending: Array<() => AnyAuthMethod | undefined> = this.target.identityFiles.map((file) => () => {
+      let key: Buffer;
+      try {
+        key = fs.readFileSync(file);
+      } catch {
+        return undefined;
+      }
+      if (/ENCRYPTED/.test(key.subarray(0, 200).toString('latin1')) || isEncryptedOpenSshKey(key)) {
+        this.logger.warn(`[ssh ${this.hostName}] ${file} is passphrase-protected; add it to ssh-agent (ssh-add) to use it.`);
+        return undefined;
+      }
+      tried.push(`key ${file}`);
+      return { type: 'publickey', username, key };
+    });
+    if (this.target.useAgent && this.files.agentSocket) {
+      const agent = this.files.agentSocket;
+      pending.push(() => {
+        tried.push('ssh-agent');
+        return { type: 'agent', username, agent };
+      });
+    }
+    return (_methodsLeft, _partialSuccess, next) => {
+      while (pending.length > 0) {
+        const method = pending.shift()?.();
+        if (method) {
+          next(method);
+          return;
+        }
+      }
+      // ssh2 takes `false` for "no more methods"; its typings omit it.
+      next(false as unknown as AnyAuthMethod);
+    };
+  }
+
+  private translateSetupError(error: Error & { level?: string }, tried: string[]): HostError {
+    const { host, port, user } = this.target;
+    if (error.level === 'client-authentication') {
+      const attempts = tried.length > 0 ? tried.join(', ') : 'no key (none found and no ssh-agent)';
+      return new HostError(
+        this.hostName,
+        'auth',
+        `${this.hostName}: SSH authentication as ${user}@${host}:${port} failed (tried ${attempts}). ` +
+          'Set "identityFile" for this host, add the key to ssh-agent (ssh-add), or check ~/.ssh/config.',
+        { cause: error },
+      );
+    }
+    if (error.level === 'client-timeout') {
+      return new HostError(this.hostName, 'timeout', `${this.hostName}: no SSH answer from ${host}:${port} within ${this.options.readyTimeoutMs / 1000} s.`, { cause: error });
+    }
+    return translateConnectError(this.hostName, `${host}:${port}`, error);
+  }
+
+  private async chooseDockerChannel(client: Client): Promise<DockerChannelKind> {
+    const socketPath = await remoteDockerSocket(client).catch(() => defaultRemoteSocket);
+    try {
+      const probe = await promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(socketPath, callback));
+      probe.destroy();
+      this.logger.info(`[ssh ${this.hostName}] Docker API through ${socketPath} (stream-local forwarding)`);
+      return { type: 'streamLocal', socketPath };
+    } catch (error) {
+      this.logger.info(`[ssh ${this.hostName}] stream-local forwarding refused (${errorMessage(error)}); using \`docker system dial-stdio\``);
+      return { type: 'dialStdio' };
+    }
+  }
+}
+
+type DockerChannelKind = { type: 'streamLocal'; socketPath: string } | { type: 'dialStdio' };
+
+/** The engine the remote `docker` CLI would use: DOCKER_HOST if it names a unix socket, else the default socket. */
+function remoteDockerSocket(client: Client): Promise<string> {
+  return new Promise((resolve, reject) => {
+    client.exec('printenv DOCKER_HOST', (error, channel) => {
+      if (error) {
+        reject(error);
+        return;
+      }
+      let output = '';
+      channel.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      channel.stderr.resume();
+      channel.on('close', () => {
+        const value = output.trim();
+        resolve(value.startsWith('unix://') ? value.slice('unix://'.length) : defaultRemoteSocket);
+      });
+    });
+  });
+}
+
+function promisifyChannel(open: (callback: (error: Error | undefined, channel: ClientChannel) => void) => void): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    open((error, channel) => (error ? reject(error) : resolve(channel)));
+  });
+}
+
+/** New-format OpenSSH keys carry their cipher name in the binary body ("none" when unencrypted). */
+function isEncryptedOpenSshKey(key: Buffer): boolean {
+  const text = key.toString('latin1');
+  const match = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END/.exec(text);
+  if (!match) {
+    return false;
+  }
+  const body = Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
+  const magic = 'openssh-key-v1\0';
+  if (body.subarray(0, magic.length).toString('latin1') !== magic) {
+    return false;
+  }
+  const cipherLength = body.readUInt32BE(magic.length);
+  return body.subarray(magic.length + 4, magic.length + 4 + cipherLength).toString('latin1') !== 'none';
+}

@@ -1,0 +1,224 @@
+import { CrosslinkError, HostError, errorMessage } from '../errors';
+import { DisposableLike, Logger } from '../like';
+import { ContainerSummary, DockerEvent, EngineInfo } from '../types';
+import { DockerClient } from '../hosts/dockerClient';
+import { HostSpec } from '../hosts/hostSpec';
+
+export type HostState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
+
+export interface HostSnapshot {
+  readonly spec: HostSpec;
+  readonly state: HostState;
+  readonly engine?: EngineInfo;
+  /** Why the host is unreachable or reconnecting. */
+  readonly error?: CrosslinkError;
+  /** By container id, in the engine's order. */
+  readonly containers: ReadonlyMap<string, ContainerSummary>;
+}
+
+export interface HostWatcherOptions {
+  /** Events arriving within this window are applied with one list call. */
+  eventDebounceMs: number;
+  /** Reconnect delays grow from the first to the last value and stay there. */
+  retryDelaysMs: readonly number[];
+}
+
+export const defaultHostWatcherOptions: HostWatcherOptions = {
+  eventDebounceMs: 50,
+  retryDelaysMs: [1_000, 2_000, 5_000, 10_000, 30_000, 60_000],
+};
+
+/**
+ * Keeps one host's containers current from its event stream: a full list when it connects
+ * (and again after every reconnect, since events may have been missed), then only the
+ * containers named by events. Nothing is polled while the stream is healthy.
+ */
+export class HostWatcher implements DisposableLike {
+  private state: HostState = 'connecting';
+  private engine?: EngineInfo;
+  private error?: CrosslinkError;
+  private containers = new Map<string, ContainerSummary>();
+  private subscription?: DisposableLike;
+  private pendingIds = new Set<string>();
+  private flushTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private failures = 0;
+  private generation = 0;
+  private disposed = false;
+  private firstAttempt: Promise<void>;
+  private resolveFirstAttempt!: () => void;
+
+  constructor(
+    readonly spec: HostSpec,
+    readonly client: DockerClient,
+    private readonly onChange: () => void,
+    private readonly logger: Logger,
+    private readonly options: HostWatcherOptions = defaultHostWatcherOptions,
+  ) {
+    this.firstAttempt = new Promise((resolve) => (this.resolveFirstAttempt = resolve));
+  }
+
+  get snapshot(): HostSnapshot {
+    return { spec: this.spec, state: this.state, engine: this.engine, error: this.error, containers: this.containers };
+  }
+
+  /** Resolves once the first connection attempt succeeded or failed. */
+  whenSettled(): Promise<void> {
+    return this.firstAttempt;
+  }
+
+  start(): Promise<void> {
+    void this.connect();
+    return this.firstAttempt;
+  }
+
+  /** Connects again now (after a failure), or re-lists everything (when connected). */
+  async refresh(): Promise<void> {
+    if (this.state === 'connected' && this.subscription) {
+      await this.resync();
+      return;
+    }
+    this.failures = 0;
+    await this.connect();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.generation++;
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.retryTimer);
+    this.subscription?.dispose();
+    this.client.dispose();
+    this.resolveFirstAttempt();
+  }
+
+  private async connect(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    this.subscription?.dispose();
+    this.subscription = undefined;
+    const generation = ++this.generation;
+    if (this.state !== 'connecting') {
+      this.setState(this.state === 'unreachable' ? 'unreachable' : 'reconnecting');
+    }
+    try {
+      const engine = await this.client.version();
+      // Subscribe before listing so nothing that happens in between is missed.
+      const subscription = await this.client.subscribeEvents({
+        onEvent: (event) => generation === this.generation && this.onEvent(event),
+        onClose: (error) => generation === this.generation && this.onStreamClosed(error),
+      });
+      if (generation !== this.generation) {
+        subscription.dispose();
+        return;
+      }
+      this.subscription = subscription;
+      const containers = await this.client.listContainers();
+      if (generation !== this.generation) {
+        return;
+      }
+      this.engine = engine;
+      this.containers = new Map(containers.map((container) => [container.id, container]));
+      this.error = undefined;
+      this.failures = 0;
+      this.logger.info(`[${this.spec.name}] connected: Docker ${engine.version}, ${containers.length} containers`);
+      this.setState('connected');
+    } catch (error) {
+      if (generation !== this.generation) {
+        return;
+      }
+      this.subscription?.dispose();
+      this.subscription = undefined;
+      this.fail(error);
+    } finally {
+      if (generation === this.generation || this.disposed) {
+        this.resolveFirstAttempt();
+      }
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.error = error instanceof CrosslinkError ? error : new HostError(this.spec.name, 'closed', errorMessage(error), { cause: error });
+    const delay = this.options.retryDelaysMs[Math.min(this.failures, this.options.retryDelaysMs.length - 1)];
+    this.failures++;
+    this.logger.warn(`[${this.spec.name}] unreachable (${this.error.reason}): ${this.error.message} Retrying in ${delay / 1000} s.`);
+    this.setState('unreachable');
+    this.scheduleReconnect(delay);
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    clearTimeout(this.retryTimer);
+    if (!this.disposed) {
+      this.retryTimer = setTimeout(() => void this.connect(), delayMs);
+      this.retryTimer.unref?.();
+    }
+  }
+
+  private onStreamClosed(error?: Error): void {
+    this.subscription = undefined;
+    this.error = error instanceof CrosslinkError ? error : new HostError(this.spec.name, 'closed', `${this.spec.name}: the event stream ended.`);
+    this.logger.warn(`[${this.spec.name}] event stream closed${error ? `: ${error.message}` : ''}; reconnecting`);
+    this.setState('reconnecting');
+    const delay = this.options.retryDelaysMs[Math.min(this.failures, this.options.retryDelaysMs.length - 1)];
+    this.failures++;
+    this.scheduleReconnect(this.failures === 1 ? 0 : delay);
+  }
+
+  private onEvent(event: DockerEvent): void {
+    const containerId = event.type === 'container' ? event.actorId : event.attributes.container;
+    if (!containerId) {
+      return;
+    }
+    this.logger.trace(`[${this.spec.name}] event ${event.type} ${event.action} ${containerId.slice(0, 12)}`);
+    this.pendingIds.add(containerId);
+    this.flushTimer ??= setTimeout(() => void this.flush(), this.options.eventDebounceMs);
+  }
+
+  /** Re-lists the containers that events named; those no longer listed were removed. */
+  private async flush(): Promise<void> {
+    this.flushTimer = undefined;
+    const ids = [...this.pendingIds];
+    this.pendingIds.clear();
+    const generation = this.generation;
+    try {
+      const listed = await this.client.listContainers(ids);
+      if (generation !== this.generation) {
+        return;
+      }
+      const found = new Map(listed.map((container) => [container.id, container]));
+      for (const id of ids) {
+        const container = found.get(id);
+        if (container) {
+          this.containers.set(id, container);
+        } else {
+          this.containers.delete(id);
+        }
+      }
+      this.onChange();
+    } catch (error) {
+      this.logger.warn(`[${this.spec.name}] could not apply events: ${errorMessage(error)}`);
+      for (const id of ids) {
+        this.pendingIds.add(id);
+      }
+    }
+  }
+
+  private async resync(): Promise<void> {
+    const generation = this.generation;
+    try {
+      const containers = await this.client.listContainers();
+      if (generation === this.generation) {
+        this.containers = new Map(containers.map((container) => [container.id, container]));
+        this.onChange();
+      }
+    } catch (error) {
+      if (generation === this.generation) {
+        this.fail(error);
+      }
+    }
+  }
+
+  private setState(state: HostState): void {
+    this.state = state;
+    this.onChange();
+  }
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { DisposableLike, Logger } from './core/like';
+import { DockerodeClient } from './core/hosts/dockerodeClient';
+import { ContainerModel, DockerClientFactory } from './core/model/containerModel';
+import { registerCommands } from './ui/commands/registerCommands';
+import { readConfiguredHosts, settingsSection } from './ui/hostSettings';
+import { HostsStatusBar } from './ui/hostsStatusBar';
+import { channelLogger } from './ui/log';
+import { ContainersTreeProvider } from './ui/tree/containersTree';
+
+// The core's shapes must stay assignable to VS Code's, so core code can be handed VS Code objects.
+void ({} as vscode.Disposable satisfies DisposableLike);
+void ({} as Logger satisfies Pick<vscode.LogOutputChannel, keyof Logger>);
+
+export function activate(context: vscode.ExtensionContext): void {
+  const channel = vscode.window.createOutputChannel('Crosslink', { log: true });
+  const logger = channelLogger(channel);
+  const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
+  const model = new ContainerModel(createClient, logger);
+  const tree = new ContainersTreeProvider(model);
+  const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
+
+  context.subscriptions.push(
+    channel,
+    model,
+    tree,
+    view,
+    new HostsStatusBar(model),
+    ...registerCommands({ model, logger, channel, createClient }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(settingsSection)) {
+        void applyHostSettings(model, logger);
+      }
+    }),
+  );
+  void applyHostSettings(model, logger);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+async function applyHostSettings(model: ContainerModel, logger: Logger): Promise<void> {
+  const { hosts, problems } = readConfiguredHosts(logger);
+  for (const problem of problems) {
+    logger.warn(`crosslink.hosts: ${problem.message}`);
+  }
+  logger.info(`Hosts: ${hosts.map((host) => `${host.name} (${host.url})`).join(', ') || 'none'}`);
+  await model.setHosts(hosts, problems);
+}

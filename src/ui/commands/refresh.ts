@@ -1,0 +1,19 @@
+import { hostArgument } from './commandArguments';
+import { CommandContext } from './commandContext';
+
+export interface RefreshResult {
+  hosts: Array<{ name: string; state: string; error?: string; containers: string[] }>;
+}
+
+/** Reconnects unreachable hosts and re-lists the others. Args: none, a host node, or `{ host }`. */
+export async function refresh({ model }: CommandContext, argument?: unknown): Promise<RefreshResult> {
+  await model.refresh(hostArgument(argument));
+  return {
+    hosts: model.hosts().map((host) => ({
+      name: host.spec.name,
+      state: host.state,
+      error: host.error?.message,
+      containers: [...host.containers.values()].map((container) => container.name),
+    })),
+  };
+}

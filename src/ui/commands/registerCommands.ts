@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { CrosslinkError, errorMessage } from '../../core/errors';
+import { ContainerNode, HostNode } from '../tree/treeNodes';
+import { addHost } from './addHost';
+import { CommandContext, CommandHandler } from './commandContext';
+import { copyReference } from './copyReference';
+import { inspectContainer } from './inspectContainer';
+import { refresh } from './refresh';
+import { retryHost } from './retryHost';
+import { showLog } from './showLog';
+
+const commands: Record<string, CommandHandler> = {
+  'crosslink.refresh': refresh,
+  'crosslink.addHost': addHost,
+  'crosslink.retryHost': retryHost,
+  'crosslink.copyReference': copyReference,
+  'crosslink.inspectContainer': inspectContainer,
+  'crosslink.showLog': showLog,
+};
+
+export function registerCommands(context: CommandContext): vscode.Disposable[] {
+  return Object.entries(commands).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(context, ...args);
+      } catch (error) {
+        context.logger.error(`${id} failed: ${errorMessage(error)}`);
+        if (error instanceof CrosslinkError) {
+          void vscode.window.showErrorMessage(error.message);
+        } else {
+          void vscode.window.showErrorMessage(`Crosslink: ${errorMessage(error)}`, 'Show Log').then((choice) => choice && context.channel.show());
+        }
+        // Scripted callers (executeCommand with arguments) get the error; menu and palette users got the message.
+        if (isScripted(args)) {
+          throw error;
+        }
+        return undefined;
+      }
+    }),
+  );
+}
+
+function isScripted(args: unknown[]): boolean {
+  return args.length > 0 && !(args[0] instanceof HostNode) && !(args[0] instanceof ContainerNode);
+}

@@ -1,0 +1,5 @@
+import { CommandContext } from './commandContext';
+
+export async function showLog({ channel }: CommandContext): Promise<void> {
+  channel.show(true);
+}

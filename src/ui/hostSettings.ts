@@ -1,0 +1,38 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ConfigError } from '../core/errors';
+import { Logger } from '../core/like';
+import { HostSettingEntry, HostSpec, parseHostEntries } from '../core/hosts/hostSpec';
+import { discoverLocalHosts } from '../core/hosts/localHosts';
+
+export const settingsSection = 'crosslink';
+
+export interface ConfiguredHosts {
+  hosts: HostSpec[];
+  problems: ConfigError[];
+}
+
+/** `crosslink.hosts`, or when it is empty the local engine and Docker CLI contexts. */
+export function readConfiguredHosts(logger: Logger): ConfiguredHosts {
+  const configuration = vscode.workspace.getConfiguration(settingsSection);
+  const entries = configuration.get<unknown[]>('hosts') ?? [];
+  if (Array.isArray(entries) && entries.length > 0) {
+    return parseHostEntries(entries);
+  }
+  const configDir = process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
+  const includeContexts = configuration.get<boolean>('includeDockerContexts') ?? true;
+  return { hosts: discoverLocalHosts({ env: process.env, configDir }, includeContexts, logger), problems: [] };
+}
+
+export function configuredHostEntries(): HostSettingEntry[] {
+  return vscode.workspace.getConfiguration(settingsSection).get<HostSettingEntry[]>('hosts') ?? [];
+}
+
+/** Writes the host list where the user keeps it: the workspace if it is set there, else user settings. */
+export async function writeHostEntries(entries: HostSettingEntry[]): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration(settingsSection);
+  const inspected = configuration.inspect<HostSettingEntry[]>('hosts');
+  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await configuration.update('hosts', entries, target);
+}

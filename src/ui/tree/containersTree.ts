@@ -1,0 +1,191 @@
+import * as vscode from 'vscode';
+import { describeEndpoint } from '../../core/hosts/hostSpec';
+import { ContainerModel } from '../../core/model/containerModel';
+import { HostSnapshot } from '../../core/model/hostWatcher';
+import { ContainerState, ContainerSummary } from '../../core/types';
+import { errorMessage } from '../../core/errors';
+import { ContainerNode, HostNode, MessageNode, TreeNode } from './treeNodes';
+import { containerTooltip } from './tooltips';
+
+const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
+  running: ['circle-filled', 'charts.green'],
+  paused: ['debug-pause', 'charts.yellow'],
+  restarting: ['sync~spin', 'charts.yellow'],
+  created: ['circle-large-outline'],
+  exited: ['circle-outline', 'disabledForeground'],
+  removing: ['trash'],
+  dead: ['error', 'charts.red'],
+};
+
+const hostIcons: Record<HostSnapshot['state'], [icon: string, color?: string]> = {
+  connecting: ['loading~spin'],
+  connected: ['server-environment', 'charts.green'],
+  reconnecting: ['sync~spin', 'charts.yellow'],
+  unreachable: ['error', 'charts.red'],
+};
+
+/** Maps the ContainerModel to tree items; refreshes only the host that changed. */
+export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly hostNodes = new Map<string, HostNode>();
+  private readonly subscription: { dispose(): void };
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly model: ContainerModel) {
+    this.subscription = model.onDidChange((hostName) => {
+      const node = hostName ? this.hostNodes.get(hostName) : undefined;
+      this.changed.fire(node);
+    });
+  }
+
+  getChildren(element?: TreeNode): TreeNode[] {
+    if (!element) {
+      return [...this.problemNodes(), ...this.model.hosts().map((host) => this.hostNode(host.spec.name))];
+    }
+    if (element instanceof HostNode) {
+      const host = this.model.host(element.hostName);
+      return host ? this.hostChildren(host) : [];
+    }
+    return [];
+  }
+
+  getParent(element: TreeNode): TreeNode | undefined {
+    return element instanceof ContainerNode ? this.hostNodes.get(element.hostName) : undefined;
+  }
+
+  getTreeItem(element: TreeNode): vscode.TreeItem {
+    if (element instanceof HostNode) {
+      return this.hostItem(element);
+    }
+    if (element instanceof ContainerNode) {
+      return this.containerItem(element);
+    }
+    return messageItem(element);
+  }
+
+  /** Tooltips need an inspect call (links, aliases); only made when the user hovers. */
+  async resolveTreeItem(item: vscode.TreeItem, element: TreeNode): Promise<vscode.TreeItem> {
+    if (element instanceof ContainerNode) {
+      const summary = this.model.host(element.hostName)?.containers.get(element.containerId);
+      if (summary) {
+        item.tooltip = await containerTooltip(this.model, element.hostName, summary);
+      }
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private hostNode(name: string): HostNode {
+    let node = this.hostNodes.get(name);
+    if (!node) {
+      node = new HostNode(name);
+      this.hostNodes.set(name, node);
+    }
+    return node;
+  }
+
+  private problemNodes(): MessageNode[] {
+    return this.model.problems().map(
+      (problem, index) =>
+        new MessageNode(`problem:${index}`, problem.message, {
+          icon: 'warning',
+          color: 'problemsWarningIcon.foreground',
+          tooltip: `${problem.message}\n\nClick to edit crosslink.hosts.`,
+          command: { command: 'workbench.action.openSettingsJson', title: 'Open Settings (JSON)' },
+        }),
+    );
+  }
+
+  private hostChildren(host: HostSnapshot): TreeNode[] {
+    const name = host.spec.name;
+    if (host.state === 'unreachable' || (host.state === 'reconnecting' && host.containers.size === 0)) {
+      const reason = host.error ? errorMessage(host.error) : 'not reachable';
+      return [
+        new MessageNode(`${name}:error`, reason, { icon: 'warning', color: 'problemsWarningIcon.foreground', tooltip: reason }),
+        new MessageNode(`${name}:retry`, 'Retry', { icon: 'debug-restart', command: { command: 'crosslink.retryHost', title: 'Retry', arguments: [name] } }),
+      ];
+    }
+    if (host.state === 'connecting') {
+      return [new MessageNode(`${name}:connecting`, 'Connecting…', { icon: 'loading~spin' })];
+    }
+    if (host.containers.size === 0) {
+      return [new MessageNode(`${name}:empty`, 'No containers', { icon: 'info' })];
+    }
+    return [...host.containers.values()].sort(byStateThenName).map((container) => new ContainerNode(name, container.id));
+  }
+
+  private hostItem(node: HostNode): vscode.TreeItem {
+    const host = this.model.host(node.hostName);
+    const item = new vscode.TreeItem(node.hostName, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `host:${node.hostName}`;
+    if (!host) {
+      return item;
+    }
+    const endpoint = describeEndpoint(host.spec.endpoint);
+    const stateText =
+      host.state === 'connected'
+        ? `Docker ${host.engine?.version ?? '?'} · ${host.containers.size} containers`
+        : host.state === 'unreachable'
+          ? `unreachable: ${host.error?.reason ?? 'unknown'}`
+          : host.state;
+    item.description = `${endpoint} · ${stateText}${host.spec.current ? ' · current' : ''}`;
+    const [icon, color] = hostIcons[host.state];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = `host.${host.state}`;
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${node.hostName}** — ${host.state}\n\n`);
+    tooltip.appendMarkdown(`- Endpoint: \`${endpoint}\`\n`);
+    if (host.spec.address) {
+      tooltip.appendMarkdown(`- Reached by other hosts at: \`${host.spec.address}\`\n`);
+    }
+    if (host.engine) {
+      tooltip.appendMarkdown(`- Docker ${host.engine.version} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
+    }
+    tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
+    if (host.error && host.state !== 'connected') {
+      tooltip.appendMarkdown(`\n${host.error.message}\n`);
+    }
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  private containerItem(node: ContainerNode): vscode.TreeItem {
+    const container = this.model.host(node.hostName)?.containers.get(node.containerId);
+    const item = new vscode.TreeItem(container?.name ?? node.containerId.slice(0, 12), vscode.TreeItemCollapsibleState.None);
+    item.id = `container:${node.hostName}/${node.containerId}`;
+    if (!container) {
+      return item;
+    }
+    const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
+    const published = container.ports.filter((port) => port.publicPort).map((port) => `${port.publicPort}→${port.privatePort}`);
+    item.description = [container.image, container.state !== 'running' ? container.state : undefined, ...addresses, ...published]
+      .filter(Boolean)
+      .join(' · ');
+    const [icon, color] = containerIcons[container.state];
+    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    item.contextValue = `container.${container.state}`;
+    return item;
+  }
+}
+
+function messageItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.tooltip = node.options.tooltip;
+  item.command = node.options.command;
+  item.contextValue = 'message';
+  if (node.options.icon) {
+    item.iconPath = new vscode.ThemeIcon(node.options.icon, node.options.color ? new vscode.ThemeColor(node.options.color) : undefined);
+  }
+  return item;
+}
+
+/** Running containers first, then by name, so what is alive is on top. */
+function byStateThenName(a: ContainerSummary, b: ContainerSummary): number {
+  const running = Number(b.state === 'running') - Number(a.state === 'running');
+  return running !== 0 ? running : a.name.localeCompare(b.name);
+}
