@@ -68,17 +68,10 @@ export class DockerodeClient implements DockerClient {
 
   async subscribeEvents(handlers: EventStreamHandlers): Promise<DisposableLike> {
     const filters = JSON.stringify({ type: ['container', 'network'] });
-    // The timeout bounds only the subscription: the stream itself may stay idle for hours.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('subscription timed out', 'TimeoutError')), this.options.callTimeoutMs);
-    let stream: NodeJS.ReadableStream & { destroy(): void };
-    try {
-      stream = (await this.docker.getEvents({ filters, abortSignal: controller.signal } as object)) as typeof stream;
-    } catch (error) {
-      throw translateApiError(this.hostName, this.where, error);
-    } finally {
-      clearTimeout(timer);
-    }
+    // The call's timer stops once the engine answers, so the stream may then stay idle for hours.
+    const stream = (await this.call((abortSignal) => this.docker.getEvents({ filters, abortSignal } as object))) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
     let closed = false;
     const close = (error?: Error) => {
       if (!closed) {
@@ -135,13 +128,26 @@ export class DockerodeClient implements DockerClient {
     handlers.onEvent(event);
   }
 
-  /** Runs one API call under the call timeout, translating whatever it throws. */
+  /**
+   * Runs one API call under the call timeout, translating whatever it throws. The abort signal
+   * frees the request; the timer rejects even if a transport ignores the signal.
+   */
   private async call<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    const abortSignal = AbortSignal.timeout(this.options.callTimeoutMs);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new DOMException(`no answer within ${this.options.callTimeoutMs} ms`, 'TimeoutError');
+        controller.abort(error);
+        reject(error);
+      }, this.options.callTimeoutMs);
+    });
     try {
-      return await run(abortSignal);
+      return await Promise.race([run(controller.signal), timeout]);
     } catch (error) {
       throw translateApiError(this.hostName, this.where, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

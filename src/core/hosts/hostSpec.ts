@@ -75,6 +75,8 @@ export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): Hos
   if (scheme !== 'tcp' && scheme !== 'ssh') {
     throw invalidUrl(url, `"${scheme}://" is not supported; use unix://, tcp:// or ssh://.`);
   }
+  // Read the port before URL parsing, which rejects out-of-range ports without saying why.
+  const explicitPort = portFromAuthority(trimmed.slice(scheme.length + 3), url);
   let parsed: URL;
   try {
     // WHATWG URL only fills host/port for schemes it knows; http:// parses the same authority syntax.
@@ -89,7 +91,6 @@ export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): Hos
   if (parsed.pathname !== '/' || parsed.search || parsed.hash) {
     throw invalidUrl(url, `Remove "${parsed.pathname}${parsed.search}${parsed.hash}" after the host.`);
   }
-  const explicitPort = portFromAuthority(trimmed.slice(scheme.length + 3), url);
   if (scheme === 'tcp') {
     if (parsed.username || parsed.password) {
       throw invalidUrl(url, 'tcp:// URLs take no user name; use tls settings for client certificates.');

@@ -86,6 +86,8 @@ const defaultRemoteSocket = '/var/run/docker.sock';
 export class SshConnection implements DisposableLike {
   private connection?: Promise<Client>;
   private dockerChannel?: Promise<DockerChannelKind>;
+  /** Channels handed out on the current connection; ssh2 does not always close them when it drops. */
+  private readonly openChannels = new Set<Duplex>();
   private disposed = false;
 
   constructor(
@@ -102,15 +104,29 @@ export class SshConnection implements DisposableLike {
     this.dockerChannel ??= this.chooseDockerChannel(client);
     const kind = await this.dockerChannel;
     if (kind.type === 'streamLocal') {
-      return promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(kind.socketPath, callback));
+      return this.track(await promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(kind.socketPath, callback)));
     }
-    return promisifyChannel((callback) => client.exec('docker system dial-stdio', callback));
+    return this.track(await promisifyChannel((callback) => client.exec('docker system dial-stdio', callback)));
   }
 
   /** A TCP stream to host:port as seen from the SSH server (direct-tcpip). */
   async forwardOut(host: string, port: number): Promise<Duplex> {
     const client = await this.connect();
-    return promisifyChannel((callback) => client.forwardOut('127.0.0.1', 0, host, port, callback));
+    return this.track(await promisifyChannel((callback) => client.forwardOut('127.0.0.1', 0, host, port, callback)));
+  }
+
+  private track(channel: Duplex): Duplex {
+    this.openChannels.add(channel);
+    channel.once('close', () => this.openChannels.delete(channel));
+    return channel;
+  }
+
+  /** Ends every channel of a dropped connection, so pooled HTTP sockets and tunnels notice at once. */
+  private destroyChannels(): void {
+    for (const channel of [...this.openChannels]) {
+      channel.destroy();
+    }
+    this.openChannels.clear();
   }
 
   connect(): Promise<Client> {
@@ -169,6 +185,7 @@ export class SshConnection implements DisposableLike {
       client.once('close', () => {
         this.logger.info(`[ssh ${this.hostName}] connection closed`);
         this.dockerChannel = undefined;
+        this.destroyChannels();
         if (this.connection && ready) {
           this.connection = undefined;
         }
@@ -275,7 +292,7 @@ export class SshConnection implements DisposableLike {
     if (error.level === 'client-timeout') {
       return new HostError(this.hostName, 'timeout', `${this.hostName}: no SSH answer from ${host}:${port} within ${this.options.readyTimeoutMs / 1000} s.`, { cause: error });
     }
-    return translateConnectError(this.hostName, `${host}:${port}`, error);
+    return translateConnectError(this.hostName, `${host}:${port}`, error, 'SSH server');
   }
 
   private async chooseDockerChannel(client: Client): Promise<DockerChannelKind> {

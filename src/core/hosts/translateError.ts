@@ -19,7 +19,7 @@ const connectReasons: Record<string, HostErrorReason> = {
 };
 
 const hints: Record<HostErrorReason, string> = {
-  refused: 'Is the Docker engine running and listening there?',
+  refused: 'Is the {service} running and listening there?',
   timeout: 'Check that the host is up and that no firewall drops the connection.',
   unreachable: 'Check the host name and your network (VPN?).',
   auth: 'Check the user and key.',
@@ -31,7 +31,7 @@ const hints: Record<HostErrorReason, string> = {
 };
 
 /** Maps a socket/TLS/SSH failure to a HostError with a reason and a message that says what to do. */
-export function translateConnectError(hostName: string, where: string, error: unknown): HostError {
+export function translateConnectError(hostName: string, where: string, error: unknown, service = 'Docker engine'): HostError {
   if (error instanceof CrosslinkError) {
     return error instanceof HostError ? error : new HostError(hostName, 'protocol', error.message, { cause: error });
   }
@@ -49,7 +49,7 @@ export function translateConnectError(hostName: string, where: string, error: un
     protocol: `${where} did not answer like a Docker engine`,
     closed: `connection to ${where} dropped`,
   };
-  return new HostError(hostName, reason, `${hostName}: ${summary[reason]} (${detail}). ${hints[reason]}`, { cause: error });
+  return new HostError(hostName, reason, `${hostName}: ${summary[reason]} (${detail}). ${hints[reason].replace('{service}', service)}`, { cause: error });
 }
 
 /** Maps a Docker API answer (status code) to DockerApiError, and transport failures to HostError. */

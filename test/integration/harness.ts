@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Logger } from '../../src/core/like';
+import { DockerodeClient, DockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
+import { HostSettingEntry, HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
+import { SshFiles } from '../../src/core/hosts/sshConnection';
+import { ContainerModel } from '../../src/core/model/containerModel';
+import { Testbed, readTestbed } from '../e2e/testbed';
+
+export const testbed: Testbed & { settings: HostSettingEntry[] } = readTestbed() as Testbed & { settings: HostSettingEntry[] };
+
+/** Records log lines so a failing test can show them, and so tests can check nothing secret was logged. */
+export class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  trace = (message: string) => this.record('trace', message);
+  debug = (message: string) => this.record('debug', message);
+  info = (message: string) => this.record('info', message);
+  warn = (message: string) => this.record('warn', message);
+  error = (message: string | Error) => this.record('error', String(message));
+  private record(level: string, message: string): void {
+    this.lines.push(`${level} ${message}`);
+  }
+}
+
+/** SSH files of the testbed only: never the developer's ~/.ssh or agent. */
+export function testbedSshFiles(overrides: Partial<SshFiles> = {}): SshFiles {
+  const beta = testbed.hosts.find((host) => host.sshUrl) as { knownHostsFile: string } | undefined;
+  return {
+    configFile: '/nonexistent/ssh_config',
+    knownHostsFiles: beta ? [beta.knownHostsFile] : [],
+    defaultIdentityFiles: [],
+    agentSocket: undefined,
+    homeDir: os.tmpdir(),
+    ...overrides,
+  };
+}
+
+export function settingFor(name: string): HostSettingEntry {
+  const setting = testbed.settings.find((entry) => entry.name === name);
+  if (!setting) {
+    throw new Error(`testbed has no host ${name}`);
+  }
+  return setting;
+}
+
+export function newModel(
+  logger: Logger,
+  options: Partial<DockerodeClientOptions> = {},
+): { model: ContainerModel; clients: DockerodeClient[] } {
+  const clients: DockerodeClient[] = [];
+  const model = new ContainerModel((spec: HostSpec) => {
+    const client = new DockerodeClient(spec, logger, { callTimeoutMs: 10_000, sshFiles: testbedSshFiles(), ...options });
+    clients.push(client);
+    return client;
+  }, logger);
+  return { model, clients };
+}
+
+export const specs = (...entries: HostSettingEntry[]): HostSpec[] => entries.map((entry) => parseHostEntry(entry));
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Runs a command inside a testbed host's network namespace (firewall rules for failure tests). */
+export function inNamespace(host: string, command: string[]): string {
+  return execFileSync('nsenter', [`--net=/run/netns/cl-${host}`, ...command], { encoding: 'utf8' });
+}
+
+export const uniqueName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,0 +1,192 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HostError } from '../../src/core/errors';
+import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
+import { parseHostEntry } from '../../src/core/hosts/hostSpec';
+import { ContainerModel } from '../../src/core/model/containerModel';
+import { createContainer, docker, removeContainer, testbedHost } from '../e2e/testbed';
+import { waitFor } from '../unit/waitFor';
+import { RecordingLogger, inNamespace, newModel, settingFor, specs, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
+
+const alphaHost = testbedHost(testbed, 'alpha', 0);
+const betaHost = testbedHost(testbed, 'beta', 1);
+const alpha = settingFor('alpha'); // tcp:// with TLS
+const beta = settingFor('beta'); // ssh:// with identityFile
+
+describe('Hosts against the testbed (integration)', function () {
+  this.timeout(60_000);
+  let logger: RecordingLogger;
+  let model: ContainerModel | undefined;
+  const created: Array<[typeof alphaHost, string]> = [];
+
+  beforeEach(() => {
+    logger = new RecordingLogger();
+  });
+
+  afterEach(function () {
+    model?.dispose();
+    model = undefined;
+    for (const [host, name] of created.splice(0)) {
+      removeContainer(host, name);
+    }
+    if (this.currentTest?.state === 'failed') {
+      console.log(logger.lines.join('\n'));
+    }
+  });
+
+  function start(...entries: Parameters<typeof specs>) {
+    const made = newModel(logger);
+    model = made.model;
+    return model.setHosts(specs(...entries)).then(() => made.model);
+  }
+
+  function fixture(host: typeof alphaHost, prefix: string): string {
+    const name = uniqueName(prefix);
+    createContainer(testbed, host, name, { 'crosslink.test': 'true' });
+    created.push([host, name]);
+    return name;
+  }
+
+  it('lists the containers of a tcp+TLS host and an ssh host side by side', async () => {
+    const onAlpha = fixture(alphaHost, 'oracle');
+    const onBeta = fixture(betaHost, 'bw');
+    const live = await start(alpha, beta);
+    assert.deepEqual(
+      live.hosts().map((host) => [host.spec.name, host.state]),
+      [
+        ['alpha', 'connected'],
+        ['beta', 'connected'],
+      ],
+    );
+    assert.equal(live.findContainer('alpha', onAlpha)?.state, 'running');
+    assert.equal(live.findContainer('beta', onBeta)?.state, 'running');
+    assert.equal(live.findContainer('alpha', onBeta), undefined);
+    const ip = live.findContainer('beta', onBeta)?.networks.find((network) => network.name === 'bridge')?.ipAddress;
+    assert.match(ip ?? '', /^\d+\.\d+\.\d+\.\d+$/, 'the container IP on its network is known');
+    assert.ok(!logger.lines.some((line) => /PRIVATE KEY/.test(line)), 'no key material in logs');
+  });
+
+  for (const [hostName, host, setting] of [
+    ['alpha (tcp+TLS)', alphaHost, alpha],
+    ['beta (ssh)', betaHost, beta],
+  ] as const) {
+    it(`shows a container started and stopped on ${hostName} within 1 s, through events`, async () => {
+      const live = await start(setting);
+      const name = uniqueName('evt');
+      created.push([host, name]);
+      docker(host, ['run', '-d', '--pull', 'never', '--name', name, testbed.images.fixture, 'sleep', '600']);
+      const startedAt = Date.now();
+      await waitFor(() => live.findContainer(setting.name, name)?.state === 'running', `${name} running in the model`, 1000);
+      const appearMs = Date.now() - startedAt;
+      docker(host, ['stop', '-t', '0', name]);
+      const stoppedAt = Date.now();
+      await waitFor(() => live.findContainer(setting.name, name)?.state === 'exited', `${name} exited in the model`, 1000);
+      const stopMs = Date.now() - stoppedAt;
+      docker(host, ['rm', name]);
+      const removedAt = Date.now();
+      await waitFor(() => live.findContainer(setting.name, name) === undefined, `${name} gone from the model`, 1000);
+      console.log(`      event → model: start ${appearMs} ms, stop ${stopMs} ms, remove ${Date.now() - removedAt} ms`);
+    });
+  }
+
+  it('shows a host whose engine refuses as unreachable while the other host still lists', async () => {
+    const onBeta = fixture(betaHost, 'still-here');
+    const down = { name: 'down', url: `tcp://${alphaHost.ip}:2399` };
+    const live = await start(down, beta);
+    assert.equal(live.host('down')?.state, 'unreachable');
+    assert.ok(HostError.is(live.host('down')?.error, 'refused'), `reason: ${live.host('down')?.error?.reason}`);
+    assert.match(live.host('down')?.error?.message ?? '', /refused.*Is the Docker engine running/);
+    assert.equal(live.host('beta')?.state, 'connected');
+    assert.ok(live.findContainer('beta', onBeta));
+  });
+
+  it('reports a host that does not answer as a timeout', async () => {
+    const rule = ['INPUT', '-p', 'tcp', '--dport', '2375', '-j', 'DROP'];
+    inNamespace('alpha', ['iptables', '-I', ...rule]);
+    try {
+      const client = new DockerodeClient(parseHostEntry({ name: 'silent', url: alphaHost.tcpUrl! }), logger, { callTimeoutMs: 1500, sshFiles: testbedSshFiles() });
+      await assert.rejects(client.version(), (error: unknown) => HostError.is(error, 'timeout'));
+      client.dispose();
+    } finally {
+      inNamespace('alpha', ['iptables', '-D', ...rule]);
+    }
+  });
+
+  it('refuses a TLS engine whose certificate the configured CA did not sign', async () => {
+    const tls = alpha.tls!;
+    const live = await start({ name: 'badca', url: alpha.url, tls: { ca: tls.cert, cert: tls.cert, key: tls.key } });
+    assert.ok(HostError.is(live.host('badca')?.error, 'tls'), `reason: ${live.host('badca')?.error?.reason}: ${live.host('badca')?.error?.message}`);
+  });
+
+  describe('ssh', () => {
+    const betaKnownHosts = (betaHost as { knownHostsFile?: string }).knownHostsFile!;
+
+    async function sshModel(knownHostsFiles: string[], entry = beta) {
+      const made = newModel(logger, { sshFiles: testbedSshFiles({ knownHostsFiles }) });
+      model = made.model;
+      await model.setHosts(specs(entry));
+      return model.host(entry.name)!;
+    }
+
+    it('refuses a host whose key differs from known_hosts', async () => {
+      const dir = tempDir('crosslink-kh-');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'impostor')]);
+      const impostorKey = fs.readFileSync(path.join(dir, 'impostor.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+      fs.writeFileSync(path.join(dir, 'known_hosts'), `${betaHost.ip} ${impostorKey}\n`);
+      const host = await sshModel([path.join(dir, 'known_hosts')]);
+      assert.equal(host.state, 'unreachable');
+      assert.ok(HostError.is(host.error, 'hostKey'), `reason: ${host.error?.reason}`);
+      assert.match(host.error!.message, /CHANGED.*ssh-keygen -R/);
+    });
+
+    it('refuses an unknown host and says how to trust it', async () => {
+      const host = await sshModel(['/nonexistent/known_hosts']);
+      assert.ok(HostError.is(host.error, 'hostKey'));
+      assert.match(host.error!.message, /not in known_hosts.*ssh-keyscan -p 22 10\.231\.0\.12/);
+    });
+
+    it('reports a key the server does not accept as an authentication failure', async () => {
+      const dir = tempDir('crosslink-key-');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'stranger')]);
+      const host = await sshModel([betaKnownHosts], { ...beta, identityFile: path.join(dir, 'stranger') });
+      assert.ok(HostError.is(host.error, 'auth'), `reason: ${host.error?.reason}`);
+      assert.match(host.error!.message, /authentication as root@10\.231\.0\.12:22 failed \(tried key .*stranger\)/);
+    });
+
+    it('honours ~/.ssh/config aliases (HostName, User, IdentityFile)', async () => {
+      const dir = tempDir('crosslink-sshcfg-');
+      const configFile = path.join(dir, 'config');
+      fs.writeFileSync(configFile, `Host testbed-beta\n  HostName ${betaHost.ip}\n  User root\n  IdentityFile ${beta.identityFile}\n`);
+      const made = newModel(logger, { sshFiles: testbedSshFiles({ configFile }) });
+      model = made.model;
+      await model.setHosts(specs({ name: 'aliased', url: 'ssh://testbed-beta' }));
+      assert.equal(model.host('aliased')?.state, 'connected', model.host('aliased')?.error?.message);
+    });
+
+    it('shares one SSH connection between API calls and the event stream, and recovers when it drops', async () => {
+      const live = await start(beta);
+      const client = live.client('beta')!;
+      await Promise.all([client.listContainers(), client.version(), client.listContainers(), client.version()]);
+      assert.equal(sshConnectionsToBeta(), 1, 'one TCP connection to sshd');
+
+      // Kill the sshd process serving this connection: the model must notice, reconnect and resync.
+      const sessionPids = execFileSync('pgrep', ['-P', fs.readFileSync('/run/crosslink-testbed/beta/sshd.pid', 'utf8').trim()], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+      execFileSync('kill', ['-KILL', ...sessionPids]);
+      await waitFor(() => live.host('beta')?.state !== 'connected', 'beta noticed the drop', 15_000);
+      const name = fixture(betaHost, 'after-drop');
+      await waitFor(() => live.host('beta')?.state === 'connected' && live.findContainer('beta', name) !== undefined, 'reconnected and resynced', 15_000);
+      assert.equal(sshConnectionsToBeta(), 1, 'still one connection after reconnecting');
+    });
+  });
+});
+
+/** Established TCP connections from this process to beta's sshd. */
+function sshConnectionsToBeta(): number {
+  const output = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', `${testbedHost(testbed, 'beta', 1).ip}:22`], { encoding: 'utf8' });
+  return output.split('\n').filter((line) => line.includes(`pid=${process.pid},`)).length;
+}
