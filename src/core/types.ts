@@ -51,3 +51,48 @@ export interface DockerEvent {
   attributes: Record<string, string>;
   timeNano: number;
 }
+
+/**
+ * The body of Docker's "create container" call: the `Config` part of inspect plus `HostConfig`
+ * and `NetworkingConfig`. Planners derive it from inspect so recreation keeps every setting.
+ */
+export interface ContainerCreateBody {
+  Image: string;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | string | null;
+  Env?: string[] | null;
+  Labels?: Record<string, string>;
+  ExposedPorts?: Record<string, object> | null;
+  HostConfig?: Record<string, unknown>;
+  NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> };
+  [setting: string]: unknown;
+}
+
+export interface EndpointConfig {
+  Aliases?: string[] | null;
+  Links?: string[] | null;
+  IPAMConfig?: Record<string, unknown> | null;
+  [setting: string]: unknown;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
+  /** Container ids attached, with their aliases on this network (from inspect; empty in lists). */
+  containers: Record<string, { name: string; ipv4Address: string }>;
+}
+
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
+  mountpoint: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}

@@ -1,5 +1,6 @@
 import { DisposableLike } from '../like';
-import { ContainerDetails, ContainerSummary, DockerEvent, EngineInfo } from '../types';
+import { Duplex } from 'node:stream';
+import { ContainerCreateBody, ContainerDetails, ContainerSummary, DockerEvent, EngineInfo, ExecResult, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
@@ -19,4 +20,36 @@ export interface DockerClient extends DisposableLike {
   inspectContainer(idOrName: string): Promise<ContainerDetails>;
   /** Container and network events from now on. Resolves once the engine accepted the subscription. */
   subscribeEvents(handlers: EventStreamHandlers): Promise<DisposableLike>;
+
+  /** Creates a container (not started); returns its id. */
+  createContainer(name: string | undefined, body: ContainerCreateBody): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** Stops gracefully; `timeoutSeconds` before the engine kills it. A stopped container is fine. */
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean; removeVolumes?: boolean }): Promise<void>;
+  renameContainer(id: string, newName: string): Promise<void>;
+  /** Runs a command in a running container and collects its output (bounded by the call timeout). */
+  exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+
+  listNetworks(): Promise<NetworkSummary[]>;
+  inspectNetwork(idOrName: string): Promise<NetworkSummary>;
+  createNetwork(name: string, options: { driver?: string; labels?: Record<string, string> }): Promise<string>;
+  connectNetwork(network: string, containerId: string, aliases?: string[]): Promise<void>;
+  disconnectNetwork(network: string, containerId: string, force?: boolean): Promise<void>;
+  removeNetwork(idOrName: string): Promise<void>;
+
+  listVolumes(): Promise<VolumeSummary[]>;
+  createVolume(name: string, labels?: Record<string, string>): Promise<VolumeSummary>;
+  removeVolume(name: string): Promise<void>;
+
+  imageExists(reference: string): Promise<boolean>;
+  /** Pulls an image, reporting progress lines; fails with a clear message when no registry is reachable. */
+  pullImage(reference: string, onProgress?: (status: string) => void): Promise<void>;
+
+  /**
+   * A TCP stream to ip:port as seen from the Docker host (container IPs included), when the
+   * transport allows it: ssh (direct-tcpip over the host's one connection) and local unix
+   * sockets. Undefined for tcp:// hosts, whose network is not reachable from here.
+   */
+  readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
 }

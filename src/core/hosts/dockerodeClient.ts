@@ -1,10 +1,23 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { Duplex } from 'node:stream';
+import * as net from 'node:net';
+import { Duplex, Writable } from 'node:stream';
 import Dockerode from 'dockerode';
-import { ConfigError, CrosslinkError } from '../errors';
+import { ConfigError, CrosslinkError, DockerApiError } from '../errors';
 import { DisposableLike, Logger } from '../like';
-import { ContainerDetails, ContainerNetwork, ContainerState, ContainerSummary, DockerEvent, EngineInfo, PortBinding } from '../types';
+import {
+  ContainerCreateBody,
+  ContainerDetails,
+  ContainerNetwork,
+  ContainerState,
+  ContainerSummary,
+  DockerEvent,
+  EngineInfo,
+  ExecResult,
+  NetworkSummary,
+  PortBinding,
+  VolumeSummary,
+} from '../types';
 import { DockerClient, EventStreamHandlers } from './dockerClient';
 import { HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
@@ -21,11 +34,15 @@ export const defaultDockerodeClientOptions = (): DockerodeClientOptions => ({
   sshFiles: defaultSshFiles(),
 });
 
+/** Pulls download layers; they get their own, longer bound. */
+const pullTimeoutMs = 10 * 60_000;
+
 const containerStates = new Set<ContainerState>(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
 
 /** The only place that talks to dockerode. */
 export class DockerodeClient implements DockerClient {
   readonly hostName: string;
+  readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
   private readonly docker: Dockerode;
   private readonly where: string;
   private readonly disposables: DisposableLike[] = [];
@@ -38,6 +55,10 @@ export class DockerodeClient implements DockerClient {
     this.hostName = spec.name;
     this.where = describeEndpoint(spec.endpoint);
     this.docker = new Dockerode(this.dockerodeOptions(spec));
+    if (spec.endpoint.kind === 'unix') {
+      // A local engine's container addresses are routable from this machine.
+      this.dialFromHost = (ip, port) => dialTcp(ip, port, this.options.callTimeoutMs);
+    }
   }
 
   version(): Promise<EngineInfo> {
@@ -104,6 +125,137 @@ export class DockerodeClient implements DockerClient {
     return subscription;
   }
 
+  createContainer(name: string | undefined, body: ContainerCreateBody): Promise<string> {
+    return this.call(async (abortSignal) => {
+      const container = await this.docker.createContainer({ ...(body as Dockerode.ContainerCreateOptions), name, abortSignal });
+      return container.id;
+    });
+  }
+
+  startContainer(id: string): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getContainer(id).start({ abortSignal });
+    });
+  }
+
+  stopContainer(id: string, timeoutSeconds = 10): Promise<void> {
+    return this.call(async (abortSignal) => {
+      try {
+        await this.docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal });
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 304) {
+          throw error; // 304: already stopped, which is what was asked.
+        }
+      }
+    }, this.options.callTimeoutMs + timeoutSeconds * 1000);
+  }
+
+  removeContainer(id: string, options: { force?: boolean; removeVolumes?: boolean } = {}): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getContainer(id).remove({ force: options.force ?? false, v: options.removeVolumes ?? false, abortSignal });
+    });
+  }
+
+  renameContainer(id: string, newName: string): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getContainer(id).rename({ name: newName, abortSignal });
+    });
+  }
+
+  exec(id: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    return this.call(async (abortSignal) => {
+      const exec = await this.docker.getContainer(id).exec({ Cmd: command, AttachStdout: true, AttachStderr: true, abortSignal } as Dockerode.ExecCreateOptions);
+      const stream = await exec.start({ hijack: true, stdin: false, abortSignal } as Dockerode.ExecStartOptions);
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.demuxStream(stream, collector(stdout), collector(stderr));
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      const { ExitCode } = await exec.inspect({ abortSignal } as object);
+      return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+    }, options.timeoutMs);
+  }
+
+  listNetworks(): Promise<NetworkSummary[]> {
+    return this.call(async (abortSignal) => (await this.docker.listNetworks({ abortSignal })).map(toNetwork));
+  }
+
+  inspectNetwork(idOrName: string): Promise<NetworkSummary> {
+    const inspect = (options: object) => this.docker.getNetwork(idOrName).inspect(options as never) as unknown as Promise<Dockerode.NetworkInspectInfo>;
+    return this.call(async (abortSignal) => toNetwork(await inspect({ abortSignal })));
+  }
+
+  createNetwork(name: string, options: { driver?: string; labels?: Record<string, string> }): Promise<string> {
+    return this.call(async (abortSignal) => {
+      const network = await this.docker.createNetwork({ Name: name, Driver: options.driver ?? 'bridge', Labels: options.labels, CheckDuplicate: true, abortSignal });
+      return network.id;
+    });
+  }
+
+  connectNetwork(network: string, containerId: string, aliases?: string[]): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: aliases?.length ? { Aliases: aliases } : {}, abortSignal } as object);
+    });
+  }
+
+  disconnectNetwork(network: string, containerId: string, force = false): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getNetwork(network).disconnect({ Container: containerId, Force: force, abortSignal } as object);
+    });
+  }
+
+  removeNetwork(idOrName: string): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getNetwork(idOrName).remove({ abortSignal });
+    });
+  }
+
+  listVolumes(): Promise<VolumeSummary[]> {
+    return this.call(async (abortSignal) => ((await this.docker.listVolumes({ abortSignal })).Volumes ?? []).map(toVolume));
+  }
+
+  createVolume(name: string, labels?: Record<string, string>): Promise<VolumeSummary> {
+    return this.call(async (abortSignal) => {
+      // dockerode resolves create with a handle, not the volume's details.
+      const volume = await this.docker.createVolume({ Name: name, Labels: labels ?? {}, abortSignal } as Dockerode.VolumeCreateOptions);
+      return toVolume(await (volume as unknown as Dockerode.Volume).inspect({ abortSignal } as object));
+    });
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.getVolume(name).remove({ abortSignal });
+    });
+  }
+
+  async imageExists(reference: string): Promise<boolean> {
+    try {
+      await this.call((abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as object));
+      return true;
+    } catch (error) {
+      if (DockerApiError.is(error, 'notFound')) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  pullImage(reference: string, onProgress?: (status: string) => void): Promise<void> {
+    return this.call(async (abortSignal) => {
+      const stream = (await this.docker.pull(reference, { abortSignal })) as NodeJS.ReadableStream;
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(
+          stream,
+          (error: Error | null) => (error ? reject(error) : resolve()),
+          (event: { status?: string; progress?: string; error?: string }) => onProgress?.([event.status, event.progress].filter(Boolean).join(' ')),
+        );
+      });
+    }, pullTimeoutMs);
+  }
+
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) {
       disposable.dispose();
@@ -132,15 +284,15 @@ export class DockerodeClient implements DockerClient {
    * Runs one API call under the call timeout, translating whatever it throws. The abort signal
    * frees the request; the timer rejects even if a transport ignores the signal.
    */
-  private async call<T>(run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(run: (abortSignal: AbortSignal) => Promise<T>, timeoutMs = this.options.callTimeoutMs): Promise<T> {
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new DOMException(`no answer within ${this.options.callTimeoutMs} ms`, 'TimeoutError');
+        const error = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError');
         controller.abort(error);
         reject(error);
-      }, this.options.callTimeoutMs);
+      }, timeoutMs);
     });
     try {
       return await Promise.race([run(controller.signal), timeout]);
@@ -172,6 +324,7 @@ export class DockerodeClient implements DockerClient {
       case 'ssh': {
         const connection = new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
         this.disposables.push(connection);
+        (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
         // Plain HTTP over SSH channels; the host name only fills the Host header.
         return { protocol: 'http', host: 'docker', port: 80, agent: sshAgent(connection) } as Dockerode.DockerOptions;
       }
@@ -203,6 +356,38 @@ function withSocketShims(stream: Duplex): Duplex {
     }
   }
   return shimmed;
+}
+
+function collector(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+}
+
+function dialTcp(ip: string, port: number, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: ip, port, timeout: timeoutMs, allowHalfOpen: true });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      resolve(socket);
+    });
+    socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${ip}:${port} timed out`), { code: 'ETIMEDOUT' })));
+    socket.once('error', reject);
+  });
+}
+
+function toNetwork(raw: Dockerode.NetworkInspectInfo): NetworkSummary {
+  const containers = Object.fromEntries(
+    Object.entries(raw.Containers ?? {}).map(([id, endpoint]) => [id, { name: endpoint.Name, ipv4Address: endpoint.IPv4Address }]),
+  );
+  return { id: raw.Id, name: raw.Name, driver: raw.Driver, labels: raw.Labels ?? {}, containers };
+}
+
+function toVolume(raw: Dockerode.VolumeInspectInfo): VolumeSummary {
+  return { name: raw.Name, driver: raw.Driver, labels: raw.Labels ?? {}, mountpoint: raw.Mountpoint };
 }
 
 function readTlsFile(hostName: string, kind: string, file: string | undefined): Buffer | undefined {

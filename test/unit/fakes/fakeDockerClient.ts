@@ -66,6 +66,25 @@ export class FakeDockerClient implements DockerClient {
     this.streams.clear();
   }
 
+  // Lifecycle calls are faked where a test needs them (see the executor tests).
+  createContainer = notFaked('createContainer');
+  startContainer = notFaked('startContainer');
+  stopContainer = notFaked('stopContainer');
+  removeContainer = notFaked('removeContainer');
+  renameContainer = notFaked('renameContainer');
+  exec = notFaked('exec');
+  listNetworks = notFaked('listNetworks');
+  inspectNetwork = notFaked('inspectNetwork');
+  createNetwork = notFaked('createNetwork');
+  connectNetwork = notFaked('connectNetwork');
+  disconnectNetwork = notFaked('disconnectNetwork');
+  removeNetwork = notFaked('removeNetwork');
+  listVolumes = notFaked('listVolumes');
+  createVolume = notFaked('createVolume');
+  removeVolume = notFaked('removeVolume');
+  imageExists = notFaked('imageExists');
+  pullImage = notFaked('pullImage');
+
   private emit(event: DockerEvent): void {
     for (const stream of this.streams) {
       stream.onEvent(event);
@@ -77,6 +96,12 @@ export class FakeDockerClient implements DockerClient {
       throw this.unreachable;
     }
   }
+}
+
+function notFaked(method: string): () => Promise<never> {
+  return async () => {
+    throw new Error(`FakeDockerClient.${method} is not faked`);
+  };
 }
 
 export function container(id: string, name: string, overrides: Partial<ContainerSummary> = {}): ContainerSummary {
