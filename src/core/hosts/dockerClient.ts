@@ -1,6 +1,6 @@
 import { DisposableLike } from '../like';
 import { Duplex } from 'node:stream';
-import { ContainerCreateBody, ContainerDetails, ContainerSummary, DockerEvent, EngineInfo, ExecResult, NetworkSummary, VolumeSummary } from '../types';
+import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
@@ -34,7 +34,8 @@ export interface DockerClient extends DisposableLike {
   listNetworks(): Promise<NetworkSummary[]>;
   inspectNetwork(idOrName: string): Promise<NetworkSummary>;
   createNetwork(name: string, options: { driver?: string; labels?: Record<string, string> }): Promise<string>;
-  connectNetwork(network: string, containerId: string, aliases?: string[]): Promise<void>;
+  /** Attaches a running or stopped container; `endpoint` carries aliases, links and static addresses. */
+  connectNetwork(network: string, containerId: string, endpoint?: EndpointConfig): Promise<void>;
   disconnectNetwork(network: string, containerId: string, force?: boolean): Promise<void>;
   removeNetwork(idOrName: string): Promise<void>;
 
@@ -43,6 +44,8 @@ export interface DockerClient extends DisposableLike {
   removeVolume(name: string): Promise<void>;
 
   imageExists(reference: string): Promise<boolean>;
+  /** The image id a reference resolves to here, or undefined when the host does not have it. */
+  imageId(reference: string): Promise<string | undefined>;
   /** Pulls an image, reporting progress lines; fails with a clear message when no registry is reachable. */
   pullImage(reference: string, onProgress?: (status: string) => void): Promise<void>;
 

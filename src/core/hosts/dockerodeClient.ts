@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { Duplex, Writable } from 'node:stream';
 import Dockerode from 'dockerode';
 import { ConfigError, CrosslinkError, DockerApiError } from '../errors';
@@ -12,6 +13,7 @@ import {
   ContainerState,
   ContainerSummary,
   DockerEvent,
+  EndpointConfig,
   EngineInfo,
   ExecResult,
   NetworkSummary,
@@ -195,9 +197,9 @@ export class DockerodeClient implements DockerClient {
     });
   }
 
-  connectNetwork(network: string, containerId: string, aliases?: string[]): Promise<void> {
+  connectNetwork(network: string, containerId: string, endpoint: EndpointConfig = {}): Promise<void> {
     return this.call(async (abortSignal) => {
-      await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: aliases?.length ? { Aliases: aliases } : {}, abortSignal } as object);
+      await this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: endpoint, abortSignal } as object);
     });
   }
 
@@ -232,12 +234,16 @@ export class DockerodeClient implements DockerClient {
   }
 
   async imageExists(reference: string): Promise<boolean> {
+    return (await this.imageId(reference)) !== undefined;
+  }
+
+  async imageId(reference: string): Promise<string | undefined> {
     try {
-      await this.call((abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as object));
-      return true;
+      const image = await this.call((abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as object));
+      return image.Id;
     } catch (error) {
       if (DockerApiError.is(error, 'notFound')) {
-        return false;
+        return undefined;
       }
       throw error;
     }
@@ -303,43 +309,47 @@ export class DockerodeClient implements DockerClient {
     }
   }
 
+  /**
+   * Remote engines are reached through our own http.Agent, named by a synthetic socketPath:
+   * VS Code's proxy support replaces the agent of any request to a non-local host unless it has
+   * a socketPath, and a user's HTTP proxy must not carry Docker API traffic anyway.
+   */
   private dockerodeOptions(spec: HostSpec): Dockerode.DockerOptions {
     const endpoint = spec.endpoint;
-    switch (endpoint.kind) {
-      case 'unix':
-        return { socketPath: endpoint.socketPath };
-      case 'tcp': {
-        if (!endpoint.tls) {
-          return { protocol: 'http', host: endpoint.host, port: endpoint.port };
-        }
-        return {
-          protocol: 'https',
-          host: endpoint.host,
-          port: endpoint.port,
-          ca: readTlsFile(spec.name, 'ca', endpoint.tls.ca),
-          cert: readTlsFile(spec.name, 'cert', endpoint.tls.cert),
-          key: readTlsFile(spec.name, 'key', endpoint.tls.key),
-        };
-      }
-      case 'ssh': {
-        const connection = new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
-        this.disposables.push(connection);
-        (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
-        // Plain HTTP over SSH channels; the host name only fills the Host header.
-        return { protocol: 'http', host: 'docker', port: 80, agent: sshAgent(connection) } as Dockerode.DockerOptions;
-      }
+    if (endpoint.kind === 'unix') {
+      return { socketPath: endpoint.socketPath };
     }
+    let dial: () => Promise<Duplex>;
+    if (endpoint.kind === 'ssh') {
+      const connection = new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
+      this.disposables.push(connection);
+      (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
+      dial = () => connection.openDockerStream();
+    } else if (endpoint.tls) {
+      const tlsOptions = {
+        host: endpoint.host,
+        port: endpoint.port,
+        servername: net.isIP(endpoint.host) ? undefined : endpoint.host,
+        ca: readTlsFile(spec.name, 'ca', endpoint.tls.ca),
+        cert: readTlsFile(spec.name, 'cert', endpoint.tls.cert),
+        key: readTlsFile(spec.name, 'key', endpoint.tls.key),
+      };
+      dial = () => dialTls(tlsOptions, this.options.callTimeoutMs);
+    } else {
+      dial = () => dialTcp(endpoint.host, endpoint.port, this.options.callTimeoutMs);
+    }
+    return { socketPath: `crosslink-${endpoint.kind}-${spec.name}`, protocol: 'http', agent: streamAgent(dial) } as Dockerode.DockerOptions;
   }
 }
 
-/** An http.Agent whose sockets are channels of the host's one SSH connection. */
-function sshAgent(connection: SshConnection): http.Agent {
+/** An http.Agent whose sockets come from `dial` (TCP, TLS or a channel of the host's SSH connection). */
+function streamAgent(dial: () => Promise<Duplex>): http.Agent {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   (agent as unknown as { createConnection: unknown }).createConnection = (
     _options: unknown,
     callback: (error: Error | null, socket?: Duplex) => void,
   ) => {
-    connection.openDockerStream().then(
+    dial().then(
       (stream) => callback(null, withSocketShims(stream)),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     );
@@ -368,13 +378,23 @@ function collector(chunks: Buffer[]): Writable {
 }
 
 function dialTcp(ip: string, port: number, timeoutMs: number): Promise<Duplex> {
+  return dialSocket(() => net.connect({ host: ip, port, allowHalfOpen: true }), 'connect', `${ip}:${port}`, timeoutMs);
+}
+
+function dialTls(options: tls.ConnectionOptions & { host: string; port: number }, timeoutMs: number): Promise<Duplex> {
+  return dialSocket(() => tls.connect(options), 'secureConnect', `${options.host}:${options.port}`, timeoutMs);
+}
+
+/** Resolves once the socket is ready; an unanswered connect fails with ETIMEDOUT instead of hanging. */
+function dialSocket(open: () => net.Socket, readyEvent: 'connect' | 'secureConnect', where: string, timeoutMs: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: ip, port, timeout: timeoutMs, allowHalfOpen: true });
-    socket.once('connect', () => {
+    const socket = open();
+    socket.setTimeout(timeoutMs);
+    socket.once(readyEvent, () => {
       socket.setTimeout(0);
       resolve(socket);
     });
-    socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${ip}:${port} timed out`), { code: 'ETIMEDOUT' })));
+    socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${where} timed out`), { code: 'ETIMEDOUT' })));
     socket.once('error', reject);
   });
 }

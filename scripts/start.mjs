@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// `npm start`: build the extension, bring up the Docker testbed with two demo containers, and serve
+// VS Code (code-server) with Crosslink loaded as a development extension. Open the printed URL in a
+// browser on this machine; Ctrl-C stops code-server (the testbed keeps running: `scripts/testbed down`).
+//
+// Env:
+//   CROSSLINK_HOSTS      your own hosts instead of the testbed: a JSON array in the `crosslink.hosts`
+//                        format, or the path of a JSON file holding one
+//   CROSSLINK_PORT       port for code-server (default: a free one)
+//   CROSSLINK_TESTBED_DIR, CROSSLINK_CACHE_DIR, CROSSLINK_DOCKER (docker CLI to use)
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCodeServer } from './code-server.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg) => process.stdout.write(`[start] ${msg}\n`);
+
+function fail(msg) {
+  process.stderr.write(`[start] error: ${msg}\n`);
+  process.exit(1);
+}
+
+function run(cmd, args) {
+  log(`$ ${[cmd, ...args].join(' ')}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal})`)),
+    );
+  });
+}
+
+function hostsFromEnv(value) {
+  const text = value.trim().startsWith('[') ? value : fs.readFileSync(path.resolve(value), 'utf8');
+  const hosts = JSON.parse(text);
+  if (!Array.isArray(hosts) || hosts.some((h) => !h || typeof h.name !== 'string' || typeof h.url !== 'string')) {
+    throw new Error('CROSSLINK_HOSTS must be a JSON array of { "name": ..., "url": ... } (or a file holding one)');
+  }
+  return hosts;
+}
+
+function docker(host, args) {
+  const engine = host.socket ? `unix://${host.socket}` : host.tcpUrl;
+  const r = spawnSync(process.env.CROSSLINK_DOCKER || 'docker', ['-H', engine, ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`docker: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`docker -H ${engine} ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout.trim();
+}
+
+/** Creates (or starts) the demo container `name` on `host` unless it is already running. */
+function ensureDemoContainer(host, name, image) {
+  const state = docker(host, ['ps', '-a', '--filter', `name=^/${name}$`, '--format', '{{.State}}']);
+  if (state === 'running') return log(`demo container ${host.name}/${name} is running`);
+  if (state) {
+    docker(host, ['start', name]);
+    return log(`started demo container ${host.name}/${name}`);
+  }
+  docker(host, [
+    'run', '-d', '--pull', 'never', '--name', name, '--label', 'crosslink.demo=true', image,
+    'sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done',
+  ]);
+  log(`created demo container ${host.name}/${name} (${image})`);
+}
+
+async function testbedHosts() {
+  const testbed = path.join(repoRoot, 'scripts', 'testbed');
+  if (!fs.existsSync(testbed)) throw new Error(`${testbed} is missing; set CROSSLINK_HOSTS to use your own Docker hosts`);
+  await run(testbed, ['up']);
+  const file = path.join(process.env.CROSSLINK_TESTBED_DIR || '/var/lib/crosslink-testbed', 'testbed.json');
+  const tb = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const image = tb.images?.fixture ?? 'crosslink/fixture:latest';
+  const byName = (name, i) => tb.hosts.find((h) => h.name === name) ?? tb.hosts[i];
+  ensureDemoContainer(byName('alpha', 0), 'web', image);
+  ensureDemoContainer(byName('beta', 1), 'database', image);
+  return tb.settings;
+}
+
+async function main() {
+  const t0 = Date.now();
+  await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build']);
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('npm run build did not produce dist/extension.js');
+
+  let hosts;
+  if (process.env.CROSSLINK_HOSTS) {
+    hosts = hostsFromEnv(process.env.CROSSLINK_HOSTS);
+    log(`hosts from CROSSLINK_HOSTS: ${hosts.map((h) => h.name).join(', ')}`);
+  } else {
+    hosts = await testbedHosts();
+    log(`testbed hosts: ${hosts.map((h) => `${h.name} (${h.url})`).join(', ')}`);
+  }
+
+  const port = process.env.CROSSLINK_PORT ? Number(process.env.CROSSLINK_PORT) : undefined;
+  log('starting code-server (installs it on first use, 1-2 minutes)');
+  const server = await startCodeServer({ hosts, folder: repoRoot, port, extensionDevelopmentPath: repoRoot });
+
+  let stopping = false;
+  const stop = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping code-server');
+    await server.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  server.exited.then((code) => {
+    if (stopping) return;
+    process.stderr.write(`[start] code-server exited unexpectedly (${code}); its log: ${server.logFile}\n`);
+    process.exit(1);
+  });
+
+  const line = '─'.repeat(72);
+  process.stdout.write(
+    `\n${line}\n` +
+      `Crosslink is running in VS Code (code-server), ready in ${Math.round((Date.now() - t0) / 1000)} s. Open:\n\n` +
+      `  ${server.url}\n\n` +
+      'The URL loads this repo as development extension (its `payload` parameter); the plain\n' +
+      `${server.origin}/ opens VS Code without it. After a change: \`npm run build\` in another\n` +
+      'terminal, then "Developer: Reload Window" in the browser.\n' +
+      `User data: ${server.userDataDir} (deleted on exit)\n` +
+      `Press Ctrl-C to stop.\n${line}\n`,
+  );
+}
+
+main().catch((err) => fail(err instanceof Error ? err.message : String(err)));

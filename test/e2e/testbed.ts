@@ -1,0 +1,99 @@
+// The Docker testbed written by `scripts/testbed up`: its description file and docker CLI helpers.
+// Used by the e2e runner, the electron runner and the extension-host suite (plain Node APIs only).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface TestbedHost {
+  name: string;
+  ip?: string;
+  socket?: string;
+  tcpUrl?: string;
+  tlsUrl?: string;
+  sshUrl?: string;
+}
+
+/** One entry of the `crosslink.hosts` setting. */
+export interface HostSetting {
+  name: string;
+  url: string;
+  [key: string]: unknown;
+}
+
+export interface Testbed {
+  file: string;
+  hosts: TestbedHost[];
+  settings: HostSetting[];
+  images: { fixture: string; [key: string]: string };
+}
+
+/** Repo root (extensionDevelopmentPath) from out/test/<dir>/<file>.js. */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export function testbedFile(): string {
+  const dir = process.env.CROSSLINK_TESTBED_DIR || '/var/lib/crosslink-testbed';
+  return path.join(dir, 'testbed.json');
+}
+
+export function readTestbed(): Testbed {
+  const file = testbedFile();
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`${file} not found: start the testbed first (scripts/testbed up), or set CROSSLINK_TESTBED_DIR`);
+  }
+  const tb = JSON.parse(raw) as Omit<Testbed, 'file'>;
+  if (!Array.isArray(tb.hosts) || !Array.isArray(tb.settings) || tb.hosts.length === 0) {
+    throw new Error(`${file}: expected "hosts" and "settings" arrays`);
+  }
+  return { ...tb, images: tb.images ?? { fixture: 'crosslink/fixture:latest' }, file };
+}
+
+/** The testbed host called `name`, or the index-th one. */
+export function testbedHost(tb: Testbed, name: string, index: number): TestbedHost {
+  const host = tb.hosts.find((h) => h.name === name) ?? tb.hosts[index];
+  if (!host) throw new Error(`testbed ${tb.file} has no host ${name} (nor a host #${index + 1})`);
+  return host;
+}
+
+function engineUrl(host: TestbedHost): string {
+  if (host.socket) return `unix://${host.socket}`;
+  if (host.tcpUrl) return host.tcpUrl;
+  throw new Error(`testbed host ${host.name} has neither "socket" nor "tcpUrl"`);
+}
+
+/** Runs the docker CLI against one testbed host; returns stdout. */
+export function docker(host: TestbedHost, args: string[], timeoutMs = 60_000): string {
+  const bin = process.env.CROSSLINK_DOCKER || 'docker';
+  try {
+    return execFileSync(bin, ['-H', engineUrl(host), ...args], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`docker -H ${engineUrl(host)} ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+  }
+}
+
+export function removeContainer(host: TestbedHost, name: string): void {
+  try {
+    docker(host, ['rm', '-f', '--volumes', name]);
+  } catch (err) {
+    if (!/No such container/i.test(String(err))) throw err;
+  }
+}
+
+/** (Re)creates a running container `name` from the fixture image on `host`. */
+export function createContainer(
+  tb: Testbed,
+  host: TestbedHost,
+  name: string,
+  labels: Record<string, string> = {},
+): string {
+  removeContainer(host, name);
+  const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  return docker(host, ['run', '-d', '--pull', 'never', '--name', name, ...labelArgs, tb.images.fixture, 'sleep', '86400']);
+}

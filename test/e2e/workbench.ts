@@ -1,0 +1,159 @@
+// Helpers that drive the VS Code workbench (code-server in Chromium) the way a person does.
+// Every helper waits for a condition with a timeout; none sleeps for a fixed time.
+import type { Locator, Page } from 'playwright-core';
+
+export const VIEW_CONTAINER_TITLE = 'Crosslink';
+/** The viewlet (side bar composite) of the `crosslink` view container. */
+export const VIEWLET = '[id="workbench.view.extension.crosslink"]';
+
+const TIMEOUT = Number(process.env.CROSSLINK_E2E_STEP_TIMEOUT_MS) || 30_000;
+
+function exact(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/** Waits until the workbench has restored and the extension's status-bar item is shown (= activated). */
+export async function waitForWorkbench(page: Page, timeout = 90_000): Promise<void> {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
+  await page.locator('.part.statusbar .statusbar-item[id$=".crosslink.hosts"]').waitFor({ state: 'visible', timeout });
+}
+
+/** The activity-bar entry of the Crosslink view container. */
+export function activityBarItem(page: Page): Locator {
+  return page.locator(`.part.activitybar li.action-item:has(a.action-label[aria-label^="${VIEW_CONTAINER_TITLE}"])`);
+}
+
+export function viewlet(page: Page): Locator {
+  return page.locator(`.part.sidebar ${VIEWLET}`);
+}
+
+/** Opens the Crosslink view from the activity bar (no-op when it is already shown). */
+export async function openView(page: Page): Promise<Locator> {
+  const view = viewlet(page);
+  if (!(await view.isVisible())) {
+    await activityBarItem(page).click();
+  }
+  await view.waitFor({ state: 'visible', timeout: TIMEOUT });
+  return view;
+}
+
+/** Hides the side bar by clicking the (active) Crosslink activity-bar entry again. */
+export async function closeView(page: Page): Promise<void> {
+  const view = viewlet(page);
+  if (await view.isVisible()) await activityBarItem(page).click();
+  await view.waitFor({ state: 'hidden', timeout: TIMEOUT });
+}
+
+/** The tree row whose label is exactly `label` in the Crosslink view. */
+export function treeRow(page: Page, label: string): Locator {
+  return page.locator(`${VIEWLET} .monaco-list-row[role="treeitem"]`, {
+    has: page.locator('.label-name', { hasText: exact(label) }),
+  });
+}
+
+/** Waits for the row and returns it. */
+export async function waitForRow(page: Page, label: string, timeout = TIMEOUT): Promise<Locator> {
+  const row = treeRow(page, label);
+  await row.waitFor({ state: 'visible', timeout });
+  return row;
+}
+
+/** The row's description (text after the label), e.g. "crosslink/fixture:latest · running". */
+export async function rowDescription(row: Locator): Promise<string> {
+  return ((await row.locator('.label-description').first().textContent()) ?? '').trim();
+}
+
+async function setExpanded(page: Page, label: string, expanded: boolean): Promise<Locator> {
+  const row = await waitForRow(page, label);
+  const want = String(expanded);
+  if ((await row.getAttribute('aria-expanded')) === null) throw new Error(`row ${label} is not collapsible`);
+  if ((await row.getAttribute('aria-expanded')) !== want) {
+    await row.locator('.monaco-tl-twistie').click();
+  }
+  await page
+    .locator(`${VIEWLET} .monaco-list-row[aria-expanded="${want}"]`, { has: page.locator('.label-name', { hasText: exact(label) }) })
+    .waitFor({ state: 'visible', timeout: TIMEOUT });
+  return row;
+}
+
+export const expandRow = (page: Page, label: string) => setExpanded(page, label, true);
+export const collapseRow = (page: Page, label: string) => setExpanded(page, label, false);
+
+/** Right-clicks the row `label` and returns the context menu once it is shown. */
+export async function contextMenu(page: Page, label: string): Promise<Locator> {
+  const row = await waitForRow(page, label);
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu').first();
+  await menu.waitFor({ state: 'visible', timeout: TIMEOUT });
+  return menu;
+}
+
+/** A menu item of an open (context) menu, by its title. */
+export function menuItem(page: Page, title: string): Locator {
+  return page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: exact(title) });
+}
+
+export async function closeMenus(page: Page): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  if (await menu.count()) {
+    await page.keyboard.press('Escape');
+    await menu.first().waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }
+}
+
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/** Closes whatever quick input, menu or notification toast is open, so a step starts clean. */
+export async function resetUi(page: Page): Promise<void> {
+  await closeMenus(page);
+  if (await quickInput(page).isVisible()) {
+    await page.keyboard.press('Escape');
+    await quickInput(page).waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }
+}
+
+/** F1, type the command's title (e.g. "Crosslink: Refresh"), wait until it is the selected entry, Enter. */
+export async function runPaletteCommand(page: Page, title: string): Promise<void> {
+  await resetUi(page);
+  await page.keyboard.press('F1');
+  const widget = quickInput(page);
+  await widget.waitFor({ state: 'visible', timeout: TIMEOUT });
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(`>${title}`);
+  const focused = widget.locator('.quick-input-list .monaco-list-row.focused', {
+    has: page.locator('.label-name', { hasText: exact(title) }),
+  });
+  await focused.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await input.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: TIMEOUT });
+}
+
+/** In an open quick pick, selects the entry whose label contains `text`. */
+export async function quickPickSelect(page: Page, text: string | RegExp): Promise<void> {
+  const widget = quickInput(page);
+  await widget.waitFor({ state: 'visible', timeout: TIMEOUT });
+  const row = widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: text }) }).first();
+  await row.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await row.click();
+}
+
+/** Types into an open quick input (input box) and accepts it with Enter. */
+export async function quickInputSubmit(page: Page, value: string): Promise<void> {
+  const widget = quickInput(page);
+  await widget.waitFor({ state: 'visible', timeout: TIMEOUT });
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(value);
+  await input.press('Enter');
+}
+
+/** A status-bar item by (part of) its text; the Crosslink item by default. */
+export function statusBarItem(page: Page, text: string | RegExp = /\d+\/\d+ hosts/): Locator {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text });
+}
+
+/** Notification toasts whose message contains `text`. */
+export function notification(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}

@@ -1,0 +1,34 @@
+// Extension-host test suite entry (the `extensionTestsPath` module): loaded inside VS Code's
+// extension host by test/e2e/run.ts (code-server) and test/electron/run.ts (@vscode/test-electron).
+// Runs every out/test/suite/**/*.test.js with mocha (bdd: describe/it).
+import * as fs from 'fs';
+import * as path from 'path';
+import Mocha from 'mocha';
+
+function testFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return testFiles(full);
+      return entry.isFile() && entry.name.endsWith('.test.js') ? [full] : [];
+    })
+    .sort();
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  const files = testFiles(__dirname);
+  if (files.length === 0) throw new Error(`no *.test.js under ${__dirname}`);
+  for (const file of files) mocha.addFile(file);
+  await new Promise<void>((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
+        else resolve();
+      });
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
