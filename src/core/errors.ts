@@ -68,3 +68,19 @@ export class DockerApiError extends CrosslinkError<DockerApiErrorReason> {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+export type ForwardErrorReason =
+  | 'portInUse' // the local port is taken; offer another (findFreePort)
+  | 'portForbidden' // the local port needs privileges this process lacks
+  | 'invalidPort' // not a port number
+  | 'invalidAddress' // the bind address is not one of this machine's
+  | 'targetUnreachable' // the host answered, the container or its port did not
+  | 'hostUnreachable' // the Docker host (or its SSH connection) did not answer
+  | 'noTransport'; // nothing can carry this tunnel (no address, a name clash with a foreign container)
+
+/** A tunnel could not listen locally or reach its target. */
+export class ForwardError extends CrosslinkError<ForwardErrorReason> {
+  static is(error: unknown, reason?: ForwardErrorReason): error is ForwardError {
+    return error instanceof ForwardError && (reason === undefined || error.reason === reason);
+  }
+}

@@ -24,7 +24,7 @@ export interface DockerClient extends DisposableLike {
   /** Creates a container (not started); returns its id. */
   createContainer(name: string | undefined, body: ContainerCreateBody): Promise<string>;
   startContainer(id: string): Promise<void>;
-  /** Stops gracefully; `timeoutSeconds` before the engine kills it. A stopped container is fine. */
+  /** Stops gracefully: after `timeoutSeconds` (default: the container's StopTimeout) the engine kills it. A stopped container is fine. */
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean; removeVolumes?: boolean }): Promise<void>;
   renameContainer(id: string, newName: string): Promise<void>;

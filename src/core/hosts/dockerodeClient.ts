@@ -140,16 +140,18 @@ export class DockerodeClient implements DockerClient {
     });
   }
 
-  stopContainer(id: string, timeoutSeconds = 10): Promise<void> {
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    // Without an explicit timeout the engine uses the container's own StopTimeout (default 10 s).
+    const graceMs = (timeoutSeconds ?? 60) * 1000;
     return this.call(async (abortSignal) => {
       try {
-        await this.docker.getContainer(id).stop({ t: timeoutSeconds, abortSignal });
+        await this.docker.getContainer(id).stop({ ...(timeoutSeconds !== undefined ? { t: timeoutSeconds } : {}), abortSignal });
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode !== 304) {
           throw error; // 304: already stopped, which is what was asked.
         }
       }
-    }, this.options.callTimeoutMs + timeoutSeconds * 1000);
+    }, this.options.callTimeoutMs + graceMs);
   }
 
   removeContainer(id: string, options: { force?: boolean; removeVolumes?: boolean } = {}): Promise<void> {

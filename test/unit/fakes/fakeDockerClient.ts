@@ -83,6 +83,7 @@ export class FakeDockerClient implements DockerClient {
   createVolume = notFaked('createVolume');
   removeVolume = notFaked('removeVolume');
   imageExists = notFaked('imageExists');
+  imageId = notFaked('imageId');
   pullImage = notFaked('pullImage');
 
   private emit(event: DockerEvent): void {

@@ -1,0 +1,89 @@
+import { ConfigError, DockerApiError } from '../errors';
+import { Logger } from '../like';
+import { DockerClient } from '../hosts/dockerClient';
+import { Plan } from '../planning/plan';
+import { ExecuteOptions, executePlan } from '../planning/planExecutor';
+import { ContainerDetails } from '../types';
+import { planLegacyLink } from './linkPlanner';
+import { defaultAlias } from './names';
+import { planNetworkConnect } from './networkPlanner';
+import { planShareVolume } from './volumePlanner';
+
+/**
+ * The single-host link operations: look up what the planners need, plan, run. Each returns the
+ * plan it ran (empty when there was nothing to do), for logs and "Copy as docker commands".
+ */
+export class LinkOperations {
+  constructor(
+    private readonly host: string,
+    private readonly client: DockerClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async linkContainers(request: { client: string; target: string; alias?: string }, options?: ExecuteOptions): Promise<Plan> {
+    const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
+    const plan = planLegacyLink({
+      host: this.host,
+      client,
+      target,
+      alias: request.alias ?? defaultAlias(target.name),
+      clientImage: await this.recreateImage(client),
+    });
+    await executePlan(plan, this.client, this.logger, options);
+    return plan;
+  }
+
+  async connectNetwork(request: { containers: string[]; network: string; aliases?: Record<string, string> }, options?: ExecuteOptions): Promise<Plan> {
+    const containers = await Promise.all(request.containers.map((name) => this.inspect(name)));
+    const existing = (await this.client.listNetworks()).find((network) => network.name === request.network);
+    const plan = planNetworkConnect({ host: this.host, networkName: request.network, existing, containers, aliases: request.aliases ?? {} });
+    await executePlan(plan, this.client, this.logger, options);
+    return plan;
+  }
+
+  async shareVolume(request: { containers: string[]; volume: string; mountPath: string; readOnly?: boolean }, options?: ExecuteOptions): Promise<Plan> {
+    const containers = await Promise.all(
+      request.containers.map(async (name) => {
+        const details = await this.inspect(name);
+        return { details, image: await this.recreateImage(details) };
+      }),
+    );
+    const existing = (await this.client.listVolumes()).find((volume) => volume.name === request.volume);
+    const plan = planShareVolume({
+      host: this.host,
+      volumeName: request.volume,
+      existing,
+      containers,
+      mountPath: request.mountPath,
+      readOnly: request.readOnly ?? false,
+    });
+    await executePlan(plan, this.client, this.logger, options);
+    return plan;
+  }
+
+  async inspect(nameOrId: string): Promise<ContainerDetails> {
+    try {
+      return await this.client.inspectContainer(nameOrId);
+    } catch (error) {
+      if (DockerApiError.is(error, 'notFound')) {
+        throw new ConfigError('invalidOption', `There is no container "${nameOrId}" on ${this.host}; it may have been removed. Refresh and pick again.`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The recreated container must run the same image. Its tag is kept when it still names that
+   * image; if the tag moved on (a newer pull), the image id pins the original.
+   */
+  private async recreateImage(details: ContainerDetails): Promise<string> {
+    const tag = (details.raw.Config as { Image?: string } | undefined)?.Image ?? details.image;
+    const imageId = details.raw.Image as string | undefined;
+    const tagId = await this.client.imageId(tag);
+    if (!imageId || tagId === imageId) {
+      return tag;
+    }
+    this.logger.warn(`[${this.host}] ${details.name}: tag ${tag} now names another image; recreating from ${imageId.slice(0, 19)} to keep the original`);
+    return imageId;
+  }
+}

@@ -1,0 +1,50 @@
+import { ConfigError } from '../errors';
+import { ContainerDetails } from '../types';
+import { Plan, newPlan } from '../planning/plan';
+import { recreateSteps } from '../planning/recreate';
+import { aliasProblem } from './names';
+
+export interface LegacyLinkRequest {
+  host: string;
+  client: ContainerDetails;
+  target: ContainerDetails;
+  alias: string;
+  /** Image for the recreated client (see chooseRecreateImage). */
+  clientImage: string;
+}
+
+/**
+ * Recreates the client with `--link target:alias`. Legacy links only work between containers on
+ * the default bridge; elsewhere a network alias does the same without recreation.
+ */
+export function planLegacyLink(request: LegacyLinkRequest): Plan {
+  const { host, client, target, alias } = request;
+  if (client.id === target.id) {
+    throw new ConfigError('invalidOption', `A container cannot be linked to itself (${client.name}).`);
+  }
+  const problem = aliasProblem(alias);
+  if (problem) {
+    throw new ConfigError('invalidOption', problem);
+  }
+  const clientMode = (client.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
+  if (!['default', 'bridge'].includes(clientMode)) {
+    throw new ConfigError(
+      'invalidOption',
+      `${client.name} uses network "${clientMode}", and legacy links work only on the default bridge. Use "Connect Containers on a Network" to reach ${target.name} by name.`,
+    );
+  }
+  if (!target.networks.some((network) => network.name === 'bridge')) {
+    throw new ConfigError(
+      'invalidOption',
+      `${target.name} is not on the default bridge network, so a legacy link cannot reach it. Use "Connect Containers on a Network" instead.`,
+    );
+  }
+  const existing = client.links.find((link) => link.split(':')[1] === alias);
+  if (existing) {
+    if (existing.split(':')[0] === target.name) {
+      return newPlan(host, []);
+    }
+    throw new ConfigError('invalidOption', `${client.name} already links "${alias}" to ${existing.split(':')[0]}; choose another alias.`);
+  }
+  return newPlan(host, recreateSteps(client, { addLinks: [`${target.name}:${alias}`] }, request.clientImage, 'linked-client'));
+}

@@ -1,0 +1,60 @@
+import { ConfigError } from '../errors';
+import { ContainerDetails, NetworkSummary } from '../types';
+import { Plan, PlanStep, newPlan } from '../planning/plan';
+import { managedLabels } from './labels';
+import { aliasProblem, networkNameProblem } from './names';
+
+export interface NetworkConnectRequest {
+  host: string;
+  networkName: string;
+  /** The network if it exists already. */
+  existing?: NetworkSummary;
+  containers: ContainerDetails[];
+  /** Extra alias per container name. */
+  aliases: Record<string, string>;
+}
+
+/**
+ * Connects containers to a user-defined bridge network (created if missing) so they resolve each
+ * other by name and alias, both ways, without recreating anything.
+ */
+export function planNetworkConnect(request: NetworkConnectRequest): Plan {
+  const { host, networkName, existing, containers } = request;
+  const nameProblem = networkNameProblem(networkName);
+  if (nameProblem) {
+    throw new ConfigError('invalidOption', nameProblem);
+  }
+  if (containers.length === 0) {
+    throw new ConfigError('invalidOption', 'Pick at least one container to connect.');
+  }
+  if (existing && existing.driver !== 'bridge') {
+    throw new ConfigError('invalidOption', `Network ${networkName} uses the "${existing.driver}" driver; pick or create a bridge network.`);
+  }
+  const steps: PlanStep[] = existing ? [] : [{ kind: 'createNetwork', name: networkName, labels: managedLabels('network') }];
+  for (const container of containers) {
+    const alias = request.aliases[container.name];
+    if (alias !== undefined) {
+      const problem = aliasProblem(alias);
+      if (problem) {
+        throw new ConfigError('invalidOption', `${container.name}: ${problem}`);
+      }
+    }
+    const mode = (container.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
+    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+      throw new ConfigError('invalidOption', `${container.name} uses network mode "${mode}" and cannot join another network.`);
+    }
+    const attached = container.networks.find((network) => network.name === networkName);
+    const aliases = alias ? [alias] : [];
+    const userAliases = attached?.aliases.filter((existingAlias) => existingAlias !== container.name) ?? [];
+    if (attached && aliases.every((wanted) => attached.aliases.includes(wanted))) {
+      continue;
+    }
+    const handle = { id: container.id };
+    if (attached) {
+      // Aliases can only be set when connecting; keep the ones it had.
+      steps.push({ kind: 'disconnectNetwork', network: networkName, container: handle, name: container.name, restore: { Aliases: userAliases } });
+    }
+    steps.push({ kind: 'connectNetwork', network: networkName, container: handle, name: container.name, endpoint: { Aliases: [...new Set([...userAliases, ...aliases])] } });
+  }
+  return newPlan(host, steps);
+}

@@ -1,0 +1,41 @@
+import { ConfigError } from '../errors';
+import { ContainerDetails, VolumeSummary } from '../types';
+import { Plan, PlanStep, newPlan } from '../planning/plan';
+import { recreateSteps } from '../planning/recreate';
+import { managedLabels } from './labels';
+import { mountPathProblem, volumeNameProblem } from './names';
+
+export interface ShareVolumeRequest {
+  host: string;
+  volumeName: string;
+  existing?: VolumeSummary;
+  /** Each container with the image its recreation should use. */
+  containers: Array<{ details: ContainerDetails; image: string }>;
+  mountPath: string;
+  readOnly: boolean;
+}
+
+/** Mounts one named volume into several containers; those that lack it are recreated with the mount. */
+export function planShareVolume(request: ShareVolumeRequest): Plan {
+  const { host, volumeName, existing, mountPath, readOnly } = request;
+  const problem = volumeNameProblem(volumeName) ?? mountPathProblem(mountPath);
+  if (problem) {
+    throw new ConfigError('invalidOption', problem);
+  }
+  if (request.containers.length === 0) {
+    throw new ConfigError('invalidOption', 'Pick at least one container to share the volume with.');
+  }
+  const steps: PlanStep[] = existing ? [] : [{ kind: 'createVolume', name: volumeName, labels: managedLabels('volume') }];
+  for (const [index, { details, image }] of request.containers.entries()) {
+    const mounts = (details.raw.Mounts as Array<{ Name?: string; Source: string; Destination: string }> | undefined) ?? [];
+    const atPath = mounts.find((mount) => mount.Destination === mountPath);
+    if (atPath) {
+      if (atPath.Name === volumeName) {
+        continue;
+      }
+      throw new ConfigError('invalidOption', `${details.name} already has ${atPath.Name ?? atPath.Source} mounted at ${mountPath}; choose another mount path.`);
+    }
+    steps.push(...recreateSteps(details, { addMounts: [{ Type: 'volume', Source: volumeName, Target: mountPath, ReadOnly: readOnly }] }, image, `with-volume-${index}`));
+  }
+  return newPlan(host, steps);
+}
