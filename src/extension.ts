@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);

@@ -96,3 +96,14 @@ export interface ExecResult {
   stdout: string;
   stderr: string;
 }
+
+/** An image's own defaults, so generated commands show only what a container adds. */
+export interface ImageConfig {
+  env: string[];
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  labels: Record<string, string>;
+  exposedPorts: string[];
+  workingDir: string;
+  user: string;
+}

@@ -36,3 +36,8 @@ export async function writeHostEntries(entries: HostSettingEntry[]): Promise<voi
   const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration.update('hosts', entries, target);
 }
+
+/** Image for ambassadors and helper containers (socat and a shell). */
+export function ambassadorImage(): string {
+  return vscode.workspace.getConfiguration(settingsSection).get<string>('ambassadorImage') || 'alpine/socat:latest';
+}

@@ -16,6 +16,8 @@ import { resetUi, waitForWorkbench } from './workbench';
 
 const RESULTS_DIR = path.join(repoRoot, 'test-results');
 const SUITE_TIMEOUT_MS = Number(process.env.CROSSLINK_E2E_SUITE_TIMEOUT_MS) || 300_000;
+/** While iterating: only the steps (and the suite, named extension-host-suite) whose names match this regex. */
+const ONLY = process.env.CROSSLINK_E2E_ONLY ? new RegExp(process.env.CROSSLINK_E2E_ONLY) : undefined;
 const STEP_TIMEOUT_MS = 120_000;
 const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_ARGS = [
@@ -156,6 +158,9 @@ async function runUiSteps(cs: CodeServer, ctxBase: Omit<UiContext, 'page'>, firs
   }
   const ctx: UiContext = { ...ctxBase, page };
   for (const [i, step] of uiSteps.entries()) {
+    if (ONLY && !ONLY.test(step.name)) {
+      continue;
+    }
     const file = screenshotPath(firstIndex + i, step.name);
     const t0 = Date.now();
     try {
@@ -255,7 +260,9 @@ async function main(): Promise<number> {
       headless: process.env.CROSSLINK_E2E_HEADED !== '1',
     });
 
-    await runSuite(codeServer, 1);
+    if (!ONLY || ONLY.test('extension-host-suite')) {
+      await runSuite(codeServer, 1);
+    }
     await runUiSteps(
       codeServer,
       {

@@ -95,5 +95,6 @@ export function createContainer(
 ): string {
   removeContainer(host, name);
   const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  return docker(host, ['run', '-d', '--pull', 'never', '--name', name, ...labelArgs, tb.images.fixture, 'sleep', '86400']);
+  // A 1 s stop timeout: `sleep` as PID 1 ignores SIGTERM, and recreations stop containers.
+  return docker(host, ['run', '-d', '--pull', 'never', '--stop-timeout', '1', '--name', name, ...labelArgs, tb.images.fixture, 'sleep', '86400']);
 }

@@ -9,11 +9,16 @@ import {
   closeView,
   collapseRow,
   contextMenu,
+  dialogButton,
   expandRow,
   menuItem,
+  notification,
   openView,
+  quickInputSubmit,
+  quickPickSelect,
   resetUi,
   rowDescription,
+  runMenuItem,
   runPaletteCommand,
   statusBarItem,
   treeRow,
@@ -112,6 +117,28 @@ export const uiSteps: UiStep[] = [
       await closeView(page);
       await item.click();
       await viewlet(page).waitFor({ state: 'visible' });
+    },
+  },
+  {
+    name: 'link-containers-from-context-menu',
+    async run(ctx) {
+      const { page, alpha } = ctx;
+      const client = 'ui-link-web';
+      const target = 'ui-link-db';
+      ctx.createContainer(alpha, target);
+      ctx.createContainer(alpha, client);
+      await resetUi(page);
+      await openView(page);
+      await expandRow(page, alpha.name);
+      await contextMenu(page, client);
+      await runMenuItem(page, 'Link Containers…');
+      await quickPickSelect(page, target);
+      await quickInputSubmit(page, 'db');
+      await dialogButton(page, 'Recreate and Link').click();
+      await notification(page, `${client} now reaches ${target} as "db"`).waitFor({ state: 'visible', timeout: 60_000 });
+      await expandRow(page, client);
+      const link = await waitForRow(page, `→ ${target}`);
+      assert.match(await rowDescription(link), /as db · legacy link/);
     },
   },
 ];

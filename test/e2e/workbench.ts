@@ -93,6 +93,16 @@ export function menuItem(page: Page, title: string): Locator {
   return page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: exact(title) });
 }
 
+/** Runs an entry of the open context menu as a person would: point at it, then press Enter. */
+export async function runMenuItem(page: Page, title: string): Promise<void> {
+  const label = menuItem(page, title);
+  await label.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await label.hover();
+  await page.locator('.context-view .monaco-menu .action-item.focused', { hasText: exact(title) }).waitFor({ state: 'visible', timeout: TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: TIMEOUT });
+}
+
 export async function closeMenus(page: Page): Promise<void> {
   const menu = page.locator('.context-view .monaco-menu');
   if (await menu.count()) {
@@ -156,4 +166,9 @@ export function statusBarItem(page: Page, text: string | RegExp = /\d+\/\d+ host
 /** Notification toasts whose message contains `text`. */
 export function notification(page: Page, text: string | RegExp): Locator {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/** A button of the open modal dialog (e.g. a confirmation), by its label. */
+export function dialogButton(page: Page, label: string): Locator {
+  return page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: exact(label) });
 }

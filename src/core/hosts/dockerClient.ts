@@ -1,6 +1,6 @@
 import { DisposableLike } from '../like';
 import { Duplex } from 'node:stream';
-import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, NetworkSummary, VolumeSummary } from '../types';
+import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
@@ -44,6 +44,8 @@ export interface DockerClient extends DisposableLike {
   removeVolume(name: string): Promise<void>;
 
   imageExists(reference: string): Promise<boolean>;
+  /** The image's defaults (env, cmd, entrypoint, labels, …), or undefined when the host does not have it. */
+  imageConfig(reference: string): Promise<ImageConfig | undefined>;
   /** The image id a reference resolves to here, or undefined when the host does not have it. */
   imageId(reference: string): Promise<string | undefined>;
   /** Pulls an image, reporting progress lines; fails with a clear message when no registry is reachable. */

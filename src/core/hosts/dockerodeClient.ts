@@ -16,10 +16,12 @@ import {
   EndpointConfig,
   EngineInfo,
   ExecResult,
+  ImageConfig,
   NetworkSummary,
   PortBinding,
   VolumeSummary,
 } from '../types';
+import { userAliases } from '../model/aliases';
 import { DockerClient, EventStreamHandlers } from './dockerClient';
 import { HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
@@ -240,9 +242,28 @@ export class DockerodeClient implements DockerClient {
   }
 
   async imageId(reference: string): Promise<string | undefined> {
+    return (await this.inspectImage(reference))?.Id;
+  }
+
+  async imageConfig(reference: string): Promise<ImageConfig | undefined> {
+    const config = (await this.inspectImage(reference))?.Config;
+    if (!config) {
+      return undefined;
+    }
+    return {
+      env: config.Env ?? [],
+      cmd: config.Cmd ?? null,
+      entrypoint: typeof config.Entrypoint === 'string' ? [config.Entrypoint] : (config.Entrypoint ?? null),
+      labels: config.Labels ?? {},
+      exposedPorts: Object.keys(config.ExposedPorts ?? {}),
+      workingDir: config.WorkingDir ?? '',
+      user: config.User ?? '',
+    };
+  }
+
+  private async inspectImage(reference: string): Promise<Dockerode.ImageInspectInfo | undefined> {
     try {
-      const image = await this.call((abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as object));
-      return image.Id;
+      return await this.call((abortSignal) => this.docker.getImage(reference).inspect({ abortSignal } as object));
     } catch (error) {
       if (DockerApiError.is(error, 'notFound')) {
         return undefined;
@@ -452,8 +473,7 @@ function toDetails(raw: Dockerode.ContainerInspectInfo): ContainerDetails {
   const networks: ContainerNetwork[] = Object.entries(raw.NetworkSettings?.Networks ?? {}).map(([name, network]) => ({
     name,
     ipAddress: network.IPAddress || undefined,
-    // The engine adds the short container id as an alias; it is noise in the tree.
-    aliases: ((network.Aliases ?? []) as string[]).filter((alias) => !raw.Id.startsWith(alias)),
+    aliases: userAliases(network.Aliases as string[] | null, raw.Id, raw.Config?.Hostname),
   }));
   const ports: PortBinding[] = Object.entries(raw.NetworkSettings?.Ports ?? {}).flatMap(([key, bindings]) => {
     const [privatePort, protocol] = key.split('/');

@@ -2,8 +2,10 @@ import { ConfigError, DockerApiError } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { Plan } from '../planning/plan';
+import { RecreateSubject } from '../planning/recreate';
 import { ExecuteOptions, executePlan } from '../planning/planExecutor';
 import { ContainerDetails } from '../types';
+import { dockerCommandsFor } from './dockerCommands';
 import { planLegacyLink } from './linkPlanner';
 import { defaultAlias } from './names';
 import { planNetworkConnect } from './networkPlanner';
@@ -22,13 +24,7 @@ export class LinkOperations {
 
   async linkContainers(request: { client: string; target: string; alias?: string }, options?: ExecuteOptions): Promise<Plan> {
     const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
-    const plan = planLegacyLink({
-      host: this.host,
-      client,
-      target,
-      alias: request.alias ?? defaultAlias(target.name),
-      clientImage: await this.recreateImage(client),
-    });
+    const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client), target, alias: request.alias ?? defaultAlias(target.name) });
     await executePlan(plan, this.client, this.logger, options);
     return plan;
   }
@@ -42,12 +38,7 @@ export class LinkOperations {
   }
 
   async shareVolume(request: { containers: string[]; volume: string; mountPath: string; readOnly?: boolean }, options?: ExecuteOptions): Promise<Plan> {
-    const containers = await Promise.all(
-      request.containers.map(async (name) => {
-        const details = await this.inspect(name);
-        return { details, image: await this.recreateImage(details) };
-      }),
-    );
+    const containers = await Promise.all(request.containers.map(async (name) => this.recreateSubject(await this.inspect(name))));
     const existing = (await this.client.listVolumes()).find((volume) => volume.name === request.volume);
     const plan = planShareVolume({
       host: this.host,
@@ -61,6 +52,18 @@ export class LinkOperations {
     return plan;
   }
 
+  /** The docker commands that reproduce a container and the Crosslink-made networks and volumes it uses. */
+  async dockerCommands(container: string): Promise<string[]> {
+    const details = await this.inspect(container);
+    const [image, networks, volumes] = await Promise.all([
+      this.client.imageConfig((details.raw.Image as string | undefined) ?? details.image),
+      this.client.listNetworks(),
+      this.client.listVolumes(),
+    ]);
+    const noDefaults = { env: [], cmd: null, entrypoint: null, labels: {}, exposedPorts: [], workingDir: '', user: '' };
+    return dockerCommandsFor(details, image ?? noDefaults, { networks, volumes });
+  }
+
   async inspect(nameOrId: string): Promise<ContainerDetails> {
     try {
       return await this.client.inspectContainer(nameOrId);
@@ -70,6 +73,31 @@ export class LinkOperations {
       }
       throw error;
     }
+  }
+
+  private async recreateSubject(details: ContainerDetails): Promise<RecreateSubject> {
+    const [image, linkedFrom] = await Promise.all([this.recreateImage(details), this.linkedFrom(details)]);
+    return { details, image, linkedFrom };
+  }
+
+  /**
+   * Containers whose default-bridge links target this one. Links on user networks resolve by name
+   * through Docker's DNS and survive recreation; default-bridge links are bound to the container.
+   */
+  private async linkedFrom(details: ContainerDetails): Promise<string[]> {
+    const candidates = (await this.client.listContainers()).filter(
+      (container) => container.id !== details.id && container.networks.some((network) => network.name === 'bridge'),
+    );
+    const clients: string[] = [];
+    for (const batch of chunks(candidates, 8)) {
+      const inspected = await Promise.all(batch.map((container) => this.client.inspectContainer(container.id).catch(() => undefined)));
+      for (const candidate of inspected) {
+        if (candidate?.links.some((link) => link.split(':')[0] === details.name)) {
+          clients.push(candidate.name);
+        }
+      }
+    }
+    return clients;
   }
 
   /**
@@ -86,4 +114,8 @@ export class LinkOperations {
     this.logger.warn(`[${this.host}] ${details.name}: tag ${tag} now names another image; recreating from ${imageId.slice(0, 19)} to keep the original`);
     return imageId;
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 }

@@ -1,16 +1,14 @@
 import { ConfigError } from '../errors';
 import { ContainerDetails } from '../types';
 import { Plan, newPlan } from '../planning/plan';
-import { recreateSteps } from '../planning/recreate';
+import { RecreateSubject, recreateSteps } from '../planning/recreate';
 import { aliasProblem } from './names';
 
 export interface LegacyLinkRequest {
   host: string;
-  client: ContainerDetails;
+  client: RecreateSubject;
   target: ContainerDetails;
   alias: string;
-  /** Image for the recreated client (see chooseRecreateImage). */
-  clientImage: string;
 }
 
 /**
@@ -18,7 +16,8 @@ export interface LegacyLinkRequest {
  * the default bridge; elsewhere a network alias does the same without recreation.
  */
 export function planLegacyLink(request: LegacyLinkRequest): Plan {
-  const { host, client, target, alias } = request;
+  const { host, target, alias } = request;
+  const client = request.client.details;
   if (client.id === target.id) {
     throw new ConfigError('invalidOption', `A container cannot be linked to itself (${client.name}).`);
   }
@@ -46,5 +45,5 @@ export function planLegacyLink(request: LegacyLinkRequest): Plan {
     }
     throw new ConfigError('invalidOption', `${client.name} already links "${alias}" to ${existing.split(':')[0]}; choose another alias.`);
   }
-  return newPlan(host, recreateSteps(client, { addLinks: [`${target.name}:${alias}`] }, request.clientImage, 'linked-client'));
+  return newPlan(host, recreateSteps(request.client, { addLinks: [`${target.name}:${alias}`] }, 'linked-client'));
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
-import { ContainerDetails, VolumeSummary } from '../types';
+import { VolumeSummary } from '../types';
 import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { recreateSteps } from '../planning/recreate';
+import { RecreateSubject, recreateSteps } from '../planning/recreate';
 import { managedLabels } from './labels';
 import { mountPathProblem, volumeNameProblem } from './names';
 
@@ -9,8 +9,7 @@ export interface ShareVolumeRequest {
   host: string;
   volumeName: string;
   existing?: VolumeSummary;
-  /** Each container with the image its recreation should use. */
-  containers: Array<{ details: ContainerDetails; image: string }>;
+  containers: RecreateSubject[];
   mountPath: string;
   readOnly: boolean;
 }
@@ -26,7 +25,8 @@ export function planShareVolume(request: ShareVolumeRequest): Plan {
     throw new ConfigError('invalidOption', 'Pick at least one container to share the volume with.');
   }
   const steps: PlanStep[] = existing ? [] : [{ kind: 'createVolume', name: volumeName, labels: managedLabels('volume') }];
-  for (const [index, { details, image }] of request.containers.entries()) {
+  for (const [index, subject] of request.containers.entries()) {
+    const { details } = subject;
     const mounts = (details.raw.Mounts as Array<{ Name?: string; Source: string; Destination: string }> | undefined) ?? [];
     const atPath = mounts.find((mount) => mount.Destination === mountPath);
     if (atPath) {
@@ -35,7 +35,7 @@ export function planShareVolume(request: ShareVolumeRequest): Plan {
       }
       throw new ConfigError('invalidOption', `${details.name} already has ${atPath.Name ?? atPath.Source} mounted at ${mountPath}; choose another mount path.`);
     }
-    steps.push(...recreateSteps(details, { addMounts: [{ Type: 'volume', Source: volumeName, Target: mountPath, ReadOnly: readOnly }] }, image, `with-volume-${index}`));
+    steps.push(...recreateSteps(subject, { addMounts: [{ Type: 'volume', Source: volumeName, Target: mountPath, ReadOnly: readOnly }] }, `with-volume-${index}`));
   }
   return newPlan(host, steps);
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { ContainerCreateBody, ContainerDetails, EndpointConfig } from '../types';
+import { userAliases } from '../model/aliases';
 import { PlanStep } from './plan';
 
 /** What a recreation adds to the container; everything else stays as inspect shows it. */
@@ -52,7 +53,7 @@ export function recreateBody(
   const networkMode = raw.HostConfig.NetworkMode ?? 'default';
   const networks = Object.entries(raw.NetworkSettings.Networks ?? {});
   const endpoint = (settings: EndpointSettings): EndpointConfig => ({
-    Aliases: userAliases(settings.Aliases, raw.Id),
+    Aliases: nullIfEmpty(userAliases(settings.Aliases, raw.Id, raw.Config.Hostname as string | undefined)),
     Links: settings.Links ?? null,
     IPAMConfig: settings.IPAMConfig ?? null,
   });
@@ -71,12 +72,30 @@ export function recreateBody(
   return { body, extraNetworks };
 }
 
+/** A container about to be recreated, with what the planner must know beyond its inspect document. */
+export interface RecreateSubject {
+  details: ContainerDetails;
+  /** Image to recreate from: the tag while it still names the original image, else the image id. */
+  image: string;
+  /** Containers whose default-bridge links point at this one (their links follow the original, then break). */
+  linkedFrom: string[];
+}
+
 /**
  * Steps that replace a container by one with `change` applied, keeping its name: the original is
  * renamed and stopped (not removed) until the new one runs, so a failure can put it back.
  */
-export function recreateSteps(details: ContainerDetails, change: RecreateChange, image: string, ref: string): PlanStep[] {
+export function recreateSteps(subject: RecreateSubject, change: RecreateChange, ref: string): PlanStep[] {
+  const { details, image } = subject;
   const raw = details.raw as unknown as InspectDocument;
+  if (subject.linkedFrom.length > 0) {
+    const clients = subject.linkedFrom.join(', ');
+    throw new ConfigError(
+      'invalidOption',
+      `${details.name} is the target of legacy links from ${clients}; recreating it would break them, so Crosslink leaves it as it is. ` +
+        `Connect ${clients} and ${details.name} on a network instead ("Connect Containers on a Network"), which needs no recreation.`,
+    );
+  }
   if (raw.HostConfig.AutoRemove) {
     throw new ConfigError(
       'invalidOption',
@@ -110,10 +129,8 @@ function toCreateLink(link: string): string {
   return `${target.replace(/^\//, '')}:${clientAlias.split('/').pop()}`;
 }
 
-/** The engine adds the short id as an alias on user networks; it must not be carried to the new container. */
-function userAliases(aliases: string[] | null | undefined, id: string): string[] | null {
-  const kept = (aliases ?? []).filter((alias) => !id.startsWith(alias));
-  return kept.length > 0 ? kept : null;
+function nullIfEmpty(values: string[]): string[] | null {
+  return values.length > 0 ? values : null;
 }
 
 /**

@@ -1,14 +1,11 @@
-import * as vscode from 'vscode';
 import { ConfigError } from '../../core/errors';
 import { ContainerModel } from '../../core/model/containerModel';
 import { parseContainerRef } from '../../core/model/containerRef';
-import { ContainerSummary } from '../../core/types';
+import { LinkOperations } from '../../core/links/linkOperations';
+import { ResolvedContainer, pickContainer } from '../pickers';
 import { ContainerNode, HostNode } from '../tree/treeNodes';
+import { CommandContext } from './commandContext';
 
-export interface ResolvedContainer {
-  hostName: string;
-  container: ContainerSummary;
-}
 
 /**
  * A command's container, from a tree node, a "host/name" string, `{ container: "host/name" }`,
@@ -20,10 +17,46 @@ export async function resolveContainerArgument(model: ContainerModel, argument: 
   }
   const reference = typeof argument === 'string' ? argument : (argument as { container?: unknown } | undefined)?.container;
   if (typeof reference === 'string') {
+    return findContainerRef(model, reference);
+  }
+  return pickContainer(model, { title: placeHolder, placeHolder });
+}
+
+/** `"host/name"` references that must all name containers of one host (links, networks and volumes are per host). */
+export function resolveSameHostRefs(model: ContainerModel, references: unknown, what: string): { hostName: string; containers: ResolvedContainer[] } {
+  if (!Array.isArray(references) || references.length === 0 || references.some((reference) => typeof reference !== 'string')) {
+    throw new ConfigError('invalidOption', `${what} needs "containers": a list of "host/name" references.`);
+  }
+  const containers = references.map((reference: string) => {
     const { host, container } = parseContainerRef(reference);
     return findOrThrow(model, host, container);
+  });
+  assertSameHost(containers, what);
+  return { hostName: containers[0].hostName, containers };
+}
+
+export function assertSameHost(containers: ResolvedContainer[], what: string): void {
+  const hosts = [...new Set(containers.map((resolved) => resolved.hostName))];
+  if (hosts.length > 1) {
+    throw new ConfigError(
+      'invalidOption',
+      `${what} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`,
+    );
   }
-  return pickContainer(model, placeHolder);
+}
+
+export function findContainerRef(model: ContainerModel, reference: string): ResolvedContainer {
+  const { host, container } = parseContainerRef(reference);
+  return findOrThrow(model, host, container);
+}
+
+/** The link operations of one host, bound to its client. */
+export function operationsFor(context: CommandContext, hostName: string): LinkOperations {
+  const client = context.model.client(hostName);
+  if (!client) {
+    throw new ConfigError('invalidOption', `There is no host "${hostName}".`);
+  }
+  return new LinkOperations(hostName, client, context.logger);
 }
 
 /** A host name from a tree node, a string or `{ host }`; undefined means "all hosts". */
@@ -49,22 +82,4 @@ function findOrThrow(model: ContainerModel, hostName: string, nameOrId: string):
     throw new ConfigError('invalidOption', `There is no container "${nameOrId}" on ${hostName}; it may have been removed. Refresh the Containers view and pick again.`);
   }
   return { hostName, container };
-}
-
-export async function pickContainer(model: ContainerModel, placeHolder: string): Promise<ResolvedContainer | undefined> {
-  type Item = vscode.QuickPickItem & { resolved?: ResolvedContainer };
-  const items: Item[] = [];
-  for (const host of model.hosts()) {
-    items.push({ label: host.spec.name, kind: vscode.QuickPickItemKind.Separator });
-    for (const container of host.containers.values()) {
-      items.push({
-        label: `${container.state === 'running' ? '$(circle-filled)' : '$(circle-outline)'} ${container.name}`,
-        description: `${host.spec.name} · ${container.state}`,
-        detail: container.image,
-        resolved: { hostName: host.spec.name, container },
-      });
-    }
-  }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true });
-  return picked?.resolved;
 }

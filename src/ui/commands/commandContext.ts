@@ -8,6 +8,8 @@ export interface CommandContext {
   logger: Logger;
   channel: vscode.LogOutputChannel;
   createClient: DockerClientFactory;
+  /** Per-user state that outlives the window (e.g. notices shown once). */
+  state: vscode.Memento;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

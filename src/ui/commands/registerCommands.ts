@@ -1,13 +1,18 @@
 import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
-import { ContainerNode, HostNode } from '../tree/treeNodes';
+import { AliasNode, ContainerNode, HostNode, LinkNode } from '../tree/treeNodes';
 import { addHost } from './addHost';
 import { CommandContext, CommandHandler } from './commandContext';
+import { connectNetwork } from './connectNetwork';
+import { copyDockerCommands } from './copyDockerCommands';
 import { copyReference } from './copyReference';
 import { inspectContainer } from './inspectContainer';
+import { linkContainers } from './linkContainers';
 import { refresh } from './refresh';
 import { retryHost } from './retryHost';
+import { shareVolume } from './shareVolume';
 import { showLog } from './showLog';
+import { verifyLink } from './verifyLink';
 
 const commands: Record<string, CommandHandler> = {
   'crosslink.refresh': refresh,
@@ -16,6 +21,11 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.copyReference': copyReference,
   'crosslink.inspectContainer': inspectContainer,
   'crosslink.showLog': showLog,
+  'crosslink.linkContainers': linkContainers,
+  'crosslink.connectNetwork': connectNetwork,
+  'crosslink.shareVolume': shareVolume,
+  'crosslink.verifyLink': verifyLink,
+  'crosslink.copyDockerCommands': copyDockerCommands,
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
@@ -41,5 +51,6 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 }
 
 function isScripted(args: unknown[]): boolean {
-  return args.length > 0 && !(args[0] instanceof HostNode) && !(args[0] instanceof ContainerNode);
+  const [first] = args;
+  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode].some((nodeClass) => first instanceof nodeClass);
 }

@@ -4,7 +4,7 @@ import { ContainerModel } from '../../core/model/containerModel';
 import { HostSnapshot } from '../../core/model/hostWatcher';
 import { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { ContainerNode, HostNode, MessageNode, TreeNode } from './treeNodes';
+import { AliasNode, ContainerNode, HostNode, LinkNode, MessageNode, TreeNode } from './treeNodes';
 import { containerTooltip } from './tooltips';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
@@ -38,13 +38,16 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     });
   }
 
-  getChildren(element?: TreeNode): TreeNode[] {
+  async getChildren(element?: TreeNode): Promise<TreeNode[]> {
     if (!element) {
       return [...this.problemNodes(), ...this.model.hosts().map((host) => this.hostNode(host.spec.name))];
     }
     if (element instanceof HostNode) {
       const host = this.model.host(element.hostName);
       return host ? this.hostChildren(host) : [];
+    }
+    if (element instanceof ContainerNode) {
+      return this.containerChildren(element);
     }
     return [];
   }
@@ -59,6 +62,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     if (element instanceof ContainerNode) {
       return this.containerItem(element);
+    }
+    if (element instanceof LinkNode) {
+      return linkItem(element);
+    }
+    if (element instanceof AliasNode) {
+      return aliasItem(element);
     }
     return messageItem(element);
   }
@@ -118,6 +127,29 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return [...host.containers.values()].sort(byStateThenName).map((container) => new ContainerNode(name, container.id));
   }
 
+  /** Links and aliases need inspect, so they are read when the user expands the container. */
+  private async containerChildren(node: ContainerNode): Promise<TreeNode[]> {
+    const client = this.model.client(node.hostName);
+    if (!client) {
+      return [];
+    }
+    let details;
+    try {
+      details = await client.inspectContainer(node.containerId);
+    } catch (error) {
+      return [new MessageNode(`${node.hostName}/${node.containerId}:error`, errorMessage(error), { icon: 'warning' })];
+    }
+    const links = details.links.map((link) => {
+      const [target, alias] = link.split(':');
+      const port = this.model.findContainer(node.hostName, target)?.ports[0]?.privatePort;
+      return new LinkNode(node.hostName, details.name, target, alias, port);
+    });
+    const aliases = details.networks.flatMap((network) =>
+      network.aliases.filter((alias) => alias !== details.name).map((alias) => new AliasNode(node.hostName, details.name, network.name, alias)),
+    );
+    return [...links, ...aliases];
+  }
+
   private hostItem(node: HostNode): vscode.TreeItem {
     const host = this.model.host(node.hostName);
     const item = new vscode.TreeItem(node.hostName, vscode.TreeItemCollapsibleState.Expanded);
@@ -155,7 +187,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   private containerItem(node: ContainerNode): vscode.TreeItem {
     const container = this.model.host(node.hostName)?.containers.get(node.containerId);
-    const item = new vscode.TreeItem(container?.name ?? node.containerId.slice(0, 12), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(container?.name ?? node.containerId.slice(0, 12), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `container:${node.hostName}/${node.containerId}`;
     if (!container) {
       return item;
@@ -170,6 +202,26 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     item.contextValue = `container.${container.state}`;
     return item;
   }
+}
+
+function linkItem(node: LinkNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(`→ ${node.target}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `link:${node.hostName}/${node.clientName}/${node.alias}`;
+  item.description = node.alias === node.target ? 'legacy link' : `as ${node.alias} · legacy link`;
+  item.tooltip = `${node.clientName} reaches ${node.target} as "${node.alias}"${node.port ? ` (port ${node.port})` : ''} through a legacy link.`;
+  item.iconPath = new vscode.ThemeIcon('link');
+  item.contextValue = 'link.legacy';
+  return item;
+}
+
+function aliasItem(node: AliasNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.alias, vscode.TreeItemCollapsibleState.None);
+  item.id = `alias:${node.hostName}/${node.containerName}/${node.network}/${node.alias}`;
+  item.description = `alias on ${node.network}`;
+  item.tooltip = `Containers on ${node.network} reach ${node.containerName} as "${node.alias}".`;
+  item.iconPath = new vscode.ThemeIcon('tag');
+  item.contextValue = 'alias';
+  return item;
 }
 
 function messageItem(node: MessageNode): vscode.TreeItem {

@@ -12,6 +12,30 @@ export class ContainerNode {
   ) {}
 }
 
+/** A legacy link of a container: it reaches `target` as `alias`. */
+export class LinkNode {
+  readonly kind = 'link';
+  constructor(
+    readonly hostName: string,
+    readonly clientName: string,
+    readonly target: string,
+    readonly alias: string,
+    /** The target's first exposed port, used to verify the link. */
+    readonly port: number | undefined,
+  ) {}
+}
+
+/** An extra name of a container on a user-defined network. */
+export class AliasNode {
+  readonly kind = 'alias';
+  constructor(
+    readonly hostName: string,
+    readonly containerName: string,
+    readonly network: string,
+    readonly alias: string,
+  ) {}
+}
+
 /** A line of text under a host or at the top (errors, hints, actions). */
 export class MessageNode {
   readonly kind = 'message';
@@ -22,4 +46,4 @@ export class MessageNode {
   ) {}
 }
 
-export type TreeNode = HostNode | ContainerNode | MessageNode;
+export type TreeNode = HostNode | ContainerNode | LinkNode | AliasNode | MessageNode;

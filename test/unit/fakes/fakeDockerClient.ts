@@ -84,6 +84,7 @@ export class FakeDockerClient implements DockerClient {
   removeVolume = notFaked('removeVolume');
   imageExists = notFaked('imageExists');
   imageId = notFaked('imageId');
+  imageConfig = notFaked('imageConfig');
   pullImage = notFaked('pullImage');
 
   private emit(event: DockerEvent): void {

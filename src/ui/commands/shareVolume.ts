@@ -1,0 +1,117 @@
+import * as vscode from 'vscode';
+import { isManaged } from '../../core/links/labels';
+import { mountPathProblem, volumeNameProblem } from '../../core/links/names';
+import { formatContainerRef } from '../../core/model/containerRef';
+import { ResolvedContainer, pickContainers } from '../pickers';
+import { withStepProgress } from '../progress';
+import { ContainerNode } from '../tree/treeNodes';
+import { assertSameHost, findContainerRef, operationsFor, resolveSameHostRefs } from './commandArguments';
+import { CommandContext } from './commandContext';
+
+interface ShareVolumeArgs {
+  containers?: string[];
+  volume?: string;
+  mountPath?: string;
+  readOnly?: boolean;
+}
+
+/**
+ * Mounts one named volume into several containers; those without it are recreated with the mount
+ * (settings and data kept, rolled back on failure). Args:
+ * `{ containers: ["host/name", …], volume, mountPath, readOnly? }`; what is missing is asked for.
+ */
+export async function shareVolume(context: CommandContext, argument?: unknown): Promise<{ volume: string; containers: string[] } | undefined> {
+  const args: ShareVolumeArgs = argument instanceof ContainerNode || argument === undefined ? {} : (argument as ShareVolumeArgs);
+  const interactive = !args.containers || !args.volume || !args.mountPath;
+  const selection = args.containers
+    ? resolveSameHostRefs(context.model, args.containers, 'Share a Volume')
+    : await pickSelection(context, argument instanceof ContainerNode ? argument : undefined);
+  if (!selection) {
+    return undefined;
+  }
+  const { hostName, containers } = selection;
+  const volume = args.volume ?? (await pickVolume(context, hostName));
+  if (volume === undefined) {
+    return undefined;
+  }
+  const mountPath =
+    args.mountPath ??
+    (await vscode.window.showInputBox({
+      title: 'Share a Volume (3/4): mount path',
+      prompt: `Where ${volume} appears inside the containers`,
+      value: '/shared',
+      ignoreFocusOut: true,
+      validateInput: (value) => mountPathProblem(value.trim()),
+    }))?.trim();
+  if (mountPath === undefined) {
+    return undefined;
+  }
+  const readOnly = args.readOnly ?? (interactive ? await pickReadOnly() : false);
+  if (readOnly === undefined) {
+    return undefined;
+  }
+  if (interactive) {
+    const names = containers.map((resolved) => resolved.container.name).join(', ');
+    const choice = await vscode.window.showWarningMessage(
+      `Mount ${volume} at ${mountPath} in ${names}?`,
+      { modal: true, detail: 'Containers without this mount are stopped, recreated with it and started again; their settings, volumes and data are kept, and everything is restored if a step fails.' },
+      'Recreate and Mount',
+    );
+    if (!choice) {
+      return undefined;
+    }
+  }
+  const operations = operationsFor(context, hostName);
+  await withStepProgress(`Sharing ${volume}`, (options) =>
+    operations.shareVolume({ containers: containers.map((resolved) => resolved.container.name), volume, mountPath, readOnly }, options),
+  );
+  return { volume, containers: containers.map((resolved) => formatContainerRef(hostName, resolved.container.name)) };
+}
+
+async function pickSelection(context: CommandContext, node: ContainerNode | undefined): Promise<{ hostName: string; containers: ResolvedContainer[] } | undefined> {
+  const preselected = node ? findContainerRef(context.model, formatContainerRef(node.hostName, node.containerId)) : undefined;
+  const containers = await pickContainers(context.model, {
+    title: 'Share a Volume (1/4): containers',
+    placeHolder: 'Containers that will share the volume (all on one host)',
+    hostName: preselected?.hostName,
+    picked: preselected ? new Set([preselected.container.id]) : undefined,
+  });
+  if (!containers) {
+    return undefined;
+  }
+  assertSameHost(containers, 'Share a Volume');
+  return { hostName: containers[0].hostName, containers };
+}
+
+async function pickVolume(context: CommandContext, hostName: string): Promise<string | undefined> {
+  const volumes = (await context.model.client(hostName)?.listVolumes()) ?? [];
+  const named = volumes.filter((volume) => !/^[0-9a-f]{64}$/.test(volume.name));
+  const create = { label: '$(add) Create a New Volume…', create: true };
+  const items = [create, ...named.map((volume) => ({ label: volume.name, description: isManaged(volume.labels) ? 'made by Crosslink' : volume.driver, create: false }))];
+  const picked = await vscode.window.showQuickPick(items, { title: `Share a Volume (2/4): volume on ${hostName}`, ignoreFocusOut: true });
+  if (!picked) {
+    return undefined;
+  }
+  if (!picked.create) {
+    return picked.label;
+  }
+  const taken = new Set(volumes.map((volume) => volume.name));
+  const name = await vscode.window.showInputBox({
+    title: `New volume on ${hostName}`,
+    value: 'shared-data',
+    ignoreFocusOut: true,
+    validateInput: (value) => volumeNameProblem(value.trim()) ?? (taken.has(value.trim()) ? `${value.trim()} exists; pick it from the list instead.` : undefined),
+  });
+  return name?.trim();
+}
+
+async function pickReadOnly(): Promise<boolean | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'Read and write', readOnly: false },
+      { label: 'Read-only', description: 'the containers can read but not change the data', readOnly: true },
+    ],
+    { title: 'Share a Volume (4/4): access', ignoreFocusOut: true },
+  );
+  return picked?.readOnly;
+}
