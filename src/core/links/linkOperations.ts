@@ -75,7 +75,8 @@ export class LinkOperations {
     }
   }
 
-  private async recreateSubject(details: ContainerDetails): Promise<RecreateSubject> {
+  /** What a planner needs to recreate `details` safely: the image to use and who links to it. */
+  async recreateSubject(details: ContainerDetails): Promise<RecreateSubject> {
     const [image, linkedFrom] = await Promise.all([this.recreateImage(details), this.linkedFrom(details)]);
     return { details, image, linkedFrom };
   }

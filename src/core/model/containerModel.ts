@@ -66,6 +66,16 @@ export class ContainerModel implements DisposableLike {
     return this.watchers.get(hostName)?.client;
   }
 
+  spec(hostName: string): HostSpec | undefined {
+    return this.watchers.get(hostName)?.spec;
+  }
+
+  connectedHosts(): string[] {
+    return this.hosts()
+      .filter((host) => host.state === 'connected')
+      .map((host) => host.spec.name);
+  }
+
   /** Settings entries that could not be used; shown in the tree so the user can fix them. */
   problems(): readonly ConfigError[] {
     return this.configProblems;

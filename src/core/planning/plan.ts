@@ -24,8 +24,11 @@ export type PlanStep =
   /** `restore` is how to reconnect it if a later step fails. */
   | { kind: 'disconnectNetwork'; network: string; container: ContainerHandle; name: string; restore: EndpointConfig }
   | { kind: 'startContainer'; container: ContainerHandle; name: string }
-  /** Irreversible: the executor runs these only after every other step succeeded. */
-  | { kind: 'removeContainer'; container: ContainerHandle; name: string };
+  /** Irreversible, like removeNetwork: the executor runs these only after every other step succeeded. */
+  | { kind: 'removeContainer'; container: ContainerHandle; name: string }
+  | { kind: 'removeNetwork'; name: string };
+
+export const irreversibleKinds: ReadonlySet<PlanStep['kind']> = new Set(['removeContainer', 'removeNetwork']);
 
 export function describeStep(step: PlanStep): string {
   switch (step.kind) {
@@ -47,6 +50,8 @@ export function describeStep(step: PlanStep): string {
       return `start ${step.name}`;
     case 'removeContainer':
       return `remove ${step.name}`;
+    case 'removeNetwork':
+      return `remove network ${step.name}`;
   }
 }
 
@@ -70,6 +75,7 @@ export function describeUndo(step: PlanStep): string {
     case 'startContainer':
       return `stop ${step.name}`;
     case 'removeContainer':
+    case 'removeNetwork':
       return `(cannot undo removing ${step.name})`;
   }
 }

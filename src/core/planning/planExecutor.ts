@@ -1,7 +1,7 @@
 import { CrosslinkError, errorMessage } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
-import { ContainerHandle, Plan, PlanStep, describeStep, describeUndo } from './plan';
+import { ContainerHandle, Plan, PlanStep, describeStep, describeUndo, irreversibleKinds } from './plan';
 
 /** A step failed; everything the plan had done was undone (or `rollbackFailures` says what was not). */
 export class PlanError extends CrosslinkError<'stepFailed'> {
@@ -36,9 +36,43 @@ export interface ExecuteOptions {
  * deferred until every other step has succeeded.
  */
 export async function executePlan(plan: Plan, client: DockerClient, logger: Logger, options: ExecuteOptions = {}): Promise<ExecutionResult> {
-  const created: Record<string, string> = {};
-  const undo: Array<{ description: string; run: () => Promise<void> }> = [];
-  const resolve = (handle: ContainerHandle): string => {
+  const [result] = await executePlans([{ plan, client }], logger, options);
+  return result;
+}
+
+/**
+ * Applies plans on several hosts as one: if a step on any host fails, what every plan did so far is
+ * undone, last first. Removals on all hosts wait until every other step everywhere succeeded.
+ */
+export async function executePlans(runs: Array<{ plan: Plan; client: DockerClient }>, logger: Logger, options: ExecuteOptions = {}): Promise<ExecutionResult[]> {
+  const undo: Array<{ description: string; host: string; run: () => Promise<void> }> = [];
+  const results = runs.map(() => ({ created: {} as Record<string, string> }));
+  const scheduled = runs.flatMap(({ plan, client }, runIndex) =>
+    plan.steps.map((step) => ({ step, plan, client, created: results[runIndex].created })),
+  );
+  const ordered = [...scheduled.filter(({ step }) => !irreversibleKinds.has(step.kind)), ...scheduled.filter(({ step }) => irreversibleKinds.has(step.kind))];
+  for (const [index, { step, plan, client, created }] of ordered.entries()) {
+    const description = describeStep(step);
+    const where = runs.length > 1 ? `${plan.host}: ` : '';
+    options.onStep?.(`${where}${description}`, index, ordered.length);
+    logger.info(`[${plan.host}] ${description}`);
+    try {
+      await options.beforeStep?.(step);
+      const undoStep = await runStep(step, client, handleResolver(created), created);
+      if (undoStep) {
+        undo.push({ description: describeUndo(step), host: plan.host, run: undoStep });
+      }
+    } catch (error) {
+      const rollbackFailures = await rollBack(undo, logger);
+      const tail = rollbackFailures.length > 0 ? ` Undone, except: ${rollbackFailures.join('; ')}.` : ' Everything was put back as it was.';
+      throw new PlanError(`${plan.host}: could not ${description}: ${errorMessage(error)}.${tail}`, description, rollbackFailures, { cause: error });
+    }
+  }
+  return results;
+}
+
+function handleResolver(created: Record<string, string>): (handle: ContainerHandle) => string {
+  return (handle) => {
     if ('id' in handle) {
       return handle.id;
     }
@@ -48,36 +82,16 @@ export async function executePlan(plan: Plan, client: DockerClient, logger: Logg
     }
     return id;
   };
-  const reversible = plan.steps.filter((step) => step.kind !== 'removeContainer');
-  const removals = plan.steps.filter((step) => step.kind === 'removeContainer');
-  const ordered = [...reversible, ...removals];
-  for (const [index, step] of ordered.entries()) {
-    const description = describeStep(step);
-    options.onStep?.(description, index, ordered.length);
-    logger.info(`[${plan.host}] ${description}`);
-    try {
-      await options.beforeStep?.(step);
-      const undoStep = await runStep(step, client, resolve, created);
-      if (undoStep) {
-        undo.push({ description: describeUndo(step), run: undoStep });
-      }
-    } catch (error) {
-      const rollbackFailures = await rollBack(undo, plan.host, logger);
-      const tail = rollbackFailures.length > 0 ? ` Undone, except: ${rollbackFailures.join('; ')}.` : ' Everything was put back as it was.';
-      throw new PlanError(`${plan.host}: could not ${description}: ${errorMessage(error)}.${tail}`, description, rollbackFailures, { cause: error });
-    }
-  }
-  return { created };
 }
 
-async function rollBack(undo: Array<{ description: string; run: () => Promise<void> }>, host: string, logger: Logger): Promise<string[]> {
+async function rollBack(undo: Array<{ description: string; host: string; run: () => Promise<void> }>, logger: Logger): Promise<string[]> {
   const failures: string[] = [];
   for (const step of undo.reverse()) {
     try {
-      logger.info(`[${host}] undo: ${step.description}`);
+      logger.info(`[${step.host}] undo: ${step.description}`);
       await step.run();
     } catch (error) {
-      logger.error(`[${host}] undo failed: ${step.description}: ${errorMessage(error)}`);
+      logger.error(`[${step.host}] undo failed: ${step.description}: ${errorMessage(error)}`);
       failures.push(`${step.description} (${errorMessage(error)})`);
     }
   }
@@ -134,6 +148,10 @@ async function runStep(
     }
     case 'removeContainer': {
       await client.removeContainer(resolve(step.container), { force: true, removeVolumes: false });
+      return undefined;
+    }
+    case 'removeNetwork': {
+      await client.removeNetwork(step.name);
       return undefined;
     }
   }

@@ -7,6 +7,8 @@ import { PlanStep } from './plan';
 export interface RecreateChange {
   /** Legacy links to add, as "target:alias". */
   addLinks?: string[];
+  /** Legacy links to drop, by alias. */
+  removeLinkAliases?: string[];
   /** Mounts to add (HostConfig.Mounts entries). */
   addMounts?: Array<{ Type: 'volume'; Source: string; Target: string; ReadOnly: boolean }>;
 }
@@ -43,7 +45,9 @@ export function recreateBody(
   const raw = details.raw as unknown as InspectDocument;
   const config = Object.fromEntries(Object.entries(raw.Config).filter(([key]) => !configKeysNotCarried.has(key)));
   const hostConfig = { ...raw.HostConfig };
-  hostConfig.Links = [...(raw.HostConfig.Links ?? []).map(toCreateLink), ...(change.addLinks ?? [])];
+  const dropped = new Set(change.removeLinkAliases ?? []);
+  const keptLinks = (raw.HostConfig.Links ?? []).map(toCreateLink).filter((link) => !dropped.has(link.split(':')[1]));
+  hostConfig.Links = [...keptLinks, ...(change.addLinks ?? [])];
   if (hostConfig.Links.length === 0) {
     hostConfig.Links = null;
   }

@@ -1,0 +1,187 @@
+import * as assert from 'node:assert/strict';
+import { AmbassadorNetworkKeeper } from '../../src/core/ambassadors/networkKeeper';
+import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
+import { PortInUseError } from '../../src/core/ambassadors/crossLinkPlanner';
+import { LinkOperations } from '../../src/core/links/linkOperations';
+import { PlanError } from '../../src/core/planning/planExecutor';
+import { docker, removeContainer, testbedHost } from '../e2e/testbed';
+import { waitFor } from '../unit/waitFor';
+import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
+
+const alphaHost = testbedHost(testbed, 'alpha', 0);
+const betaHost = testbedHost(testbed, 'beta', 1);
+const image = testbed.images.fixture;
+
+/**
+ * oracle answers "oracle-data" to a connection; to a first line "halfclose" it reads until the
+ * client's FIN, waits 2 s, then replies — the reply socat's default -t 0.5 would lose.
+ */
+const oracleScript = `read -r line; if [ "$line" = halfclose ]; then cat >/dev/null; sleep 2; echo late-reply; else echo oracle-data; fi`;
+
+function runOracle(name: string, extra: string[] = []): void {
+  docker(alphaHost, ['run', '-d', '--name', name, '--stop-timeout', '1', ...extra, image, 'socat', '-t', '10', 'TCP-LISTEN:1521,fork,reuseaddr', `SYSTEM:${oracleScript}`]);
+}
+
+/** Containers, networks and volumes of a host, to compare before and after. */
+function snapshot(host: typeof alphaHost): string {
+  const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+  const containers = lines(docker(host, ['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.Networks}}']))
+    .map((line) => {
+      const [id, name, networks = ''] = line.split(' ');
+      return `${id} ${name} ${networks.split(',').sort().join(',')}`;
+    })
+    .sort();
+  const networks = lines(docker(host, ['network', 'ls', '--format', '{{.Name}}']));
+  const volumes = lines(docker(host, ['volume', 'ls', '--format', '{{.Name}}']));
+  return JSON.stringify({ containers, networks, volumes }, null, 1);
+}
+
+describe('Cross-host links through ambassadors (integration)', function () {
+  this.timeout(180_000);
+  const logger = new RecordingLogger();
+  const { model } = newModel(logger);
+  const keeper = new AmbassadorNetworkKeeper(model, logger);
+  const operations = new CrossLinkOperations(model, (client, host, details) => new LinkOperations(host, client, logger).recreateSubject(details), logger, () => testbed.images.socat);
+  const oracle = uniqueName('oracle');
+  const bw = uniqueName('bw');
+  const created: Array<[typeof alphaHost, string]> = [
+    [alphaHost, oracle],
+    [betaHost, bw],
+  ];
+  const sh = (host: typeof alphaHost, container: string, script: string) => docker(host, ['exec', container, 'sh', '-c', script]);
+  /** Both hosts before the first link, for the removal test at the end. */
+  let baseline = { alphaBefore: '', betaBefore: '' };
+  const ask = (container: string, alias = 'oracle') => sh(betaHost, container, `echo hello | socat -t 5 - TCP:${alias}:1521`);
+
+  before(async () => {
+    await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') {
+      console.log(logger.lines.slice(-60).join('\n'));
+    }
+  });
+
+  after(async () => {
+    for (const link of await operations.list()) {
+      if (created.some(([, name]) => name === link.client.container)) {
+        await operations.remove(link).catch(() => undefined);
+      }
+    }
+    for (const [host, name] of created) {
+      removeContainer(host, name);
+    }
+    keeper.dispose();
+    model.dispose();
+  });
+
+  it('the seed scenario: bw on beta reads oracle on alpha as oracle:1521, and bw keeps its settings', async () => {
+    const alphaBefore = snapshot(alphaHost);
+    const betaBefore = snapshot(betaHost);
+    runOracle(oracle);
+    docker(betaHost, ['run', '-d', '--name', bw, '--stop-timeout', '1', '-e', 'APP=bw', '--label', 'team=billing', '--restart', 'unless-stopped', image, 'sleep', '86400']);
+    const bwBefore = JSON.parse(docker(betaHost, ['inspect', bw]))[0];
+
+    const result = await operations.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle' });
+    assert.equal(result.serverRef, `alpha/crosslink-srv-${oracle}-1521`);
+    assert.equal(result.clientRef, `beta/crosslink-cli-${bw}-oracle`);
+    assert.equal(ask(bw), 'oracle-data');
+
+    const bwAfter = JSON.parse(docker(betaHost, ['inspect', bw]))[0];
+    assert.equal(bwAfter.Id, bwBefore.Id, 'network mode does not recreate bw');
+    assert.deepEqual(bwAfter.Config.Env, bwBefore.Config.Env);
+    assert.deepEqual(bwAfter.Config.Labels, bwBefore.Config.Labels);
+    assert.deepEqual(bwAfter.HostConfig.RestartPolicy, { Name: 'unless-stopped', MaximumRetryCount: 0 });
+
+    const published = JSON.parse(docker(alphaHost, ['inspect', `crosslink-srv-${oracle}-1521`]))[0].HostConfig.PortBindings['1521/tcp'];
+    assert.deepEqual(published, [{ HostIp: alphaHost.ip, HostPort: '1521' }], 'published on the address beta uses, and only there');
+
+    const verified = await operations.verify((await operations.list()).find((link) => link.client.container === bw)!);
+    assert.equal(verified.ok, true, verified.message);
+
+    baseline = { alphaBefore, betaBefore };
+  });
+
+  it('a reply sent 2 s after the client half-closes arrives through both ambassadors', () => {
+    assert.equal(sh(betaHost, bw, 'echo halfclose | socat -t 10 - TCP:oracle:1521'), 'late-reply');
+  });
+
+  it('survives docker restart of the target and of both ambassadors', async () => {
+    docker(alphaHost, ['restart', '-t', '1', oracle]);
+    assert.equal(ask(bw), 'oracle-data');
+    docker(alphaHost, ['restart', '-t', '1', `crosslink-srv-${oracle}-1521`]);
+    docker(betaHost, ['restart', '-t', '1', `crosslink-cli-${bw}-oracle`]);
+    await waitFor(() => tryAsk(bw) === 'oracle-data', 'traffic after restarting the ambassadors', 15_000);
+  });
+
+  it('survives a recreation of the target under the same name, without user action', async () => {
+    docker(alphaHost, ['rm', '-f', oracle]);
+    runOracle(oracle);
+    await waitFor(() => tryAsk(bw) === 'oracle-data', 'traffic to the recreated oracle', 20_000);
+  });
+
+  it('is idempotent, and lets a second client share the server ambassador', async () => {
+    const again = await operations.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle' });
+    assert.deepEqual([again.server.steps.length, again.client.steps.length], [0, 0]);
+    const second = uniqueName('bw2');
+    created.push([betaHost, second]);
+    docker(betaHost, ['run', '-d', '--name', second, '--stop-timeout', '1', image, 'sleep', '86400']);
+    const shared = await operations.link({ client: `beta/${second}`, target: `alpha/${oracle}`, port: 1521, alias: 'db', mode: 'link' });
+    assert.equal(shared.server.steps.length, 0, 'the server ambassador is reused');
+    assert.equal(ask(second, 'db'), 'oracle-data');
+    assert.equal(docker(alphaHost, ['ps', '--filter', 'label=crosslink.role=server-ambassador', '--format', '{{.Names}}']).split('\n').filter((name) => name.includes(oracle)).length, 1);
+    const link = (await operations.list()).find((candidate) => candidate.client.container === second)!;
+    await operations.remove(link);
+    assert.equal(JSON.parse(docker(betaHost, ['inspect', second]))[0].HostConfig.Links, null, 'the legacy link is gone again');
+    assert.equal(ask(bw), 'oracle-data', 'the first client still works: the shared server ambassador stays');
+  });
+
+  it('offers another port when the host port is taken, and changes nothing', async () => {
+    const squatter = uniqueName('squatter');
+    created.push([alphaHost, squatter]);
+    docker(alphaHost, ['run', '-d', '--name', squatter, '--stop-timeout', '1', '-p', `${alphaHost.ip}:1600:80`, image, 'sleep', '86400']);
+    const target = uniqueName('svc');
+    created.push([alphaHost, target]);
+    docker(alphaHost, ['run', '-d', '--name', target, '--stop-timeout', '1', image, 'sleep', '86400']);
+    const before = snapshot(alphaHost) + snapshot(betaHost);
+    await assert.rejects(operations.link({ client: `beta/${bw}`, target: `alpha/${target}`, port: 80, alias: 'svc', publish: 1600 }), (error: unknown) => PortInUseError.is(error) && error.suggestedPort === 1601 && new RegExp(`published by ${squatter}`).test(error.message));
+    assert.equal(snapshot(alphaHost) + snapshot(betaHost), before);
+  });
+
+  it('undoes both hosts when a step on the client host fails', async () => {
+    const target = uniqueName('svc');
+    created.push([alphaHost, target]);
+    docker(alphaHost, ['run', '-d', '--name', target, '--stop-timeout', '1', image, 'sleep', '86400']);
+    const before = snapshot(alphaHost) + snapshot(betaHost);
+    await assert.rejects(
+      operations.link(
+        { client: `beta/${bw}`, target: `alpha/${target}`, port: 8080, alias: 'svc' },
+        { beforeStep: (step) => { if (step.kind === 'startContainer' && step.name.startsWith('crosslink-cli-')) throw new Error('injected'); } },
+      ),
+      (error: unknown) => PlanError.is(error) && error.rollbackFailures.length === 0,
+    );
+    assert.equal(snapshot(alphaHost) + snapshot(betaHost), before);
+  });
+
+  it('Remove Link leaves both hosts exactly as before the link', async () => {
+    const { alphaBefore, betaBefore } = baseline;
+    const link = (await operations.list()).find((candidate) => candidate.client.container === bw)!;
+    await operations.remove(link);
+    // The test's own containers (oracle, bw and the later ones) are not part of the comparison.
+    const withoutTestContainers = (text: string) =>
+      JSON.stringify({ ...JSON.parse(text), containers: (JSON.parse(text).containers as string[]).filter((line) => !created.some(([, name]) => line.split(' ')[1] === name)).map((line) => line.split(' ').slice(0, 2).join(' ')) });
+    assert.equal(withoutTestContainers(snapshot(alphaHost)), withoutTestContainers(alphaBefore));
+    assert.equal(withoutTestContainers(snapshot(betaHost)), withoutTestContainers(betaBefore));
+    assert.deepEqual(Object.keys(JSON.parse(docker(betaHost, ['inspect', bw]))[0].NetworkSettings.Networks), ['bridge'], 'bw is back on its own network only');
+    assert.deepEqual(Object.keys(JSON.parse(docker(alphaHost, ['inspect', oracle]))[0].NetworkSettings.Networks), ['bridge'], 'oracle too');
+  });
+
+  function tryAsk(container: string): string | undefined {
+    try {
+      return ask(container);
+    } catch {
+      return undefined;
+    }
+  }
+});
