@@ -3,7 +3,11 @@ import { DisposableLike, Logger } from './core/like';
 import { DockerodeClient } from './core/hosts/dockerodeClient';
 import { ContainerModel, DockerClientFactory } from './core/model/containerModel';
 import { registerCommands } from './ui/commands/registerCommands';
-import { readConfiguredHosts, settingsSection } from './ui/hostSettings';
+import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
+import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
+import { LinkOperations } from './core/links/linkOperations';
+import { CrossLinkHealth } from './ui/crossLinkHealth';
+import { ambassadorImage, readConfiguredHosts, settingsSection } from './ui/hostSettings';
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
@@ -17,16 +21,20 @@ export function activate(context: vscode.ExtensionContext): void {
   const logger = channelLogger(channel);
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
-  const tree = new ContainersTreeProvider(model);
+  const health = new CrossLinkHealth();
+  const crossLinks = new CrossLinkOperations(model, (client, host, details) => new LinkOperations(host, client, logger).recreateSubject(details), logger, ambassadorImage);
+  const tree = new ContainersTreeProvider(model, health);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
 
   context.subscriptions.push(
     channel,
     model,
+    health,
+    new AmbassadorNetworkKeeper(model, logger),
     tree,
     view,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);

@@ -90,9 +90,9 @@ function record(result: StepResult): void {
   }
 }
 
-function makeContainer(tb: ReturnType<typeof readTestbed>, host: TestbedHost, name: string): void {
+function makeContainer(tb: ReturnType<typeof readTestbed>, host: TestbedHost, name: string, command?: string[]): void {
   created.push({ host, name });
-  createContainer(tb, host, name, LABEL);
+  createContainer(tb, host, name, LABEL, command);
   log(`created container ${name} on ${host.name}`);
 }
 
@@ -271,7 +271,7 @@ async function main(): Promise<number> {
         beta,
         web,
         db,
-        createContainer: (host, name) => makeContainer(tb, host, name),
+        createContainer: (host, name, command) => makeContainer(tb, host, name, command),
       },
       2,
     );

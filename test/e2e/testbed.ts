@@ -92,9 +92,15 @@ export function createContainer(
   host: TestbedHost,
   name: string,
   labels: Record<string, string> = {},
+  command: string[] = ['sleep', '86400'],
 ): string {
   removeContainer(host, name);
   const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   // A 1 s stop timeout: `sleep` as PID 1 ignores SIGTERM, and recreations stop containers.
-  return docker(host, ['run', '-d', '--pull', 'never', '--stop-timeout', '1', '--name', name, ...labelArgs, tb.images.fixture, 'sleep', '86400']);
+  return docker(host, ['run', '-d', '--pull', 'never', '--stop-timeout', '1', '--name', name, ...labelArgs, tb.images.fixture, ...command]);
+}
+
+/** A TCP service for link tests: answers every connection on `port` with `reply`. */
+export function replyServer(port: number, reply: string): string[] {
+  return ['socat', '-t', '10', `TCP-LISTEN:${port},fork,reuseaddr`, `SYSTEM:echo ${reply}`];
 }

@@ -4,7 +4,7 @@
 // To add a step, append `{ name: 'kebab-case-name', run: async (ctx) => { ... } }`.
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
-import type { Testbed, TestbedHost } from './testbed';
+import { replyServer, type Testbed, type TestbedHost } from './testbed';
 import {
   closeView,
   collapseRow,
@@ -35,8 +35,8 @@ export interface UiContext {
   /** Containers run.ts created before the workbench started. */
   web: string; // on alpha
   db: string; // on beta
-  /** Creates a fixture container on `host` that run.ts removes at the end. */
-  createContainer(host: TestbedHost, name: string): void;
+  /** Creates a fixture container on `host` (running `command`, default sleep) that run.ts removes at the end. */
+  createContainer(host: TestbedHost, name: string, command?: string[]): void;
 }
 
 export interface UiStep {
@@ -139,6 +139,46 @@ export const uiSteps: UiStep[] = [
       await expandRow(page, client);
       const link = await waitForRow(page, `→ ${target}`);
       assert.match(await rowDescription(link), /as db · legacy link/);
+    },
+  },
+  {
+    name: 'link-across-hosts-from-palette',
+    async run(ctx) {
+      const { page, alpha, beta } = ctx;
+      const target = 'ui-oracle';
+      const client = 'ui-bw';
+      ctx.createContainer(alpha, target, replyServer(1521, 'oracle-data'));
+      ctx.createContainer(beta, client);
+      await resetUi(page);
+      await openView(page);
+      await expandRow(page, beta.name);
+      await waitForRow(page, client);
+      await runPaletteCommand(page, 'Crosslink: Link Container Across Hosts…');
+      await quickPickSelect(page, target);
+      await quickPickSelect(page, 'Type a Port…');
+      await quickInputSubmit(page, '1521');
+      await quickPickSelect(page, client);
+      await quickInputSubmit(page, 'oracle');
+      await quickPickSelect(page, 'Network alias');
+      await notification(page, /ui-bw reaches alpha\/ui-oracle as oracle:1521 — verified/).waitFor({ state: 'visible', timeout: 60_000 });
+      await expandRow(page, client);
+      const link = await waitForRow(page, `→ ${target} on ${alpha.name}:1521`);
+      assert.match(await rowDescription(link), /as oracle · network alias · verified/);
+    },
+  },
+  {
+    name: 'remove-cross-host-link-from-context-menu',
+    async run({ page, alpha, beta }) {
+      const label = `→ ui-oracle on ${alpha.name}:1521`;
+      await resetUi(page);
+      await openView(page);
+      await expandRow(page, beta.name);
+      await expandRow(page, 'ui-bw');
+      await contextMenu(page, label);
+      await runMenuItem(page, 'Remove Link');
+      await dialogButton(page, 'Remove Link').click();
+      await treeRow(page, label).waitFor({ state: 'hidden', timeout: 60_000 });
+      await treeRow(page, 'crosslink-cli-ui-bw-oracle').waitFor({ state: 'hidden', timeout: 30_000 });
     },
   },
 ];

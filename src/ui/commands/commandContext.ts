@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { Logger } from '../../core/like';
+import { CrossLinkOperations } from '../../core/ambassadors/crossLinkOperations';
 import { ContainerModel, DockerClientFactory } from '../../core/model/containerModel';
+import { CrossLinkHealth } from '../crossLinkHealth';
 
 /** What every command may use; built once in activate(). */
 export interface CommandContext {
@@ -10,6 +12,9 @@ export interface CommandContext {
   createClient: DockerClientFactory;
   /** Per-user state that outlives the window (e.g. notices shown once). */
   state: vscode.Memento;
+  crossLinks: CrossLinkOperations;
+  /** Last verify result per cross-host link, shown in the tree. */
+  health: CrossLinkHealth;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, HostNode, LinkNode } from '../tree/treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode } from '../tree/treeNodes';
 import { addHost } from './addHost';
 import { CommandContext, CommandHandler } from './commandContext';
 import { connectNetwork } from './connectNetwork';
 import { copyDockerCommands } from './copyDockerCommands';
 import { copyReference } from './copyReference';
 import { inspectContainer } from './inspectContainer';
+import { linkAcrossHosts } from './linkAcrossHosts';
 import { linkContainers } from './linkContainers';
+import { removeCrossLink } from './removeCrossLink';
+import { repairCrossLink } from './repairCrossLink';
 import { refresh } from './refresh';
 import { retryHost } from './retryHost';
 import { shareVolume } from './shareVolume';
@@ -26,6 +29,9 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.shareVolume': shareVolume,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
+  'crosslink.linkAcrossHosts': linkAcrossHosts,
+  'crosslink.repairCrossLink': repairCrossLink,
+  'crosslink.removeCrossLink': removeCrossLink,
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
@@ -52,5 +58,5 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 
 function isScripted(args: unknown[]): boolean {
   const [first] = args;
-  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode].some((nodeClass) => first instanceof nodeClass);
+  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode, CrossLinkNode].some((nodeClass) => first instanceof nodeClass);
 }

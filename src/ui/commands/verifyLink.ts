@@ -4,7 +4,7 @@ import { verifyLink as verify, VerifyResult } from '../../core/links/verifyLink'
 import { formatContainerRef } from '../../core/model/containerRef';
 import { ambassadorImage } from '../hostSettings';
 import { inputAlias } from '../pickers';
-import { LinkNode } from '../tree/treeNodes';
+import { CrossLinkNode, LinkNode } from '../tree/treeNodes';
 import { findContainerRef, operationsFor, resolveContainerArgument } from './commandArguments';
 import { CommandContext } from './commandContext';
 
@@ -14,6 +14,14 @@ import { CommandContext } from './commandContext';
  * `{ client: "host/name", alias, port? }` (port: the target's first exposed port when omitted).
  */
 export async function verifyLink(context: CommandContext, argument?: unknown): Promise<VerifyResult | undefined> {
+  if (argument instanceof CrossLinkNode) {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${argument.link.alias} from ${argument.link.client.container}…` }, () =>
+      context.crossLinks.verify(argument.link),
+    );
+    context.health.record(argument.link, result);
+    void (result.ok ? vscode.window.showInformationMessage(`${argument.link.client.container}: ${result.message}`) : vscode.window.showWarningMessage(`${argument.link.client.container}: ${result.message}`));
+    return result;
+  }
   let request: { client?: string; alias?: string; port?: number } = {};
   if (argument instanceof LinkNode) {
     request = { client: formatContainerRef(argument.hostName, argument.clientName), alias: argument.alias, port: argument.port };

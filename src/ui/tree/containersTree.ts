@@ -4,7 +4,9 @@ import { ContainerModel } from '../../core/model/containerModel';
 import { HostSnapshot } from '../../core/model/hostWatcher';
 import { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, HostNode, LinkNode, MessageNode, TreeNode } from './treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, MessageNode, TreeNode } from './treeNodes';
+import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
+import { CrossLinkHealth } from '../crossLinkHealth';
 import { containerTooltip } from './tooltips';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
@@ -31,11 +33,16 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly subscription: { dispose(): void };
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly model: ContainerModel) {
-    this.subscription = model.onDidChange((hostName) => {
+  constructor(
+    private readonly model: ContainerModel,
+    private readonly health: CrossLinkHealth,
+  ) {
+    const modelChanged = model.onDidChange((hostName) => {
       const node = hostName ? this.hostNodes.get(hostName) : undefined;
       this.changed.fire(node);
     });
+    const healthChanged = health.onDidChange(() => this.changed.fire(undefined));
+    this.subscription = { dispose: () => [modelChanged, healthChanged].forEach((disposable) => disposable.dispose()) };
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
@@ -68,6 +75,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     if (element instanceof AliasNode) {
       return aliasItem(element);
+    }
+    if (element instanceof CrossLinkNode) {
+      return crossLinkItem(element, this.health);
     }
     return messageItem(element);
   }
@@ -147,7 +157,16 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const aliases = details.networks.flatMap((network) =>
       network.aliases.filter((alias) => alias !== details.name).map((alias) => new AliasNode(node.hostName, details.name, network.name, alias)),
     );
-    return [...links, ...aliases];
+    return [...this.crossLinksOf(node.hostName, details.name), ...links, ...aliases];
+  }
+
+  /** Cross-host links from the ambassadors' labels on every host: where this container is the client or the target. */
+  private crossLinksOf(hostName: string, containerName: string): CrossLinkNode[] {
+    const links: CrossLink[] = this.model.hosts().flatMap((host) => [...host.containers.values()].flatMap((container) => crossLinkOf(host.spec.name, container) ?? []));
+    return [
+      ...links.filter((link) => link.client.host === hostName && link.client.container === containerName).map((link) => new CrossLinkNode(link, 'client')),
+      ...links.filter((link) => link.target.host === hostName && link.target.container === containerName).map((link) => new CrossLinkNode(link, 'target')),
+    ];
   }
 
   private hostItem(node: HostNode): vscode.TreeItem {
@@ -198,7 +217,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       .filter(Boolean)
       .join(' · ');
     const [icon, color] = containerIcons[container.state];
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+    const ambassadorFor = container.labels[ambassadorLabel.target];
+    item.iconPath = new vscode.ThemeIcon(ambassadorFor ? 'radio-tower' : icon, color ? new vscode.ThemeColor(color) : undefined);
+    if (ambassadorFor) {
+      item.description = `ambassador → ${ambassadorFor}${container.state !== 'running' ? ` · ${container.state}` : ''}`;
+    }
     item.contextValue = `container.${container.state}`;
     return item;
   }
@@ -211,6 +234,26 @@ function linkItem(node: LinkNode): vscode.TreeItem {
   item.tooltip = `${node.clientName} reaches ${node.target} as "${node.alias}"${node.port ? ` (port ${node.port})` : ''} through a legacy link.`;
   item.iconPath = new vscode.ThemeIcon('link');
   item.contextValue = 'link.legacy';
+  return item;
+}
+
+function crossLinkItem(node: CrossLinkNode, health: CrossLinkHealth): vscode.TreeItem {
+  const { link } = node;
+  const label = node.side === 'client' ? `→ ${link.target.container} on ${link.target.host}:${link.target.port}` : `← ${link.client.container} on ${link.client.host}`;
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.id = `crosslink:${node.side}:${link.clientAmbassador.host}/${link.clientAmbassador.id}`;
+  const result = health.get(link);
+  const status = result ? (result.ok ? `verified${result.connectMs !== undefined ? ` ${result.connectMs} ms` : ''}` : `failing: ${result.failedStep}`) : link.clientAmbassador.state === 'running' ? 'not verified' : `ambassador ${link.clientAmbassador.state}`;
+  item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${status}`;
+  item.tooltip = new vscode.MarkdownString(
+    `**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n` +
+      `- client-side ambassador: ${link.clientAmbassador.name} (${link.clientAmbassador.state}) → ${link.upstream.address}:${link.upstream.port}\n` +
+      `- how the client reaches it: ${link.mode === 'link' ? 'legacy link' : 'network alias'}\n` +
+      (result ? `- last check: ${result.message}\n` : ''),
+  );
+  const healthy = result ? result.ok : link.clientAmbassador.state === 'running';
+  item.iconPath = new vscode.ThemeIcon(result?.ok ? 'pass' : healthy ? 'remote' : 'error', new vscode.ThemeColor(result?.ok ? 'charts.green' : healthy ? 'foreground' : 'charts.red'));
+  item.contextValue = 'crossLink';
   return item;
 }
 

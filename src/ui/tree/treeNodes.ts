@@ -1,3 +1,5 @@
+import { CrossLink } from '../../core/ambassadors/ambassadorLabels';
+
 /** Tree elements are small, stable keys; everything shown is read from the model when rendered. */
 export class HostNode {
   readonly kind = 'host';
@@ -36,6 +38,15 @@ export class AliasNode {
   ) {}
 }
 
+/** A cross-host link, shown under its client ("→ oracle on alpha:1521") and under its target ("← bw on beta"). */
+export class CrossLinkNode {
+  readonly kind = 'crossLink';
+  constructor(
+    readonly link: CrossLink,
+    readonly side: 'client' | 'target',
+  ) {}
+}
+
 /** A line of text under a host or at the top (errors, hints, actions). */
 export class MessageNode {
   readonly kind = 'message';
@@ -46,4 +57,4 @@ export class MessageNode {
   ) {}
 }
 
-export type TreeNode = HostNode | ContainerNode | LinkNode | AliasNode | MessageNode;
+export type TreeNode = HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | MessageNode;

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import { formatTarget } from '../../core/ambassadors/ambassadorLabels';
+import { withStepProgress } from '../progress';
+import { resolveCrossLink } from './crossLinkArgument';
+import { CommandContext } from './commandContext';
+
+/** Recreates missing and restarts stopped ambassadors of a cross-host link, then verifies it. Args: link node or `{ client, alias }`. */
+export async function repairCrossLink(context: CommandContext, argument?: unknown): Promise<{ repairedSteps: number; ok: boolean } | undefined> {
+  const link = await resolveCrossLink(context, argument, 'Repair a Cross-Host Link');
+  if (!link) {
+    return undefined;
+  }
+  const plan = await withStepProgress(`Repairing ${link.client.container} → ${formatTarget(link.target)}`, (options) => context.crossLinks.repair(link, options));
+  const refreshed = (await context.crossLinks.list()).find((candidate) => candidate.client.container === link.client.container && candidate.alias === link.alias) ?? link;
+  const verified = await context.crossLinks.verify(refreshed);
+  context.health.record(refreshed, verified);
+  const repairedSteps = plan.server.steps.length + plan.client.steps.length;
+  const message = `${repairedSteps === 0 ? 'Nothing was missing' : `Repaired (${[...plan.server.description, ...plan.client.description].join(', ')})`}; ${verified.message}`;
+  void (verified.ok ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message));
+  return { repairedSteps, ok: verified.ok };
+}

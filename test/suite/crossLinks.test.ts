@@ -1,0 +1,62 @@
+// Link Container Across Hosts through the real VS Code API, with traffic between the testbed's hosts.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { createContainer, docker, readTestbed, removeContainer, replyServer, testbedHost } from '../e2e/testbed';
+
+describe('Cross-host link commands', () => {
+  const testbed = readTestbed();
+  const alpha = testbedHost(testbed, 'alpha', 0);
+  const beta = testbedHost(testbed, 'beta', 1);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const oracle = `suite-oracle-${suffix}`;
+  const bw = `suite-bw-${suffix}`;
+
+  before(async () => {
+    createContainer(testbed, alpha, oracle, {}, replyServer(1530, 'oracle-data'));
+    createContainer(testbed, beta, bw);
+    await vscode.commands.executeCommand('crosslink.refresh');
+  });
+
+  after(() => {
+    removeContainer(alpha, oracle);
+    removeContainer(beta, bw);
+  });
+
+  it('crosslink.linkAcrossHosts creates both ambassadors and ends verified; bw reads oracle:1530', async () => {
+    const result = await vscode.commands.executeCommand<{ serverAmbassador: string; clientAmbassador: string; verified: { ok: boolean; message: string } }>(
+      'crosslink.linkAcrossHosts',
+      { client: `${beta.name}/${bw}`, target: `${alpha.name}/${oracle}`, port: 1530, alias: 'oracle' },
+    );
+    assert.strictEqual(result.serverAmbassador, `${alpha.name}/crosslink-srv-${oracle}-1530`);
+    assert.strictEqual(result.clientAmbassador, `${beta.name}/crosslink-cli-${bw}-oracle`);
+    assert.ok(result.verified.ok, result.verified.message);
+    assert.strictEqual(docker(beta, ['exec', bw, 'sh', '-c', 'echo hi | socat -t 5 - TCP:oracle:1530']), 'oracle-data');
+  });
+
+  it('crosslink.repairCrossLink brings back a removed ambassador', async () => {
+    docker(alpha, ['rm', '-f', `crosslink-srv-${oracle}-1530`]);
+    const result = await vscode.commands.executeCommand<{ repairedSteps: number; ok: boolean }>('crosslink.repairCrossLink', { client: `${beta.name}/${bw}`, alias: 'oracle' });
+    assert.ok(result.repairedSteps > 0);
+    assert.ok(result.ok);
+  });
+
+  it('refuses bad input with a clear message and changes nothing', async () => {
+    const before = docker(alpha, ['ps', '-aq']) + docker(beta, ['ps', '-aq']);
+    const attempts: Array<[unknown, RegExp]> = [
+      [{ client: `${beta.name}/${bw}`, target: `${alpha.name}/${oracle}`, port: 70000 }, /1 to 65535/],
+      [{ client: `${beta.name}/${bw}`, target: `${beta.name}/${bw}`, port: 80 }, /both on beta.*Link Containers/],
+      [{ client: `${beta.name}/${bw}`, target: `${alpha.name}/missing-${suffix}`, port: 80 }, /no container "missing-/],
+      [{ client: `${beta.name}/${bw}`, target: `${alpha.name}/${oracle}`, port: 1530, alias: 'Bad Alias' }, /not a DNS label/],
+    ];
+    for (const [args, message] of attempts) {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.linkAcrossHosts', args)), message);
+    }
+    assert.strictEqual(docker(alpha, ['ps', '-aq']) + docker(beta, ['ps', '-aq']), before);
+  });
+
+  it('crosslink.removeCrossLink removes both ambassadors', async () => {
+    await vscode.commands.executeCommand('crosslink.removeCrossLink', { client: `${beta.name}/${bw}`, alias: 'oracle' });
+    assert.strictEqual(docker(alpha, ['ps', '-a', '--filter', `name=crosslink-srv-${oracle}`, '--format', '{{.Names}}']), '');
+    assert.strictEqual(docker(beta, ['ps', '-a', '--filter', `name=crosslink-cli-${bw}`, '--format', '{{.Names}}']), '');
+  });
+});
