@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import { ForwardError, errorMessage } from '../errors';
 import { DisposableLike, Emitter, EventLike, Logger, silentLogger } from '../like';
+import { relayReusedBuffer, socketHighWaterMark } from './reusedBufferSocket';
 
 /** What the UI shows for one tunnel. Bytes count what local clients sent (in) and received (out). */
 export interface ForwarderStats {
@@ -98,7 +99,7 @@ export class TcpForwarder implements DisposableLike {
     if (this.disposed) {
       throw new ForwardError('noTransport', `The tunnel ${this.options.name} was stopped.`);
     }
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: socketHighWaterMark }, (socket) => this.accept(socket));
     const boundPort = await bindServer(server, port, this.bindAddress);
     // Accept errors (EMFILE) leave the listener working: count them, never close it.
     server.on('error', (error) => this.acceptFailed(error));
@@ -292,12 +293,14 @@ export class TcpForwarder implements DisposableLike {
  * closures per connection, and errors and closes are handled by the forwarder, not unpiped away.
  */
 function relay(source: Duplex, sink: Duplex): void {
-  source.on('data', (chunk: Buffer) => {
-    if (!sink.write(chunk)) {
-      source.pause();
-    }
-  });
-  sink.on('drain', () => source.resume());
+  if (!relayReusedBuffer(source, sink)) {
+    source.on('data', (chunk: Buffer) => {
+      if (!sink.write(chunk)) {
+        source.pause();
+      }
+    });
+    sink.on('drain', () => source.resume());
+  }
   source.once('end', () => sink.end());
 }
 

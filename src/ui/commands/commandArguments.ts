@@ -1,8 +1,8 @@
 import { ConfigError } from '../../core/errors';
 import { ContainerModel } from '../../core/model/containerModel';
-import { parseContainerRef } from '../../core/model/containerRef';
+import { formatContainerRef, parseContainerRef } from '../../core/model/containerRef';
 import { LinkOperations } from '../../core/links/linkOperations';
-import { ResolvedContainer, pickContainer } from '../pickers';
+import { ContainerPickOptions, ResolvedContainer, pickContainer, pickContainers } from '../pickers';
 import { ContainerNode, HostNode } from '../tree/treeNodes';
 import { CommandContext } from './commandContext';
 
@@ -82,4 +82,32 @@ function findOrThrow(model: ContainerModel, hostName: string, nameOrId: string):
     throw new ConfigError('invalidOption', `There is no container "${nameOrId}" on ${hostName}; it may have been removed. Refresh the Containers view and pick again.`);
   }
   return { hostName, container };
+}
+
+/**
+ * Several containers of one host: from `references` when scripted, else a multi-select quick pick
+ * (a container the command was started on is preselected, and only its host is offered).
+ */
+export async function containersArgument(
+  context: CommandContext,
+  argument: unknown,
+  references: unknown,
+  what: string,
+  pick: Pick<ContainerPickOptions, 'title' | 'placeHolder' | 'unavailable'>,
+): Promise<{ hostName: string; containers: ResolvedContainer[] } | undefined> {
+  if (references !== undefined) {
+    return resolveSameHostRefs(context.model, references, what);
+  }
+  const node = argument instanceof ContainerNode ? argument : undefined;
+  const preselected = node ? findContainerRef(context.model, formatContainerRef(node.hostName, node.containerId)) : undefined;
+  const containers = await pickContainers(context.model, {
+    ...pick,
+    hostName: preselected?.hostName,
+    picked: preselected ? new Set([preselected.container.id]) : undefined,
+  });
+  if (!containers) {
+    return undefined;
+  }
+  assertSameHost(containers, what);
+  return { hostName: containers[0].hostName, containers };
 }

@@ -3,10 +3,10 @@ import { ConfigError } from '../../core/errors';
 import { isManaged } from '../../core/links/labels';
 import { networkNameProblem } from '../../core/links/names';
 import { formatContainerRef } from '../../core/model/containerRef';
-import { ResolvedContainer, inputAlias, pickContainers } from '../pickers';
+import { ResolvedContainer, inputAlias } from '../pickers';
 import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
-import { assertSameHost, findContainerRef, operationsFor, resolveSameHostRefs } from './commandArguments';
+import { containersArgument, findContainerRef, operationsFor } from './commandArguments';
 import { CommandContext } from './commandContext';
 
 interface ConnectNetworkArgs {
@@ -22,9 +22,11 @@ interface ConnectNetworkArgs {
  */
 export async function connectNetwork(context: CommandContext, argument?: unknown): Promise<{ network: string; containers: string[] } | undefined> {
   const args: ConnectNetworkArgs = argument instanceof ContainerNode || argument === undefined ? {} : (argument as ConnectNetworkArgs);
-  const selection = args.containers
-    ? resolveSameHostRefs(context.model, args.containers, 'Connect Containers on a Network')
-    : await pickSelection(context, argument instanceof ContainerNode ? argument : undefined);
+  const selection = await containersArgument(context, argument, args.containers, 'Connect Containers on a Network', {
+    title: 'Connect Containers on a Network (1/3): containers',
+    placeHolder: 'Containers to connect (all on one host)',
+    unavailable: ({ container }) => (container.networks.length === 0 ? 'shares another network stack' : undefined),
+  });
   if (!selection) {
     return undefined;
   }
@@ -46,22 +48,6 @@ export async function connectNetwork(context: CommandContext, argument?: unknown
     void vscode.window.showInformationMessage(`${containers.map((resolved) => resolved.container.name).join(', ')} can now reach each other by name on ${network}.`);
   }
   return { network, containers: references };
-}
-
-async function pickSelection(context: CommandContext, node: ContainerNode | undefined): Promise<{ hostName: string; containers: ResolvedContainer[] } | undefined> {
-  const preselected = node ? findContainerRef(context.model, formatContainerRef(node.hostName, node.containerId)) : undefined;
-  const containers = await pickContainers(context.model, {
-    title: 'Connect Containers on a Network (1/3): containers',
-    placeHolder: preselected ? `Containers on ${preselected.hostName} to connect with ${preselected.container.name}` : 'Containers to connect (all on one host)',
-    hostName: preselected?.hostName,
-    picked: preselected ? new Set([preselected.container.id]) : undefined,
-    unavailable: ({ container }) => (container.networks.length === 0 ? 'shares another network stack' : undefined),
-  });
-  if (!containers) {
-    return undefined;
-  }
-  assertSameHost(containers, 'Connect Containers on a Network');
-  return { hostName: containers[0].hostName, containers };
 }
 
 async function pickNetwork(context: CommandContext, hostName: string): Promise<string | undefined> {

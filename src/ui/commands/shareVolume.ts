@@ -2,10 +2,9 @@ import * as vscode from 'vscode';
 import { isManaged } from '../../core/links/labels';
 import { mountPathProblem, volumeNameProblem } from '../../core/links/names';
 import { formatContainerRef } from '../../core/model/containerRef';
-import { ResolvedContainer, pickContainers } from '../pickers';
 import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
-import { assertSameHost, findContainerRef, operationsFor, resolveSameHostRefs } from './commandArguments';
+import { containersArgument, operationsFor } from './commandArguments';
 import { CommandContext } from './commandContext';
 
 interface ShareVolumeArgs {
@@ -23,9 +22,10 @@ interface ShareVolumeArgs {
 export async function shareVolume(context: CommandContext, argument?: unknown): Promise<{ volume: string; containers: string[] } | undefined> {
   const args: ShareVolumeArgs = argument instanceof ContainerNode || argument === undefined ? {} : (argument as ShareVolumeArgs);
   const interactive = !args.containers || !args.volume || !args.mountPath;
-  const selection = args.containers
-    ? resolveSameHostRefs(context.model, args.containers, 'Share a Volume')
-    : await pickSelection(context, argument instanceof ContainerNode ? argument : undefined);
+  const selection = await containersArgument(context, argument, args.containers, 'Share a Volume', {
+    title: 'Share a Volume (1/4): containers',
+    placeHolder: 'Containers that will share the volume (all on one host)',
+  });
   if (!selection) {
     return undefined;
   }
@@ -66,21 +66,6 @@ export async function shareVolume(context: CommandContext, argument?: unknown): 
     operations.shareVolume({ containers: containers.map((resolved) => resolved.container.name), volume, mountPath, readOnly }, options),
   );
   return { volume, containers: containers.map((resolved) => formatContainerRef(hostName, resolved.container.name)) };
-}
-
-async function pickSelection(context: CommandContext, node: ContainerNode | undefined): Promise<{ hostName: string; containers: ResolvedContainer[] } | undefined> {
-  const preselected = node ? findContainerRef(context.model, formatContainerRef(node.hostName, node.containerId)) : undefined;
-  const containers = await pickContainers(context.model, {
-    title: 'Share a Volume (1/4): containers',
-    placeHolder: 'Containers that will share the volume (all on one host)',
-    hostName: preselected?.hostName,
-    picked: preselected ? new Set([preselected.container.id]) : undefined,
-  });
-  if (!containers) {
-    return undefined;
-  }
-  assertSameHost(containers, 'Share a Volume');
-  return { hostName: containers[0].hostName, containers };
 }
 
 async function pickVolume(context: CommandContext, hostName: string): Promise<string | undefined> {

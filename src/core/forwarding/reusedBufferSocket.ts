@@ -1,0 +1,120 @@
+import * as net from 'node:net';
+import { Duplex } from 'node:stream';
+
+/**
+ * Node reads every socket into a fresh 64 KiB allocation. For bulk transfers that allocation
+ * churn (page faults, GC) costs more CPU than the copy itself; socat's edge is one reused buffer.
+ * Sockets we dial ourselves can do the same through `onread`: small reads land in one scratch
+ * buffer shared by all connections and are copied out at once; a read that fills it means bulk
+ * data, and the connection gets its own larger buffer that is written on without a copy. Reading
+ * pauses until that write has flushed, so the buffer is never overwritten while queued.
+ */
+const scratchReadBytes = 64 * 1024;
+const bulkReadBytes = 256 * 1024;
+const sharedScratch = Buffer.allocUnsafeSlow(scratchReadBytes);
+
+/**
+ * Node's default (16 KiB) is below its own 64 KiB read size, so every chunk would pause and
+ * resume the reader (two epoll_ctl calls). It bounds what one busy connection queues, not what
+ * an idle one holds.
+ */
+export const socketHighWaterMark = 256 * 1024;
+
+class ReusedBufferReader {
+  socket?: net.Socket;
+  private sink?: Duplex;
+  private ownBuffer?: Buffer;
+  /** Copies of what arrived before a sink was attached (a server greeting). */
+  private early: Buffer[] = [];
+
+  readonly nextBuffer = (): Buffer => this.ownBuffer ?? sharedScratch;
+
+  readonly onRead = (length: number, buffer: Buffer): boolean => {
+    const sink = this.sink;
+    if (buffer === sharedScratch) {
+      const copy = Buffer.from(buffer.subarray(0, length));
+      if (length === scratchReadBytes) {
+        this.ownBuffer = Buffer.allocUnsafeSlow(bulkReadBytes);
+      }
+      if (!sink) {
+        this.early.push(copy);
+        return false;
+      }
+      return sink.write(copy) || this.resumeOnDrain(sink);
+    }
+    (sink as Duplex).write(buffer.subarray(0, length), this.resume);
+    if ((sink as Duplex).writableLength > 0) {
+      return false; // Queued: the buffer is still referenced until the write callback.
+    }
+    if (length < bulkReadBytes) {
+      this.ownBuffer = undefined; // The burst is over; idle connections keep no large buffer.
+    }
+    return true;
+  };
+
+  private readonly resume = (): void => {
+    this.socket?.resume();
+  };
+
+  attach(sink: Duplex): void {
+    this.sink = sink;
+    const early = this.early;
+    this.early = [];
+    const writable = early.map((chunk) => sink.write(chunk)).every(Boolean);
+    if (writable) {
+      this.resume();
+    } else {
+      this.resumeOnDrain(sink);
+    }
+  }
+
+  private resumeOnDrain(sink: Duplex): false {
+    sink.once('drain', this.resume);
+    return false;
+  }
+}
+
+const readers = new WeakMap<Duplex, ReusedBufferReader>();
+
+/**
+ * Connects to host:port with half-close allowed and Nagle off. Reading waits until
+ * `relayReusedBuffer` attaches the sink, so nothing is lost in between.
+ */
+export function dialTcp(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const reader = new ReusedBufferReader();
+    // The typings lag: Node ≥ 18.17 takes highWaterMark here too.
+    const socket = net.connect({
+      host,
+      port,
+      allowHalfOpen: true,
+      noDelay: true,
+      highWaterMark: socketHighWaterMark,
+      timeout: timeoutMs,
+      onread: { buffer: reader.nextBuffer, callback: reader.onRead },
+    } as net.NetConnectOpts);
+    reader.socket = socket;
+    readers.set(socket, reader);
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })));
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * Sends what `source` reads into `sink` when `source` came from dialTcp; returns false for any
+ * other stream, which the caller then copies the ordinary way. Backpressure is built in: reading
+ * pauses while the sink is full.
+ */
+export function relayReusedBuffer(source: Duplex, sink: Duplex): boolean {
+  const reader = readers.get(source);
+  if (!reader) {
+    return false;
+  }
+  reader.attach(sink);
+  return true;
+}

@@ -1,0 +1,362 @@
+import * as dns from 'node:dns/promises';
+import * as net from 'node:net';
+import { Duplex } from 'node:stream';
+import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
+import { Logger } from '../like';
+import { ContainerCreateBody, ContainerDetails, PortBinding } from '../types';
+import { DockerClient } from '../hosts/dockerClient';
+import { HostSpec } from '../hosts/hostSpec';
+import { dialTcp } from './reusedBufferSocket';
+import { formatAddress, loopbackAddress } from './tcpForwarder';
+
+export const defaultAmbassadorImage = 'alpine/socat:latest';
+
+/** How a tunnel reaches its target, decided from data alone (describe first, then run). */
+export type TransportPlan = DirectPlan | ChannelPlan | AmbassadorPlan;
+
+/** A published port (or a host-network container): plain TCP to the host. */
+export interface DirectPlan {
+  kind: 'published';
+  label: string;
+  address: string;
+  port: number;
+}
+
+/** The container's own address, dialled from the Docker host: over the host's one SSH connection, or locally. */
+export interface ChannelPlan {
+  kind: 'sshChannel' | 'localBridge';
+  label: string;
+  ip: string;
+  port: number;
+}
+
+/** A socat helper container on the target's network that publishes the port on the host's address only. */
+export interface AmbassadorPlan {
+  kind: 'ambassador';
+  label: string;
+  /** One helper per target, so a second tunnel (or window) to the same target reuses it. */
+  name: string;
+  image: string;
+  /** The host's address: the only interface the helper publishes on. */
+  publishAddress: string;
+  /** The target's network; a user-defined one lets the helper find the target by name after an IP change. */
+  network: string;
+  targetAddress: string;
+  targetPort: number;
+  labels: Record<string, string>;
+}
+
+export interface PlanOptions {
+  ambassadorImage?: string;
+}
+
+export const ambassadorLabels = {
+  managed: 'crosslink.managed',
+  role: 'crosslink.role',
+  target: 'crosslink.target',
+} as const;
+export const ambassadorRole = 'tunnel-ambassador';
+
+/**
+ * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects
+ * the container and says whether the client can dial from the host (ssh and local sockets).
+ * Throws ForwardError 'invalidPort', 'targetUnreachable' (not running) or 'noTransport'.
+ */
+export function planTransport(
+  spec: HostSpec,
+  container: ContainerDetails,
+  port: number,
+  hasDialFromHost: boolean,
+  options: PlanOptions = {},
+): TransportPlan {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ForwardError('invalidPort', `${port} is not a container port (1 to 65535).`);
+  }
+  const target = `${spec.name}/${container.name}:${port}`;
+  if (container.state !== 'running') {
+    throw new ForwardError('targetUnreachable', `${spec.name}/${container.name} is ${container.state}; start it to forward port ${port}.`);
+  }
+  const local = spec.endpoint.kind === 'unix';
+  const hostAddress = spec.address ?? (local ? loopbackAddress : undefined);
+  const published = container.ports
+    .filter((binding) => binding.privatePort === port && binding.protocol === 'tcp' && binding.publicPort)
+    .map((binding) => ({ address: publishedAddress(binding, hostAddress, local), port: binding.publicPort as number }))
+    .find((candidate) => candidate.address !== undefined);
+  if (published?.address) {
+    return { kind: 'published', label: `published port ${formatAddress(published.address, published.port)}`, address: published.address, port: published.port };
+  }
+  if (container.networks.some((network) => network.name === 'host') && hostAddress) {
+    return { kind: 'published', label: `host network ${formatAddress(hostAddress, port)}`, address: hostAddress, port };
+  }
+  // A user-defined network first: its DNS keeps working for an ambassador when the IP changes.
+  const network =
+    container.networks.find((candidate) => candidate.ipAddress && candidate.name !== 'bridge') ?? container.networks.find((candidate) => candidate.ipAddress);
+  if (!network?.ipAddress) {
+    throw new ForwardError('noTransport', `${spec.name}/${container.name} has no IP address (network mode none or shared); publish port ${port} to reach it.`);
+  }
+  if (hasDialFromHost) {
+    const kind = spec.endpoint.kind === 'ssh' ? 'sshChannel' : 'localBridge';
+    const via = kind === 'sshChannel' ? 'SSH channel' : 'local bridge';
+    return { kind, label: `${via} to ${formatAddress(network.ipAddress, port)}`, ip: network.ipAddress, port };
+  }
+  if (!spec.address) {
+    throw new ForwardError('noTransport', `Host ${spec.name} has no "address" setting, so a helper's published port cannot be reached; set one.`);
+  }
+  const name = `crosslink-tunnel-${container.name}-${port}`;
+  return {
+    kind: 'ambassador',
+    label: `ambassador ${name}`,
+    name,
+    image: options.ambassadorImage ?? defaultAmbassadorImage,
+    publishAddress: spec.address,
+    network: network.name,
+    targetAddress: network.name === 'bridge' ? network.ipAddress : container.name,
+    targetPort: port,
+    labels: { [ambassadorLabels.managed]: 'true', [ambassadorLabels.role]: ambassadorRole, [ambassadorLabels.target]: target },
+  };
+}
+
+/** Where a published port answers from here, or undefined when it is bound to the remote host's loopback. */
+function publishedAddress(binding: PortBinding, hostAddress: string | undefined, local: boolean): string | undefined {
+  const hostIp = binding.hostIp;
+  if (!hostIp || hostIp === '0.0.0.0' || hostIp === '::') {
+    return hostAddress;
+  }
+  if (hostIp.startsWith('127.') || hostIp === '::1') {
+    return local ? hostIp : undefined;
+  }
+  return hostIp;
+}
+
+/**
+ * socat's defaults break a forwarder: `-t 0.5` drops a reply that comes more than 0.5 s after the
+ * client's half-close, the 8 KiB buffer halves throughput, and the backlog of 5 overflows on a
+ * burst. One child per connection, capped.
+ */
+export function ambassadorCommand(plan: AmbassadorPlan): string[] {
+  return [
+    '-t',
+    '3600',
+    '-b',
+    '262144',
+    `TCP-LISTEN:${plan.targetPort},fork,reuseaddr,backlog=512,max-children=4096,keepalive,nodelay`,
+    `TCP:${plan.targetAddress}:${plan.targetPort},keepalive,nodelay`,
+  ];
+}
+
+/** The helper's container; `hostIp` is the publish address resolved to an IP (Docker takes no names there). */
+export function ambassadorCreateBody(plan: AmbassadorPlan, hostIp: string): ContainerCreateBody {
+  const portKey = `${plan.targetPort}/tcp`;
+  return {
+    Image: plan.image,
+    Entrypoint: ['socat'],
+    Cmd: ambassadorCommand(plan),
+    Labels: plan.labels,
+    ExposedPorts: { [portKey]: {} },
+    HostConfig: {
+      NetworkMode: plan.network,
+      // HostPort '' lets the engine pick a free port; HostIp keeps it off other interfaces.
+      PortBindings: { [portKey]: [{ HostIp: hostIp, HostPort: '' }] },
+      RestartPolicy: { Name: 'unless-stopped' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [plan.network]: {} } },
+  };
+}
+
+/** A running transport: one new stream to the target per call. */
+export interface Transport {
+  readonly plan: TransportPlan;
+  /** The plan's label, completed with what opening learned (the helper's host port). */
+  readonly label: string;
+  /** True when dispose() removes a helper container this transport created or adopted. */
+  readonly ownsHelper: boolean;
+  /** Throws ForwardError 'targetUnreachable' or 'hostUnreachable'. */
+  connect(): Promise<Duplex>;
+  dispose(): Promise<void>;
+}
+
+export interface TransportOptions {
+  logger: Logger;
+  connectTimeoutMs: number;
+  /** Count an existing helper for the same target as this transport's own: a tunnel restored after a reload. */
+  adoptHelper?: boolean;
+}
+
+/** Runs a plan. For an ambassador this creates (or reuses) and starts the helper before it resolves. */
+export async function openTransport(plan: TransportPlan, client: DockerClient, options: TransportOptions): Promise<Transport> {
+  switch (plan.kind) {
+    case 'published':
+      return directTransport(plan, () => dialTcp(plan.address, plan.port, options.connectTimeoutMs));
+    case 'sshChannel':
+    case 'localBridge': {
+      const dialFromHost = client.dialFromHost;
+      if (!dialFromHost) {
+        throw new ForwardError('noTransport', `${client.hostName} cannot open connections from the host; no ${plan.label}.`);
+      }
+      return directTransport(plan, () => dialFromHost(plan.ip, plan.port));
+    }
+    case 'ambassador': {
+      const transport = new AmbassadorTransport(plan, client, options);
+      await transport.ready();
+      return transport;
+    }
+  }
+}
+
+function directTransport(plan: DirectPlan | ChannelPlan, dial: () => Promise<Duplex>): Transport {
+  return {
+    plan,
+    label: plan.label,
+    ownsHelper: false,
+    connect: () =>
+      dial().catch((error: unknown) => {
+        throw dialError(plan, error);
+      }),
+    dispose: async () => undefined,
+  };
+}
+
+/** A helper that was just (re)started may refuse for a moment until socat listens. */
+const helperStartupMs = 2000;
+const helperDialAttempts = 5;
+const helperRetryBaseMs = 50;
+
+class AmbassadorTransport implements Transport {
+  ownsHelper: boolean;
+  private endpoint?: Promise<{ address: string; port: number }>;
+  private publishedPort?: number;
+  private startedAt = 0;
+
+  constructor(
+    readonly plan: AmbassadorPlan,
+    private readonly client: DockerClient,
+    private readonly options: TransportOptions,
+  ) {
+    this.ownsHelper = options.adoptHelper ?? false;
+  }
+
+  get label(): string {
+    return this.publishedPort ? `${this.plan.label} (${formatAddress(this.plan.publishAddress, this.publishedPort)})` : this.plan.label;
+  }
+
+  /** Resolves once the helper runs; concurrent callers share one check. */
+  ready(): Promise<{ address: string; port: number }> {
+    this.endpoint ??= this.ensureHelper().catch((error: unknown) => {
+      this.endpoint = undefined;
+      throw error;
+    });
+    return this.endpoint;
+  }
+
+  async connect(): Promise<Duplex> {
+    for (let attempt = 1; ; attempt++) {
+      const { address, port } = await this.ready();
+      try {
+        return await dialTcp(address, port, this.options.connectTimeoutMs);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt >= helperDialAttempts) {
+          throw dialError(this.plan, error);
+        }
+        if (Date.now() - this.startedAt > helperStartupMs) {
+          this.endpoint = undefined; // Stopped or removed behind our back: check and start it again.
+        }
+        await delay(helperRetryBaseMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.ownsHelper) {
+      return;
+    }
+    try {
+      await this.client.removeContainer(this.plan.name, { force: true });
+      this.options.logger.info(`[tunnel] removed ${this.plan.name} on ${this.client.hostName}`);
+    } catch (error) {
+      if (!DockerApiError.is(error, 'notFound')) {
+        this.options.logger.warn(`[tunnel] could not remove ${this.plan.name} on ${this.client.hostName}: ${errorMessage(error)}`);
+      }
+    }
+  }
+
+  private async ensureHelper(): Promise<{ address: string; port: number }> {
+    const { plan, client } = this;
+    const body = ambassadorCreateBody(plan, await resolveAddress(plan.publishAddress));
+    let helper = await inspectIfExists(client, plan.name);
+    if (helper && helper.labels[ambassadorLabels.target] !== plan.labels[ambassadorLabels.target]) {
+      throw new ForwardError('noTransport', `${client.hostName} already has a container named ${plan.name} that Crosslink did not make for this tunnel; rename or remove it.`);
+    }
+    if (helper && JSON.stringify(commandOf(helper)) !== JSON.stringify(body.Cmd)) {
+      // The target moved (a new IP on the default bridge): replace the helper.
+      await client.removeContainer(helper.id, { force: true });
+      helper = undefined;
+    }
+    if (!helper) {
+      if (!(await client.imageExists(plan.image))) {
+        this.options.logger.info(`[tunnel] pulling ${plan.image} on ${client.hostName} for ${plan.name}`);
+        await client.pullImage(plan.image);
+      }
+      const id = await client.createContainer(plan.name, body);
+      this.ownsHelper = true;
+      this.options.logger.info(`[tunnel] created ${plan.name} on ${client.hostName}: socat ${(body.Cmd ?? []).join(' ')}`);
+      helper = await client.inspectContainer(id);
+    }
+    if (helper.state !== 'running') {
+      await client.startContainer(helper.id);
+      this.startedAt = Date.now();
+      helper = await client.inspectContainer(helper.id);
+    }
+    const port = helper.ports.find((binding) => binding.privatePort === plan.targetPort && binding.publicPort)?.publicPort;
+    if (!port) {
+      throw new ForwardError('noTransport', `${plan.name} on ${client.hostName} publishes no port for ${plan.targetPort}.`);
+    }
+    this.publishedPort = port;
+    return { address: plan.publishAddress, port };
+  }
+}
+
+async function inspectIfExists(client: DockerClient, name: string): Promise<ContainerDetails | undefined> {
+  try {
+    return await client.inspectContainer(name);
+  } catch (error) {
+    if (DockerApiError.is(error, 'notFound')) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function commandOf(container: ContainerDetails): unknown {
+  return (container.raw.Config as { Cmd?: unknown } | undefined)?.Cmd;
+}
+
+async function resolveAddress(address: string): Promise<string> {
+  return net.isIP(address) ? address : (await dns.lookup(address)).address;
+}
+
+/** Sorts a failed dial into "the host is gone" (reconnect) and "the host is there, the target is not". */
+export function dialError(plan: TransportPlan, error: unknown): ForwardError {
+  if (ForwardError.is(error)) {
+    return error;
+  }
+  if (HostError.is(error)) {
+    return new ForwardError('hostUnreachable', error.message, { cause: error });
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  const detail = errorMessage(error);
+  if (plan.kind === 'sshChannel') {
+    // sshd reports its own failed connect to the container as a channel open failure with a numeric reason.
+    const refusedBySshd = typeof (error as { reason?: unknown }).reason === 'number';
+    return refusedBySshd
+      ? new ForwardError('targetUnreachable', `${plan.label}: ${detail}. Is the service listening?`, { cause: error })
+      : new ForwardError('hostUnreachable', `${plan.label}: the SSH connection failed (${detail}).`, { cause: error });
+  }
+  if (plan.kind !== 'localBridge' && (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ETIMEDOUT' || code === 'EHOSTDOWN')) {
+    return new ForwardError('hostUnreachable', `${plan.label}: the host does not answer (${code}).`, { cause: error });
+  }
+  return new ForwardError('targetUnreachable', `${plan.label}: ${detail}.`, { cause: error });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
