@@ -63,17 +63,27 @@ export async function rowDescription(row: Locator): Promise<string> {
   return ((await row.locator('.label-description').first().textContent()) ?? '').trim();
 }
 
+/**
+ * Clicks the row's twistie until it shows the wanted state: a tree refresh (a Docker event) can
+ * re-render the row between the click and its effect, which loses that one click.
+ */
 async function setExpanded(page: Page, label: string, expanded: boolean): Promise<Locator> {
-  const row = await waitForRow(page, label);
   const want = String(expanded);
-  if ((await row.getAttribute('aria-expanded')) === null) throw new Error(`row ${label} is not collapsible`);
-  if ((await row.getAttribute('aria-expanded')) !== want) {
+  const wanted = page.locator(`${VIEWLET} .monaco-list-row[aria-expanded="${want}"]`, { has: page.locator('.label-name', { hasText: exact(label) }) });
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const row = await waitForRow(page, label);
+    const state = await row.getAttribute('aria-expanded');
+    if (state === null) throw new Error(`row ${label} is not collapsible`);
+    if (state === want) return row;
     await row.locator('.monaco-tl-twistie').click();
+    try {
+      await wanted.waitFor({ state: 'visible', timeout: 2_000 });
+      return row;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
   }
-  await page
-    .locator(`${VIEWLET} .monaco-list-row[aria-expanded="${want}"]`, { has: page.locator('.label-name', { hasText: exact(label) }) })
-    .waitFor({ state: 'visible', timeout: TIMEOUT });
-  return row;
 }
 
 export const expandRow = (page: Page, label: string) => setExpanded(page, label, true);
@@ -137,7 +147,12 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   });
   await focused.waitFor({ state: 'visible', timeout: TIMEOUT });
   await input.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: TIMEOUT });
+  // The palette closes, or the command reuses the widget for its own first prompt at once.
+  const deadline = Date.now() + TIMEOUT;
+  while ((await widget.isVisible()) && (await input.inputValue().catch(() => '')) === `>${title}`) {
+    if (Date.now() > deadline) throw new Error(`the command palette still shows "${title}" after Enter`);
+    await page.waitForTimeout(50);
+  }
 }
 
 /** In an open quick pick, selects the entry whose label contains `text`. */
