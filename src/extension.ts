@@ -6,7 +6,10 @@ import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
 import { LinkOperations } from './core/links/linkOperations';
+import { TunnelManager } from './core/forwarding/tunnelManager';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
+import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
+import { TunnelStore } from './ui/tunnels/tunnelStore';
 import { ambassadorImage, readConfiguredHosts, settingsSection } from './ui/hostSettings';
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { channelLogger } from './ui/log';
@@ -23,7 +26,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const model = new ContainerModel(createClient, logger);
   const health = new CrossLinkHealth();
   const crossLinks = new CrossLinkOperations(model, (client, host, details) => new LinkOperations(host, client, logger).recreateSubject(details), logger, ambassadorImage);
-  const tree = new ContainersTreeProvider(model, health);
+  const tunnels = new TunnelManager(
+    (name) => {
+      const client = model.client(name);
+      const spec = model.spec(name);
+      return client && spec ? { client, spec } : undefined;
+    },
+    { logger, ambassadorImage: ambassadorImage() },
+  );
+  const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger);
+  const tree = new ContainersTreeProvider(model, health, tunnels);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
 
   context.subscriptions.push(
@@ -31,17 +43,20 @@ export function activate(context: vscode.ExtensionContext): void {
     model,
     health,
     new AmbassadorNetworkKeeper(model, logger),
+    tunnels,
+    tunnelStore,
+    new TunnelsStatusBar(tunnels),
     tree,
     view,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
       }
     }),
   );
-  void applyHostSettings(model, logger);
+  void applyHostSettings(model, logger).then(() => tunnelStore.restore());
 }
 
 export function deactivate(): void {

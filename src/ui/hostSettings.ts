@@ -41,3 +41,8 @@ export async function writeHostEntries(entries: HostSettingEntry[]): Promise<voi
 export function ambassadorImage(): string {
   return vscode.workspace.getConfiguration(settingsSection).get<string>('ambassadorImage') || 'alpine/socat:latest';
 }
+
+/** Where tunnels listen: loopback unless the user opted into all interfaces. */
+export function tunnelBindAddress(): string {
+  return vscode.workspace.getConfiguration(settingsSection).get<string>('tunnels.localAddress') === 'allInterfaces' ? '0.0.0.0' : '127.0.0.1';
+}

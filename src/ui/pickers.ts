@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ContainerModel } from '../core/model/containerModel';
-import { aliasProblem } from '../core/links/names';
+import { aliasProblem, portProblem } from '../core/links/names';
 import { ContainerSummary } from '../core/types';
 
 export interface ResolvedContainer {
@@ -84,4 +84,31 @@ export async function inputAlias(options: { title: string; prompt: string; value
     validateInput: (value) => (options.optional && value.trim() === '' ? undefined : aliasProblem(value.trim())),
   });
   return alias?.trim();
+}
+
+/** A TCP port of the container: its exposed and published ports are offered, any other can be typed. */
+export async function pickContainerPort(target: ResolvedContainer, title: string): Promise<number | undefined> {
+  const ports = [...new Set(target.container.ports.filter((port) => port.protocol === 'tcp').map((port) => port.privatePort))].sort((a, b) => a - b);
+  const typed = { label: '$(edit) Type a Port…', port: undefined as number | undefined };
+  const items = [
+    ...ports.map((port) => {
+      const published = target.container.ports.find((binding) => binding.privatePort === port && binding.publicPort);
+      return { label: String(port), description: published ? `published on ${published.hostIp ?? '0.0.0.0'}:${published.publicPort}` : 'exposed', port };
+    }),
+    typed,
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
+  if (!picked) {
+    return undefined;
+  }
+  if (picked.port !== undefined) {
+    return picked.port;
+  }
+  const value = await vscode.window.showInputBox({
+    title: `Port ${target.container.name} listens on`,
+    placeHolder: '8080',
+    ignoreFocusOut: true,
+    validateInput: (text) => portProblem(Number(text.trim())),
+  });
+  return value === undefined ? undefined : Number(value.trim());
 }

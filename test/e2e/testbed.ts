@@ -104,3 +104,8 @@ export function createContainer(
 export function replyServer(port: number, reply: string): string[] {
   return ['socat', '-t', '10', `TCP-LISTEN:${port},fork,reuseaddr`, `SYSTEM:echo ${reply}`];
 }
+
+/** An HTTP server for tunnel tests: busybox httpd serving `body` as / on `port`. */
+export function httpServer(port: number, body: string): string[] {
+  return ['sh', '-c', `mkdir -p /www && echo ${body} > /www/index.html && exec httpd -f -p ${port} -h /www`];
+}

@@ -4,7 +4,7 @@
 // To add a step, append `{ name: 'kebab-case-name', run: async (ctx) => { ... } }`.
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
-import { replyServer, type Testbed, type TestbedHost } from './testbed';
+import { httpServer, replyServer, type Testbed, type TestbedHost } from './testbed';
 import {
   closeView,
   collapseRow,
@@ -179,6 +179,54 @@ export const uiSteps: UiStep[] = [
       await dialogButton(page, 'Remove Link').click();
       await treeRow(page, label).waitFor({ state: 'hidden', timeout: 60_000 });
       await treeRow(page, 'crosslink-cli-ui-bw-oracle').waitFor({ state: 'hidden', timeout: 30_000 });
+    },
+  },
+  {
+    name: 'forward-port-from-context-menu',
+    async run(ctx) {
+      const { page, beta } = ctx;
+      const web = 'ui-http';
+      ctx.createContainer(beta, web, httpServer(8080, 'hello-from-beta'));
+      await resetUi(page);
+      await openView(page);
+      await expandRow(page, beta.name);
+      await contextMenu(page, web);
+      await runMenuItem(page, 'Forward Port to Localhost…');
+      await quickPickSelect(page, 'Type a Port…');
+      await quickInputSubmit(page, '8080');
+      await quickInputSubmit(page, '18480');
+      await notification(page, /127\.0\.0\.1:18480 → beta\/ui-http:8080/).waitFor({ state: 'visible', timeout: 30_000 });
+      await expandRow(page, 'Tunnels');
+      const row = await waitForRow(page, '127.0.0.1:18480');
+      assert.match(await rowDescription(row), /→ beta\/ui-http:8080/);
+      const response = await fetch('http://127.0.0.1:18480/');
+      assert.strictEqual((await response.text()).trim(), 'hello-from-beta');
+    },
+  },
+  {
+    name: 'tunnels-status-bar-pauses-and-resumes',
+    async run({ page }) {
+      await resetUi(page);
+      const active = statusBarItem(page, /^\s*1 tunnel\s*$/);
+      await active.waitFor({ state: 'visible' });
+      await active.click();
+      const paused = statusBarItem(page, /1 tunnel paused/);
+      await paused.waitFor({ state: 'visible' });
+      await assert.rejects(fetch('http://127.0.0.1:18480/'), 'paused: the listener is closed');
+      await paused.click();
+      await active.waitFor({ state: 'visible' });
+      assert.strictEqual((await (await fetch('http://127.0.0.1:18480/')).text()).trim(), 'hello-from-beta');
+    },
+  },
+  {
+    name: 'stop-tunnel-from-context-menu',
+    async run({ page }) {
+      await resetUi(page);
+      await openView(page);
+      await contextMenu(page, '127.0.0.1:18480');
+      await runMenuItem(page, 'Stop Tunnel');
+      await treeRow(page, '127.0.0.1:18480').waitFor({ state: 'hidden' });
+      await statusBarItem(page, /tunnel/).waitFor({ state: 'hidden' });
     },
   },
 ];

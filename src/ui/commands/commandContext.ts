@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Logger } from '../../core/like';
 import { CrossLinkOperations } from '../../core/ambassadors/crossLinkOperations';
+import { TunnelManager } from '../../core/forwarding/tunnelManager';
 import { ContainerModel, DockerClientFactory } from '../../core/model/containerModel';
 import { CrossLinkHealth } from '../crossLinkHealth';
 
@@ -15,6 +16,7 @@ export interface CommandContext {
   crossLinks: CrossLinkOperations;
   /** Last verify result per cross-host link, shown in the tree. */
   health: CrossLinkHealth;
+  tunnels: TunnelManager;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

@@ -6,7 +6,7 @@ import { ConfigError } from '../../core/errors';
 import { defaultAlias, portProblem } from '../../core/links/names';
 import { VerifyResult } from '../../core/links/verifyLink';
 import { formatContainerRef } from '../../core/model/containerRef';
-import { ResolvedContainer, inputAlias, pickContainer } from '../pickers';
+import { ResolvedContainer, inputAlias, pickContainer, pickContainerPort } from '../pickers';
 import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { findContainerRef } from './commandArguments';
@@ -86,7 +86,7 @@ async function promptForArgs(context: CommandContext, node: ContainerNode | unde
   if (!target) {
     return undefined;
   }
-  const port = await pickPort(target);
+  const port = await pickContainerPort(target, `Link Container Across Hosts (2/5): port of ${target.container.name}`);
   if (port === undefined) {
     return undefined;
   }
@@ -126,26 +126,6 @@ async function promptForArgs(context: CommandContext, node: ContainerNode | unde
 
 function isAmbassador({ container }: ResolvedContainer): string | undefined {
   return container.labels['crosslink.role']?.endsWith('ambassador') ? 'an ambassador' : undefined;
-}
-
-async function pickPort(target: ResolvedContainer): Promise<number | undefined> {
-  const ports = [...new Set(target.container.ports.filter((port) => port.protocol === 'tcp').map((port) => port.privatePort))].sort((a, b) => a - b);
-  const typed = { label: '$(edit) Type a Port…', port: undefined as number | undefined };
-  const items = [...ports.map((port) => ({ label: String(port), description: 'exposed', port })), typed];
-  const picked = await vscode.window.showQuickPick(items, { title: `Link Container Across Hosts (2/5): port of ${target.container.name}`, ignoreFocusOut: true });
-  if (!picked) {
-    return undefined;
-  }
-  if (picked.port !== undefined) {
-    return picked.port;
-  }
-  const value = await vscode.window.showInputBox({
-    title: `Port ${target.container.name} listens on`,
-    placeHolder: '1521',
-    ignoreFocusOut: true,
-    validateInput: (text) => portProblem(Number(text.trim())),
-  });
-  return value === undefined ? undefined : Number(value.trim());
 }
 
 async function pickMode(clientName: string): Promise<CrossLinkMode | undefined> {

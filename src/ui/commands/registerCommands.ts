@@ -1,13 +1,19 @@
 import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode } from '../tree/treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, TunnelNode } from '../tree/treeNodes';
 import { addHost } from './addHost';
 import { CommandContext, CommandHandler } from './commandContext';
 import { connectNetwork } from './connectNetwork';
 import { copyDockerCommands } from './copyDockerCommands';
 import { copyReference } from './copyReference';
 import { inspectContainer } from './inspectContainer';
+import { changeTunnelPort } from './changeTunnelPort';
+import { copyTunnelAddress } from './copyTunnelAddress';
+import { forwardPort } from './forwardPort';
 import { linkAcrossHosts } from './linkAcrossHosts';
+import { openTunnelInBrowser } from './openTunnelInBrowser';
+import { stopTunnel } from './stopTunnel';
+import { toggleTunnels } from './toggleTunnels';
 import { linkContainers } from './linkContainers';
 import { removeCrossLink } from './removeCrossLink';
 import { repairCrossLink } from './repairCrossLink';
@@ -32,6 +38,12 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.linkAcrossHosts': linkAcrossHosts,
   'crosslink.repairCrossLink': repairCrossLink,
   'crosslink.removeCrossLink': removeCrossLink,
+  'crosslink.forwardPort': forwardPort,
+  'crosslink.toggleTunnels': toggleTunnels,
+  'crosslink.stopTunnel': stopTunnel,
+  'crosslink.openTunnelInBrowser': openTunnelInBrowser,
+  'crosslink.copyTunnelAddress': copyTunnelAddress,
+  'crosslink.changeTunnelPort': changeTunnelPort,
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
@@ -58,5 +70,5 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 
 function isScripted(args: unknown[]): boolean {
   const [first] = args;
-  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode, CrossLinkNode].some((nodeClass) => first instanceof nodeClass);
+  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode, CrossLinkNode, TunnelNode].some((nodeClass) => first instanceof nodeClass);
 }

@@ -4,7 +4,8 @@ import { ContainerModel } from '../../core/model/containerModel';
 import { HostSnapshot } from '../../core/model/hostWatcher';
 import { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, MessageNode, TreeNode } from './treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, MessageNode, TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
+import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
 import { CrossLinkHealth } from '../crossLinkHealth';
 import { containerTooltip } from './tooltips';
@@ -30,24 +31,32 @@ const hostIcons: Record<HostSnapshot['state'], [icon: string, color?: string]> =
 export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   private readonly hostNodes = new Map<string, HostNode>();
+  private readonly tunnelsNode = new TunnelsNode();
   private readonly subscription: { dispose(): void };
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
     private readonly model: ContainerModel,
     private readonly health: CrossLinkHealth,
+    private readonly tunnels: TunnelManager,
   ) {
     const modelChanged = model.onDidChange((hostName) => {
       const node = hostName ? this.hostNodes.get(hostName) : undefined;
       this.changed.fire(node);
     });
     const healthChanged = health.onDidChange(() => this.changed.fire(undefined));
-    this.subscription = { dispose: () => [modelChanged, healthChanged].forEach((disposable) => disposable.dispose()) };
+    // A new or removed tunnel shows or hides the section; counters refresh only the section.
+    const tunnelsChanged = tunnels.onDidChange((id) => this.changed.fire(id ? this.tunnelsNode : undefined));
+    this.subscription = { dispose: () => [modelChanged, healthChanged, tunnelsChanged].forEach((disposable) => disposable.dispose()) };
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
     if (!element) {
-      return [...this.problemNodes(), ...this.model.hosts().map((host) => this.hostNode(host.spec.name))];
+      const tunnels = this.tunnels.list().length > 0 ? [this.tunnelsNode] : [];
+      return [...tunnels, ...this.problemNodes(), ...this.model.hosts().map((host) => this.hostNode(host.spec.name))];
+    }
+    if (element instanceof TunnelsNode) {
+      return this.tunnels.list().map((tunnel) => new TunnelNode(tunnel.id));
     }
     if (element instanceof HostNode) {
       const host = this.model.host(element.hostName);
@@ -78,6 +87,18 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     if (element instanceof CrossLinkNode) {
       return crossLinkItem(element, this.health);
+    }
+    if (element instanceof TunnelsNode) {
+      const item = new vscode.TreeItem('Tunnels', vscode.TreeItemCollapsibleState.Expanded);
+      item.id = 'tunnels';
+      item.iconPath = new vscode.ThemeIcon('plug');
+      item.description = `${this.tunnels.list().filter((tunnel) => tunnel.state !== 'paused').length} active`;
+      item.contextValue = 'tunnels';
+      return item;
+    }
+    if (element instanceof TunnelNode) {
+      const tunnel = this.tunnels.get(element.id);
+      return tunnel ? tunnelItem(tunnel) : new vscode.TreeItem(element.id);
     }
     return messageItem(element);
   }
@@ -255,6 +276,42 @@ function crossLinkItem(node: CrossLinkNode, health: CrossLinkHealth): vscode.Tre
   item.iconPath = new vscode.ThemeIcon(result?.ok ? 'pass' : healthy ? 'remote' : 'error', new vscode.ThemeColor(result?.ok ? 'charts.green' : healthy ? 'foreground' : 'charts.red'));
   item.contextValue = 'crossLink';
   return item;
+}
+
+const tunnelIcons: Record<TunnelInfo['state'], [icon: string, color?: string]> = {
+  active: ['plug', 'charts.green'],
+  paused: ['debug-pause'],
+  reconnecting: ['sync~spin', 'charts.yellow'],
+  error: ['error', 'charts.red'],
+};
+
+function tunnelItem(tunnel: TunnelInfo): vscode.TreeItem {
+  const item = new vscode.TreeItem(tunnel.localAddress ?? `(port ${tunnel.localPort ?? '?'})`, vscode.TreeItemCollapsibleState.None);
+  item.id = `tunnel:${tunnel.id}`;
+  const { activeConnections, bytesIn, bytesOut } = tunnel.stats;
+  item.description = `→ ${tunnel.id} · ${tunnel.state === 'active' ? `${activeConnections} conn · ${formatBytes(bytesIn + bytesOut)}` : tunnel.state}`;
+  const [icon, color] = tunnelIcons[tunnel.state];
+  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  item.tooltip = new vscode.MarkdownString(
+    `**${tunnel.localAddress ?? 'not listening'}** → ${tunnel.id}\n\n` +
+      `- transport: ${tunnel.transport || 'not resolved yet'}\n` +
+      `- state: ${tunnel.state}${tunnel.problem ? ` — ${tunnel.problem}` : ''}\n` +
+      `- connections: ${activeConnections} open, ${tunnel.stats.totalConnections} in all, ${tunnel.stats.errors} failed\n` +
+      `- bytes: ${formatBytes(bytesIn)} in, ${formatBytes(bytesOut)} out\n`,
+  );
+  item.contextValue = `tunnel.${tunnel.state}`;
+  return item;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 function aliasItem(node: AliasNode): vscode.TreeItem {

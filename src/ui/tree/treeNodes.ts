@@ -47,6 +47,17 @@ export class CrossLinkNode {
   ) {}
 }
 
+/** The "Tunnels" section at the top of the tree. */
+export class TunnelsNode {
+  readonly kind = 'tunnels';
+}
+
+/** One tunnel, by its id ("host/container:port"). */
+export class TunnelNode {
+  readonly kind = 'tunnel';
+  constructor(readonly id: string) {}
+}
+
 /** A line of text under a host or at the top (errors, hints, actions). */
 export class MessageNode {
   readonly kind = 'message';
@@ -57,4 +68,4 @@ export class MessageNode {
   ) {}
 }
 
-export type TreeNode = HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | MessageNode;
+export type TreeNode = TunnelsNode | TunnelNode | HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | MessageNode;

@@ -1,0 +1,12 @@
+import { resolveTunnel } from './tunnelArgument';
+import { CommandContext } from './commandContext';
+
+/** Closes a tunnel and its connections, and removes the helper it created (nothing else). Args: tunnel node or `{ id }`. */
+export async function stopTunnel(context: CommandContext, argument?: unknown): Promise<{ stopped: string } | undefined> {
+  const tunnel = await resolveTunnel(context, argument, 'Stop a Tunnel');
+  if (!tunnel) {
+    return undefined;
+  }
+  await context.tunnels.stop(tunnel.id);
+  return { stopped: tunnel.id };
+}

@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import { CommandContext } from './commandContext';
+
+/** The status-bar toggle: pauses every tunnel (listeners closed) or, when all are paused, resumes them. */
+export async function toggleTunnels(context: CommandContext): Promise<{ paused: boolean; tunnels: number }> {
+  const tunnels = context.tunnels.list();
+  const pause = tunnels.some((tunnel) => tunnel.state !== 'paused');
+  if (pause) {
+    context.tunnels.pauseAll();
+  } else {
+    const failures = await context.tunnels.resumeAll();
+    for (const { id, error } of failures) {
+      void vscode.window.showWarningMessage(`Tunnel ${id} could not resume: ${error.message}`);
+    }
+  }
+  return { paused: pause, tunnels: tunnels.length };
+}

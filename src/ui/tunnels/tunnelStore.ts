@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { Logger } from '../../core/like';
+import { TunnelManager, TunnelRecord } from '../../core/forwarding/tunnelManager';
+
+const storageKey = 'crosslink.tunnels';
+
+/** Keeps the window's tunnels in workspace state, so a reload reopens them on the same local ports. */
+export class TunnelStore implements vscode.Disposable {
+  private readonly subscription: { dispose(): void };
+  private restoring = false;
+
+  constructor(
+    private readonly tunnels: TunnelManager,
+    private readonly state: vscode.Memento,
+    private readonly logger: Logger,
+  ) {
+    this.subscription = tunnels.onDidChange(() => {
+      if (!this.restoring) {
+        void this.state.update(storageKey, tunnels.serialize());
+      }
+    });
+  }
+
+  /** Reopens the saved tunnels; one that cannot come back is logged and dropped, never blocking the rest. */
+  async restore(): Promise<void> {
+    const records = this.state.get<TunnelRecord[]>(storageKey, []);
+    if (records.length === 0) {
+      return;
+    }
+    this.restoring = true;
+    try {
+      await this.tunnels.restore(records);
+      this.logger.info(`Restored ${this.tunnels.list().length} of ${records.length} tunnels`);
+    } catch (error) {
+      this.logger.warn(`Could not restore tunnels: ${errorMessage(error)}`);
+    } finally {
+      this.restoring = false;
+      void this.state.update(storageKey, this.tunnels.serialize());
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
