@@ -24,6 +24,7 @@ import {
   treeRow,
   viewlet,
   waitForRow,
+  waitForWorkbench,
 } from './workbench';
 
 export interface UiContext {
@@ -215,6 +216,17 @@ export const uiSteps: UiStep[] = [
       await assert.rejects(fetch('http://127.0.0.1:18480/'), 'paused: the listener is closed');
       await paused.click();
       await active.waitFor({ state: 'visible' });
+      assert.strictEqual((await (await fetch('http://127.0.0.1:18480/')).text()).trim(), 'hello-from-beta');
+    },
+  },
+  {
+    name: 'tunnels-restored-after-window-reload',
+    async run({ page }) {
+      await runPaletteCommand(page, 'Developer: Reload Window');
+      await waitForWorkbench(page);
+      await openView(page);
+      await expandRow(page, 'Tunnels');
+      await waitForRow(page, '127.0.0.1:18480');
       assert.strictEqual((await (await fetch('http://127.0.0.1:18480/')).text()).trim(), 'hello-from-beta');
     },
   },
