@@ -112,3 +112,32 @@ export async function pickContainerPort(target: ResolvedContainer, title: string
   });
   return value === undefined ? undefined : Number(value.trim());
 }
+
+/**
+ * Picks an existing named object (network, volume) or names a new one; the new name is validated
+ * as the user types and may not repeat an existing one (those are in the list).
+ */
+export async function pickOrCreateName(options: {
+  title: string;
+  placeHolder?: string;
+  existing: Array<{ name: string; description: string }>;
+  /** Every name on the host, listed or not. */
+  taken: ReadonlySet<string>;
+  createLabel: string;
+  suggestedName: string;
+  nameProblem: (name: string) => string | undefined;
+}): Promise<string | undefined> {
+  const create = { label: `$(add) ${options.createLabel}`, create: true };
+  const items = [create, ...options.existing.map(({ name, description }) => ({ label: name, description, create: false }))];
+  const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true });
+  if (!picked || !picked.create) {
+    return picked?.label;
+  }
+  const name = await vscode.window.showInputBox({
+    title: options.createLabel.replace(/…$/, ''),
+    value: options.suggestedName,
+    ignoreFocusOut: true,
+    validateInput: (value) => options.nameProblem(value.trim()) ?? (options.taken.has(value.trim()) ? `${value.trim()} exists; pick it from the list instead.` : undefined),
+  });
+  return name?.trim();
+}

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { format } from 'util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadCodeServerModule, type CodeServer } from './codeServer';
-import { createContainer, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from './testbed';
+import { createContainer, docker, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from './testbed';
 import { uiSteps, type UiContext } from './uiSteps';
 import { resetUi, waitForWorkbench } from './workbench';
 
@@ -89,6 +89,17 @@ function record(result: StepResult): void {
     if (result.screenshot) log(`  screenshot: ${result.screenshot}`);
   }
 }
+
+function removeNetwork(host: TestbedHost, name: string): void {
+  try {
+    docker(host, ['network', 'rm', name]);
+  } catch (err) {
+    if (!/No such network|not found/i.test(String(err))) log(`could not remove network ${name} on ${host.name}: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+/** Networks the UI steps made, removed after their containers. */
+const createdNetworks: Array<{ host: TestbedHost; name: string }> = [];
 
 function makeContainer(tb: ReturnType<typeof readTestbed>, host: TestbedHost, name: string, command?: string[]): void {
   created.push({ host, name });
@@ -230,6 +241,9 @@ async function cleanup(): Promise<void> {
       log(`could not remove container ${name} on ${host.name}: ${err instanceof Error ? err.message : err}`);
     }
   }
+  for (const { host, name } of createdNetworks) {
+    removeNetwork(host, name);
+  }
   await codeServer?.stop().catch((err) => log(`could not stop code-server: ${err}`));
 }
 
@@ -272,6 +286,10 @@ async function main(): Promise<number> {
         web,
         db,
         createContainer: (host, name, command) => makeContainer(tb, host, name, command),
+        removeNetwork: (host, name) => {
+          removeNetwork(host, name);
+          createdNetworks.push({ host, name });
+        },
       },
       2,
     );

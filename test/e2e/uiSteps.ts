@@ -15,6 +15,7 @@ import {
   notification,
   openView,
   quickInputSubmit,
+  quickPickCheck,
   quickPickSelect,
   resetUi,
   rowDescription,
@@ -38,6 +39,8 @@ export interface UiContext {
   db: string; // on beta
   /** Creates a fixture container on `host` (running `command`, default sleep) that run.ts removes at the end. */
   createContainer(host: TestbedHost, name: string, command?: string[]): void;
+  /** Removes the network now if a failed earlier run left it, and again at the end, after the step's containers. */
+  removeNetwork(host: TestbedHost, name: string): void;
 }
 
 export interface UiStep {
@@ -140,6 +143,29 @@ export const uiSteps: UiStep[] = [
       await expandRow(page, client);
       const link = await waitForRow(page, `→ ${target}`);
       assert.match(await rowDescription(link), /as db · legacy link/);
+    },
+  },
+  {
+    name: 'connect-containers-on-a-new-network',
+    async run(ctx) {
+      const { page, alpha } = ctx;
+      const [api, cache] = ['ui-net-api', 'ui-net-cache'];
+      ctx.removeNetwork(alpha, 'ui-net');
+      ctx.createContainer(alpha, api);
+      ctx.createContainer(alpha, cache);
+      await resetUi(page);
+      await openView(page);
+      await expandRow(page, alpha.name);
+      await contextMenu(page, api);
+      await runMenuItem(page, 'Connect Containers on a Network…');
+      await quickPickCheck(page, [api, cache]);
+      await quickPickSelect(page, 'Create a New Network on alpha…');
+      await quickInputSubmit(page, 'ui-net');
+      await quickInputSubmit(page, '');
+      await quickInputSubmit(page, 'kv');
+      await notification(page, `${api}, ${cache} can now reach each other by name on ui-net`).waitFor({ state: 'visible', timeout: 30_000 });
+      await expandRow(page, cache);
+      assert.match(await rowDescription(await waitForRow(page, 'kv')), /alias on ui-net/);
     },
   },
   {

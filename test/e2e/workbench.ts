@@ -164,6 +164,21 @@ export async function quickPickSelect(page: Page, text: string | RegExp): Promis
   await row.click();
 }
 
+/** In an open multi-select quick pick: ticks the entries whose labels contain each text, then accepts. */
+export async function quickPickCheck(page: Page, texts: Array<string | RegExp>): Promise<void> {
+  const widget = quickInput(page);
+  await widget.waitFor({ state: 'visible', timeout: TIMEOUT });
+  for (const text of texts) {
+    const row = widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: text }) }).first();
+    await row.waitFor({ state: 'visible', timeout: TIMEOUT });
+    if ((await row.getAttribute('aria-checked')) !== 'true') {
+      await row.click();
+    }
+    await widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { has: page.locator('.label-name', { hasText: text }) }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+  }
+  await widget.locator('.quick-input-box input').press('Enter');
+}
+
 /** Types into an open quick input (input box) and accepts it with Enter. */
 export async function quickInputSubmit(page: Page, value: string): Promise<void> {
   const widget = quickInput(page);

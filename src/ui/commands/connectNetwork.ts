@@ -3,7 +3,7 @@ import { ConfigError } from '../../core/errors';
 import { isManaged } from '../../core/links/labels';
 import { networkNameProblem } from '../../core/links/names';
 import { formatContainerRef } from '../../core/model/containerRef';
-import { ResolvedContainer, inputAlias } from '../pickers';
+import { ResolvedContainer, inputAlias, pickOrCreateName } from '../pickers';
 import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { containersArgument, findContainerRef, operationsFor } from './commandArguments';
@@ -51,29 +51,18 @@ export async function connectNetwork(context: CommandContext, argument?: unknown
 }
 
 async function pickNetwork(context: CommandContext, hostName: string): Promise<string | undefined> {
-  const client = context.model.client(hostName);
-  const networks = ((await client?.listNetworks()) ?? []).filter((network) => network.driver === 'bridge' && !networkNameProblem(network.name));
-  const create = { label: '$(add) Create a New Network…', create: true };
-  const items = [
-    create,
-    ...networks.map((network) => ({ label: network.name, description: isManaged(network.labels) ? 'made by Crosslink' : 'bridge', create: false })),
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: `Connect Containers on a Network (2/3): network on ${hostName}`, placeHolder: 'A user-defined bridge network', ignoreFocusOut: true });
-  if (!picked) {
-    return undefined;
-  }
-  if (!picked.create) {
-    return picked.label;
-  }
-  const taken = new Set(networks.map((network) => network.name));
-  const name = await vscode.window.showInputBox({
-    title: `New network on ${hostName}`,
-    prompt: 'Name of the user-defined bridge network to create',
-    value: 'app-net',
-    ignoreFocusOut: true,
-    validateInput: (value) => networkNameProblem(value.trim()) ?? (taken.has(value.trim()) ? `${value.trim()} exists; pick it from the list instead.` : undefined),
+  const networks = (await context.model.client(hostName)?.listNetworks()) ?? [];
+  return pickOrCreateName({
+    title: `Connect Containers on a Network (2/3): network on ${hostName}`,
+    placeHolder: 'A user-defined bridge network',
+    existing: networks
+      .filter((network) => network.driver === 'bridge' && !networkNameProblem(network.name))
+      .map((network) => ({ name: network.name, description: isManaged(network.labels) ? 'made by Crosslink' : 'bridge' })),
+    taken: new Set(networks.map((network) => network.name)),
+    createLabel: `Create a New Network on ${hostName}…`,
+    suggestedName: 'app-net',
+    nameProblem: networkNameProblem,
   });
-  return name?.trim();
 }
 
 async function askAliases(containers: ResolvedContainer[], network: string): Promise<Record<string, string> | undefined> {

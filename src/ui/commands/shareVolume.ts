@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isManaged } from '../../core/links/labels';
 import { mountPathProblem, volumeNameProblem } from '../../core/links/names';
 import { formatContainerRef } from '../../core/model/containerRef';
+import { pickOrCreateName } from '../pickers';
 import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { containersArgument, operationsFor } from './commandArguments';
@@ -70,24 +71,17 @@ export async function shareVolume(context: CommandContext, argument?: unknown): 
 
 async function pickVolume(context: CommandContext, hostName: string): Promise<string | undefined> {
   const volumes = (await context.model.client(hostName)?.listVolumes()) ?? [];
-  const named = volumes.filter((volume) => !/^[0-9a-f]{64}$/.test(volume.name));
-  const create = { label: '$(add) Create a New Volume…', create: true };
-  const items = [create, ...named.map((volume) => ({ label: volume.name, description: isManaged(volume.labels) ? 'made by Crosslink' : volume.driver, create: false }))];
-  const picked = await vscode.window.showQuickPick(items, { title: `Share a Volume (2/4): volume on ${hostName}`, ignoreFocusOut: true });
-  if (!picked) {
-    return undefined;
-  }
-  if (!picked.create) {
-    return picked.label;
-  }
-  const taken = new Set(volumes.map((volume) => volume.name));
-  const name = await vscode.window.showInputBox({
-    title: `New volume on ${hostName}`,
-    value: 'shared-data',
-    ignoreFocusOut: true,
-    validateInput: (value) => volumeNameProblem(value.trim()) ?? (taken.has(value.trim()) ? `${value.trim()} exists; pick it from the list instead.` : undefined),
+  return pickOrCreateName({
+    title: `Share a Volume (2/4): volume on ${hostName}`,
+    // Anonymous volumes (64 hex digits) belong to one container each; they are not offered for sharing.
+    existing: volumes
+      .filter((volume) => !/^[0-9a-f]{64}$/.test(volume.name))
+      .map((volume) => ({ name: volume.name, description: isManaged(volume.labels) ? 'made by Crosslink' : volume.driver })),
+    taken: new Set(volumes.map((volume) => volume.name)),
+    createLabel: `Create a New Volume on ${hostName}…`,
+    suggestedName: 'shared-data',
+    nameProblem: volumeNameProblem,
   });
-  return name?.trim();
 }
 
 async function pickReadOnly(): Promise<boolean | undefined> {
