@@ -46,6 +46,8 @@ export function activate(context: vscode.ExtensionContext): void {
     tunnels,
     tunnelStore,
     new TunnelsStatusBar(tunnels),
+    // Containers move (restart, recreate) and hosts drop: tunnels look their targets up again.
+    model.onDidChange((hostName) => void tunnels.refresh(hostName || undefined)),
     tree,
     view,
     new HostsStatusBar(model),

@@ -15,10 +15,10 @@ const sharedScratch = Buffer.allocUnsafeSlow(scratchReadBytes);
 
 /**
  * Node's default (16 KiB) is below its own 64 KiB read size, so every chunk would pause and
- * resume the reader (two epoll_ctl calls). It bounds what one busy connection queues, not what
- * an idle one holds.
+ * resume the reader (two epoll_ctl calls each); 1 MiB lets a corked batch of reads through in
+ * one writev. It bounds what one busy connection queues, not what an idle one holds.
  */
-export const socketHighWaterMark = 256 * 1024;
+export const socketHighWaterMark = 1024 * 1024;
 
 class ReusedBufferReader {
   socket?: net.Socket;
@@ -95,9 +95,9 @@ export function dialTcp(host: string, port: number, timeoutMs: number): Promise<
     } as net.NetConnectOpts);
     reader.socket = socket;
     readers.set(socket, reader);
+    // The 'error' listener stays: until the forwarder adds its own, an error must not go unheard.
     socket.once('connect', () => {
       socket.setTimeout(0);
-      socket.off('error', reject);
       resolve(socket);
     });
     socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })));

@@ -239,11 +239,11 @@ class AmbassadorTransport implements Transport {
     return this.publishedPort ? `${this.plan.label} (${formatAddress(this.plan.publishAddress, this.publishedPort)})` : this.plan.label;
   }
 
-  /** Resolves once the helper runs; concurrent callers share one check. */
+  /** Resolves once the helper runs; concurrent callers share one check. Throws ForwardError. */
   ready(): Promise<{ address: string; port: number }> {
     this.endpoint ??= this.ensureHelper().catch((error: unknown) => {
       this.endpoint = undefined;
-      throw error;
+      throw dialError(this.plan, error);
     });
     return this.endpoint;
   }
@@ -294,7 +294,10 @@ class AmbassadorTransport implements Transport {
     if (!helper) {
       if (!(await client.imageExists(plan.image))) {
         this.options.logger.info(`[tunnel] pulling ${plan.image} on ${client.hostName} for ${plan.name}`);
-        await client.pullImage(plan.image);
+        await client.pullImage(plan.image).catch((error: unknown) => {
+          const problem = `The ambassador image ${plan.image} is not on ${client.hostName} and could not be pulled: ${errorMessage(error)}`;
+          throw new ForwardError('noTransport', problem, { cause: error });
+        });
       }
       const id = await client.createContainer(plan.name, body);
       this.ownsHelper = true;

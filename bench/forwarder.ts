@@ -1,0 +1,644 @@
+/**
+ * bench:forwarder — the embedded TCP forwarder side by side with a direct connection, socat and
+ * `ssh -L`, in one run:
+ *   - 1 GiB throughput each way (upload: client → server, download: server → client);
+ *   - connection setup p50/p99 over 2,000 sequential connections (connect, 1-byte echo, close);
+ *   - 1,000 and 10,000 concurrent held connections: errors, and memory per connection of the
+ *     process in the middle (PSS delta from /proc/PID/smaps_rollup, after a GC for Node).
+ * Loopback rows use servers on 127.0.0.1; SSH rows go through the testbed's beta host to servers
+ * on 10.231.0.1 (the root namespace's testbed address, reachable from beta). Nothing else is
+ * contacted. Every party runs in its own process: a load-generating client, the servers, and the
+ * subject in the middle, so its memory can be measured alone.
+ *
+ * The same file is each of those processes: `node out/bench/forwarder.js [role] [json]`.
+ */
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import { Duplex } from 'node:stream';
+import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
+import { parseHostEntry } from '../src/core/hosts/hostSpec';
+import { silentLogger } from '../src/core/like';
+import { dialTcp } from '../src/core/forwarding/reusedBufferSocket';
+import { TcpForwarder, findFreePort } from '../src/core/forwarding/tcpForwarder';
+import { settingFor, testbed, testbedSshFiles } from '../test/integration/harness';
+
+const throughputBytes = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
+const throughputRuns = Number(process.env.BENCH_RUNS ?? 3);
+const setupConnections = 2000;
+/** Comma-separated name prefixes to run only some subjects while tuning, e.g. "direct,forwarder (plain),socat -b". */
+const onlySubjects = process.env.BENCH_SUBJECTS?.split(',');
+/** The sandbox's hard limit on open files; a plain forward holds two per connection. */
+const fileLimit = 20_000;
+/** The most connections a plain forward can hold under `fileLimit`: two descriptors each, and some spare. */
+const maxPlainHeld = Math.floor((fileLimit - 200) / 2);
+const sshServerAddress = '10.231.0.1';
+const loopback = '127.0.0.1';
+const chunkBytes = 256 * 1024;
+const beta = testbed.hosts.find((host) => host.name === 'beta') as unknown as { ip: string; identityFile: string; knownHostsFile: string };
+
+const names = {
+  direct: 'direct',
+  plain: 'forwarder (plain)',
+  socatTuned: 'socat -b 262144 (ambassador flags)',
+  socatDefault: 'socat (defaults)',
+  sshL: 'ssh -L (OpenSSH, aes128-gcm)',
+  ownSsh: 'forwarder (SSH, ssh2)',
+};
+
+type ServerKind = 'sink' | 'source' | 'echo';
+type Ports = Record<ServerKind, number>;
+const serverKinds: ServerKind[] = ['sink', 'source', 'echo'];
+
+// ---------------------------------------------------------------- servers role
+
+/** sink: reads everything, FIN after the client's FIN. source: sends `throughputBytes`. echo: echoes. */
+async function runServers(): Promise<void> {
+  const chunk = Buffer.alloc(chunkBytes, 0x5a);
+  const handlers: Record<ServerKind, (socket: net.Socket) => void> = {
+    // A no-op 'data' listener: resume() without one is about a third slower in Node 20.
+    sink: (socket) => {
+      socket.on('data', () => undefined);
+      socket.on('end', () => socket.end());
+    },
+    source: (socket) => {
+      let left = throughputBytes;
+      const pump = () => {
+        while (left > 0) {
+          left -= chunkBytes;
+          if (!socket.write(left >= 0 ? chunk : chunk.subarray(0, chunkBytes + left))) {
+            socket.once('drain', pump);
+            return;
+          }
+        }
+        socket.end();
+      };
+      socket.resume();
+      pump();
+    },
+    echo: (socket) => {
+      socket.on('data', (data: Buffer) => socket.write(data));
+      socket.on('end', () => socket.end());
+    },
+  };
+  const ports: Record<string, Ports> = {};
+  for (const address of [loopback, sshServerAddress]) {
+    ports[address] = {} as Ports;
+    for (const kind of serverKinds) {
+      const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+        socket.on('error', () => undefined);
+        handlers[kind](socket);
+      });
+      server.listen({ port: 0, host: address, backlog: 4096 });
+      await once(server, 'listening');
+      ports[address][kind] = (server.address() as net.AddressInfo).port;
+    }
+  }
+  process.send?.({ ports });
+}
+
+// ---------------------------------------------------------------- forwarder role
+
+/**
+ * The subject: one TcpForwarder per target, plain TCP or channels of one SSH connection to beta.
+ * Both modes run with dockerode and ssh2 loaded, as in the extension host: a larger heap makes
+ * every garbage collection dearer, and Node's per-read buffers (the upload side) feed it.
+ */
+async function runForwarder(options: { mode: 'plain' | 'ssh'; targets: Array<{ host: string; port: number }> }): Promise<void> {
+  let dial: (host: string, port: number) => Promise<Duplex>;
+  if (options.mode === 'ssh') {
+    const client = new DockerodeClient(parseHostEntry(settingFor('beta')), silentLogger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles() });
+    dial = client.dialFromHost as (host: string, port: number) => Promise<Duplex>;
+  } else {
+    dial = (host, port) => dialTcp(host, port, 10_000);
+  }
+  const ports: number[] = [];
+  for (const target of options.targets) {
+    const forwarder = new TcpForwarder({ connect: () => dial(target.host, target.port), logger: silentLogger, name: `${target.host}:${target.port}` });
+    ports.push(await forwarder.listen(0));
+  }
+  process.on('message', (message) => {
+    if (message === 'gc') {
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.('gcDone');
+    }
+  });
+  process.send?.({ ports });
+}
+
+// ---------------------------------------------------------------- client role
+
+type ClientRequest =
+  | { op: 'upload' | 'download'; port: number }
+  | { op: 'setup'; port: number; count: number }
+  | { op: 'hold'; port: number; count: number }
+  | { op: 'release' };
+
+function runClient(): void {
+  const held: net.Socket[] = [];
+  const chunk = Buffer.alloc(chunkBytes, 0x33);
+  const ops = {
+    /** Seconds until the sink's FIN: every byte arrived. */
+    upload: async ({ port }: { port: number }) => {
+      const socket = net.connect({ port, host: loopback, allowHalfOpen: true, noDelay: true });
+      await once(socket, 'connect');
+      const startedAt = performance.now();
+      const ended = once(socket, 'end');
+      socket.resume();
+      for (let sent = 0; sent < throughputBytes; sent += chunkBytes) {
+        if (!socket.write(chunk)) {
+          await once(socket, 'drain');
+        }
+      }
+      socket.end();
+      await ended;
+      socket.destroy();
+      return { seconds: (performance.now() - startedAt) / 1000 };
+    },
+    /** Reads into one reused buffer, so the client costs as little CPU as possible; no half-close (socat's -t would cut it). */
+    download: async ({ port }: { port: number }) => {
+      let received = 0;
+      const startedAt = performance.now();
+      const socket = net.connect({
+        port,
+        host: loopback,
+        onread: {
+          buffer: Buffer.allocUnsafe(chunkBytes),
+          callback: (length: number) => {
+            received += length;
+            return true;
+          },
+        },
+      });
+      await once(socket, 'end');
+      socket.destroy();
+      if (received !== throughputBytes) {
+        throw new Error(`download got ${received} of ${throughputBytes} bytes`);
+      }
+      return { seconds: (performance.now() - startedAt) / 1000 };
+    },
+    setup: async ({ port, count }: { port: number; count: number }) => {
+      const samples: number[] = [];
+      let errors = 0;
+      for (let index = 0; index < count; index++) {
+        const startedAt = performance.now();
+        try {
+          const socket = await echoOnce(port);
+          samples.push(performance.now() - startedAt);
+          socket.destroy();
+        } catch {
+          errors++;
+        }
+      }
+      return { ...percentiles(samples), errors };
+    },
+    /** Opens `count` connections (200 at a time), each proven end to end by a 1-byte echo, and keeps them. */
+    hold: async ({ port, count }: { port: number; count: number }) => {
+      let errors = 0;
+      let next = 0;
+      const startedAt = performance.now();
+      const worker = async () => {
+        while (next < count) {
+          next++;
+          try {
+            held.push(await echoOnce(port));
+          } catch {
+            errors++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 200 }, worker));
+      return { errors, seconds: (performance.now() - startedAt) / 1000 };
+    },
+    release: async () => {
+      const closed = held.splice(0).map((socket) => {
+        socket.destroy();
+        return socket.closed ? undefined : once(socket, 'close');
+      });
+      await Promise.all(closed);
+      return {};
+    },
+  };
+  process.on('message', (message: ClientRequest & { id: number }) => {
+    const op = ops[message.op] as (request: ClientRequest) => Promise<object>;
+    op(message).then(
+      (result) => process.send?.({ id: message.id, result }),
+      (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
+    );
+  });
+  process.send?.({ ready: true });
+}
+
+/** Connects, sends one byte, waits for it to come back. */
+function echoOnce(port: number, timeoutMs = 10_000): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: loopback, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(new Error('echo timed out')), timeoutMs);
+    socket.once('connect', () => socket.write('x'));
+    socket.once('data', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    socket.once('end', () => socket.destroy(new Error('closed before the echo')));
+  });
+}
+
+// ---------------------------------------------------------------- main role
+
+/** A process in the middle (or none, for "direct"): its listening ports, and the pids whose CPU and memory count. */
+interface Subject {
+  ports: Ports;
+  /** Every process of the subject; CPU includes their reaped children (socat forks one per connection). */
+  pids: number[];
+  /** The processes serving the echo port, where connections are held. */
+  memoryPids(): number[];
+  collectGarbage(): Promise<void>;
+  stop(): void;
+}
+
+interface SubjectResult {
+  subject: string;
+  section: Plan['section'];
+  uploadGBps: number;
+  downloadGBps: number;
+  /** CPU seconds the subject spent per GiB moved. */
+  cpuSecondsPerGiB?: number;
+  setupP50Ms: number;
+  setupP99Ms: number;
+  setupErrors: number;
+  held: Array<{ connections: number; errors: number; openSeconds: number; kbPerConnection: number }>;
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const versions = [`Node ${process.version}`, commandVersion('socat', ['-V'], /socat version (\S+)/), commandVersion('ssh', ['-V'], /(OpenSSH_\S+)/)];
+  console.log(`bench:forwarder on ${os.cpus().length} CPUs, ${versions.join(', ')}`);
+  console.log(`${throughputBytes / 1024 ** 3} GiB × ${throughputRuns} runs per direction, ${setupConnections} sequential connections, held 1,000 and 10,000\n`);
+  const servers = spawnRole('servers');
+  const client = spawnRole('client');
+  const [{ ports: serverPorts }] = (await once(servers, 'message')) as [{ ports: Record<string, Ports> }];
+  await once(client, 'message');
+  const request = requester(client);
+
+  // sshd walks all its channels on every poll, so 10,000 SSH channels take about a minute to open:
+  // that row is kept for our forwarder only.
+  const plans: Plan[] = [
+    { name: names.direct, section: 'loopback', start: async () => directSubject(serverPorts[loopback]), held: [] },
+    { name: names.plain, section: 'loopback', start: () => forwarderSubject('plain', loopback, serverPorts[loopback]), held: [1000, maxPlainHeld] },
+    { name: names.socatTuned, section: 'loopback', start: () => socatSubject(true, serverPorts[loopback]), held: [1000] },
+    { name: names.socatDefault, section: 'loopback', start: () => socatSubject(false, serverPorts[loopback]), held: [] },
+    { name: names.sshL, section: 'ssh', start: () => sshSubject(serverPorts[sshServerAddress]), held: [1000] },
+    { name: names.ownSsh, section: 'ssh', start: () => forwarderSubject('ssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
+  ];
+  const results: SubjectResult[] = [];
+  try {
+    for (const plan of plans.filter(({ name }) => !onlySubjects || onlySubjects.some((prefix) => name.startsWith(prefix)))) {
+      results.push(await measure(plan, request));
+    }
+  } finally {
+    stopQuietly(servers);
+    stopQuietly(client);
+  }
+  report(results, Math.round((Date.now() - startedAt) / 1000));
+}
+
+/** A subject to start (again for each held count), and how many connections to hold through it. */
+interface Plan {
+  name: string;
+  section: 'loopback' | 'ssh';
+  start(): Promise<Subject>;
+  held: number[];
+}
+
+async function measure(plan: Plan, request: (message: ClientRequest) => Promise<Record<string, number>>): Promise<SubjectResult> {
+  const subject = await plan.start();
+  process.stdout.write(`${plan.name}: `);
+  const upload: number[] = [];
+  const download: number[] = [];
+  let setup: Record<string, number>;
+  let cpuSeconds: number;
+  try {
+    await request({ op: 'setup', port: subject.ports.echo, count: 20 }); // Warm-up (SSH handshake, JIT).
+    const cpuBefore = cpuTime(subject.pids);
+    for (let run = 0; run < throughputRuns; run++) {
+      upload.push(throughputBytes / 1e9 / (await request({ op: 'upload', port: subject.ports.sink })).seconds);
+      download.push(throughputBytes / 1e9 / (await request({ op: 'download', port: subject.ports.source })).seconds);
+    }
+    cpuSeconds = cpuTime(subject.pids) - cpuBefore;
+    process.stdout.write('throughput ');
+    setup = await request({ op: 'setup', port: subject.ports.echo, count: setupConnections });
+    process.stdout.write('setup ');
+  } finally {
+    subject.stop();
+  }
+  // A fresh process: the throughput runs grew the heap, and connections would fill that free space unseen.
+  const held: SubjectResult['held'] = [];
+  for (const count of plan.held) {
+    const fresh = await plan.start();
+    try {
+      await request({ op: 'setup', port: fresh.ports.echo, count: 20 });
+      await fresh.collectGarbage();
+      const before = pss(fresh.memoryPids());
+      const opened = await request({ op: 'hold', port: fresh.ports.echo, count });
+      await fresh.collectGarbage();
+      const after = pss(fresh.memoryPids());
+      await request({ op: 'release' });
+      held.push({ connections: count, errors: opened.errors, openSeconds: round(opened.seconds, 1), kbPerConnection: round((after - before) / count, 1) });
+      process.stdout.write(`held ${count} `);
+    } finally {
+      fresh.stop();
+    }
+  }
+  console.log('');
+  const gibMoved = (2 * throughputRuns * throughputBytes) / 1024 ** 3;
+  return {
+    subject: plan.name,
+    section: plan.section,
+    uploadGBps: round(median(upload), 2),
+    downloadGBps: round(median(download), 2),
+    cpuSecondsPerGiB: subject.pids.length > 0 ? round(cpuSeconds / gibMoved, 2) : undefined,
+    setupP50Ms: round(setup.p50, 3),
+    setupP99Ms: round(setup.p99, 3),
+    setupErrors: setup.errors,
+    held,
+  };
+}
+
+function directSubject(ports: Ports): Subject {
+  return { ports, pids: [], memoryPids: () => [], collectGarbage: async () => undefined, stop: () => undefined };
+}
+
+async function forwarderSubject(mode: 'plain' | 'ssh', host: string, targets: Ports): Promise<Subject> {
+  const child = spawnRole('forwarder', { mode, targets: serverKinds.map((kind) => ({ host, port: targets[kind] })) }, ['--expose-gc']);
+  const [{ ports }] = (await once(child, 'message')) as [{ ports: number[] }];
+  return {
+    ports: { sink: ports[0], source: ports[1], echo: ports[2] },
+    pids: [child.pid as number],
+    memoryPids: () => [child.pid as number],
+    collectGarbage: async () => {
+      child.send('gc');
+      await once(child, 'message');
+    },
+    stop: () => stopQuietly(child),
+  };
+}
+
+async function socatSubject(tuned: boolean, targets: Ports): Promise<Subject> {
+  const processes: ChildProcess[] = [];
+  const ports = {} as Ports;
+  for (const kind of serverKinds) {
+    ports[kind] = await findFreePort(0);
+    const listen = tuned
+      ? [`TCP-LISTEN:${ports[kind]},bind=${loopback},fork,reuseaddr,backlog=512,max-children=4096,keepalive,nodelay`, `TCP:${loopback}:${targets[kind]},keepalive,nodelay`]
+      : [`TCP-LISTEN:${ports[kind]},bind=${loopback},fork,reuseaddr`, `TCP:${loopback}:${targets[kind]}`];
+    processes.push(spawnLimited('socat', [...(tuned ? ['-t', '3600', '-b', '262144'] : []), ...listen]));
+  }
+  await Promise.all(serverKinds.map((kind) => untilListening(ports[kind])));
+  const echoListener = processes[2].pid as number;
+  return {
+    ports,
+    pids: processes.map((listener) => listener.pid as number),
+    // One process per connection: the listener and its children.
+    memoryPids: () => [echoListener, ...childPids(echoListener)],
+    collectGarbage: async () => undefined,
+    stop: () => processes.forEach(stopQuietly),
+  };
+}
+
+async function sshSubject(targets: Ports): Promise<Subject> {
+  const ports = {} as Ports;
+  const forwards: string[] = [];
+  for (const kind of serverKinds) {
+    ports[kind] = await findFreePort(0);
+    forwards.push('-L', `${loopback}:${ports[kind]}:${sshServerAddress}:${targets[kind]}`);
+  }
+  // Same cipher as ssh2 negotiates (aes128-gcm); the testbed key and known_hosts, no user config.
+  const ssh = spawnLimited('ssh', [
+    '-N',
+    '-F',
+    '/dev/null',
+    '-i',
+    beta.identityFile,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${beta.knownHostsFile}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ExitOnForwardFailure=yes',
+    '-c',
+    'aes128-gcm@openssh.com',
+    ...forwards,
+    `root@${beta.ip}`,
+  ]);
+  await Promise.all(serverKinds.map((kind) => untilListening(ports[kind])));
+  return {
+    ports,
+    pids: [ssh.pid as number],
+    memoryPids: () => [ssh.pid as number],
+    collectGarbage: async () => undefined,
+    stop: () => stopQuietly(ssh),
+  };
+}
+
+function report(results: SubjectResult[], seconds: number): void {
+  const direct = results.find((result) => result.subject === names.direct);
+  const heldCell = (result: SubjectResult, index: number) => {
+    const held = result.held[index];
+    return held ? `${held.connections}: ${held.errors} err, ${held.kbPerConnection} KB/conn` : '–';
+  };
+  const rows = [
+    ['subject', 'upload GB/s', 'download GB/s', 'CPU s/GiB', 'setup p50 ms', 'setup p99 ms', 'added p50 ms', 'held (first)', 'held (second)'],
+    ...results.map((result) => [
+      result.section === 'ssh' ? `${result.subject} via beta` : result.subject,
+      String(result.uploadGBps),
+      String(result.downloadGBps),
+      result.cpuSecondsPerGiB === undefined ? '–' : String(result.cpuSecondsPerGiB),
+      String(result.setupP50Ms),
+      String(result.setupP99Ms),
+      result.section === 'loopback' && direct && result !== direct ? String(round(result.setupP50Ms - direct.setupP50Ms, 3)) : '–',
+      heldCell(result, 0),
+      heldCell(result, 1),
+    ]),
+  ];
+  printMarkdown(rows);
+
+  const find = (name: string) => results.find((result) => result.subject === name);
+  const ratio = (ours?: number, theirs?: number) => (ours !== undefined && theirs ? round(ours / theirs, 2) : undefined);
+  const [plain, socat, sshL, ownSsh] = [names.plain, names.socatTuned, names.sshL, names.ownSsh].map(find);
+  const targets = {
+    plainVsTunedSocat: { upload: ratio(plain?.uploadGBps, socat?.uploadGBps), download: ratio(plain?.downloadGBps, socat?.downloadGBps) },
+    sshVsSshL: { upload: ratio(ownSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(ownSsh?.downloadGBps, sshL?.downloadGBps) },
+    addedSetupP50Ms: plain && direct ? round(plain.setupP50Ms - direct.setupP50Ms, 3) : undefined,
+    held: [plain, ownSsh].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
+  };
+  const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+  const throughputLine = (what: string, pair: { upload?: number; download?: number }, goal: number) => {
+    if (pair.upload !== undefined && pair.download !== undefined) {
+      console.log(`- ${what} ≥ ${goal}×: upload ${pair.upload}×, download ${pair.download}× — ${verdict(Math.min(pair.upload, pair.download) >= goal)}`);
+    }
+  };
+  console.log('');
+  throughputLine('plain throughput vs tuned socat', targets.plainVsTunedSocat, 1);
+  throughputLine('SSH throughput vs ssh -L', targets.sshVsSshL, 0.9);
+  if (targets.addedSetupP50Ms !== undefined) {
+    console.log(`- added setup p50 ≤ 0.5 ms: ${targets.addedSetupP50Ms} ms — ${verdict(targets.addedSetupP50Ms <= 0.5)}`);
+  }
+  // The goal is stated for 10,000; at 1,000 the heap's growth steps still show in the average.
+  for (const held of targets.held.filter((entry) => entry.connections >= maxPlainHeld)) {
+    const met = held.errors === 0 && held.kbPerConnection <= 16;
+    console.log(`- ${held.subject}, ${held.connections} concurrent: ${held.errors} errors, ${held.kbPerConnection} KB each (goal 0, ≤ 16 KB) — ${verdict(met)}`);
+  }
+  console.log(`(${seconds} s; plain mode holds two file descriptors per connection, so the sandbox's limit of ${fileLimit} caps it at ${maxPlainHeld})`);
+  console.log(JSON.stringify({ bench: 'forwarder', node: process.version, cpus: os.cpus().length, throughputBytes, runs: throughputRuns, results, targets, seconds }));
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** This file in another role, with the file limit raised as far as the sandbox allows. */
+function spawnRole(role: string, options?: object, nodeFlags: string[] = []): ChildProcess {
+  return spawnLimited(process.execPath, [...nodeFlags, __filename, role, ...(options ? [JSON.stringify(options)] : [])], true);
+}
+
+/** socat and ssh report every reset client on stderr; that is the benchmark's own doing, not news. */
+function spawnLimited(command: string, args: string[], ipc = false): ChildProcess {
+  const child = spawn('bash', ['-c', `ulimit -n ${fileLimit} && exec "$0" "$@"`, command, ...args], {
+    stdio: ['ignore', 'inherit', ipc ? 'inherit' : 'ignore', ...(ipc ? (['ipc'] as const) : [])],
+  });
+  child.on('exit', (code) => {
+    if (code !== 0 && !stopped.has(child)) {
+      console.error(`${command} ${args.join(' ').slice(0, 80)} exited with ${code}`);
+    }
+  });
+  return child;
+}
+
+const stopped = new WeakSet<ChildProcess>();
+
+function stopQuietly(child: ChildProcess): void {
+  stopped.add(child);
+  child.kill();
+}
+
+function requester(child: ChildProcess): (message: ClientRequest) => Promise<Record<string, number>> {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: Record<string, number>) => void; reject: (error: Error) => void }>();
+  child.on('message', (reply: { id: number; result?: Record<string, number>; error?: string }) => {
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.error) {
+      waiter?.reject(new Error(reply.error));
+    } else {
+      waiter?.resolve(reply.result ?? {});
+    }
+  });
+  return (message) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      child.send({ ...message, id });
+    });
+}
+
+async function untilListening(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const socket = net.connect({ port, host: loopback });
+      await once(socket, 'connect');
+      socket.destroy();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+/** Proportional set size in KB: shared pages (socat's forks) are split between the processes sharing them. */
+function pss(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    try {
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      return sum + Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      return sum; // Exited meanwhile.
+    }
+  }, 0);
+}
+
+/** utime + stime of the processes and of their reaped children, in seconds. */
+function cpuTime(pids: number[]): number {
+  const ticksPerSecond = 100;
+  return pids.reduce((sum, pid) => {
+    try {
+      // Fields after the command name (which may hold spaces): state is field 3, utime 14 … cstime 17.
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + fields.slice(11, 15).reduce((ticks, value) => ticks + Number(value), 0) / ticksPerSecond;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** "socat 1.7.4.4", "ssh OpenSSH_9.2p1": the version line may come on stdout or stderr. */
+function commandVersion(command: string, args: string[], pattern: RegExp): string {
+  const { stdout, stderr } = spawnSync(command, args, { encoding: 'utf8' });
+  return `${command} ${pattern.exec(`${stdout}${stderr}`)?.[1] ?? 'unknown'}`;
+}
+
+function percentiles(samples: number[]): { p50: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function median(values: number[]): number {
+  return percentiles(values).p50;
+}
+
+function round(value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+function printMarkdown(rows: string[][]): void {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
+  console.log(line(rows[0]));
+  console.log(line(widths.map((width) => '-'.repeat(width))));
+  rows.slice(1).forEach((cells) => console.log(line(cells)));
+}
+
+const roles: Record<string, () => Promise<void> | void> = {
+  main,
+  servers: runServers,
+  forwarder: () => runForwarder(JSON.parse(process.argv[3])),
+  client: runClient,
+};
+
+// A child whose orchestrator died (Ctrl+C, a closed pipe) must not linger holding ports.
+process.on('disconnect', () => process.exit(0));
+
+Promise.resolve((roles[process.argv[2] ?? 'main'] ?? main)()).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import { ForwardError, HostError } from '../../../src/core/errors';
+import { silentLogger } from '../../../src/core/like';
+import { findFreePort } from '../../../src/core/forwarding/tcpForwarder';
+import { TunnelManager, TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
+import { HostSpec } from '../../../src/core/hosts/hostSpec';
+import { container } from '../fakes/fakeDockerClient';
+import { waitFor } from '../waitFor';
+import { FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
+import { LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
+
+describe('TunnelManager (unit)', () => {
+  let echoServer: LoopbackServer;
+  let managers: TunnelManager[];
+  const web = container('c1', 'web', { networks: [{ name: 'bridge', ipAddress: '172.17.0.5', aliases: [] }] });
+
+  beforeEach(async () => {
+    echoServer = await listenLoopback(echo);
+    managers = [];
+  });
+
+  afterEach(async () => {
+    for (const manager of managers) {
+      await Promise.all(manager.list().map((tunnel) => manager.stop(tunnel.id)));
+      manager.dispose();
+    }
+    await echoServer.close();
+  });
+
+  /** An ssh host whose container IPs all lead to the loopback echo server, unless `reachable` says no. */
+  function sshEngine(reachable: (ip: string) => boolean = () => true): FakeEngine {
+    const toEcho = plainDialer(echoServer.port);
+    const engine = fakeEngine('beta', (ip) => {
+      if (engine.client.unreachable) {
+        return Promise.reject(engine.client.unreachable);
+      }
+      return reachable(ip) ? toEcho() : Promise.reject(Object.assign(new Error('(SSH) Channel open failure: Connection refused'), { reason: 2 }));
+    });
+    engine.client.upsert(web);
+    return engine;
+  }
+
+  /** A tcp host: no dialFromHost, so unpublished ports go through an ambassador (its "published port" is the echo server). */
+  function tcpEngine(): FakeEngine {
+    const engine = fakeEngine('alpha');
+    engine.helperPort = echoServer.port;
+    engine.client.upsert(web);
+    return engine;
+  }
+
+  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number } = {}): TunnelManager {
+    const created = new TunnelManager((name) => (name === spec.name ? { client: engine.client, spec } : undefined), { logger: silentLogger, ...options });
+    managers.push(created);
+    return created;
+  }
+
+  const sshSpec = hostSpec('beta', 'ssh://root@10.231.0.12');
+  const tcpSpec = hostSpec('alpha', 'tcp://127.0.0.1:2375');
+
+  it('opens a tunnel on the container port when it is free, through the planned transport', async () => {
+    const port = await findFreePort(0);
+    const tunnels = manager(sshEngine(), sshSpec);
+    const info = await tunnels.open({ host: 'beta', container: 'web', port });
+    assert.deepEqual(
+      { id: info.id, localAddress: info.localAddress, transport: info.transport, transportKind: info.transportKind, state: info.state },
+      { id: `beta/web:${port}`, localAddress: `127.0.0.1:${port}`, transport: `SSH channel to 172.17.0.5:${port}`, transportKind: 'sshChannel', state: 'active' },
+    );
+    assert.equal(await roundTrip(await dial(port), 'ping'), 'ping');
+    assert.equal((await tunnels.open({ host: 'beta', container: 'web', port })).id, info.id, 'the same target gives the same tunnel');
+    assert.equal(tunnels.list().length, 1);
+  });
+
+  it('takes a free port when the container port is taken, and fails with portInUse when that port was asked for', async () => {
+    const tunnels = manager(sshEngine(), sshSpec);
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: echoServer.port });
+    assert.notEqual(info.localPort, echoServer.port);
+    await tunnels.stop(info.id);
+    await assert.rejects(tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: echoServer.port }), (error: unknown) => ForwardError.is(error, 'portInUse'));
+    assert.deepEqual(tunnels.list(), []);
+  });
+
+  it('creates an ambassador on a tcp host, removes it on stop, and leaves one it only reused', async () => {
+    const engine = tcpEngine();
+    const tunnels = manager(engine, tcpSpec);
+    const info = await tunnels.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    assert.equal(info.transport, `ambassador crosslink-tunnel-web-80 (127.0.0.1:${echoServer.port})`);
+    assert.equal(await roundTrip(await dial(info.localPort as number), 'via helper'), 'via helper');
+    await tunnels.stop(info.id);
+    assert.deepEqual(engine.created, ['crosslink-tunnel-web-80']);
+    assert.deepEqual(engine.removed, ['crosslink-tunnel-web-80']);
+
+    const otherWindow = manager(engine, tcpSpec);
+    await otherWindow.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    const reusing = await tunnels.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    await tunnels.stop(reusing.id);
+    assert.deepEqual(engine.removed, ['crosslink-tunnel-web-80'], 'the reused helper stays for its creator');
+  });
+
+  it('shows "reconnecting" when the host is lost and recovers by itself', async () => {
+    const engine = sshEngine();
+    const tunnels = manager(engine, sshSpec, { reconnectInitialMs: 20 });
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    engine.client.unreachable = new HostError('beta', 'closed', 'beta: the SSH connection dropped');
+    assert.equal(await connectAndWatch(info.localPort as number, 1000), 'reset');
+    assert.equal(tunnels.get(info.id)?.state, 'reconnecting');
+    assert.match(tunnels.get(info.id)?.problem ?? '', /SSH connection dropped/);
+    engine.client.unreachable = undefined;
+    await waitFor(() => tunnels.get(info.id)?.state === 'active', 'the background retry to succeed');
+    assert.equal(await roundTrip(await dial(info.localPort as number), 'back'), 'back');
+  });
+
+  it('refresh() shows a lost host before any connection tries it', async () => {
+    const engine = sshEngine();
+    const tunnels = manager(engine, sshSpec, { reconnectInitialMs: 20 });
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    engine.client.unreachable = new HostError('beta', 'timeout', 'beta: no answer');
+    await tunnels.refresh('beta');
+    assert.equal(tunnels.get(info.id)?.state, 'reconnecting');
+    engine.client.unreachable = undefined;
+    await waitFor(() => tunnels.get(info.id)?.state === 'active', 'the background retry to succeed');
+  });
+
+  it('follows the container to its new IP after a restart', async () => {
+    let liveIp = '172.17.0.5';
+    const engine = sshEngine((ip) => ip === liveIp);
+    const tunnels = manager(engine, sshSpec);
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    liveIp = '172.17.0.9';
+    engine.client.upsert({ ...web, networks: [{ name: 'bridge', ipAddress: liveIp, aliases: [] }] }, 'restart');
+    assert.equal(await roundTrip(await dial(info.localPort as number), 'moved'), 'moved');
+    assert.equal(tunnels.get(info.id)?.transport, 'SSH channel to 172.17.0.9:80');
+    assert.equal(tunnels.get(info.id)?.state, 'active');
+  });
+
+  it('marks a target that refuses as "error" and clears it on the next success', async () => {
+    let refusing = true;
+    const tunnels = manager(
+      sshEngine(() => !refusing),
+      sshSpec,
+    );
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    assert.equal(await connectAndWatch(info.localPort as number, 1000), 'reset');
+    assert.equal(tunnels.get(info.id)?.state, 'error');
+    assert.match(tunnels.get(info.id)?.problem ?? '', /Connection refused/);
+    refusing = false;
+    assert.equal(await roundTrip(await dial(info.localPort as number), 'ok'), 'ok');
+    assert.equal(tunnels.get(info.id)?.state, 'active');
+  });
+
+  it('pauses and resumes every tunnel; a port taken meanwhile leaves that tunnel in "error"', async () => {
+    const tunnels = manager(sshEngine(), sshSpec);
+    const kept = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    const lost = await tunnels.open({ host: 'beta', container: 'web', port: 81, localPort: 0 });
+    tunnels.pauseAll();
+    assert.deepEqual(
+      tunnels.list().map((tunnel) => tunnel.state),
+      ['paused', 'paused'],
+    );
+    await assert.rejects(dial(kept.localPort as number));
+    const squatter = net.createServer().listen(lost.localPort, '127.0.0.1');
+    await once(squatter, 'listening');
+    const failures = await tunnels.resumeAll();
+    squatter.close();
+    assert.deepEqual(
+      failures.map(({ id, error }) => [id, ForwardError.is(error, 'portInUse')]),
+      [[lost.id, true]],
+    );
+    assert.equal(tunnels.get(kept.id)?.state, 'active');
+    assert.equal(tunnels.get(lost.id)?.state, 'error');
+    assert.equal(await roundTrip(await dial(kept.localPort as number), 'resumed'), 'resumed');
+    const moved = await tunnels.changeLocalPort(lost.id, 0);
+    assert.equal(moved.state, 'active');
+    assert.match(moved.problem ?? 'none', /none/);
+  });
+
+  it('moves a tunnel to another local port, and keeps the old one when the new one is taken', async () => {
+    const tunnels = manager(sshEngine(), sshSpec);
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    const open = await dial(info.localPort as number);
+    await assert.rejects(tunnels.changeLocalPort(info.id, echoServer.port), (error: unknown) => ForwardError.is(error, 'portInUse'));
+    assert.equal(await roundTrip(await dial(info.localPort as number), 'old port'), 'old port');
+    const moved = await tunnels.changeLocalPort(info.id, 0);
+    assert.notEqual(moved.localPort, info.localPort);
+    assert.equal(await roundTrip(await dial(moved.localPort as number), 'new port'), 'new port');
+    assert.equal(await roundTrip(open, 'kept'), 'kept', 'a connection from before the move still works');
+  });
+
+  it('serializes and restores tunnels, keeping ownership of the ambassador across the reload', async () => {
+    const engine = tcpEngine();
+    const before = manager(engine, tcpSpec);
+    const info = await before.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    const records = JSON.parse(JSON.stringify(before.serialize())) as TunnelRecord[];
+    assert.deepEqual(records, [{ host: 'alpha', container: 'web', port: 80, localPort: info.localPort, bindAddress: '127.0.0.1', paused: false, ownsHelper: true }]);
+    before.dispose();
+    assert.deepEqual(engine.removed, [], 'a window reload keeps the helper');
+
+    const after = manager(engine, tcpSpec);
+    await after.restore(records);
+    assert.equal(after.get(info.id)?.localPort, info.localPort);
+    assert.equal(await roundTrip(await dial(info.localPort as number), 'restored'), 'restored');
+    await after.stop(info.id);
+    assert.deepEqual(engine.removed, ['crosslink-tunnel-web-80']);
+    assert.deepEqual(engine.created, ['crosslink-tunnel-web-80'], 'restored without creating a second helper');
+  });
+
+  it('restores a tunnel whose host is down as "reconnecting", listening on its port', async () => {
+    const engine = sshEngine();
+    engine.client.unreachable = new HostError('beta', 'refused', 'beta: connection refused');
+    const port = await findFreePort(0);
+    const tunnels = manager(engine, sshSpec, { reconnectInitialMs: 20 });
+    await tunnels.restore([{ host: 'beta', container: 'web', port: 80, localPort: port, bindAddress: '127.0.0.1', paused: false, ownsHelper: false }]);
+    assert.equal(tunnels.get('beta/web:80')?.state, 'reconnecting');
+    assert.equal(tunnels.get('beta/web:80')?.localAddress, `127.0.0.1:${port}`);
+    engine.client.unreachable = undefined;
+    await waitFor(() => tunnels.get('beta/web:80')?.state === 'active', 'the host to come back');
+    assert.equal(await roundTrip(await dial(port), 'late'), 'late');
+  });
+
+  it('fires onDidChange for added tunnels and state changes', async () => {
+    const tunnels = manager(sshEngine(), sshSpec);
+    const fired: string[] = [];
+    tunnels.onDidChange((id) => fired.push(id));
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    tunnels.pauseAll();
+    assert.ok(fired.includes(''), 'the list changed');
+    assert.ok(fired.includes(info.id), 'the tunnel changed');
+  });
+});
