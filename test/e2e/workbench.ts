@@ -89,13 +89,27 @@ async function setExpanded(page: Page, label: string, expanded: boolean): Promis
 export const expandRow = (page: Page, label: string) => setExpanded(page, label, true);
 export const collapseRow = (page: Page, label: string) => setExpanded(page, label, false);
 
-/** Right-clicks the row `label` and returns the context menu once it is shown. */
+/**
+ * Right-clicks the row `label` and returns the context menu once it is shown. The tree reuses row
+ * elements, so a refresh (a Docker event) between finding the row and clicking can land the click
+ * on another container: the menu is accepted only when the focused row is the one asked for.
+ */
 export async function contextMenu(page: Page, label: string): Promise<Locator> {
-  const row = await waitForRow(page, label);
-  await row.click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu').first();
-  await menu.waitFor({ state: 'visible', timeout: TIMEOUT });
-  return menu;
+  const focused = page.locator(`${VIEWLET} .monaco-list-row.focused`, { has: page.locator('.label-name', { hasText: exact(label) }) });
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const row = await waitForRow(page, label);
+    await row.click({ button: 'right' });
+    await menu.waitFor({ state: 'visible', timeout: TIMEOUT });
+    if (await focused.isVisible()) {
+      return menu;
+    }
+    await closeMenus(page);
+    if (Date.now() > deadline) {
+      throw new Error(`the context menu kept opening on another row than ${label}`);
+    }
+  }
 }
 
 /** A menu item of an open (context) menu, by its title. */
@@ -155,13 +169,32 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   }
 }
 
-/** In an open quick pick, selects the entry whose label contains `text`. */
+/** In an open quick pick, selects the entry whose label contains `text`, and waits until the prompt moves on. */
 export async function quickPickSelect(page: Page, text: string | RegExp): Promise<void> {
   const widget = quickInput(page);
   await widget.waitFor({ state: 'visible', timeout: TIMEOUT });
   const row = widget.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: text }) }).first();
   await row.waitFor({ state: 'visible', timeout: TIMEOUT });
+  const title = await promptTitle(page);
   await row.click();
+  await promptMovedOn(page, title);
+}
+
+/**
+ * A multi-step command shows its next prompt in the same widget a moment later; typing before
+ * it is there would go to the previous prompt. Waits until the title changed or the widget closed.
+ */
+async function promptMovedOn(page: Page, previousTitle: string): Promise<void> {
+  const deadline = Date.now() + TIMEOUT;
+  while ((await quickInput(page).isVisible()) && (await promptTitle(page)) === previousTitle) {
+    if (Date.now() > deadline) throw new Error(`the prompt "${previousTitle}" did not move on`);
+    await page.waitForTimeout(50);
+  }
+}
+
+async function promptTitle(page: Page): Promise<string> {
+  const title = quickInput(page).locator('.quick-input-title');
+  return (await title.isVisible()) ? ((await title.textContent()) ?? '') : '';
 }
 
 /** In an open multi-select quick pick: ticks the entries whose labels contain each text, then accepts. */
@@ -176,7 +209,9 @@ export async function quickPickCheck(page: Page, texts: Array<string | RegExp>):
     }
     await widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { has: page.locator('.label-name', { hasText: text }) }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
   }
+  const title = await promptTitle(page);
   await widget.locator('.quick-input-box input').press('Enter');
+  await promptMovedOn(page, title);
 }
 
 /** Types into an open quick input (input box) and accepts it with Enter. */
@@ -184,8 +219,10 @@ export async function quickInputSubmit(page: Page, value: string): Promise<void>
   const widget = quickInput(page);
   await widget.waitFor({ state: 'visible', timeout: TIMEOUT });
   const input = widget.locator('.quick-input-box input');
+  const title = await promptTitle(page);
   await input.fill(value);
   await input.press('Enter');
+  await promptMovedOn(page, title);
 }
 
 /** A status-bar item by (part of) its text; the Crosslink item by default. */
