@@ -9,7 +9,7 @@ import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../src/core/hosts/hostSpec';
 import { silentLogger } from '../src/core/like';
 import { ContainerModel } from '../src/core/model/containerModel';
-import { readTestbed } from '../test/e2e/testbed';
+import { readTestbed } from '../test/support/testbed';
 import { testbedSshFiles } from '../test/integration/harness';
 
 const totalContainers = Number(process.env.BENCH_CONTAINERS ?? 1000);

@@ -1,7 +1,7 @@
 // Typed access to scripts/code-server.mjs (an ES module) from the CommonJS test runners.
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { repoRoot } from './testbed';
+import { repoRoot } from '../support/testbed';
 
 export interface CodeServer {
   /** Workbench URL with the repo loaded as development extension. */

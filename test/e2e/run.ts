@@ -10,7 +10,7 @@ import * as path from 'path';
 import { format } from 'util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadCodeServerModule, type CodeServer } from './codeServer';
-import { createContainer, docker, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from './testbed';
+import { createContainer, docker, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from '../support/testbed';
 import { uiSteps, type UiContext } from './uiSteps';
 import { resetUi, waitForWorkbench } from './workbench';
 

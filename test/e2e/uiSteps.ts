@@ -4,7 +4,7 @@
 // To add a step, append `{ name: 'kebab-case-name', run: async (ctx) => { ... } }`.
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
-import { httpServer, replyServer, type Testbed, type TestbedHost } from './testbed';
+import { httpServer, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
 import {
   closeView,
   collapseRow,

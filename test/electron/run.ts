@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { loadCodeServerModule } from '../e2e/codeServer';
-import { readTestbed, repoRoot } from '../e2e/testbed';
+import { readTestbed, repoRoot } from '../support/testbed';
 
 const cacheDir = process.env.CROSSLINK_CACHE_DIR || path.join(os.homedir(), '.cache', 'crosslink');
 

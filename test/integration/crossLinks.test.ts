@@ -4,8 +4,8 @@ import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperati
 import { PortInUseError } from '../../src/core/ambassadors/crossLinkPlanner';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { PlanError } from '../../src/core/planning/planExecutor';
-import { docker, removeContainer, testbedHost } from '../e2e/testbed';
-import { waitFor } from '../unit/waitFor';
+import { docker, removeContainer, testbedHost } from '../support/testbed';
+import { waitFor } from '../support/waitFor';
 import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);

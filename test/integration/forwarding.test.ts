@@ -4,9 +4,9 @@ import * as http from 'node:http';
 import { ForwardError } from '../../src/core/errors';
 import { TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
 import { ContainerModel } from '../../src/core/model/containerModel';
-import { docker, removeContainer, testbedHost } from '../e2e/testbed';
+import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { connectAndWatch, dial, readToEnd } from '../unit/forwarding/loopback';
-import { waitFor } from '../unit/waitFor';
+import { waitFor } from '../support/waitFor';
 import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);

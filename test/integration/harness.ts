@@ -7,7 +7,7 @@ import { DockerodeClient, DockerodeClientOptions } from '../../src/core/hosts/do
 import { HostSettingEntry, HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { SshFiles } from '../../src/core/hosts/sshConnection';
 import { ContainerModel } from '../../src/core/model/containerModel';
-import { Testbed, readTestbed } from '../e2e/testbed';
+import { Testbed, readTestbed } from '../support/testbed';
 
 export const testbed: Testbed & { settings: HostSettingEntry[] } = readTestbed() as Testbed & { settings: HostSettingEntry[] };
 

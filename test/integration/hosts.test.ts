@@ -6,8 +6,8 @@ import { HostError } from '../../src/core/errors';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { ContainerModel } from '../../src/core/model/containerModel';
-import { createContainer, docker, removeContainer, testbedHost } from '../e2e/testbed';
-import { waitFor } from '../unit/waitFor';
+import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
+import { waitFor } from '../support/waitFor';
 import { RecordingLogger, inNamespace, newModel, settingFor, specs, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);

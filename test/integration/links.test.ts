@@ -5,7 +5,7 @@ import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { verifyLink } from '../../src/core/links/verifyLink';
 import { PlanError } from '../../src/core/planning/planExecutor';
-import { docker, removeContainer, testbedHost } from '../e2e/testbed';
+import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { RecordingLogger, settingFor, testbed, testbedSshFiles, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);

@@ -1,7 +1,7 @@
 // Link Container Across Hosts through the real VS Code API, with traffic between the testbed's hosts.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { createContainer, docker, readTestbed, removeContainer, replyServer, testbedHost } from '../e2e/testbed';
+import { createContainer, docker, readTestbed, removeContainer, replyServer, testbedHost } from '../support/testbed';
 
 describe('Cross-host link commands', () => {
   const testbed = readTestbed();

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { createContainer, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from '../e2e/testbed';
+import { createContainer, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from '../support/testbed';
 
 interface RefreshResult {
   hosts: { name: string; state: 'connected' | 'connecting' | 'unreachable'; error?: string; containers: string[] }[];

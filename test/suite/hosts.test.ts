@@ -1,7 +1,7 @@
 // Add Docker Host through the real VS Code API: validation, the setting it writes, and the model picking it up.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { readTestbed, testbedHost } from '../e2e/testbed';
+import { readTestbed, testbedHost } from '../support/testbed';
 
 interface RefreshResult {
   hosts: Array<{ name: string; state: string; error?: string }>;

@@ -1,7 +1,7 @@
 // Single-host link commands through the real VS Code API, against the testbed's daemons.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { createContainer, docker, readTestbed, removeContainer, testbedHost } from '../e2e/testbed';
+import { createContainer, docker, readTestbed, removeContainer, testbedHost } from '../support/testbed';
 
 interface VerifyResult {
   ok: boolean;

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import * as vscode from 'vscode';
-import { createContainer, httpServer, readTestbed, removeContainer, testbedHost } from '../e2e/testbed';
+import { createContainer, httpServer, readTestbed, removeContainer, testbedHost } from '../support/testbed';
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {

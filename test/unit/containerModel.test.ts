@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/core/like';
 import { HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';
-import { waitFor } from './waitFor';
+import { waitFor } from '../support/waitFor';
 
 const fastOptions = { eventDebounceMs: 5, retryDelaysMs: [20, 40] };
 

@@ -10,7 +10,7 @@ import { ForwardError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { dialTcp } from '../../../src/core/forwarding/reusedBufferSocket';
 import { ForwarderStats, TcpForwarder, findFreePort } from '../../../src/core/forwarding/tcpForwarder';
-import { waitFor } from '../waitFor';
+import { waitFor } from '../../support/waitFor';
 import { LoopbackServer, connectAndWatch, dial, echo, howItEnds, listenLoopback, plainDialer, readToEnd, roundTrip } from './loopback';
 
 v8.setFlagsFromString('--expose-gc');

@@ -7,7 +7,7 @@ import { findFreePort } from '../../../src/core/forwarding/tcpForwarder';
 import { TunnelManager, TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
 import { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
-import { waitFor } from '../waitFor';
+import { waitFor } from '../../support/waitFor';
 import { FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
 import { LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
 
