@@ -100,22 +100,6 @@ export function isServerAmbassadorFor(container: ContainerSummary, target: Targe
   return container.labels[ambassadorLabel.role] === 'server-ambassador' && container.labels[ambassadorLabel.target] === formatTarget(target);
 }
 
-/**
- * socat as an ambassador: `-t 3600` keeps a half-closed connection open for an hour so a late
- * reply still passes (the default 0.5 s loses it); `-b 262144` moves 256 KiB per step; a large
- * backlog and child limit absorb bursts; keepalive and nodelay on both legs.
- */
-export function socatArguments(listenPort: number, upstreamHost: string, upstreamPort: number): string[] {
-  return [
-    '-t',
-    '3600',
-    '-b',
-    '262144',
-    `TCP-LISTEN:${listenPort},fork,reuseaddr,backlog=512,max-children=4096,keepalive,nodelay`,
-    `TCP:${upstreamHost}:${upstreamPort},keepalive,nodelay`,
-  ];
-}
-
 /** Docker names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*; ours are deterministic so a second run finds the first one's. */
 export function serverAmbassadorName(target: TargetRef): string {
   return `crosslink-srv-${target.container}-${target.port}`;

@@ -15,8 +15,8 @@ import {
   isServerAmbassadorFor,
   serverAmbassadorLabels,
   serverAmbassadorName,
-  socatArguments,
 } from './ambassadorLabels';
+import { socatArguments } from './socat';
 
 /** The host port a server ambassador would publish is taken; `suggestedPort` is free. */
 export class PortInUseError extends CrosslinkError<'portInUse'> {

@@ -8,6 +8,9 @@ import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
 import { dialTcp } from './reusedBufferSocket';
 import { formatAddress, loopbackAddress } from './tcpForwarder';
+import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
+import { socatArguments } from '../ambassadors/socat';
+import { managedLabels } from '../links/labels';
 
 export const defaultAmbassadorImage = 'alpine/socat:latest';
 
@@ -50,12 +53,7 @@ export interface PlanOptions {
   ambassadorImage?: string;
 }
 
-export const ambassadorLabels = {
-  managed: 'crosslink.managed',
-  role: 'crosslink.role',
-  target: 'crosslink.target',
-} as const;
-export const ambassadorRole = 'tunnel-ambassador';
+const tunnelAmbassadorRole = 'tunnel-ambassador';
 
 /**
  * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects
@@ -112,7 +110,7 @@ export function planTransport(
     network: network.name,
     targetAddress: network.name === 'bridge' ? network.ipAddress : container.name,
     targetPort: port,
-    labels: { [ambassadorLabels.managed]: 'true', [ambassadorLabels.role]: ambassadorRole, [ambassadorLabels.target]: target },
+    labels: managedLabels(tunnelAmbassadorRole, { [ambassadorLabel.target]: target }),
   };
 }
 
@@ -128,29 +126,13 @@ function publishedAddress(binding: PortBinding, hostAddress: string | undefined,
   return hostIp;
 }
 
-/**
- * socat's defaults break a forwarder: `-t 0.5` drops a reply that comes more than 0.5 s after the
- * client's half-close, the 8 KiB buffer halves throughput, and the backlog of 5 overflows on a
- * burst. One child per connection, capped.
- */
-export function ambassadorCommand(plan: AmbassadorPlan): string[] {
-  return [
-    '-t',
-    '3600',
-    '-b',
-    '262144',
-    `TCP-LISTEN:${plan.targetPort},fork,reuseaddr,backlog=512,max-children=4096,keepalive,nodelay`,
-    `TCP:${plan.targetAddress}:${plan.targetPort},keepalive,nodelay`,
-  ];
-}
-
 /** The helper's container; `hostIp` is the publish address resolved to an IP (Docker takes no names there). */
 export function ambassadorCreateBody(plan: AmbassadorPlan, hostIp: string): ContainerCreateBody {
   const portKey = `${plan.targetPort}/tcp`;
   return {
     Image: plan.image,
     Entrypoint: ['socat'],
-    Cmd: ambassadorCommand(plan),
+    Cmd: socatArguments(plan.targetPort, plan.targetAddress, plan.targetPort),
     Labels: plan.labels,
     ExposedPorts: { [portKey]: {} },
     HostConfig: {
@@ -283,7 +265,7 @@ class AmbassadorTransport implements Transport {
     const { plan, client } = this;
     const body = ambassadorCreateBody(plan, await resolveAddress(plan.publishAddress));
     let helper = await inspectIfExists(client, plan.name);
-    if (helper && helper.labels[ambassadorLabels.target] !== plan.labels[ambassadorLabels.target]) {
+    if (helper && helper.labels[ambassadorLabel.target] !== plan.labels[ambassadorLabel.target]) {
       throw new ForwardError('noTransport', `${client.hostName} already has a container named ${plan.name} that Crosslink did not make for this tunnel; rename or remove it.`);
     }
     if (helper && JSON.stringify(commandOf(helper)) !== JSON.stringify(body.Cmd)) {
