@@ -5,7 +5,6 @@ import { ContainerModel, DockerClientFactory } from './core/model/containerModel
 import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
-import { LinkOperations } from './core/links/linkOperations';
 import { TunnelManager } from './core/forwarding/tunnelManager';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
 import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
@@ -25,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
   const health = new CrossLinkHealth();
-  const crossLinks = new CrossLinkOperations(model, (client, host, details) => new LinkOperations(host, client, logger).recreateSubject(details), logger, ambassadorImage);
+  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage);
   const tunnels = new TunnelManager(
     (name) => {
       const client = model.client(name);

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { AmbassadorNetworkKeeper } from '../../src/core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { PortInUseError } from '../../src/core/ambassadors/crossLinkPlanner';
-import { LinkOperations } from '../../src/core/links/linkOperations';
 import { PlanError } from '../../src/core/planning/planExecutor';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { waitFor } from '../support/waitFor';
@@ -41,7 +40,7 @@ describe('Cross-host links through ambassadors (integration)', function () {
   const logger = new RecordingLogger();
   const { model } = newModel(logger);
   const keeper = new AmbassadorNetworkKeeper(model, logger);
-  const operations = new CrossLinkOperations(model, (client, host, details) => new LinkOperations(host, client, logger).recreateSubject(details), logger, () => testbed.images.socat);
+  const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat);
   const oracle = uniqueName('oracle');
   const bw = uniqueName('bw');
   const created: Array<[typeof alphaHost, string]> = [

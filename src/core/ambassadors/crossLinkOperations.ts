@@ -1,14 +1,13 @@
-import { ConfigError, DockerApiError, errorMessage } from '../errors';
+import { ConfigError, errorMessage } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
-import { dockerCommandsFor } from '../links/dockerCommands';
+import { LinkOperations } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
 import { VerifyResult, verifyLink } from '../links/verifyLink';
 import { formatContainerRef, parseContainerRef } from '../model/containerRef';
 import { ExecuteOptions, executePlans } from '../planning/planExecutor';
-import { RecreateSubject } from '../planning/recreate';
-import { ContainerDetails, ContainerSummary } from '../types';
+import { ContainerSummary } from '../types';
 import { CrossLink, CrossLinkMode, crossLinkOf, formatTarget, isServerAmbassadorFor } from './ambassadorLabels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 
@@ -30,14 +29,10 @@ export interface CrossLinkArgs {
   publish?: 'reuse' | number;
 }
 
-/** Subjects for recreation: what the planners need to keep a container whole (see LinkOperations). */
-export type SubjectLoader = (client: DockerClient, host: string, details: ContainerDetails) => Promise<RecreateSubject>;
-
 /** Links containers across hosts through ambassadors, and finds, repairs, verifies and removes those links. */
 export class CrossLinkOperations {
   constructor(
     private readonly hosts: HostDirectory,
-    private readonly loadSubject: SubjectLoader,
     private readonly logger: Logger,
     private readonly image: () => string,
   ) {}
@@ -47,16 +42,17 @@ export class CrossLinkOperations {
     const clientRef = parseContainerRef(args.client);
     const [targetClient, clientClient] = [this.clientOf(targetRef.host), this.clientOf(clientRef.host)];
     const address = this.addressOf(targetRef.host);
+    const clientLinks = this.linksOn(clientRef.host);
     const [target, client, targetHost, clientHost] = await Promise.all([
-      inspectOrExplain(targetClient, targetRef.host, targetRef.container),
-      inspectOrExplain(clientClient, clientRef.host, clientRef.container),
+      this.linksOn(targetRef.host).inspect(targetRef.container),
+      clientLinks.inspect(clientRef.container),
       hostState(targetClient, targetRef.host),
       hostState(clientClient, clientRef.host),
     ]);
     const image = this.image();
     const plan = planCrossLink({
       target: { details: target, port: args.port, host: targetHost, address },
-      client: { subject: await this.loadSubject(clientClient, clientRef.host, client), host: clientHost },
+      client: { subject: await clientLinks.recreateSubject(client), host: clientHost },
       alias: args.alias ?? defaultAlias(target.name),
       mode: args.mode ?? 'network',
       image,
@@ -104,7 +100,7 @@ export class CrossLinkOperations {
       link,
       clientHost,
       serverHost,
-      client: clientDetails && (await this.loadSubject(clientClient, link.client.host, clientDetails)),
+      client: clientDetails && (await this.linksOn(link.client.host).recreateSubject(clientDetails)),
       clientsOfTarget,
     });
     const runs = [{ plan: plan.client, client: clientClient }];
@@ -116,9 +112,8 @@ export class CrossLinkOperations {
 
   /** From inside the client: resolve the alias and connect to the port, through both ambassadors. */
   async verify(link: CrossLink): Promise<VerifyResult> {
-    const client = this.clientOf(link.client.host);
-    const details = await inspectOrExplain(client, link.client.host, link.client.container);
-    return verifyLink(client, this.logger, { client: details, alias: link.alias, port: link.target.port, helperImage: this.image() });
+    const details = await this.linksOn(link.client.host).inspect(link.client.container);
+    return verifyLink(this.clientOf(link.client.host), this.logger, { client: details, alias: link.alias, port: link.target.port, helperImage: this.image() });
   }
 
   /** The seed's commands with real values: the server ambassador on the target host, the client one (and link) on the client host. */
@@ -126,13 +121,13 @@ export class CrossLinkOperations {
     const lines: string[] = [];
     const serverClient = this.hosts.client(link.target.host);
     const serverAmbassador = serverClient && (await serverClient.listContainers()).find((container) => isServerAmbassadorFor(container, link.target));
-    if (serverClient && serverAmbassador) {
-      lines.push(`# on ${link.target.host} (${this.hosts.spec(link.target.host)?.url ?? ''})`, ...(await commandsFor(serverClient, serverAmbassador.id)));
+    if (serverAmbassador) {
+      lines.push(`# on ${link.target.host} (${this.hosts.spec(link.target.host)?.url ?? ''})`, ...(await this.linksOn(link.target.host).dockerCommands(serverAmbassador.id)));
     }
-    const clientClient = this.clientOf(link.client.host);
-    lines.push(`# on ${link.client.host} (${this.hosts.spec(link.client.host)?.url ?? ''})`, ...(await commandsFor(clientClient, link.clientAmbassador.id)));
+    const clientLinks = this.linksOn(link.client.host);
+    lines.push(`# on ${link.client.host} (${this.hosts.spec(link.client.host)?.url ?? ''})`, ...(await clientLinks.dockerCommands(link.clientAmbassador.id)));
     if (link.mode === 'link') {
-      lines.push(...(await commandsFor(clientClient, link.client.container)).filter((line) => line.startsWith('docker run')));
+      lines.push(...(await clientLinks.dockerCommands(link.client.container)).filter((line) => line.startsWith('docker run')));
     }
     return lines;
   }
@@ -143,6 +138,11 @@ export class CrossLinkOperations {
       throw new ConfigError('invalidOption', `There is no host "${host}".`);
     }
     return client;
+  }
+
+  /** The single-host operations (inspect with clear not-found messages, recreation subjects, docker commands). */
+  private linksOn(host: string): LinkOperations {
+    return new LinkOperations(host, this.clientOf(host), this.logger);
   }
 
   private addressOf(host: string): string {
@@ -172,23 +172,6 @@ function argsOf(link: CrossLink): CrossLinkArgs {
 async function hostState(client: DockerClient, name: string): Promise<HostState> {
   const [containers, networks] = await Promise.all([client.listContainers(), client.listNetworks()]);
   return { name, containers, networks };
-}
-
-async function inspectOrExplain(client: DockerClient, host: string, container: string): Promise<ContainerDetails> {
-  try {
-    return await client.inspectContainer(container);
-  } catch (error) {
-    if (DockerApiError.is(error, 'notFound')) {
-      throw new ConfigError('invalidOption', `There is no container "${container}" on ${host}; it may have been removed. Refresh and pick again.`);
-    }
-    throw error;
-  }
-}
-
-async function commandsFor(client: DockerClient, container: string): Promise<string[]> {
-  const details = await client.inspectContainer(container);
-  const [image, networks, volumes] = await Promise.all([client.imageConfig((details.raw.Image as string) ?? details.image), client.listNetworks(), client.listVolumes()]);
-  return dockerCommandsFor(details, image ?? { env: [], cmd: null, entrypoint: null, labels: {}, exposedPorts: [], workingDir: '', user: '' }, { networks, volumes });
 }
 
 /** Ambassadors need their image on the host: pull it when missing, with a clear message offline. */
