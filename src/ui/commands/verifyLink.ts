@@ -15,11 +15,9 @@ import { CommandContext } from './commandContext';
  */
 export async function verifyLink(context: CommandContext, argument?: unknown): Promise<VerifyResult | undefined> {
   if (argument instanceof CrossLinkNode) {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${argument.link.alias} from ${argument.link.client.container}…` }, () =>
-      context.crossLinks.verify(argument.link),
-    );
-    context.health.record(argument.link, result);
-    void (result.ok ? vscode.window.showInformationMessage(`${argument.link.client.container}: ${result.message}`) : vscode.window.showWarningMessage(`${argument.link.client.container}: ${result.message}`));
+    const { link } = argument;
+    const result = await runCheck(context, link.client.container, link.alias, true, () => context.crossLinks.verify(link));
+    context.health.record(link, result);
     return result;
   }
   let request: { client?: string; alias?: string; port?: number } = {};
@@ -41,13 +39,19 @@ export async function verifyLink(context: CommandContext, argument?: unknown): P
   }
   const operations = operationsFor(context, resolved.hostName);
   const client = await operations.inspect(resolved.container.id);
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${alias} from ${client.name}…` }, () =>
+  // Scripted callers read the result; people see it as a message.
+  const announce = !(argument && typeof argument === 'object' && !(argument instanceof LinkNode));
+  return runCheck(context, client.name, alias, announce, () =>
     verify(context.model.client(resolved.hostName)!, context.logger, { client, alias, port: request.port, helperImage: ambassadorImage() }),
   );
-  context.logger.info(`verify ${client.name} → ${alias}: ${result.message}`);
-  if (!(argument && typeof argument === 'object' && !(argument instanceof LinkNode))) {
-    const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    void show(`${client.name}: ${result.message}`);
+}
+
+/** Runs a check under a progress notification, logs it, and reports it to the user when `announce`. */
+async function runCheck(context: CommandContext, clientName: string, alias: string, announce: boolean, check: () => Promise<VerifyResult>): Promise<VerifyResult> {
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${alias} from ${clientName}…` }, check);
+  context.logger.info(`verify ${clientName} → ${alias}: ${result.message}`);
+  if (announce) {
+    void (result.ok ? vscode.window.showInformationMessage(`${clientName}: ${result.message}`) : vscode.window.showWarningMessage(`${clientName}: ${result.message}`));
   }
   return result;
 }
