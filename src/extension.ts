@@ -6,6 +6,7 @@ import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
 import { TunnelManager } from './core/forwarding/tunnelManager';
+import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
 import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
 import { TunnelStore } from './ui/tunnels/tunnelStore';
@@ -45,8 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tunnels,
     tunnelStore,
     new TunnelsStatusBar(tunnels),
-    // Containers move (restart, recreate) and hosts drop: tunnels look their targets up again.
-    model.onDidChange((hostName) => void tunnels.refresh(hostName || undefined)),
+    refreshTunnelsOnTargetChanges(model, tunnels),
     tree,
     view,
     new HostsStatusBar(model),
