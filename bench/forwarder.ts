@@ -296,11 +296,12 @@ async function main(): Promise<void> {
     { name: names.sshL, section: 'ssh', start: () => sshSubject(serverPorts[sshServerAddress]), held: [1000] },
     { name: names.ownSsh, section: 'ssh', start: () => forwarderSubject('ssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
   ];
-  const results: SubjectResult[] = [];
+  let results: SubjectResult[];
   try {
-    for (const plan of plans.filter(({ name }) => !onlySubjects || onlySubjects.some((prefix) => name.startsWith(prefix)))) {
-      results.push(await measure(plan, request));
-    }
+    results = await measure(
+      plans.filter(({ name }) => !onlySubjects || onlySubjects.some((prefix) => name.startsWith(prefix))),
+      request,
+    );
   } finally {
     stopQuietly(servers);
     stopQuietly(client);
@@ -316,22 +317,55 @@ interface Plan {
   held: number[];
 }
 
-async function measure(plan: Plan, request: (message: ClientRequest) => Promise<Record<string, number>>): Promise<SubjectResult> {
-  const subject = await plan.start();
-  process.stdout.write(`${plan.name}: `);
-  const upload: number[] = [];
-  const download: number[] = [];
-  let setup: Record<string, number>;
-  let cpuSeconds: number;
+/**
+ * Throughput runs take turns (each subject once per round) so that a slow spell of this shared
+ * machine falls on every subject alike rather than on whichever ran then; the median of the
+ * rounds is reported. Setup and held connections follow, one subject at a time.
+ */
+async function measure(plans: Plan[], request: (message: ClientRequest) => Promise<Record<string, number>>): Promise<SubjectResult[]> {
+  const measured: Array<{ plan: Plan; subject: Subject; upload: number[]; download: number[]; cpuSeconds: number }> = [];
   try {
-    await request({ op: 'setup', port: subject.ports.echo, count: 20 }); // Warm-up (SSH handshake, JIT).
-    const cpuBefore = cpuTime(subject.pids);
-    for (let run = 0; run < throughputRuns; run++) {
-      upload.push(throughputBytes / 1e9 / (await request({ op: 'upload', port: subject.ports.sink })).seconds);
-      download.push(throughputBytes / 1e9 / (await request({ op: 'download', port: subject.ports.source })).seconds);
+    for (const plan of plans) {
+      const subject = await plan.start();
+      measured.push({ plan, subject, upload: [], download: [], cpuSeconds: 0 });
+      await request({ op: 'setup', port: subject.ports.echo, count: 20 }); // Warm-up (SSH handshake, JIT).
     }
-    cpuSeconds = cpuTime(subject.pids) - cpuBefore;
-    process.stdout.write('throughput ');
+    // Subjects idle while others run, so CPU over the whole phase is their own; socat's children are only counted once reaped.
+    const cpuBefore = measured.map(({ subject }) => cpuTime(subject.pids));
+    for (let run = 0; run < throughputRuns; run++) {
+      process.stdout.write(`throughput round ${run + 1}/${throughputRuns} `);
+      for (const entry of measured) {
+        entry.upload.push(throughputBytes / 1e9 / (await request({ op: 'upload', port: entry.subject.ports.sink })).seconds);
+        entry.download.push(throughputBytes / 1e9 / (await request({ op: 'download', port: entry.subject.ports.source })).seconds);
+      }
+    }
+    console.log('');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    measured.forEach((entry, index) => (entry.cpuSeconds = cpuTime(entry.subject.pids) - cpuBefore[index]));
+  } finally {
+    measured.forEach(({ subject }) => subject.stop());
+  }
+  const results: SubjectResult[] = [];
+  for (const { plan, upload, download, cpuSeconds } of measured) {
+    results.push({ ...(await measureConnections(plan, request)), uploadGBps: round(median(upload), 2), downloadGBps: round(median(download), 2), cpuSecondsPerGiB: cpuSecondsPerGiB(plan, cpuSeconds) });
+  }
+  return results;
+}
+
+function cpuSecondsPerGiB(plan: Plan, cpuSeconds: number): number | undefined {
+  return plan.name === names.direct ? undefined : round(cpuSeconds / ((2 * throughputRuns * throughputBytes) / 1024 ** 3), 2);
+}
+
+/** Setup latency through a fresh subject, then each held count through another fresh one. */
+async function measureConnections(
+  plan: Plan,
+  request: (message: ClientRequest) => Promise<Record<string, number>>,
+): Promise<Omit<SubjectResult, 'uploadGBps' | 'downloadGBps' | 'cpuSecondsPerGiB'>> {
+  process.stdout.write(`${plan.name}: `);
+  const subject = await plan.start();
+  let setup: Record<string, number>;
+  try {
+    await request({ op: 'setup', port: subject.ports.echo, count: 20 });
     setup = await request({ op: 'setup', port: subject.ports.echo, count: setupConnections });
     process.stdout.write('setup ');
   } finally {
@@ -356,13 +390,9 @@ async function measure(plan: Plan, request: (message: ClientRequest) => Promise<
     }
   }
   console.log('');
-  const gibMoved = (2 * throughputRuns * throughputBytes) / 1024 ** 3;
   return {
     subject: plan.name,
     section: plan.section,
-    uploadGBps: round(median(upload), 2),
-    downloadGBps: round(median(download), 2),
-    cpuSecondsPerGiB: subject.pids.length > 0 ? round(cpuSeconds / gibMoved, 2) : undefined,
     setupP50Ms: round(setup.p50, 3),
     setupP99Ms: round(setup.p99, 3),
     setupErrors: setup.errors,

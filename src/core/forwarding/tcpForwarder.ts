@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import { ForwardError, errorMessage } from '../errors';
 import { DisposableLike, Emitter, EventLike, Logger, silentLogger } from '../like';
-import { relayReusedBuffer, socketHighWaterMark } from './reusedBufferSocket';
+import { readIntoReusedBuffer, relayReusedBuffer, socketHighWaterMark } from './reusedBufferSocket';
 
 /** What the UI shows for one tunnel. Bytes count what local clients sent (in) and received (out). */
 export interface ForwarderStats {
@@ -184,6 +184,7 @@ export class TcpForwarder implements DisposableLike {
     this.totalConnections++;
     local.on('error', (error) => this.fail(connection, 'client', error));
     local.once('close', () => this.forget(connection));
+    readIntoReusedBuffer(local);
     this.scheduleChange();
     void this.attachTarget(connection);
   }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -8,7 +9,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ForwardError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
-import { dialTcp } from '../../../src/core/forwarding/reusedBufferSocket';
+import { dialTcp, readIntoReusedBuffer } from '../../../src/core/forwarding/reusedBufferSocket';
 import { ForwarderStats, TcpForwarder, findFreePort } from '../../../src/core/forwarding/tcpForwarder';
 import { waitFor } from '../../support/waitFor';
 import { LoopbackServer, connectAndWatch, dial, echo, howItEnds, listenLoopback, plainDialer, readToEnd, roundTrip } from './loopback';
@@ -69,6 +70,51 @@ describe('TcpForwarder (unit)', () => {
       const local = await forwarder(dialer(server.port));
       const socket = await client(local.port as number);
       assert.equal(await roundTrip(socket, 'hello through the tunnel'), 'hello through the tunnel');
+    });
+  }
+
+  it('reads accepted sockets into the reused buffer on this Node version', async () => {
+    const server = net.createServer({ pauseOnConnect: true });
+    cleanup.push(() => server.close());
+    const accepted = once(server, 'connection') as Promise<[net.Socket]>;
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const socket = await client((server.address() as net.AddressInfo).port);
+    const [local] = await accepted;
+    cleanup.push(() => local.destroy());
+    assert.ok(readIntoReusedBuffer(local), 'Node no longer offers the onread slots: uploads fall back to a fresh buffer per read');
+    socket.end();
+  });
+
+  // Reused buffers are overwritten by the next read: random bulk data shows any chunk sent before it was copied out.
+  for (const [name, dialer] of transports) {
+    it(`echoes 48 MiB of random bytes intact while both directions are busy (${name})`, async function () {
+      this.timeout(20_000);
+      const server = await target(echo);
+      const local = await forwarder(dialer(server.port));
+      const socket = await client(local.port as number);
+      const sent = createHash('sha256');
+      const received = createHash('sha256');
+      let receivedBytes = 0;
+      socket.on('data', (chunk: Buffer) => {
+        received.update(chunk);
+        receivedBytes += chunk.length;
+      });
+      const ended = once(socket, 'end');
+      const totalBytes = 48 * 1024 * 1024;
+      for (let written = 0; written < totalBytes; ) {
+        // Sizes that straddle the 64 KiB scratch buffer and the bulk buffer.
+        const chunk = randomBytes(Math.min(totalBytes - written, 1 + ((written * 7919) % (3 * 1024 * 1024))));
+        sent.update(chunk);
+        written += chunk.length;
+        if (!socket.write(chunk)) {
+          await once(socket, 'drain');
+        }
+      }
+      socket.end();
+      await ended;
+      assert.equal(receivedBytes, totalBytes);
+      assert.equal(received.digest('hex'), sent.digest('hex'));
     });
   }
 
