@@ -330,18 +330,18 @@ async function measure(plans: Plan[], request: (message: ClientRequest) => Promi
       measured.push({ plan, subject, upload: [], download: [], cpuSeconds: 0 });
       await request({ op: 'setup', port: subject.ports.echo, count: 20 }); // Warm-up (SSH handshake, JIT).
     }
-    // Subjects idle while others run, so CPU over the whole phase is their own; socat's children are only counted once reaped.
-    const cpuBefore = measured.map(({ subject }) => cpuTime(subject.pids));
     for (let run = 0; run < throughputRuns; run++) {
       process.stdout.write(`throughput round ${run + 1}/${throughputRuns} `);
       for (const entry of measured) {
+        const cpuBefore = cpuTime(entry.subject.pids);
         entry.upload.push(throughputBytes / 1e9 / (await request({ op: 'upload', port: entry.subject.ports.sink })).seconds);
         entry.download.push(throughputBytes / 1e9 / (await request({ op: 'download', port: entry.subject.ports.source })).seconds);
+        // socat's forked children count once their listener has reaped them.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        entry.cpuSeconds += cpuTime(entry.subject.pids) - cpuBefore;
       }
     }
     console.log('');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    measured.forEach((entry, index) => (entry.cpuSeconds = cpuTime(entry.subject.pids) - cpuBefore[index]));
   } finally {
     measured.forEach(({ subject }) => subject.stop());
   }
