@@ -155,14 +155,19 @@ describe('Hosts against the testbed (integration)', function () {
       assert.match(host.error!.message, /authentication as root@10\.231\.0\.12:22 failed \(tried key .*stranger\)/);
     });
 
-    it('honours ~/.ssh/config aliases (HostName, User, IdentityFile)', async () => {
+    it('honours ~/.ssh/config aliases (HostName, User, IdentityFile), also from Included files', async () => {
       const dir = tempDir('crosslink-sshcfg-');
       const configFile = path.join(dir, 'config');
-      fs.writeFileSync(configFile, `Host testbed-beta\n  HostName ${betaHost.ip}\n  User root\n  IdentityFile ${beta.identityFile}\n`);
+      const aliasBlock = (alias: string) => `Host ${alias}\n  HostName ${betaHost.ip}\n  User root\n  IdentityFile ${beta.identityFile}\n`;
+      fs.mkdirSync(path.join(dir, 'config.d'));
+      fs.writeFileSync(path.join(dir, 'config.d', 'testbed'), aliasBlock('testbed-beta-included'));
+      fs.writeFileSync(configFile, `Include config.d/*\n${aliasBlock('testbed-beta')}`);
       const made = newModel(logger, { sshFiles: testbedSshFiles({ configFile }) });
       model = made.model;
-      await model.setHosts(specs({ name: 'aliased', url: 'ssh://testbed-beta' }));
-      assert.equal(model.host('aliased')?.state, 'connected', model.host('aliased')?.error?.message);
+      await model.setHosts(specs({ name: 'aliased', url: 'ssh://testbed-beta' }, { name: 'included', url: 'ssh://testbed-beta-included' }));
+      for (const name of ['aliased', 'included']) {
+        assert.equal(model.host(name)?.state, 'connected', model.host(name)?.error?.message);
+      }
     });
 
     it('shares one SSH connection between API calls and the event stream, and recovers when it drops', async () => {

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { parseSshConfig, resolveSshHost } from '../../src/core/hosts/sshConfig';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { includedFilesReader, parseSshConfig, resolveSshHost } from '../../src/core/hosts/sshConfig';
 
 describe('sshConfig (unit)', () => {
   const config = `
@@ -49,5 +52,45 @@ Host *
 
   it('accepts key=value syntax', () => {
     assert.deepEqual(resolveSshHost(parseSshConfig('Host x\n  Port=2200\n  User = bob'), 'x'), { user: 'bob', port: 2200, identityFiles: [] });
+  });
+
+  describe('Include', () => {
+    let home: string;
+    let sshDir: string;
+    const write = (relative: string, text: string) => {
+      const file = path.join(home, relative);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    };
+    const resolve = (config: string, alias: string) => resolveSshHost(parseSshConfig(config, includedFilesReader(sshDir, home)), alias, home);
+
+    beforeEach(() => {
+      home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-ssh-'));
+      sshDir = path.join(home, '.ssh');
+    });
+    afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+    it('reads files relative to ~/.ssh and under ~, globs sorted, before the rest of the config', () => {
+      write('.ssh/config.d/20-work', 'Host work\n  HostName 10.1.1.1\n  User second');
+      write('.ssh/config.d/10-work', 'Host work\n  User first');
+      write('.ssh/config.d/.hidden', 'Host work\n  Port 1');
+      write('.colima/ssh_config', 'Host colima\n  HostName 127.0.0.1\n  Port 50022');
+      const config = 'Include config.d/* ~/.colima/ssh_config\nHost *\n  User fallback';
+      assert.deepEqual(resolve(config, 'work'), { hostName: '10.1.1.1', user: 'first', identityFiles: [] });
+      assert.deepEqual(resolve(config, 'colima'), { hostName: '127.0.0.1', port: 50022, user: 'fallback', identityFiles: [] });
+    });
+
+    it('inside a Host block applies only to the hosts that block matches, and the block goes on after it', () => {
+      write('.ssh/staging.conf', 'User from-file\nHost inner\n  Port 2201');
+      const config = 'Host staging inner\n  Include staging.conf\n  User after\n  HostName 10.0.0.9\nHost other\n  Include staging.conf';
+      assert.deepEqual(resolve(config, 'staging'), { hostName: '10.0.0.9', user: 'from-file', identityFiles: [] });
+      assert.deepEqual(resolve(config, 'inner'), { hostName: '10.0.0.9', user: 'from-file', port: 2201, identityFiles: [] });
+      assert.deepEqual(resolve('Host other\n  Include staging.conf', 'staging'), { identityFiles: [] });
+    });
+
+    it('skips missing files and stops an include loop', () => {
+      write('.ssh/loop', 'Include loop\nHost looped\n  Port 2022');
+      assert.deepEqual(resolve('Include missing.conf loop', 'looped'), { port: 2022, identityFiles: [] });
+    });
   });
 });

@@ -16,7 +16,8 @@ export function matchesPatternList(patterns: readonly string[], name: string): b
   return matched;
 }
 
-function globToRegExp(pattern: string): RegExp {
+/** `*` and `?` wildcards; host names compare case-insensitively, file names (Include) exactly. */
+export function globToRegExp(pattern: string, flags = 'i'): RegExp {
   const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, 'i');
+  return new RegExp(`^${escaped}$`, flags);
 }

@@ -7,7 +7,7 @@ import { HostError, errorMessage } from '../errors';
 import { DisposableLike, Logger } from '../like';
 import { HostEndpoint } from './hostSpec';
 import { HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey } from './knownHosts';
-import { expandHome, parseSshConfig, resolveSshHost } from './sshConfig';
+import { expandHome, includedFilesReader, parseSshConfig, resolveSshHost } from './sshConfig';
 import { translateConnectError } from './translateError';
 
 /** The user's SSH files; injectable so tests never touch the real ~/.ssh. */
@@ -49,7 +49,8 @@ export function resolveSshTarget(endpoint: Extract<HostEndpoint, { kind: 'ssh' }
   } catch {
     // No ~/.ssh/config: defaults apply.
   }
-  const fromConfig = resolveSshHost(parseSshConfig(configText), endpoint.host, files.homeDir);
+  const includes = includedFilesReader(path.dirname(files.configFile), files.homeDir);
+  const fromConfig = resolveSshHost(parseSshConfig(configText, includes), endpoint.host, files.homeDir);
   const explicitKey = endpoint.identityFile ? [expandHome(endpoint.identityFile, files.homeDir)] : [];
   const configuredKeys = explicitKey.length > 0 ? [] : fromConfig.identityFiles;
   const fallbackKeys = explicitKey.length > 0 || configuredKeys.length > 0 ? [] : files.defaultIdentityFiles;
