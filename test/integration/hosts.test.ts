@@ -170,6 +170,27 @@ describe('Hosts against the testbed (integration)', function () {
       }
     });
 
+    it('reaches a host through a ProxyJump host from ~/.ssh/config, and names the hop that failed', async () => {
+      const dir = tempDir('crosslink-jump-');
+      const configFile = path.join(dir, 'config');
+      const jumpHost = `Host testbed-jump\n  HostName ${betaHost.ip}\n  User root\n  IdentityFile ${beta.identityFile}\n`;
+      // beta is its own jump host: the hop to its sshd starts inside beta's namespace.
+      fs.writeFileSync(
+        configFile,
+        `Host behind-jump\n  HostName ${betaHost.ip}\n  User root\n  IdentityFile ${beta.identityFile}\n  ProxyJump testbed-jump\n` +
+          `Host nowhere-behind-jump\n  HostName 10.231.0.99\n  ProxyJump testbed-jump\n${jumpHost}`,
+      );
+      const made = newModel(logger, { sshFiles: testbedSshFiles({ configFile }) });
+      model = made.model;
+      await model.setHosts(specs({ name: 'jumped', url: 'ssh://behind-jump' }, { name: 'unreachable', url: 'ssh://nowhere-behind-jump' }));
+      assert.equal(model.host('jumped')?.state, 'connected', model.host('jumped')?.error?.message);
+      const hopsFromInsideBeta = inNamespace('beta', ['ss', '-Htn', 'state', 'established', 'src', String(betaHost.ip), 'dst', `${betaHost.ip}:22`]);
+      assert.notEqual(hopsFromInsideBeta.trim(), '', 'the connection to sshd was opened from the jump host');
+      const error = model.host('unreachable')?.error;
+      assert.ok(HostError.is(error, 'unreachable'), `reason: ${error?.reason}: ${error?.message}`);
+      assert.match(error!.message, /jump host testbed-jump could not connect to 10\.231\.0\.99:22/);
+    });
+
     it('shares one SSH connection between API calls and the event stream, and recovers when it drops', async () => {
       const live = await start(beta);
       const client = live.client('beta')!;

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { includedFilesReader, parseSshConfig, resolveSshHost } from '../../src/core/hosts/sshConfig';
+import { SshFiles, resolveSshTarget } from '../../src/core/hosts/sshConnection';
 
 describe('sshConfig (unit)', () => {
   const config = `
@@ -91,6 +92,58 @@ Host *
     it('skips missing files and stops an include loop', () => {
       write('.ssh/loop', 'Include loop\nHost looped\n  Port 2022');
       assert.deepEqual(resolve('Include missing.conf loop', 'looped'), { port: 2022, identityFiles: [] });
+    });
+  });
+
+  describe('ProxyJump', () => {
+    let home: string;
+    const files = (): SshFiles => ({
+      configFile: path.join(home, '.ssh', 'config'),
+      knownHostsFiles: [],
+      defaultIdentityFiles: [path.join(home, '.ssh', 'id_ed25519')],
+      homeDir: home,
+    });
+    const target = (config: string, host: string) => {
+      fs.writeFileSync(files().configFile, config);
+      return resolveSshTarget({ kind: 'ssh', host }, files());
+    };
+
+    beforeEach(() => {
+      home = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-jump-'));
+      fs.mkdirSync(path.join(home, '.ssh'));
+    });
+    afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+    it('resolves every hop through ~/.ssh/config, user@ and :port in the hop winning', () => {
+      const config = [
+        'Host staging',
+        '  HostName 10.0.0.7',
+        '  User deploy',
+        '  ProxyJump bastion,ops@edge.example.com:2200',
+        'Host bastion',
+        '  HostName bastion.example.com',
+        '  User jump',
+        '  IdentityFile ~/.ssh/bastion_key',
+        '  ProxyJump ignored-for-a-hop',
+      ].join('\n');
+      const resolved = target(config, 'staging');
+      assert.equal(resolved.host, '10.0.0.7');
+      assert.deepEqual(
+        resolved.jumps.map(({ alias, host, port, user, identityFiles }) => ({ alias, host, port, user, identityFiles })),
+        [
+          { alias: 'bastion', host: 'bastion.example.com', port: 22, user: 'jump', identityFiles: [path.join(home, '.ssh', 'bastion_key')] },
+          { alias: 'edge.example.com', host: 'edge.example.com', port: 2200, user: 'ops', identityFiles: [path.join(home, '.ssh', 'id_ed25519')] },
+        ],
+      );
+      assert.ok(resolved.jumps.every((hop) => hop.jumps.length === 0));
+    });
+
+    it('takes ssh:// hops and IPv6 brackets, and "none" for no jump', () => {
+      assert.deepEqual(
+        target('Host a\n  ProxyJump ssh://root@[fd00::1]:2222', 'a').jumps.map(({ host, port, user }) => ({ host, port, user })),
+        [{ host: 'fd00::1', port: 2222, user: 'root' }],
+      );
+      assert.deepEqual(target('Host a\n  ProxyJump none\nHost *\n  ProxyJump bastion', 'a').jumps, []);
     });
   });
 });

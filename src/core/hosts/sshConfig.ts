@@ -9,6 +9,8 @@ export interface SshHostOptions {
   user?: string;
   port?: number;
   identityFiles: string[];
+  /** Hops to go through first, as written ("[user@]host[:port]", comma-separated); "none" clears it. */
+  proxyJump?: string;
 }
 
 interface SshConfigBlock {
@@ -130,6 +132,9 @@ export function resolveSshHost(blocks: SshConfigBlock[], alias: string, homeDir 
           }
           break;
         }
+        case 'proxyjump':
+          resolved.proxyJump ??= value;
+          break;
         case 'identityfile':
           // IdentityFile accumulates; every listed key is tried in order.
           resolved.identityFiles.push(expandHome(value.replace(/%h/g, alias).replace(/%d/g, homeDir), homeDir));

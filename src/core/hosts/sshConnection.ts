@@ -39,6 +39,11 @@ export interface SshTarget {
   user: string;
   identityFiles: string[];
   useAgent: boolean;
+  /**
+   * ProxyJump hops, first one first. Each is resolved through ~/.ssh/config like the host itself;
+   * a hop's own ProxyJump is not followed.
+   */
+  jumps: SshTarget[];
 }
 
 /** URL values win over ~/.ssh/config, as with `ssh -p PORT user@alias`; the setting's identityFile comes first. */
@@ -49,19 +54,45 @@ export function resolveSshTarget(endpoint: Extract<HostEndpoint, { kind: 'ssh' }
   } catch {
     // No ~/.ssh/config: defaults apply.
   }
-  const includes = includedFilesReader(path.dirname(files.configFile), files.homeDir);
-  const fromConfig = resolveSshHost(parseSshConfig(configText, includes), endpoint.host, files.homeDir);
-  const explicitKey = endpoint.identityFile ? [expandHome(endpoint.identityFile, files.homeDir)] : [];
+  const config = parseSshConfig(configText, includedFilesReader(path.dirname(files.configFile), files.homeDir));
+  const { target, proxyJump } = resolveHop(config, files, endpoint);
+  const hops = proxyJump && proxyJump.toLowerCase() !== 'none' ? proxyJump.split(',') : [];
+  return { ...target, jumps: hops.map((hop) => resolveHop(config, files, parseJumpHop(hop)).target) };
+}
+
+interface HopSpec {
+  host: string;
+  user?: string;
+  port?: number;
+  identityFile?: string;
+}
+
+function resolveHop(config: ReturnType<typeof parseSshConfig>, files: SshFiles, hop: HopSpec): { target: SshTarget; proxyJump?: string } {
+  const fromConfig = resolveSshHost(config, hop.host, files.homeDir);
+  const explicitKey = hop.identityFile ? [expandHome(hop.identityFile, files.homeDir)] : [];
   const configuredKeys = explicitKey.length > 0 ? [] : fromConfig.identityFiles;
   const fallbackKeys = explicitKey.length > 0 || configuredKeys.length > 0 ? [] : files.defaultIdentityFiles;
-  return {
-    alias: endpoint.host,
-    host: fromConfig.hostName ?? endpoint.host,
-    port: endpoint.port ?? fromConfig.port ?? 22,
-    user: endpoint.user ?? fromConfig.user ?? os.userInfo().username,
+  const target: SshTarget = {
+    alias: hop.host,
+    host: fromConfig.hostName ?? hop.host,
+    port: hop.port ?? fromConfig.port ?? 22,
+    user: hop.user ?? fromConfig.user ?? os.userInfo().username,
     identityFiles: [...explicitKey, ...configuredKeys, ...fallbackKeys],
     useAgent: Boolean(files.agentSocket),
+    jumps: [],
   };
+  return { target, proxyJump: fromConfig.proxyJump };
+}
+
+/** One ProxyJump hop: "[user@]host[:port]" or "ssh://[user@]host[:port]"; anything else is taken as a host name. */
+function parseJumpHop(text: string): HopSpec {
+  const hop = text.trim();
+  const match = /^(?:ssh:\/\/)?(?:([^@/]+)@)?(\[[^\]]+\]|[^:@/[\]]+)(?::(\d+))?$/.exec(hop);
+  if (!match) {
+    return { host: hop };
+  }
+  const port = match[3] ? Number(match[3]) : undefined;
+  return { user: match[1], host: match[2].replace(/^\[|\]$/g, ''), port: port && port <= 65535 ? port : undefined };
 }
 
 export interface SshConnectionOptions {
@@ -148,32 +179,61 @@ export class SshConnection implements DisposableLike {
     void connection?.then((client) => client.end(), () => undefined);
   }
 
-  private openConnection(): Promise<Client> {
-    const { host, port, user } = this.target;
+  /** Connects through the ProxyJump hops first, if any; when the host's connection closes, theirs close too. */
+  private async openConnection(): Promise<Client> {
+    const jumpClients: Client[] = [];
+    let client: Client;
+    try {
+      let sock: Duplex | undefined;
+      for (const [index, hop] of this.target.jumps.entries()) {
+        const jumpClient = await this.handshake(hop, sock);
+        jumpClients.push(jumpClient);
+        sock = await this.forwardThroughJump(jumpClient, hop, this.target.jumps[index + 1] ?? this.target);
+      }
+      client = await this.handshake(this.target, sock);
+    } catch (error) {
+      jumpClients.forEach((jumpClient) => jumpClient.end());
+      throw error;
+    }
+    client.once('close', () => {
+      this.logger.info(`[ssh ${this.hostName}] connection closed`);
+      this.dockerChannel = undefined;
+      this.destroyChannels();
+      this.connection = undefined;
+      jumpClients.forEach((jumpClient) => jumpClient.end());
+    });
+    return client;
+  }
+
+  /** Host key check and authentication with one server; over `sock` when a jump host reaches it. */
+  private handshake(target: SshTarget, sock?: Duplex): Promise<Client> {
+    const { host, port, user } = target;
     const client = new Client();
     let hostKeyProblem: HostError | undefined;
     const tried: string[] = [];
-    this.logger.info(`[ssh ${this.hostName}] connecting to ${user}@${host}:${port}`);
+    const where = `${user}@${host}:${port}`;
+    this.logger.info(`[ssh ${this.hostName}] connecting to ${where}${sock ? ' through the jump host' : ''}`);
     const config: ConnectConfig = {
       host,
       port,
+      sock,
       username: user,
       readyTimeout: this.options.readyTimeoutMs,
       keepaliveInterval: this.options.keepaliveIntervalMs,
       keepaliveCountMax: this.options.keepaliveCountMax,
-      agent: this.target.useAgent ? this.files.agentSocket : undefined,
+      agent: target.useAgent ? this.files.agentSocket : undefined,
       hostVerifier: (key: Buffer) => {
-        hostKeyProblem = this.checkHostKey(key);
+        hostKeyProblem = this.checkHostKey(target, key);
         return hostKeyProblem === undefined;
       },
-      authHandler: this.authMethods(tried),
+      authHandler: this.authMethods(target, tried),
     };
     return new Promise<Client>((resolve, reject) => {
       let ready = false;
       client.once('ready', () => {
         ready = true;
         client.setNoDelay(true);
-        this.logger.info(`[ssh ${this.hostName}] connected`);
+        this.logger.info(`[ssh ${this.hostName}] connected to ${where}`);
         resolve(client);
       });
       client.on('error', (error: Error & { level?: string }) => {
@@ -181,26 +241,35 @@ export class SshConnection implements DisposableLike {
           this.logger.warn(`[ssh ${this.hostName}] ${error.message}`);
           return;
         }
-        reject(hostKeyProblem ?? this.translateSetupError(error, tried));
+        reject(hostKeyProblem ?? this.translateSetupError(target, error, tried));
       });
       client.once('close', () => {
-        this.logger.info(`[ssh ${this.hostName}] connection closed`);
-        this.dockerChannel = undefined;
-        this.destroyChannels();
-        if (this.connection && ready) {
-          this.connection = undefined;
-        }
         if (!ready) {
-          reject(hostKeyProblem ?? new HostError(this.hostName, 'closed', `${this.hostName}: the SSH server closed the connection during setup.`));
+          reject(hostKeyProblem ?? new HostError(this.hostName, 'closed', `${this.hostName}: the SSH server ${host}:${port} closed the connection during setup.`));
         }
       });
       client.connect(config);
     });
   }
 
-  private checkHostKey(key: Buffer): HostError | undefined {
-    const { host, port } = this.target;
-    const verdict = this.hostKeyVerdict(key);
+  /** A channel from the jump host to the next hop, for the next handshake to run over. */
+  private async forwardThroughJump(jumpClient: Client, hop: SshTarget, next: SshTarget): Promise<Duplex> {
+    try {
+      return await promisifyChannel((callback) => jumpClient.forwardOut('127.0.0.1', 0, next.host, next.port, callback));
+    } catch (error) {
+      throw new HostError(
+        this.hostName,
+        'unreachable',
+        `${this.hostName}: the jump host ${hop.alias} could not connect to ${next.host}:${next.port} (${errorMessage(error)}). ` +
+          'Check ProxyJump and HostName in ~/.ssh/config, and that the jump host allows TCP forwarding.',
+        { cause: error },
+      );
+    }
+  }
+
+  private checkHostKey(target: SshTarget, key: Buffer): HostError | undefined {
+    const { host, port } = target;
+    const verdict = this.hostKeyVerdict(target, key);
     const keyDescription = `${keyTypeOf(key)} key ${fingerprint(key)}`;
     if (verdict === 'trusted') {
       this.logger.debug(`[ssh ${this.hostName}] host key ${keyDescription} is known`);
@@ -211,7 +280,7 @@ export class SshConnection implements DisposableLike {
       unknown:
         `${this.hostName}: the SSH host key of ${hostForFile} (${keyDescription}) is not in known_hosts. ` +
         `Check the fingerprint with the server's administrator, then trust it with \`ssh-keyscan -p ${port} ${host} >> ~/.ssh/known_hosts\` ` +
-        `(or connect once with \`ssh -p ${port} ${this.target.user}@${host}\`) and retry.`,
+        `(or connect once with \`ssh -p ${port} ${target.user}@${host}\`) and retry.`,
       changed:
         `${this.hostName}: the SSH host key of ${hostForFile} CHANGED (now ${keyDescription}). This can mean someone is intercepting the connection. ` +
         `If the server was reinstalled, remove the old key with \`ssh-keygen -R ${hostForFile}\`, trust the new one, and retry.`,
@@ -221,7 +290,7 @@ export class SshConnection implements DisposableLike {
     return new HostError(this.hostName, 'hostKey', messages[verdict]);
   }
 
-  private hostKeyVerdict(key: Buffer): HostKeyVerdict {
+  private hostKeyVerdict(target: SshTarget, key: Buffer): HostKeyVerdict {
     let verdict: HostKeyVerdict = 'unknown';
     for (const file of this.files.knownHostsFiles) {
       let text: string;
@@ -230,7 +299,7 @@ export class SshConnection implements DisposableLike {
       } catch {
         continue;
       }
-      const fileVerdict = verifyHostKey(parseKnownHosts(text), this.target.host, this.target.port, key);
+      const fileVerdict = verifyHostKey(parseKnownHosts(text), target.host, target.port, key);
       if (fileVerdict === 'trusted' || fileVerdict === 'revoked') {
         return fileVerdict;
       }
@@ -242,9 +311,9 @@ export class SshConnection implements DisposableLike {
   }
 
   /** Keys in order (setting, ~/.ssh/config, defaults), then ssh-agent. Unreadable keys are skipped with a log line. */
-  private authMethods(tried: string[]): AuthHandlerMiddleware {
-    const username = this.target.user;
-    const pending: Array<() => AnyAuthMethod | undefined> = this.target.identityFiles.map((file) => () => {
+  private authMethods(target: SshTarget, tried: string[]): AuthHandlerMiddleware {
+    const username = target.user;
+    const pending: Array<() => AnyAuthMethod | undefined> = target.identityFiles.map((file) => () => {
       let key: Buffer;
       try {
         key = fs.readFileSync(file);
@@ -258,7 +327,7 @@ export class SshConnection implements DisposableLike {
       tried.push(`key ${file}`);
       return { type: 'publickey', username, key };
     });
-    if (this.target.useAgent && this.files.agentSocket) {
+    if (target.useAgent && this.files.agentSocket) {
       const agent = this.files.agentSocket;
       pending.push(() => {
         tried.push('ssh-agent');
@@ -278,8 +347,8 @@ export class SshConnection implements DisposableLike {
     };
   }
 
-  private translateSetupError(error: Error & { level?: string }, tried: string[]): HostError {
-    const { host, port, user } = this.target;
+  private translateSetupError(target: SshTarget, error: Error & { level?: string }, tried: string[]): HostError {
+    const { host, port, user } = target;
     if (error.level === 'client-authentication') {
       const attempts = tried.length > 0 ? tried.join(', ') : 'no key (none found and no ssh-agent)';
       return new HostError(
