@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DisposableLike, Logger } from './core/like';
 import { DockerodeClient } from './core/hosts/dockerodeClient';
+import { watchDockerCliConfig } from './core/hosts/localHosts';
 import { ContainerModel, DockerClientFactory } from './core/model/containerModel';
 import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
@@ -10,7 +11,7 @@ import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
 import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
 import { TunnelStore } from './ui/tunnels/tunnelStore';
-import { ambassadorImage, readConfiguredHosts, settingsSection } from './ui/hostSettings';
+import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSection } from './ui/hostSettings';
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
@@ -55,6 +56,11 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
       }
+    }),
+    // Without crosslink.hosts the view shows the CLI's contexts; with it, this changes nothing.
+    watchDockerCliConfig(dockerCliConfigDir(), () => {
+      logger.info('Docker CLI contexts changed');
+      void applyHostSettings(model, logger);
     }),
   );
   void applyHostSettings(model, logger).then(() => tunnelStore.restore());

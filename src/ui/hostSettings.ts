@@ -20,9 +20,13 @@ export function readConfiguredHosts(logger: Logger): ConfiguredHosts {
   if (Array.isArray(entries) && entries.length > 0) {
     return parseHostEntries(entries);
   }
-  const configDir = process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
   const includeContexts = configuration.get<boolean>('includeDockerContexts') ?? true;
-  return { hosts: discoverLocalHosts({ env: process.env, configDir }, includeContexts, logger), problems: [] };
+  return { hosts: discoverLocalHosts({ env: process.env, configDir: dockerCliConfigDir() }, includeContexts, logger), problems: [] };
+}
+
+/** Where the Docker CLI keeps its configuration and contexts. */
+export function dockerCliConfigDir(): string {
+  return process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
 }
 
 export function configuredHostEntries(): HostSettingEntry[] {

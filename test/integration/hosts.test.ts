@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
+import { discoverLocalHosts, watchDockerCliConfig } from '../../src/core/hosts/localHosts';
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
 import { waitFor } from '../support/waitFor';
@@ -118,6 +119,24 @@ describe('Hosts against the testbed (integration)', function () {
     const tls = alpha.tls!;
     const live = await start({ name: 'badca', url: alpha.url, tls: { ca: tls.cert, cert: tls.cert, key: tls.key } });
     assert.ok(HostError.is(live.host('badca')?.error, 'tls'), `reason: ${live.host('badca')?.error?.reason}: ${live.host('badca')?.error?.message}`);
+  });
+
+  it('follows docker context create and rm when crosslink.hosts is empty', async () => {
+    const configDir = tempDir('crosslink-docker-config-');
+    const made = newModel(logger);
+    model = made.model;
+    const apply = () => made.model.setHosts(discoverLocalHosts({ env: {}, configDir }, true, logger));
+    await apply();
+    const watcher = watchDockerCliConfig(configDir, () => void apply(), 100);
+    try {
+      const contextName = uniqueName('ctx');
+      execFileSync('docker', ['--config', configDir, 'context', 'create', contextName, '--docker', `host=${alphaHost.tcpUrl}`], { stdio: 'pipe' });
+      await waitFor(() => made.model.host(contextName)?.state === 'connected', `context ${contextName} listed and connected`, 10_000);
+      execFileSync('docker', ['--config', configDir, 'context', 'rm', contextName], { stdio: 'pipe' });
+      await waitFor(() => made.model.host(contextName) === undefined, `context ${contextName} gone`, 10_000);
+    } finally {
+      watcher.dispose();
+    }
   });
 
   describe('ssh', () => {

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { silentLogger } from '../../src/core/like';
-import { contextDigest, discoverLocalHosts } from '../../src/core/hosts/localHosts';
+import { contextDigest, discoverLocalHosts, watchDockerCliConfig } from '../../src/core/hosts/localHosts';
+import { waitFor } from '../support/waitFor';
 
 describe('localHosts (unit)', () => {
   let configDir: string;
@@ -71,5 +72,20 @@ describe('localHosts (unit)', () => {
   it('leaves contexts out when asked', () => {
     addContext('build', 'tcp://build:2375');
     assert.deepEqual(names(discoverLocalHosts({ env: {}, configDir }, false, silentLogger)), ['local*']);
+  });
+
+  it('notices docker context use and create, and stays quiet otherwise', async () => {
+    let changes = 0;
+    const watcher = watchDockerCliConfig(configDir, () => changes++, 20);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      assert.equal(changes, 0);
+      fs.writeFileSync(path.join(configDir, 'config.json'), JSON.stringify({ currentContext: 'remote' }));
+      await waitFor(() => changes === 1, 'the current context change');
+      addContext('remote', 'tcp://10.0.0.5:2375');
+      await waitFor(() => changes === 2, 'the new context');
+    } finally {
+      watcher.dispose();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Logger } from '../like';
+import { DisposableLike, Logger } from '../like';
 import { HostEndpoint, HostSpec, TlsFiles, parseHostUrl } from './hostSpec';
 
 /** Where the Docker CLI keeps its files, and the environment it reads; injectable for tests. */
@@ -109,6 +109,46 @@ function readContexts(configDir: string, logger: Logger): HostSpec[] {
     }
   }
   return hosts;
+}
+
+const cliConfigPollMs = 3000;
+
+/**
+ * Calls `onChange` after the Docker CLI's contexts or its current context change (`docker
+ * context create`, `rm`, `update`, `use`), so the hosts shown without `crosslink.hosts` follow
+ * the CLI. It polls a fingerprint of the few files involved: fs.watch cannot recurse on Linux
+ * and misses directories created later (the first context creates contexts/meta).
+ */
+export function watchDockerCliConfig(configDir: string, onChange: () => void, intervalMs = cliConfigPollMs): DisposableLike {
+  let last = cliConfigFingerprint(configDir);
+  const timer = setInterval(() => {
+    const now = cliConfigFingerprint(configDir);
+    if (now !== last) {
+      last = now;
+      onChange();
+    }
+  }, intervalMs);
+  timer.unref();
+  return { dispose: () => clearInterval(timer) };
+}
+
+function cliConfigFingerprint(configDir: string): string {
+  const stamp = (file: string) => {
+    try {
+      const stat = fs.statSync(file);
+      return `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return '-';
+    }
+  };
+  const metaRoot = path.join(configDir, 'contexts', 'meta');
+  let digests: string[] = [];
+  try {
+    digests = fs.readdirSync(metaRoot).sort();
+  } catch {
+    // No contexts yet.
+  }
+  return [stamp(path.join(configDir, 'config.json')), ...digests.map((digest) => `${digest}=${stamp(path.join(metaRoot, digest, 'meta.json'))}`)].join('|');
 }
 
 export function contextDigest(name: string): string {
