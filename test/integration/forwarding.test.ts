@@ -127,8 +127,8 @@ describe('Tunnels against the testbed (integration)', function () {
     const info = await manager.open({ host: 'beta', container: servers.beta, port: httpPort, localPort: 0 });
     assert.equal(await httpGet(info), 'hello\n');
 
-    // Refuse new SSH connections, then kill the sshd process serving ours.
-    const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
+    // Refuse new SSH connections (SYNs only: a reset of ours would race the kill below), then kill the sshd process serving ours.
+    const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '--syn', '-j', 'REJECT', '--reject-with', 'tcp-reset'];
     inNamespace('beta', ['iptables', '-I', ...rule]);
     try {
       killOwnSshSession();
