@@ -7,6 +7,7 @@ import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { discoverLocalHosts, watchDockerCliConfig } from '../../src/core/hosts/localHosts';
 import { ContainerModel } from '../../src/core/model/containerModel';
+import { defaultHostWatcherOptions } from '../../src/core/model/hostWatcher';
 import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, inNamespace, newModel, settingFor, specs, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
@@ -113,6 +114,23 @@ describe('Hosts against the testbed (integration)', function () {
     } finally {
       inNamespace('alpha', ['iptables', '-D', ...rule]);
     }
+  });
+
+  it('shows a tcp host that goes silent as unreachable within seconds, and connected again when it answers', async () => {
+    const watcherOptions = { ...defaultHostWatcherOptions, retryDelaysMs: [200], livenessIntervalMs: 300 };
+    model = new ContainerModel((spec) => new DockerodeClient(spec, logger, { callTimeoutMs: 1000, sshFiles: testbedSshFiles() }), logger, watcherOptions);
+    const live = model;
+    await live.setHosts(specs({ name: 'plain-tcp', url: alphaHost.tcpUrl! }));
+    assert.equal(live.host('plain-tcp')?.state, 'connected', live.host('plain-tcp')?.error?.message);
+    // Every packet to the engine is dropped: no reset, the event stream just goes quiet.
+    const rule = ['INPUT', '-p', 'tcp', '--dport', '2375', '-j', 'DROP'];
+    inNamespace('alpha', ['iptables', '-I', ...rule]);
+    try {
+      await waitFor(() => live.host('plain-tcp')?.state !== 'connected', 'the silent host noticed', 5000);
+    } finally {
+      inNamespace('alpha', ['iptables', '-D', ...rule]);
+    }
+    await waitFor(() => live.host('plain-tcp')?.state === 'connected', 'connected again', 10_000);
   });
 
   it('refuses a TLS engine whose certificate the configured CA did not sign', async () => {

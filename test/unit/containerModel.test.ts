@@ -50,6 +50,20 @@ describe('ContainerModel (unit)', () => {
     assert.equal(model.findContainer('beta', 'bw')?.id, 'b1');
   });
 
+  it('notices a host that stops answering while its event stream stays open, and reconnects when it answers again', async () => {
+    const client = clients.get('alpha')!;
+    model.dispose();
+    model = new ContainerModel(() => client, silentLogger, { ...fastOptions, livenessIntervalMs: 20 });
+    await model.setHosts([alpha]);
+    assert.equal(model.host('alpha')?.state, 'connected');
+    client.unreachable = new HostError('alpha', 'timeout', 'alpha: no answer in time');
+    await waitFor(() => model.host('alpha')?.state === 'unreachable', 'alpha marked unreachable');
+    assert.equal(client.subscribers, 0, 'the quiet event stream was closed');
+    client.unreachable = undefined;
+    await waitFor(() => model.host('alpha')?.state === 'connected', 'alpha connected again');
+    assert.equal(client.subscribers, 1);
+  });
+
   it('applies events by re-listing only the containers they name', async () => {
     const client = clients.get('alpha')!;
     await model.setHosts([alpha]);

@@ -21,7 +21,15 @@ export interface HostWatcherOptions {
   eventDebounceMs: number;
   /** Reconnect delays grow from the first to the last value and stay there. */
   retryDelaysMs: readonly number[];
+  /**
+   * How often a connected host is asked for its version. A host that vanished without a reset
+   * (shut down, network gone) leaves a quiet event stream that looks healthy until TCP keepalive
+   * gives up about ten minutes later. Default 30 s.
+   */
+  livenessIntervalMs?: number;
 }
+
+const defaultLivenessIntervalMs = 30_000;
 
 export const defaultHostWatcherOptions: HostWatcherOptions = {
   eventDebounceMs: 50,
@@ -31,7 +39,8 @@ export const defaultHostWatcherOptions: HostWatcherOptions = {
 /**
  * Keeps one host's containers current from its event stream: a full list when it connects
  * (and again after every reconnect, since events may have been missed), then only the
- * containers named by events. Nothing is polled while the stream is healthy.
+ * containers named by events. Containers are never polled; a version check every 30 s only
+ * asks whether the host still answers.
  */
 export class HostWatcher implements DisposableLike {
   private state: HostState = 'connecting';
@@ -42,6 +51,7 @@ export class HostWatcher implements DisposableLike {
   private pendingIds = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
+  private livenessTimer?: NodeJS.Timeout;
   private failures = 0;
   private generation = 0;
   private disposed = false;
@@ -87,6 +97,7 @@ export class HostWatcher implements DisposableLike {
     this.generation++;
     clearTimeout(this.flushTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.livenessTimer);
     this.subscription?.dispose();
     this.client.dispose();
     this.resolveFirstAttempt();
@@ -94,6 +105,7 @@ export class HostWatcher implements DisposableLike {
 
   private async connect(): Promise<void> {
     clearTimeout(this.retryTimer);
+    clearTimeout(this.livenessTimer);
     this.subscription?.dispose();
     this.subscription = undefined;
     const generation = ++this.generation;
@@ -122,6 +134,7 @@ export class HostWatcher implements DisposableLike {
       this.failures = 0;
       this.logger.info(`[${this.spec.name}] connected: Docker ${engine.version}, ${containers.length} containers`);
       this.setState('connected');
+      this.scheduleLivenessCheck(generation);
     } catch (error) {
       if (generation !== this.generation) {
         return;
@@ -150,6 +163,29 @@ export class HostWatcher implements DisposableLike {
     if (!this.disposed) {
       this.retryTimer = setTimeout(() => void this.connect(), delayMs);
       this.retryTimer.unref?.();
+    }
+  }
+
+  private scheduleLivenessCheck(generation: number): void {
+    this.livenessTimer = setTimeout(() => void this.checkLiveness(generation), this.options.livenessIntervalMs ?? defaultLivenessIntervalMs);
+    this.livenessTimer.unref?.();
+  }
+
+  /** A host that no longer answers is treated like a closed event stream: reconnecting, then unreachable. */
+  private async checkLiveness(generation: number): Promise<void> {
+    try {
+      await this.client.version();
+    } catch (error) {
+      if (generation === this.generation && this.subscription) {
+        this.subscription.dispose();
+        // The dead stream may still report its end; it must not count as a second failure.
+        this.generation++;
+        this.onStreamClosed(error instanceof Error ? error : new Error(errorMessage(error)));
+      }
+      return;
+    }
+    if (generation === this.generation && this.subscription) {
+      this.scheduleLivenessCheck(generation);
     }
   }
 
