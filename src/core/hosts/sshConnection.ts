@@ -60,12 +60,8 @@ export function resolveSshTarget(endpoint: Extract<HostEndpoint, { kind: 'ssh' }
   return { ...target, jumps: hops.map((hop) => resolveHop(config, files, parseJumpHop(hop)).target) };
 }
 
-interface HopSpec {
-  host: string;
-  user?: string;
-  port?: number;
-  identityFile?: string;
-}
+/** What a URL or a ProxyJump entry says about one hop; ~/.ssh/config fills in the rest. */
+type HopSpec = Omit<Extract<HostEndpoint, { kind: 'ssh' }>, 'kind'>;
 
 function resolveHop(config: ReturnType<typeof parseSshConfig>, files: SshFiles, hop: HopSpec): { target: SshTarget; proxyJump?: string } {
   const fromConfig = resolveSshHost(config, hop.host, files.homeDir);
