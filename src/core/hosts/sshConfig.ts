@@ -34,8 +34,8 @@ const maxIncludeDepth = 16;
 export function parseSshConfig(text: string, readIncluded: ReadIncluded = () => []): SshConfigBlock[] {
   const blocks: SshConfigBlock[] = [];
   const parse = (source: string, within: string[][], depth: number): void => {
-    const open = (patterns: string[], conditions = within): SshConfigBlock => {
-      const block: SshConfigBlock = { patterns, within: conditions, options: [] };
+    const open = (patterns: string[]): SshConfigBlock => {
+      const block: SshConfigBlock = { patterns, within, options: [] };
       blocks.push(block);
       return block;
     };
@@ -62,7 +62,7 @@ export function parseSshConfig(text: string, readIncluded: ReadIncluded = () => 
             parse(included, [...enclosing.within, enclosing.patterns], depth + 1);
           }
           // Lines after the Include still belong to the enclosing block, after what the files said.
-          current = open(enclosing.patterns, enclosing.within);
+          current = open(enclosing.patterns);
         }
       } else if (current) {
         current.options.push([keyword, value]);
