@@ -26,7 +26,9 @@ export type HostErrorReason =
   | 'unreachable' // no route, host down, DNS failure
   | 'auth' // SSH authentication failed
   | 'tls' // certificate or TLS handshake problem
-  | 'hostKey' // SSH host key unknown or changed
+  | 'hostKey' // SSH host key unknown, changed or @revoked
+  | 'hostCertificate' // known_hosts vouches for the host only by @cert-authority, which Crosslink cannot check
+  | 'credentials' // a TLS file or SSH identity file named in the settings cannot be read
   | 'permission' // local socket not accessible
   | 'protocol' // something answered, but not a Docker engine
   | 'closed'; // the connection dropped

@@ -6,6 +6,7 @@ import { HostError } from '../../src/core/errors';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { discoverLocalHosts, watchDockerCliConfig } from '../../src/core/hosts/localHosts';
+import { defaultSshFiles } from '../../src/core/hosts/sshConnection';
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { defaultHostWatcherOptions } from '../../src/core/model/hostWatcher';
 import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
@@ -182,6 +183,44 @@ describe('Hosts against the testbed (integration)', function () {
       const host = await sshModel(['/nonexistent/known_hosts']);
       assert.ok(HostError.is(host.error, 'hostKey'));
       assert.match(host.error!.message, /not in known_hosts.*ssh-keyscan -p 22 10\.231\.0\.12/);
+    });
+
+    it('refuses the real key when a @revoked line names it, even after a line that trusts it, in another file', async () => {
+      const dir = tempDir('crosslink-kh-');
+      const trusted = fs.readFileSync(betaKnownHosts, 'utf8').trim();
+      const revoked = trusted
+        .split('\n')
+        .map((entry) => `@revoked ${entry}`)
+        .join('\n');
+      fs.writeFileSync(path.join(dir, 'known_hosts'), `${trusted}\n${revoked}\n`);
+      const sameFile = await sshModel([path.join(dir, 'known_hosts')]);
+      assert.equal(sameFile.state, 'unreachable');
+      assert.ok(HostError.is(sameFile.error, 'hostKey'), `reason: ${sameFile.error?.reason}: ${sameFile.error?.message}`);
+      assert.match(sameFile.error!.message, /@revoked/);
+      model?.dispose();
+      fs.writeFileSync(path.join(dir, 'ssh_known_hosts'), `${revoked}\n`);
+      const acrossFiles = await sshModel([betaKnownHosts, '/nonexistent/known_hosts2', path.join(dir, 'ssh_known_hosts')]);
+      assert.ok(HostError.is(acrossFiles.error, 'hostKey'), `reason: ${acrossFiles.error?.reason}: ${acrossFiles.error?.message}`);
+    });
+
+    it('accepts a key listed only in the global known_hosts file', async () => {
+      const systemDir = tempDir('crosslink-etc-ssh-');
+      fs.copyFileSync(betaKnownHosts, path.join(systemDir, 'ssh_known_hosts'));
+      const homeDir = tempDir('crosslink-home-');
+      const { knownHostsFiles } = defaultSshFiles({}, homeDir, systemDir);
+      const host = await sshModel(knownHostsFiles);
+      assert.equal(host.state, 'connected', host.error?.message);
+    });
+
+    it('refuses a host vouched for only by a @cert-authority line, with its own reason', async () => {
+      const dir = tempDir('crosslink-kh-');
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'ca')]);
+      const caKey = fs.readFileSync(path.join(dir, 'ca.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
+      fs.writeFileSync(path.join(dir, 'known_hosts'), `@cert-authority 10.231.0.* ${caKey}\n`);
+      const host = await sshModel([path.join(dir, 'known_hosts')]);
+      assert.equal(host.state, 'unreachable');
+      assert.ok(HostError.is(host.error, 'hostCertificate'), `reason: ${host.error?.reason}: ${host.error?.message}`);
+      assert.match(host.error!.message, /@cert-authority.*ssh-keyscan/);
     });
 
     it('reports a key the server does not accept as an authentication failure', async () => {

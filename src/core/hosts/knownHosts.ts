@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { matchesPatternList } from './hostPatterns';
 
-export type HostKeyVerdict = 'trusted' | 'unknown' | 'changed' | 'revoked';
+export type HostKeyVerdict = 'trusted' | 'unknown' | 'changed' | 'revoked' | 'certAuthority';
 
 interface KnownHostLine {
   marker?: '@revoked' | '@cert-authority';
@@ -35,33 +35,29 @@ export function parseKnownHosts(text: string): KnownHostLine[] {
 /**
  * Checks a server's host key (the SSH wire-format blob ssh2 hands to `hostVerifier`) against
  * known_hosts lines, as OpenSSH does: plain and hashed names, `[host]:port` for non-22 ports,
- * wildcards, negation and @revoked. A key of another type for the same host counts as
- * "unknown" for that type only when no key of the offered type is listed; a listed key of the
- * same type that differs is "changed".
+ * wildcards and negation. A `@revoked` line for the key wins over every trusting line, whatever
+ * their order (pass the lines of all files together, so this holds across files too). A key of
+ * another type for the same host counts as "unknown" for that type only when no key of the offered
+ * type is listed; a listed key of the same type that differs is "changed". A host matched only by
+ * `@cert-authority` lines is "certAuthority": ssh2 cannot check host certificates, so the caller
+ * must refuse it rather than treat it as unknown.
  */
 export function verifyHostKey(lines: KnownHostLine[], host: string, port: number, key: Buffer): HostKeyVerdict {
   const lookupName = port === 22 ? host : `[${host}]:${port}`;
   const offered = key.toString('base64');
   const offeredType = keyTypeOf(key);
-  let sameTypeListed = false;
-  for (const line of lines) {
-    if (!namesMatch(line.hostPatterns, lookupName) || line.marker === '@cert-authority') {
-      continue;
-    }
-    if (line.marker === '@revoked') {
-      if (line.keyBase64 === offered) {
-        return 'revoked';
-      }
-      continue;
-    }
-    if (line.keyBase64 === offered) {
-      return 'trusted';
-    }
-    if (line.keyType === offeredType) {
-      sameTypeListed = true;
-    }
+  const matching = lines.filter((line) => namesMatch(line.hostPatterns, lookupName));
+  if (matching.some((line) => line.marker === '@revoked' && line.keyBase64 === offered)) {
+    return 'revoked';
   }
-  return sameTypeListed ? 'changed' : 'unknown';
+  const plain = matching.filter((line) => line.marker === undefined);
+  if (plain.some((line) => line.keyBase64 === offered)) {
+    return 'trusted';
+  }
+  if (plain.some((line) => line.keyType === offeredType)) {
+    return 'changed';
+  }
+  return matching.some((line) => line.marker === '@cert-authority') ? 'certAuthority' : 'unknown';
 }
 
 /** OpenSSH's SHA256 fingerprint, as `ssh-keygen -lf` prints it. */

@@ -10,20 +10,27 @@ import { HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey 
 import { expandHome, includedFilesReader, parseSshConfig, resolveSshHost } from './sshConfig';
 import { translateConnectError } from './translateError';
 
-/** The user's SSH files; injectable so tests never touch the real ~/.ssh. */
+/** The user's SSH files; injectable so tests never touch the real ~/.ssh or /etc/ssh. */
 export interface SshFiles {
   configFile: string;
+  /** Every known_hosts file OpenSSH reads, the user's and the system-wide ones; all are checked together. */
   knownHostsFiles: string[];
   defaultIdentityFiles: string[];
   agentSocket?: string;
   homeDir: string;
 }
 
-export function defaultSshFiles(env: Record<string, string | undefined> = process.env, homeDir = os.homedir()): SshFiles {
+export function defaultSshFiles(env: Record<string, string | undefined> = process.env, homeDir = os.homedir(), systemSshDir = '/etc/ssh'): SshFiles {
   const sshDir = path.join(homeDir, '.ssh');
   return {
     configFile: path.join(sshDir, 'config'),
-    knownHostsFiles: [path.join(sshDir, 'known_hosts'), path.join(sshDir, 'known_hosts2')],
+    // OpenSSH's UserKnownHostsFile and GlobalKnownHostsFile defaults.
+    knownHostsFiles: [
+      path.join(sshDir, 'known_hosts'),
+      path.join(sshDir, 'known_hosts2'),
+      path.join(systemSshDir, 'ssh_known_hosts'),
+      path.join(systemSshDir, 'ssh_known_hosts2'),
+    ],
     defaultIdentityFiles: ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((file) => path.join(sshDir, file)),
     agentSocket: env.SSH_AUTH_SOCK,
     homeDir,
@@ -280,30 +287,28 @@ export class SshConnection implements DisposableLike {
       changed:
         `${this.hostName}: the SSH host key of ${hostForFile} CHANGED (now ${keyDescription}). This can mean someone is intercepting the connection. ` +
         `If the server was reinstalled, remove the old key with \`ssh-keygen -R ${hostForFile}\`, trust the new one, and retry.`,
-      revoked: `${this.hostName}: the SSH host key of ${hostForFile} (${keyDescription}) is marked @revoked in known_hosts.`,
+      revoked:
+        `${this.hostName}: the SSH host key of ${hostForFile} (${keyDescription}) is marked @revoked in known_hosts, so Crosslink refuses it ` +
+        '(a @revoked line wins over any line that trusts the key). Ask the server\'s administrator for its new key.',
+      certAuthority:
+        `${this.hostName}: known_hosts trusts ${hostForFile} only through a @cert-authority line, and Crosslink cannot check SSH host certificates. ` +
+        `Add the host's own key (${keyDescription}) after checking its fingerprint with the server's administrator, ` +
+        `e.g. \`ssh-keyscan -p ${port} ${host} >> ~/.ssh/known_hosts\`, and retry.`,
     };
     this.logger.warn(`[ssh ${this.hostName}] host key ${verdict}: ${keyDescription}`);
-    return new HostError(this.hostName, 'hostKey', messages[verdict]);
+    return new HostError(this.hostName, verdict === 'certAuthority' ? 'hostCertificate' : 'hostKey', messages[verdict]);
   }
 
+  /** All files' lines are checked together, so a @revoked line in any file wins over trust in another. */
   private hostKeyVerdict(target: SshTarget, key: Buffer): HostKeyVerdict {
-    let verdict: HostKeyVerdict = 'unknown';
-    for (const file of this.files.knownHostsFiles) {
-      let text: string;
+    const lines = this.files.knownHostsFiles.flatMap((file) => {
       try {
-        text = fs.readFileSync(file, 'utf8');
+        return parseKnownHosts(fs.readFileSync(file, 'utf8'));
       } catch {
-        continue;
+        return [];
       }
-      const fileVerdict = verifyHostKey(parseKnownHosts(text), target.host, target.port, key);
-      if (fileVerdict === 'trusted' || fileVerdict === 'revoked') {
-        return fileVerdict;
-      }
-      if (fileVerdict === 'changed') {
-        verdict = 'changed';
-      }
-    }
-    return verdict;
+    });
+    return verifyHostKey(lines, target.host, target.port, key);
   }
 
   /** Keys in order (setting, ~/.ssh/config, defaults), then ssh-agent. Unreadable keys are skipped with a log line. */
