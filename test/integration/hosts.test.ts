@@ -140,6 +140,27 @@ describe('Hosts against the testbed (integration)', function () {
     assert.ok(HostError.is(live.host('badca')?.error, 'tls'), `reason: ${live.host('badca')?.error?.reason}: ${live.host('badca')?.error?.message}`);
   });
 
+  it('shows a host whose TLS file cannot be read in its own row (credentials), and alpha and beta after it still work', async () => {
+    const onAlpha = fixture(alphaHost, 'after-bad-tls');
+    const tls = alpha.tls!;
+    const missing = path.join(tempDir('crosslink-tls-'), 'ca.pem');
+    const live = await start({ name: 'bad-tls', url: alpha.url, tls: { ca: missing, cert: tls.cert, key: tls.key } }, alpha, beta);
+    assert.deepEqual(
+      live.hosts().map((host) => [host.spec.name, host.state]),
+      [
+        ['bad-tls', 'unreachable'],
+        ['alpha', 'connected'],
+        ['beta', 'connected'],
+      ],
+    );
+    const error = live.host('bad-tls')?.error;
+    assert.ok(HostError.is(error, 'credentials'), `reason: ${error?.reason}: ${error?.message}`);
+    assert.ok(error!.message.includes(missing), error!.message);
+    assert.ok(live.findContainer('alpha', onAlpha));
+    await live.client('alpha')!.inspectContainer(onAlpha);
+    await live.client('beta')!.listContainers();
+  });
+
   it('follows docker context create and rm when crosslink.hosts is empty', async () => {
     const configDir = tempDir('crosslink-docker-config-');
     const made = newModel(logger);
@@ -229,6 +250,14 @@ describe('Hosts against the testbed (integration)', function () {
       const host = await sshModel([betaKnownHosts], { ...beta, identityFile: path.join(dir, 'stranger') });
       assert.ok(HostError.is(host.error, 'auth'), `reason: ${host.error?.reason}`);
       assert.match(host.error!.message, /authentication as root@10\.231\.0\.12:22 failed \(tried key .*stranger\)/);
+    });
+
+    it('names an identity file that cannot be read in the error (credentials)', async () => {
+      const missing = path.join(tempDir('crosslink-key-'), 'id_missing');
+      const host = await sshModel([betaKnownHosts], { ...beta, identityFile: missing });
+      assert.equal(host.state, 'unreachable');
+      assert.ok(HostError.is(host.error, 'credentials'), `reason: ${host.error?.reason}: ${host.error?.message}`);
+      assert.ok(host.error!.message.includes(`${missing} (ENOENT)`), host.error!.message);
     });
 
     it('honours ~/.ssh/config aliases (HostName, User, IdentityFile), also from Included files', async () => {

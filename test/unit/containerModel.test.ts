@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/like';
+import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
+import { defaultSshFiles } from '../../src/core/hosts/sshConnection';
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';
 import { waitFor } from '../support/waitFor';
@@ -124,5 +129,60 @@ describe('ContainerModel (unit)', () => {
     client.unreachable = undefined;
     await model.refresh('alpha');
     assert.equal(model.host('alpha')?.state, 'connected');
+  });
+
+  describe('a host that cannot be set up', () => {
+    const badTls = (ca: string) => parseHostEntry({ name: 'bad', url: 'tcp://127.0.0.1:9', tls: { ca, cert: ca, key: ca } });
+
+    it('shows an unreadable TLS file as its own error (reason credentials), and every other host works', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-tls-'));
+      for (const [file, why] of [
+        [path.join(dir, 'missing.pem'), /ENOENT/],
+        [dir, /EISDIR/], // unreadable as a file; EACCES cannot be provoked as root
+      ] as const) {
+        model.dispose();
+        model = new ContainerModel(
+          (spec) => clients.get(spec.name) ?? new DockerodeClient(spec, silentLogger, { callTimeoutMs: 1000, sshFiles: defaultSshFiles({}, dir, dir) }),
+          silentLogger,
+          fastOptions,
+        );
+        await model.setHosts([badTls(file), alpha, beta]);
+        assert.deepEqual(
+          model.hosts().map((host) => [host.spec.name, host.state]),
+          [
+            ['bad', 'unreachable'],
+            ['alpha', 'connected'],
+            ['beta', 'connected'],
+          ],
+        );
+        const error = model.host('bad')?.error;
+        assert.ok(HostError.is(error, 'credentials'), `reason: ${error?.reason}: ${error?.message}`);
+        assert.ok(error!.message.includes(file));
+        assert.match(error!.message, why);
+      }
+    });
+
+    it('keeps creating the hosts after one whose client cannot be made, and lists it as a problem', async () => {
+      model.dispose();
+      model = new ContainerModel(
+        (spec) => {
+          if (spec.name === 'bad') {
+            throw new Error('no client for you');
+          }
+          return clients.get(spec.name)!;
+        },
+        silentLogger,
+        fastOptions,
+      );
+      await model.setHosts([badTls('/x'), alpha, beta]);
+      assert.deepEqual(
+        model.hosts().map((host) => [host.spec.name, host.state]),
+        [
+          ['alpha', 'connected'],
+          ['beta', 'connected'],
+        ],
+      );
+      assert.ok(model.problems().some((problem) => problem.reason === 'invalidOption' && /bad: no client for you/.test(problem.message)));
+    });
   });
 });

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Duplex, Writable } from 'node:stream';
 import Dockerode from 'dockerode';
-import { ConfigError, CrosslinkError, DockerApiError } from '../errors';
+import { CrosslinkError, DockerApiError, HostError } from '../errors';
 import { DisposableLike, Logger } from '../like';
 import {
   ContainerCreateBody,
@@ -349,15 +349,22 @@ export class DockerodeClient implements DockerClient {
       (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
       dial = () => connection.openDockerStream();
     } else if (endpoint.tls) {
-      const tlsOptions = {
-        host: endpoint.host,
-        port: endpoint.port,
-        servername: net.isIP(endpoint.host) ? undefined : endpoint.host,
-        ca: readTlsFile(spec.name, 'ca', endpoint.tls.ca),
-        cert: readTlsFile(spec.name, 'cert', endpoint.tls.cert),
-        key: readTlsFile(spec.name, 'key', endpoint.tls.key),
-      };
-      dial = () => dialTls(tlsOptions, this.options.callTimeoutMs);
+      const files = endpoint.tls;
+      // Read when connecting, not here: an unreadable file then fails this host's calls (its own tree
+      // row, retried like any connection problem, so fixing the file is enough) instead of throwing
+      // out of host setup and taking the hosts after it along.
+      dial = async () =>
+        dialTls(
+          {
+            host: endpoint.host,
+            port: endpoint.port,
+            servername: net.isIP(endpoint.host) ? undefined : endpoint.host,
+            ca: readTlsFile(spec.name, 'ca', files.ca),
+            cert: readTlsFile(spec.name, 'cert', files.cert),
+            key: readTlsFile(spec.name, 'key', files.key),
+          },
+          this.options.callTimeoutMs,
+        );
     } else {
       dial = () => dialTcp(endpoint.host, endpoint.port, this.options.callTimeoutMs);
     }
@@ -440,7 +447,13 @@ function readTlsFile(hostName: string, kind: string, file: string | undefined): 
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new ConfigError('invalidOption', `${hostName}: cannot read the TLS ${kind} file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    throw new HostError(
+      hostName,
+      'credentials',
+      `${hostName}: cannot read the TLS ${kind} file ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}). ` +
+        'Fix the path in the "tls" setting of this host (or DOCKER_CERT_PATH) or the file\'s permissions, then retry.',
+      { cause: error },
+    );
   }
 }
 

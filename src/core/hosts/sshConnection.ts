@@ -214,6 +214,7 @@ export class SshConnection implements DisposableLike {
     const client = new Client();
     let hostKeyProblem: HostError | undefined;
     const tried: string[] = [];
+    const unreadable: string[] = [];
     const where = `${user}@${host}:${port}`;
     this.logger.info(`[ssh ${this.hostName}] connecting to ${where}${sock ? ' through the jump host' : ''}`);
     const config: ConnectConfig = {
@@ -229,7 +230,7 @@ export class SshConnection implements DisposableLike {
         hostKeyProblem = this.checkHostKey(target, key);
         return hostKeyProblem === undefined;
       },
-      authHandler: this.authMethods(target, tried),
+      authHandler: this.authMethods(target, tried, unreadable),
     };
     return new Promise<Client>((resolve, reject) => {
       let ready = false;
@@ -244,7 +245,7 @@ export class SshConnection implements DisposableLike {
           this.logger.warn(`[ssh ${this.hostName}] ${error.message}`);
           return;
         }
-        reject(hostKeyProblem ?? this.translateSetupError(target, error, tried));
+        reject(hostKeyProblem ?? this.translateSetupError(target, error, tried, unreadable));
       });
       client.once('close', () => {
         if (!ready) {
@@ -311,14 +312,23 @@ export class SshConnection implements DisposableLike {
     return verifyHostKey(lines, target.host, target.port, key);
   }
 
-  /** Keys in order (setting, ~/.ssh/config, defaults), then ssh-agent. Unreadable keys are skipped with a log line. */
-  private authMethods(target: SshTarget, tried: string[]): AuthHandlerMiddleware {
+  /**
+   * Keys in order (setting, ~/.ssh/config, defaults), then ssh-agent. Unreadable keys are skipped
+   * with a log line, as OpenSSH does, and recorded in `unreadable` for the error if no method works.
+   */
+  private authMethods(target: SshTarget, tried: string[], unreadable: string[]): AuthHandlerMiddleware {
     const username = target.user;
     const pending: Array<() => AnyAuthMethod | undefined> = target.identityFiles.map((file) => () => {
       let key: Buffer;
       try {
         key = fs.readFileSync(file);
-      } catch {
+      } catch (error) {
+        // A missing default key (~/.ssh/id_*) is normal; one the settings or ~/.ssh/config name is not.
+        if (!this.files.defaultIdentityFiles.includes(file)) {
+          const problem = `${file} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`;
+          unreadable.push(problem);
+          this.logger.warn(`[ssh ${this.hostName}] cannot read the identity file ${problem}`);
+        }
         return undefined;
       }
       if (/ENCRYPTED/.test(key.subarray(0, 200).toString('latin1')) || isEncryptedOpenSshKey(key)) {
@@ -348,8 +358,18 @@ export class SshConnection implements DisposableLike {
     };
   }
 
-  private translateSetupError(target: SshTarget, error: Error & { level?: string }, tried: string[]): HostError {
+  private translateSetupError(target: SshTarget, error: Error & { level?: string }, tried: string[], unreadable: string[]): HostError {
     const { host, port, user } = target;
+    if (error.level === 'client-authentication' && unreadable.length > 0) {
+      const attempts = tried.length > 0 ? `; tried ${tried.join(', ')}` : '';
+      return new HostError(
+        this.hostName,
+        'credentials',
+        `${this.hostName}: SSH authentication as ${user}@${host}:${port} failed: cannot read the identity file ${unreadable.join(', ')}${attempts}. ` +
+          'Fix "identityFile" for this host (or IdentityFile in ~/.ssh/config) or the file\'s permissions, then retry.',
+        { cause: error },
+      );
+    }
     if (error.level === 'client-authentication') {
       const attempts = tried.length > 0 ? tried.join(', ') : 'no key (none found and no ssh-agent)';
       return new HostError(

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError, errorMessage } from '../errors';
 import { DisposableLike, Emitter, EventLike, Logger } from '../like';
 import { ContainerSummary } from '../types';
 import { DockerClient } from '../hosts/dockerClient';
@@ -41,7 +41,16 @@ export class ContainerModel implements DisposableLike {
     for (const spec of specs) {
       let watcher = this.watchers.get(spec.name);
       if (!watcher) {
-        watcher = new HostWatcher(spec, this.createClient(spec), () => this.changed.fire(spec.name), this.logger, this.watcherOptions);
+        let client: DockerClient;
+        try {
+          client = this.createClient(spec);
+        } catch (error) {
+          // One host that cannot even be set up must not keep the hosts after it from being created.
+          this.logger.warn(`[${spec.name}] cannot be set up: ${errorMessage(error)}`);
+          this.configProblems.push(error instanceof ConfigError ? error : new ConfigError('invalidOption', `${spec.name}: ${errorMessage(error)}`, { cause: error }));
+          continue;
+        }
+        watcher = new HostWatcher(spec, client, () => this.changed.fire(spec.name), this.logger, this.watcherOptions);
         started.push(watcher.start());
       }
       ordered.set(spec.name, watcher);
