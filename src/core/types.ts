@@ -106,4 +106,18 @@ export interface ImageConfig {
   exposedPorts: string[];
   workingDir: string;
   user: string;
+  healthcheck?: HealthcheckConfig;
+  stopSignal?: string;
+  /** "os/arch" or "os/arch/variant". */
+  platform?: string;
+}
+
+/** Config.Healthcheck as the Engine API has it (durations in nanoseconds). */
+export interface HealthcheckConfig {
+  Test?: string[] | null;
+  Interval?: number;
+  Timeout?: number;
+  StartPeriod?: number;
+  StartInterval?: number;
+  Retries?: number;
 }

@@ -16,6 +16,7 @@ import {
   EndpointConfig,
   EngineInfo,
   ExecResult,
+  HealthcheckConfig,
   ImageConfig,
   NetworkSummary,
   PortBinding,
@@ -246,10 +247,12 @@ export class DockerodeClient implements DockerClient {
   }
 
   async imageConfig(reference: string): Promise<ImageConfig | undefined> {
-    const config = (await this.inspectImage(reference))?.Config;
-    if (!config) {
+    const inspected = await this.inspectImage(reference);
+    const config = inspected?.Config as (Dockerode.ImageInspectInfo['Config'] & { Healthcheck?: HealthcheckConfig; StopSignal?: string }) | undefined;
+    if (!inspected || !config) {
       return undefined;
     }
+    const variant = (inspected as { Variant?: string }).Variant;
     return {
       env: config.Env ?? [],
       cmd: config.Cmd ?? null,
@@ -258,6 +261,9 @@ export class DockerodeClient implements DockerClient {
       exposedPorts: Object.keys(config.ExposedPorts ?? {}),
       workingDir: config.WorkingDir ?? '',
       user: config.User ?? '',
+      healthcheck: config.Healthcheck ?? undefined,
+      stopSignal: config.StopSignal || undefined,
+      platform: inspected.Os && inspected.Architecture ? [inspected.Os, inspected.Architecture, variant].filter(Boolean).join('/') : undefined,
     };
   }
 

@@ -5,7 +5,7 @@ import { Plan } from '../planning/plan';
 import { RecreateSubject } from '../planning/recreate';
 import { ExecuteOptions, executePlan } from '../planning/planExecutor';
 import { ContainerDetails } from '../types';
-import { dockerCommandsFor } from './dockerCommands';
+import { DockerCommands, DockerCommandsOptions, concatCommands, dockerCommandsFor, networkCreateCommand } from './dockerCommands';
 import { planLegacyLink } from './linkPlanner';
 import { defaultAlias } from './names';
 import { planNetworkConnect } from './networkPlanner';
@@ -53,15 +53,29 @@ export class LinkOperations {
   }
 
   /** The docker commands that reproduce a container and the Crosslink-made networks and volumes it uses. */
-  async dockerCommands(container: string): Promise<string[]> {
-    const details = await this.inspect(container);
-    const [image, networks, volumes] = await Promise.all([
+  async dockerCommands(container: string | ContainerDetails, options: DockerCommandsOptions = {}): Promise<DockerCommands> {
+    const details = typeof container === 'string' ? await this.inspect(container) : container;
+    const [image, networks, volumes, engine] = await Promise.all([
       this.client.imageConfig((details.raw.Image as string | undefined) ?? details.image),
       this.client.listNetworks(),
       this.client.listVolumes(),
+      // Only to leave out a --platform that matches the engine anyway.
+      this.client.version().catch(() => undefined),
     ]);
     const noDefaults = { env: [], cmd: null, entrypoint: null, labels: {}, exposedPorts: [], workingDir: '', user: '' };
-    return dockerCommandsFor(details, image ?? noDefaults, { networks, volumes });
+    return dockerCommandsFor(details, image ?? noDefaults, { networks, volumes, engine }, options);
+  }
+
+  /** A legacy link as a whole: the target, then the client with its --link. */
+  async legacyLinkDockerCommands(client: string, target: string, options: DockerCommandsOptions = {}): Promise<DockerCommands> {
+    return concatCommands(await this.dockerCommands(target, options), await this.dockerCommands(client, options));
+  }
+
+  /** A container reached by an alias on a user network: the network, then the container joining it with its aliases. */
+  async networkAliasDockerCommands(container: string, network: string, options: DockerCommandsOptions = {}): Promise<DockerCommands> {
+    const existing = (await this.client.listNetworks()).find((candidate) => candidate.name === network);
+    const create = existing ? [networkCreateCommand(existing)] : [];
+    return concatCommands({ lines: create, maskedValues: 0 }, await this.dockerCommands(container, options));
   }
 
   async inspect(nameOrId: string): Promise<ContainerDetails> {
