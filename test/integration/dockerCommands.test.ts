@@ -141,6 +141,28 @@ describe('Copy as Docker Commands, run against the testbed (integration)', funct
     assert.equal(copied.NetworkSettings.Networks[front].IPAddress, staticIp);
   });
 
+  it('a legacy link on one host: its commands, run on a clean host, give a client that reaches the target by alias', async () => {
+    const operations = new LinkOperations('alpha', model.client('alpha')!, logger);
+    const [target, client] = [uniqueName('legacy-db'), uniqueName('legacy-web')];
+    containers.push([alphaHost, target], [alphaHost, client]);
+    docker(alphaHost, ['run', '-d', '--pull', 'never', '--name', target, '--stop-timeout', '1', testbed.images.fixture, ...replyServer(5432, 'from-the-db')]);
+    docker(alphaHost, ['run', '-d', '--pull', 'never', '--name', client, '--stop-timeout', '1', '-e', 'API_KEY=k3y', testbed.images.fixture, 'sleep', '600']);
+    await operations.linkContainers({ client, target, alias: 'pg' });
+    const commands = await operations.legacyLinkDockerCommands(client, target, { includeSecrets: true });
+    assert.equal(commands.lines.filter((line) => line.startsWith('docker run')).length, 2, commands.lines.join('\n'));
+    removeContainer(alphaHost, client);
+    removeContainer(alphaHost, target);
+    runInShell(alphaHost, commands.lines);
+    await waitFor(() => {
+      try {
+        return docker(alphaHost, ['exec', client, 'sh', '-c', 'echo hi | socat -t 5 - TCP:pg:5432']) === 'from-the-db';
+      } catch {
+        return false;
+      }
+    }, 'the client reaches the target as pg', 10_000);
+    assert.deepEqual(inspect(alphaHost, client).Config.Env.filter((entry: string) => entry.startsWith('API_KEY=')), ['API_KEY=k3y']);
+  });
+
   it('a cross-host link: its commands, run after Remove Link, give a link that carries traffic by alias', async () => {
     const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat);
     const [target, client] = [uniqueName('cmd-target'), uniqueName('cmd-client')];

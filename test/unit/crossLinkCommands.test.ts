@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { silentLogger } from '../../src/core/like';
+import { LinkOperations } from '../../src/core/links/linkOperations';
 import { HostSpec } from '../../src/core/hosts/hostSpec';
 import { ContainerDetails, ImageConfig, NetworkSummary } from '../../src/core/types';
 import { FakeDockerClient } from './fakes/fakeDockerClient';
@@ -11,7 +12,7 @@ import { inspectDocument } from './fakes/inspectDocument';
 const socatImage: ImageConfig = { env: [], cmd: null, entrypoint: ['socat'], labels: {}, exposedPorts: [], workingDir: '', user: '' };
 
 /** A host whose containers are whole inspect documents, for the commands a link is copied as. */
-function inspectingClient(hostName: string, networks: NetworkSummary[]): FakeDockerClient & { add(details: ContainerDetails): void } {
+function inspectingClient(hostName: string, networks: NetworkSummary[], image = socatImage): FakeDockerClient & { add(details: ContainerDetails): void } {
   const documents: ContainerDetails[] = [];
   const client = new FakeDockerClient(hostName);
   return Object.assign(client, {
@@ -26,7 +27,7 @@ function inspectingClient(hostName: string, networks: NetworkSummary[]): FakeDoc
       }
       return found;
     },
-    imageConfig: async () => socatImage,
+    imageConfig: async () => image,
     listNetworks: async () => networks,
     listVolumes: async () => [],
   });
@@ -120,5 +121,17 @@ describe('cross-host link as docker commands (unit)', () => {
     const script = `docker() { echo docker "$@"; }\n${lines.join('\n')}`;
     const output = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
     assert.ok(output.split('\n').filter(Boolean).every((line) => line.startsWith('docker ')), output);
+  });
+
+  it('a network alias on one host: the network (with its driver and labels), then the container joining it with the alias', async () => {
+    const appnet: NetworkSummary = { id: 'n1', name: 'appnet', driver: 'macvlan', labels: { team: 'a' }, containers: {} };
+    const alpha = inspectingClient('alpha', [appnet], { ...socatImage, entrypoint: null, env: ['PATH=/bin'], cmd: ['sh'] });
+    alpha.add(inspectDocument('api', { networks: { bridge: { Aliases: null }, appnet: { Aliases: ['backend'] } } }));
+    const { lines } = await new LinkOperations('alpha', alpha, silentLogger).networkAliasDockerCommands('api', 'appnet');
+    assert.deepEqual(lines, [
+      'docker network create --driver macvlan --label team=a appnet',
+      'docker run -d --name api crosslink/fixture:latest sleep 600',
+      'docker network connect --alias backend appnet api',
+    ]);
   });
 });
