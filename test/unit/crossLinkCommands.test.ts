@@ -100,7 +100,7 @@ describe('cross-host link as docker commands (unit)', () => {
     assert.match(alphaLines[2], / --network crosslink-db /);
     const betaLines = lines.slice(index(/^# on beta/) + 1);
     assert.equal(betaLines[1], 'docker network connect crosslink-app app');
-    assert.match(betaLines[2], / --label crosslink.role=client-ambassador .* --network crosslink-app --network-alias pg alpine\/socat:latest -t 30/);
+    assert.match(betaLines[2], / --label crosslink.role=client-ambassador .* --network crosslink-app --network-alias pg --restart unless-stopped alpine\/socat:latest -t 30/);
   });
 
   it('in link mode gives the client again with its --link, masked', async () => {

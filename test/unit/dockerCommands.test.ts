@@ -19,28 +19,20 @@ function runLine(config: object = {}, hostConfig: object = {}, extra: { image?: 
 }
 
 describe('docker commands (unit)', () => {
-  it('reproduces a container, leaving out the image defaults, with its networks and mounts', () => {
+  it('gives static addresses, aliases and driver options on every network', () => {
     const details = inspectDocument('web', {
-      config: { Env: ['PATH=/bin', 'MODE=prod'], Cmd: ['sleep', '600'], Labels: { team: 'a b' } },
-      hostConfig: {
-        NetworkMode: 'appnet',
-        Links: ['/database:/web/db'],
-        PortBindings: { '8080/tcp': [{ HostIp: '10.231.0.11', HostPort: '18080' }] },
-        Mounts: [{ Type: 'volume', Source: 'shared', Target: '/shared', ReadOnly: true }],
-        RestartPolicy: { Name: 'unless-stopped' },
+      config: { MacAddress: '02:42:ac:11:00:99' },
+      hostConfig: { NetworkMode: 'front' },
+      networks: {
+        front: { Aliases: ['web-front'], IPAMConfig: { IPv4Address: '172.30.0.5', IPv6Address: 'fd00::5', LinkLocalIPs: ['169.254.1.5'] } },
+        back: { Aliases: ['api'], IPAMConfig: { IPv4Address: '172.31.0.9' }, DriverOpts: { 'com.example.opt': 'x' } },
       },
-      networks: { appnet: { Aliases: ['frontend'] }, backnet: { Aliases: ['api'], IPAMConfig: { IPv4Address: '172.30.0.9' } } },
     });
-    const commands = dockerCommandsFor(details, fixtureImage, {
-      networks: [{ id: '1', name: 'appnet', driver: 'bridge', labels: { 'crosslink.managed': 'true' }, containers: {} }],
-      volumes: [],
-    });
-    assert.deepEqual(commands.lines, [
-      'docker network create --label crosslink.managed=true appnet',
-      "docker run -d --name web -e MODE=prod --label 'team=a b' -p 10.231.0.11:18080:8080 --mount type=volume,src=shared,dst=/shared,readonly --link database:db --restart unless-stopped --network appnet --network-alias frontend crosslink/fixture:latest sleep 600",
-      'docker network connect --alias api --ip 172.30.0.9 backnet web',
+    const { lines } = dockerCommandsFor(details, fixtureImage, none);
+    assert.deepEqual(lines, [
+      'docker run -d --name web --network front --network-alias web-front --ip 172.30.0.5 --ip6 fd00::5 --link-local-ip 169.254.1.5 --mac-address 02:42:ac:11:00:99 crosslink/fixture:latest sleep 600',
+      'docker network connect --alias api --ip 172.31.0.9 --driver-opt com.example.opt=x back web',
     ]);
-    assert.equal(commands.maskedValues, 0);
   });
 
   it('carries every hardening, namespace, resource and logging flag', () => {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { dockerCommandsFor, shellQuote } from '../../src/core/links/dockerCommands';
 import { aliasProblem, defaultAlias, mountPathProblem, networkNameProblem, portProblem } from '../../src/core/links/names';
 import { parseProbeOutput } from '../../src/core/links/verifyLink';
+import { inspectDocument } from './fakes/inspectDocument';
 
 describe('link helpers (unit)', () => {
   it('validates aliases as DNS labels and derives a default from the target name', () => {
@@ -28,5 +30,30 @@ describe('link helpers (unit)', () => {
     assert.deepEqual(parseProbeOutput('resolved=172.17.0.3\nconnect=ok\ntool=socat\nelapsedNs=412345\n'), { resolvedIp: '172.17.0.3', connect: 'ok', elapsedMs: 0.41 });
     assert.deepEqual(parseProbeOutput('resolved=\n'), { resolvedIp: undefined, connect: undefined, elapsedMs: undefined });
     assert.deepEqual(parseProbeOutput('resolved=10.0.0.2\nconnect=fail\ntool=nc\nelapsedNs=3000000000'), { resolvedIp: '10.0.0.2', connect: 'fail', elapsedMs: 3000 });
+  });
+
+  it('reproduces a container as docker commands, leaving out the image defaults', () => {
+    const details = inspectDocument('web', {
+      config: { Env: ['PATH=/bin', 'MODE=prod'], Cmd: ['sleep', '600'], Labels: { team: 'a b' } },
+      hostConfig: {
+        NetworkMode: 'appnet',
+        Links: ['/database:/web/db'],
+        PortBindings: { '8080/tcp': [{ HostIp: '10.231.0.11', HostPort: '18080' }] },
+        Mounts: [{ Type: 'volume', Source: 'shared', Target: '/shared', ReadOnly: true }],
+        RestartPolicy: { Name: 'unless-stopped' },
+      },
+      networks: { appnet: { Aliases: ['frontend'] }, backnet: { Aliases: ['api'] } },
+    });
+    const commands = dockerCommandsFor(
+      details,
+      { env: ['PATH=/bin'], cmd: ['sh'], entrypoint: null, labels: {}, exposedPorts: [], workingDir: '', user: '' },
+      { networks: [{ id: '1', name: 'appnet', driver: 'bridge', labels: { 'crosslink.managed': 'true' }, containers: {} }], volumes: [] },
+    );
+    assert.deepEqual(commands.lines, [
+      'docker network create --label crosslink.managed=true appnet',
+      "docker run -d --name web -e MODE=prod --label 'team=a b' -p 10.231.0.11:18080:8080 --mount type=volume,src=shared,dst=/shared,readonly --network appnet --network-alias frontend --link database:db --restart unless-stopped crosslink/fixture:latest sleep 600",
+      'docker network connect --alias api backnet web',
+    ]);
+    assert.equal(shellQuote("it's"), `'it'\\''s'`);
   });
 });

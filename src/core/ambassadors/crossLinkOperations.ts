@@ -2,14 +2,15 @@ import { ConfigError, errorMessage } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
-import { DockerCommands, DockerCommandsOptions, command, comment, networkConnectCommand } from '../links/dockerCommands';
 import { LinkOperations } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
 import { VerifyResult, verifyLink } from '../links/verifyLink';
 import { formatContainerRef, parseContainerRef } from '../model/containerRef';
+import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
+import { crossLinkDockerCommands } from './crossLinkCommands';
 import { ExecuteOptions, executePlans } from '../planning/planExecutor';
 import { ContainerSummary } from '../types';
-import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor } from './ambassadorLabels';
+import { CrossLink, CrossLinkMode, crossLinkOf, formatTarget } from './ambassadorLabels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 
 /** How the operations reach the configured hosts (the ContainerModel in the extension). */
@@ -117,53 +118,9 @@ export class CrossLinkOperations {
     return verifyLink(this.clientOf(link.client.host), this.logger, { client: details, alias: link.alias, port: link.target.port, helperImage: this.image() });
   }
 
-  /**
-   * The whole link as docker commands, per host: on the target host the network Crosslink made, the
-   * target joining it and the server ambassador; on the client host the client ambassador (with its
-   * alias and labels) and the client joining its network, or in link mode the client recreated with
-   * --link. Each host's lines follow a comment naming the host and its URL.
-   */
-  async dockerCommands(link: CrossLink, options: DockerCommandsOptions = {}): Promise<DockerCommands> {
-    const lines: string[] = [];
-    let maskedValues = 0;
-    const add = (commands: DockerCommands) => {
-      lines.push(...commands.lines);
-      maskedValues += commands.maskedValues;
-    };
-    const header = (host: string) => comment(`on ${host} (${this.hosts.spec(host)?.url ?? 'not configured'}): run these with docker -H <that URL>`);
-
-    lines.push(header(link.target.host));
-    const serverClient = this.hosts.client(link.target.host);
-    const serverAmbassador = serverClient && (await serverClient.listContainers()).find((container) => isServerAmbassadorFor(container, link.target));
-    if (serverAmbassador) {
-      add(await this.ambassadorCommands(this.linksOn(link.target.host), serverAmbassador.id, link.target.container, options));
-    } else {
-      lines.push(comment(`nothing to run: ${link.target.container} publishes port ${link.upstream.port} itself, or ${link.target.host} cannot be reached`));
-    }
-
-    const clientLinks = this.linksOn(link.client.host);
-    lines.push(header(link.client.host));
-    add(await this.ambassadorCommands(clientLinks, link.clientAmbassador.id, link.client.container, options));
-    if (link.mode === 'link') {
-      const client = await clientLinks.dockerCommands(link.client.container, options);
-      lines.push(comment(`${link.client.container} reaches ${link.alias} through a legacy link: remove or rename the existing ${link.client.container}, then`));
-      add({ lines: client.lines.slice(client.lines.findIndex(isRunLine)), maskedValues: client.maskedValues });
-    }
-    return { lines, maskedValues };
-  }
-
-  /** An ambassador's commands, with the user's container joining the network Crosslink connected it to (before the ambassador runs). */
-  private async ambassadorCommands(links: LinkOperations, ambassadorId: string, userContainer: string, options: DockerCommandsOptions): Promise<DockerCommands> {
-    const ambassador = await links.inspect(ambassadorId);
-    const commands = await links.dockerCommands(ambassador, options);
-    const network = ambassador.labels[ambassadorLabel.network];
-    if (!network || ambassador.labels[ambassadorLabel.joinedNetwork] !== 'true') {
-      return commands;
-    }
-    const user = await links.inspect(userContainer).catch(() => undefined);
-    const join = user?.networks.some((attached) => attached.name === network) ? networkConnectCommand(user, network) : command('docker', 'network', 'connect', network, userContainer);
-    const run = commands.lines.findIndex(isRunLine);
-    return { lines: [...commands.lines.slice(0, run), join, ...commands.lines.slice(run)], maskedValues: commands.maskedValues };
+  /** The whole link as docker commands, per host (see crossLinkDockerCommands). */
+  dockerCommands(link: CrossLink, options: DockerCommandsOptions = {}): Promise<DockerCommands> {
+    return crossLinkDockerCommands(link, { client: (host) => this.hosts.client(host), url: (host) => this.hosts.spec(host)?.url, linksOn: (host) => this.linksOn(host) }, options);
   }
 
   private clientOf(host: string): DockerClient {
@@ -223,5 +180,3 @@ async function ensureImage(client: DockerClient, host: string, image: string, on
     );
   }
 }
-
-const isRunLine = (line: string) => line.startsWith('docker run ');

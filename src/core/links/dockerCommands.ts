@@ -168,13 +168,14 @@ export function dockerCommandsFor(
 
   const run: string[] = ['docker', 'run', '-d', '--name', details.name];
   run.push(...configFlags(raw, image, mask));
-  run.push(...hostConfigFlags(raw, mounts, mask));
+  run.push(...storageFlags(raw, mounts));
   const networkMode = raw.HostConfig.NetworkMode ?? 'default';
   const primary = networkMode === 'default' ? 'bridge' : networkMode;
   if (networkMode !== 'default' && networkMode !== 'bridge') {
     run.push('--network', networkMode);
   }
   run.push(...endpointFlags(raw, primary, 'run'));
+  run.push(...hostConfigFlags(raw, mask));
   if (raw.Config.MacAddress) {
     run.push('--mac-address', raw.Config.MacAddress);
   }
@@ -281,13 +282,10 @@ function healthcheckFlags(health: HealthcheckConfig | undefined, fromImage: Heal
   return flags;
 }
 
-function hostConfigFlags(raw: InspectView, mounts: MountSpec[], mask: (name: string, value: string) => string): string[] {
+/** Published ports and everything mounted. */
+function storageFlags(raw: InspectView, mounts: MountSpec[]): string[] {
   const host = raw.HostConfig;
-  const flags: string[] = [];
-  const repeat = (flag: string, values: readonly string[] | null | undefined) => (values ?? []).forEach((value) => flags.push(flag, value));
-  const number = (flag: string, value: number | null | undefined) => value && flags.push(flag, String(value));
-  const string = (flag: string, value: string | undefined, ...defaults: string[]) => value && !defaults.includes(value) && flags.push(flag, value);
-
+  const flags = new FlagList();
   if (host.PublishAllPorts) {
     flags.push('-P');
   }
@@ -298,15 +296,22 @@ function hostConfigFlags(raw: InspectView, mounts: MountSpec[], mask: (name: str
       flags.push('-p', `${hostSide}${port.replace(/\/tcp$/, '')}`);
     }
   }
-  repeat('-v', host.Binds);
+  flags.repeat('-v', host.Binds);
   for (const mount of mounts) {
     flags.push('--mount', mountFlag(mount));
   }
   for (const [target, tmpfsOptions] of Object.entries(host.Tmpfs ?? {})) {
     flags.push('--tmpfs', tmpfsOptions ? `${target}:${tmpfsOptions}` : target);
   }
-  repeat('--volumes-from', host.VolumesFrom);
-  string('--volume-driver', host.VolumeDriver);
+  flags.repeat('--volumes-from', host.VolumesFrom);
+  flags.text('--volume-driver', host.VolumeDriver);
+  return flags;
+}
+
+/** Links, restart policy, privileges and isolation, devices, DNS, logging and resources. */
+function hostConfigFlags(raw: InspectView, mask: (name: string, value: string) => string): string[] {
+  const host = raw.HostConfig;
+  const flags = new FlagList();
   for (const link of host.Links ?? []) {
     const [target, clientAlias] = link.split(':');
     flags.push('--link', `${target.replace(/^\//, '')}:${clientAlias.split('/').pop()}`);
@@ -321,36 +326,36 @@ function hostConfigFlags(raw: InspectView, mounts: MountSpec[], mask: (name: str
   if (host.Privileged) {
     flags.push('--privileged');
   }
-  repeat('--cap-add', host.CapAdd);
-  repeat('--cap-drop', host.CapDrop);
-  repeat('--security-opt', host.SecurityOpt);
+  flags.repeat('--cap-add', host.CapAdd);
+  flags.repeat('--cap-drop', host.CapDrop);
+  flags.repeat('--security-opt', host.SecurityOpt);
   if (host.ReadonlyRootfs) {
     flags.push('--read-only');
   }
-  string('--userns', host.UsernsMode);
+  flags.text('--userns', host.UsernsMode);
   // Engine defaults are left out; "shareable" and "host" are also defaults on some engines, but
   // the stricter "private" is never weaker on another host.
-  string('--ipc', host.IpcMode, 'private');
-  string('--pid', host.PidMode);
-  string('--uts', host.UTSMode);
-  string('--cgroupns', host.CgroupnsMode, 'host');
-  string('--cgroup-parent', host.CgroupParent);
+  flags.text('--ipc', host.IpcMode, 'private');
+  flags.text('--pid', host.PidMode);
+  flags.text('--uts', host.UTSMode);
+  flags.text('--cgroupns', host.CgroupnsMode, 'host');
+  flags.text('--cgroup-parent', host.CgroupParent);
   for (const device of host.Devices ?? []) {
     flags.push('--device', [device.PathOnHost, device.PathInContainer, device.CgroupPermissions].filter(Boolean).join(':'));
   }
   for (const request of host.DeviceRequests ?? []) {
     flags.push('--gpus', gpusFlag(request));
   }
-  repeat('--device-cgroup-rule', host.DeviceCgroupRules);
-  repeat('--dns', host.Dns);
-  repeat('--dns-search', host.DnsSearch);
-  repeat('--dns-option', host.DnsOptions);
-  repeat('--add-host', host.ExtraHosts);
-  repeat('--group-add', host.GroupAdd);
+  flags.repeat('--device-cgroup-rule', host.DeviceCgroupRules);
+  flags.repeat('--dns', host.Dns);
+  flags.repeat('--dns-search', host.DnsSearch);
+  flags.repeat('--dns-option', host.DnsOptions);
+  flags.repeat('--add-host', host.ExtraHosts);
+  flags.repeat('--group-add', host.GroupAdd);
   if (host.Init) {
     flags.push('--init');
   }
-  string('--runtime', host.Runtime, 'runc');
+  flags.text('--runtime', host.Runtime, 'runc');
   for (const ulimit of host.Ulimits ?? []) {
     flags.push('--ulimit', ulimit.Soft === ulimit.Hard ? `${ulimit.Name}=${ulimit.Soft}` : `${ulimit.Name}=${ulimit.Soft}:${ulimit.Hard}`);
   }
@@ -360,7 +365,7 @@ function hostConfigFlags(raw: InspectView, mounts: MountSpec[], mask: (name: str
   if (host.ShmSize && host.ShmSize !== defaultShmSize) {
     flags.push('--shm-size', `${host.ShmSize}b`);
   }
-  number('--oom-score-adj', host.OomScoreAdj);
+  flags.number('--oom-score-adj', host.OomScoreAdj);
   if (host.OomKillDisable) {
     flags.push('--oom-kill-disable');
   }
@@ -379,11 +384,9 @@ function hostConfigFlags(raw: InspectView, mounts: MountSpec[], mask: (name: str
 }
 
 function resourceFlags(host: InspectView['HostConfig']): string[] {
-  const flags: string[] = [];
-  const bytes = (flag: string, value: number | undefined) => value && flags.push(flag, `${value}b`);
-  const number = (flag: string, value: number | null | undefined) => value && flags.push(flag, String(value));
-  bytes('--memory', host.Memory);
-  bytes('--memory-reservation', host.MemoryReservation);
+  const flags = new FlagList();
+  flags.bytes('--memory', host.Memory);
+  flags.bytes('--memory-reservation', host.MemoryReservation);
   // The engine sets MemorySwap to twice Memory when only Memory was given.
   if (host.MemorySwap && host.MemorySwap !== 2 * (host.Memory ?? 0)) {
     flags.push('--memory-swap', host.MemorySwap < 0 ? '-1' : `${host.MemorySwap}b`);
@@ -394,18 +397,18 @@ function resourceFlags(host: InspectView['HostConfig']): string[] {
   if (host.NanoCpus) {
     flags.push('--cpus', String(host.NanoCpus / 1e9));
   }
-  number('--cpu-shares', host.CpuShares);
-  number('--cpu-period', host.CpuPeriod);
-  number('--cpu-quota', host.CpuQuota);
-  number('--cpu-rt-period', host.CpuRealtimePeriod);
-  number('--cpu-rt-runtime', host.CpuRealtimeRuntime);
+  flags.number('--cpu-shares', host.CpuShares);
+  flags.number('--cpu-period', host.CpuPeriod);
+  flags.number('--cpu-quota', host.CpuQuota);
+  flags.number('--cpu-rt-period', host.CpuRealtimePeriod);
+  flags.number('--cpu-rt-runtime', host.CpuRealtimeRuntime);
   if (host.CpusetCpus) {
     flags.push('--cpuset-cpus', host.CpusetCpus);
   }
   if (host.CpusetMems) {
     flags.push('--cpuset-mems', host.CpusetMems);
   }
-  number('--blkio-weight', host.BlkioWeight);
+  flags.number('--blkio-weight', host.BlkioWeight);
   for (const device of host.BlkioWeightDevice ?? []) {
     flags.push('--blkio-weight-device', `${device.Path}:${device.Weight}`);
   }
@@ -569,6 +572,33 @@ function goDuration(nanoseconds: number): string {
     }
   }
   return `${nanoseconds}ns`;
+}
+
+/** Flags in order, with the shapes most settings take; a setting at its zero or default value adds nothing. */
+class FlagList extends Array<string> {
+  repeat(flag: string, values: readonly string[] | null | undefined): void {
+    for (const value of values ?? []) {
+      this.push(flag, value);
+    }
+  }
+
+  number(flag: string, value: number | null | undefined): void {
+    if (value) {
+      this.push(flag, String(value));
+    }
+  }
+
+  bytes(flag: string, value: number | undefined): void {
+    if (value) {
+      this.push(flag, `${value}b`);
+    }
+  }
+
+  text(flag: string, value: string | undefined, ...defaults: string[]): void {
+    if (value && !defaults.includes(value)) {
+      this.push(flag, value);
+    }
+  }
 }
 
 /** Quotes for POSIX shells only where needed, so simple commands stay readable. */
