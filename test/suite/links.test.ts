@@ -93,6 +93,9 @@ describe('Link commands', () => {
     assert.match(text, new RegExp(`docker run -d --name ${web} .*--link ${db}:db`));
     assert.match(text, new RegExp(`--mount type=volume,src=${volume},dst=/shared`));
     assert.strictEqual(await vscode.env.clipboard.readText(), text);
+    const withSecrets = await vscode.commands.executeCommand<{ maskedValues: number }>('crosslink.copyDockerCommands', { container: ref(web), includeSecrets: true });
+    assert.strictEqual(withSecrets.maskedValues, 0);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.copyDockerCommands', { container: ref(web), includeSecrets: 'yes' })), /"includeSecrets" must be true or false/);
   });
 
   it('refuses a missing target, a bad alias and a cross-host pair with a clear message, changing nothing', async () => {

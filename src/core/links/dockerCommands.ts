@@ -129,6 +129,9 @@ export function comment(text: string): string {
   return `# ${text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')}`;
 }
 
+/** The value to copy for a setting named `name`: itself, or `<redacted>` (counted). */
+type Mask = (name: string, value: string) => string;
+
 /** The default ShmSize (64 MiB) of every engine. */
 const defaultShmSize = 64 * 1024 * 1024;
 
@@ -148,7 +151,7 @@ export function dockerCommandsFor(
   const raw = details.raw as unknown as InspectView;
   const lines: string[] = [];
   let maskedValues = 0;
-  const mask = (name: string, value: string): string => {
+  const mask: Mask = (name, value) => {
     if (options.includeSecrets || !looksSecret(name) || value === '') {
       return value;
     }
@@ -208,7 +211,7 @@ export function networkConnectCommand(details: ContainerDetails, network: string
   return command('docker', 'network', 'connect', ...endpointFlags(details.raw as unknown as InspectView, network, 'connect'), network, details.name);
 }
 
-function configFlags(raw: InspectView, image: ImageConfig, mask: (name: string, value: string) => string): string[] {
+function configFlags(raw: InspectView, image: ImageConfig, mask: Mask): string[] {
   const config = raw.Config;
   const flags: string[] = [];
   if (config.Hostname && !isDefaultHostname(config.Hostname)) {
@@ -309,7 +312,7 @@ function storageFlags(raw: InspectView, mounts: MountSpec[]): string[] {
 }
 
 /** Links, restart policy, privileges and isolation, devices, DNS, logging and resources. */
-function hostConfigFlags(raw: InspectView, mask: (name: string, value: string) => string): string[] {
+function hostConfigFlags(raw: InspectView, mask: Mask): string[] {
   const host = raw.HostConfig;
   const flags = new FlagList();
   for (const link of host.Links ?? []) {
@@ -333,8 +336,8 @@ function hostConfigFlags(raw: InspectView, mask: (name: string, value: string) =
     flags.push('--read-only');
   }
   flags.text('--userns', host.UsernsMode);
-  // Engine defaults are left out; "shareable" and "host" are also defaults on some engines, but
-  // the stricter "private" is never weaker on another host.
+  // Engine defaults are left out: ipc "private" (Docker 20.10 and later) and cgroupns "host"
+  // (cgroup v1). A private cgroupns is given even where it is the default (cgroup v2): never weaker elsewhere.
   flags.text('--ipc', host.IpcMode, 'private');
   flags.text('--pid', host.PidMode);
   flags.text('--uts', host.UTSMode);
