@@ -16,7 +16,6 @@ import {
   EndpointConfig,
   EngineInfo,
   ExecResult,
-  HealthcheckConfig,
   ImageConfig,
   NetworkSummary,
   PortBinding,
@@ -248,7 +247,7 @@ export class DockerodeClient implements DockerClient {
 
   async imageConfig(reference: string): Promise<ImageConfig | undefined> {
     const inspected = await this.inspectImage(reference);
-    const config = inspected?.Config as (Dockerode.ImageInspectInfo['Config'] & { Healthcheck?: HealthcheckConfig; StopSignal?: string }) | undefined;
+    const config = inspected?.Config as (Dockerode.ImageInspectInfo['Config'] & { Healthcheck?: ImageConfig['healthcheck']; StopSignal?: string }) | undefined;
     if (!inspected || !config) {
       return undefined;
     }
