@@ -159,6 +159,12 @@ describe('Hosts against the testbed (integration)', function () {
     assert.ok(live.findContainer('alpha', onAlpha));
     await live.client('alpha')!.inspectContainer(onAlpha);
     await live.client('beta')!.listContainers();
+
+    // Fixing the file is enough: it is read again on the next attempt.
+    fs.copyFileSync(tls.ca!, missing);
+    await live.refresh('bad-tls');
+    assert.equal(live.host('bad-tls')?.state, 'connected', live.host('bad-tls')?.error?.message);
+    assert.ok(live.findContainer('bad-tls', onAlpha));
   });
 
   it('follows docker context create and rm when crosslink.hosts is empty', async () => {
