@@ -1,0 +1,72 @@
+import { FilesystemChange } from '../types';
+
+/**
+ * Files the engine itself writes into every container's filesystem (or mounts over it): they are
+ * made again for the new container, so they never count as the user's data.
+ */
+const engineManagedPaths = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab', '/dev', '/proc', '/sys', '/run/.containerenv', '/run/secrets', '/.dockerenv'];
+
+/** What a container wrote into its own filesystem (not a volume, bind or tmpfs), which recreation would lose. */
+export interface UnsavedChanges {
+  /** Smallest set of added or modified paths whose copies carry every such change (a new directory is copied whole). */
+  copy: string[];
+  /** Image paths the container deleted: a new container has them again, and the archive API cannot delete. */
+  deleted: string[];
+  /** Every added or modified path, descendants of copied directories included: what a copy must make appear. */
+  changed: string[];
+}
+
+/** Where changes are not the container's own: its mounts (volume, bind, tmpfs) and the engine's files. */
+export function ignoredRoots(raw: Record<string, unknown>): string[] {
+  const mounts = (raw.Mounts as Array<{ Destination?: string }> | null | undefined) ?? [];
+  const hostConfig = (raw.HostConfig ?? {}) as { Mounts?: Array<{ Target?: string }> | null; Tmpfs?: Record<string, string> | null; Binds?: string[] | null };
+  const roots = [
+    ...mounts.map((mount) => mount.Destination),
+    ...(hostConfig.Mounts ?? []).map((mount) => mount.Target),
+    ...Object.keys(hostConfig.Tmpfs ?? {}),
+    ...(hostConfig.Binds ?? []).map((bind) => bind.split(':')[1]),
+    ...engineManagedPaths,
+  ];
+  return [...new Set(roots.filter((root): root is string => typeof root === 'string' && root.startsWith('/')).map(withoutTrailingSlash))].sort();
+}
+
+/**
+ * The container's own changes, from the engine's list. Left out: paths under `ignored`, directories
+ * that lead to one of them (the engine makes mount points), and a modified directory with changed
+ * paths below it (it changed because of them; copying them is enough, copying it would copy the
+ * image's files too).
+ */
+export function unsavedChanges(changes: readonly FilesystemChange[], ignored: readonly string[]): UnsavedChanges {
+  const paths = changes.map((change) => change.path);
+  const kept = changes.filter(
+    (change) =>
+      !ignored.some((root) => isWithin(change.path, root) || isWithin(root, change.path)) &&
+      !(change.kind === 'modified' && paths.some((path) => path !== change.path && isWithin(path, change.path))),
+  );
+  const present = kept.filter((change) => change.kind !== 'deleted');
+  const addedDirectories = present.filter((change) => change.kind === 'added').map((change) => change.path);
+  const copy = present
+    .map((change) => change.path)
+    .filter((path) => !addedDirectories.some((directory) => directory !== path && isWithin(path, directory)));
+  const deleted = kept.filter((change) => change.kind === 'deleted').map((change) => change.path);
+  return {
+    copy: [...new Set(copy)].sort(),
+    deleted: deleted.filter((path) => !deleted.some((other) => other !== path && isWithin(path, other))).sort(),
+    changed: [...new Set(present.map((change) => change.path))].sort(),
+  };
+}
+
+/** True when `path` is `root` or below it. */
+function isWithin(path: string, root: string): boolean {
+  return root === '/' || path === root || path.startsWith(`${root}/`);
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+/** The directory that holds `path` ("/" for a top-level entry), where an archive of it is extracted. */
+export function parentDirectory(path: string): string {
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  return parent === '' ? '/' : parent;
+}
