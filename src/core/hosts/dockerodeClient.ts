@@ -180,8 +180,9 @@ export class DockerodeClient implements DockerClient {
 
   containerChanges(id: string): Promise<FilesystemChange[]> {
     return this.call(async (abortSignal) => {
-      const changes = (await this.docker.getContainer(id).changes({ abortSignal } as object)) as Array<{ Path: string; Kind: number }> | null;
-      return (changes ?? []).map((change) => ({ path: change.Path, kind: changeKinds[change.Kind] ?? 'modified' }));
+      const changes: unknown = await this.docker.getContainer(id).changes({ abortSignal } as object);
+      // No changes is a JSON null, which dockerode hands back as the raw body.
+      return (Array.isArray(changes) ? (changes as Array<{ Path: string; Kind: number }>) : []).map((change) => ({ path: change.Path, kind: changeKinds[change.Kind] ?? 'modified' }));
     });
   }
 

@@ -1,5 +1,5 @@
 import { DockerClient } from '../hosts/dockerClient';
-import { parentDirectory, unsavedChanges } from './writableLayer';
+import { IgnoredPaths, parentDirectory, unsavedChanges } from './writableLayer';
 
 /**
  * Copies what the (stopped) original wrote into its own filesystem to the new container, which
@@ -7,7 +7,7 @@ import { parentDirectory, unsavedChanges } from './writableLayer';
  * again here rather than taken from the plan: the original may have written more between planning
  * and its stop. Owners, modes and links come along in the tar streams.
  */
-export async function copyChangedPaths(client: DockerClient, fromId: string, toId: string, ignored: readonly string[]): Promise<void> {
+export async function copyChangedPaths(client: DockerClient, fromId: string, toId: string, ignored: IgnoredPaths): Promise<void> {
   const source = unsavedChanges(await client.containerChanges(fromId), ignored);
   for (const path of source.copy) {
     await client.putArchive(toId, parentDirectory(path), await client.getArchive(fromId, path));

@@ -1,4 +1,5 @@
 import { ContainerCreateBody, EndpointConfig } from '../types';
+import { IgnoredPaths } from './writableLayer';
 
 /**
  * A plan is data: what will happen on one host, in order, with a sentence per step for the
@@ -27,7 +28,7 @@ export type PlanStep =
    * Copies what `from` (stopped) wrote into its own filesystem, outside `ignored` (its mounts), into
    * `to` (created, not started). `paths` is what planning saw; the step reads the changes again.
    */
-  | { kind: 'copyPaths'; from: ContainerHandle; to: ContainerHandle; name: string; paths: string[]; ignored: string[] }
+  | { kind: 'copyPaths'; from: ContainerHandle; to: ContainerHandle; name: string; paths: string[]; ignored: IgnoredPaths }
   | { kind: 'startContainer'; container: ContainerHandle; name: string }
   /** Irreversible, like removeNetwork: the executor runs these only after every other step succeeded. */
   | { kind: 'removeContainer'; container: ContainerHandle; name: string }

@@ -2,7 +2,7 @@ import { ConfigError, CrosslinkError } from '../errors';
 import { ContainerCreateBody, ContainerDetails, EndpointConfig, FilesystemChange } from '../types';
 import { userAliases } from '../model/aliases';
 import { PlanStep } from './plan';
-import { ignoredRoots, unsavedChanges } from './writableLayer';
+import { ignoredPaths, unsavedChanges } from './writableLayer';
 
 /** Recreating would lose files the container wrote outside its volumes, and the caller did not say what to do with them. */
 export class UnsavedChangesError extends CrosslinkError<'unsavedChanges'> {
@@ -315,7 +315,7 @@ export function recreateSteps(subject: RecreateSubject, change: RecreateChange, 
   if (subject.namespaceUsers.length > 0) {
     throw new NamespaceDependentsError(details.name, subject.namespaceUsers);
   }
-  const ignored = ignoredRoots(details.raw);
+  const ignored = ignoredPaths(details.raw);
   const unsaved = unsavedChanges(subject.changes, ignored);
   if (!subject.writableLayer && unsaved.copy.length + unsaved.deleted.length > 0) {
     throw new UnsavedChangesError([{ name: details.name, paths: unsaved.copy, deleted: unsaved.deleted }]);

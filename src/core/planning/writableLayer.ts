@@ -16,31 +16,46 @@ export interface UnsavedChanges {
   changed: string[];
 }
 
-/** Where changes are not the container's own: its mounts (volume, bind, tmpfs) and the engine's files. */
-export function ignoredRoots(raw: Record<string, unknown>): string[] {
+/**
+ * Where changes are not the container's own. `subtrees`: its mounts (volume, bind, tmpfs) and the
+ * engine's files, with everything below them. `directories`: what the engine creates by itself for
+ * a new container too (the working directory); only what is inside them counts. Directories that
+ * lead to either (the engine makes mount points and the working directory) never count by themselves.
+ */
+export interface IgnoredPaths {
+  subtrees: string[];
+  directories: string[];
+}
+
+export function ignoredPaths(raw: Record<string, unknown>): IgnoredPaths {
   const mounts = (raw.Mounts as Array<{ Destination?: string }> | null | undefined) ?? [];
   const hostConfig = (raw.HostConfig ?? {}) as { Mounts?: Array<{ Target?: string }> | null; Tmpfs?: Record<string, string> | null; Binds?: string[] | null };
-  const roots = [
+  const subtrees = [
     ...mounts.map((mount) => mount.Destination),
     ...(hostConfig.Mounts ?? []).map((mount) => mount.Target),
     ...Object.keys(hostConfig.Tmpfs ?? {}),
     ...(hostConfig.Binds ?? []).map((bind) => bind.split(':')[1]),
     ...engineManagedPaths,
   ];
-  return [...new Set(roots.filter((root): root is string => typeof root === 'string' && root.startsWith('/')).map(withoutTrailingSlash))].sort();
+  const workingDir = (raw.Config as { WorkingDir?: string } | undefined)?.WorkingDir;
+  return { subtrees: absolutePaths(subtrees), directories: absolutePaths([workingDir]) };
+}
+
+function absolutePaths(paths: Array<string | undefined>): string[] {
+  return [...new Set(paths.filter((path): path is string => typeof path === 'string' && path.startsWith('/') && path !== '/').map(withoutTrailingSlash))].sort();
 }
 
 /**
- * The container's own changes, from the engine's list. Left out: paths under `ignored`, directories
- * that lead to one of them (the engine makes mount points), and a modified directory with changed
- * paths below it (it changed because of them; copying them is enough, copying it would copy the
- * image's files too).
+ * The container's own changes, from the engine's list. Left out: what `ignored` says, and a
+ * modified directory with changed paths below it (it changed because of them; copying them is
+ * enough, copying it would copy the image's files too).
  */
-export function unsavedChanges(changes: readonly FilesystemChange[], ignored: readonly string[]): UnsavedChanges {
+export function unsavedChanges(changes: readonly FilesystemChange[], ignored: IgnoredPaths): UnsavedChanges {
   const paths = changes.map((change) => change.path);
   const kept = changes.filter(
     (change) =>
-      !ignored.some((root) => isWithin(change.path, root) || isWithin(root, change.path)) &&
+      !ignored.subtrees.some((root) => isWithin(change.path, root) || isWithin(root, change.path)) &&
+      !ignored.directories.some((directory) => isWithin(directory, change.path)) &&
       !(change.kind === 'modified' && paths.some((path) => path !== change.path && isWithin(path, change.path))),
   );
   const present = kept.filter((change) => change.kind !== 'deleted');
