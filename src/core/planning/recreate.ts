@@ -183,7 +183,7 @@ function endpointConfig(raw: InspectDocument, settings: EndpointSettings, apiVer
     Links: settings.Links ?? null,
     IPAMConfig: settings.IPAMConfig ?? null,
   };
-  if (settings.DriverOpts && Object.keys(settings.DriverOpts).length > 0) {
+  if (settings.DriverOpts) {
     endpoint.DriverOpts = settings.DriverOpts;
   }
   if (settings.GwPriority) {

@@ -4,7 +4,19 @@ import { FilesystemChange } from '../types';
  * Files the engine itself writes into every container's filesystem (or mounts over it): they are
  * made again for the new container, so they never count as the user's data.
  */
-const engineManagedPaths = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/mtab', '/dev', '/proc', '/sys', '/run/.containerenv', '/run/secrets', '/.dockerenv'];
+const engineManagedPaths = [
+  '/etc/hosts',
+  '/etc/hostname',
+  '/etc/resolv.conf',
+  '/etc/mtab',
+  '/dev',
+  '/proc',
+  '/sys',
+  '/run/.containerenv',
+  '/run/secrets',
+  '/.dockerenv',
+  '/sbin/docker-init', // --init
+];
 
 /** What a container wrote into its own filesystem (not a volume, bind or tmpfs), which recreation would lose. */
 export interface UnsavedChanges {
