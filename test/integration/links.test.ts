@@ -124,8 +124,14 @@ describe('Links on one host (integration)', function () {
 
   it('links web → database: web resolves and reaches it by alias, and only the link changed in inspect', async () => {
     const { database, web } = seedScenario();
+    sh(web, 'echo precious > /root/notes');
     const before = inspect(web);
-    await operations.linkContainers({ client: web, target: database, alias: 'db' });
+    await assert.rejects(
+      operations.linkContainers({ client: web, target: database, alias: 'db' }),
+      (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && JSON.stringify(error.containers) === JSON.stringify([{ name: web, paths: ['/root/notes'], deleted: [] }]),
+    );
+    assert.equal(inspect(web).Id, before.Id, 'the refusal changed nothing');
+    await operations.linkContainers({ client: web, target: database, alias: 'db', writableLayer: 'copy' });
     const after = inspect(web);
 
     assert.notEqual(after.Id, before.Id, 'web was recreated');
@@ -147,7 +153,7 @@ describe('Links on one host (integration)', function () {
 
     assert.match(sh(web, 'ping -c1 -W1 db | head -1'), /^PING db \(\d+\.\d+\.\d+\.\d+\)/);
     assert.equal(sh(web, 'nc db 3306 </dev/null'), 'db-ok');
-    assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+    assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt /root/notes'), 'named\nanonymous\nprecious', 'volume data and the copied file');
     assert.equal(docker(alphaHost, ['ps', '-a', '--filter', `name=${web}-crosslink-replaced`, '--format', '{{.Names}}']), '', 'the original is gone');
 
     const verified = await verifyLink(client, logger, { client: await client.inspectContainer(web), alias: 'db', port: 3306, helperImage: testbed.images.socat });
@@ -201,6 +207,30 @@ describe('Links on one host (integration)', function () {
     assert.deepEqual(after.HostConfig, before.HostConfig);
     assert.deepEqual(after.Config, before.Config);
     assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+    assert.equal(docker(alphaHost, ['ps', '-a', '--filter', `name=${web}`, '--format', '{{.Names}}']), web, 'no leftover container');
+  });
+
+  it('puts the original back with its own files when copying them fails', async () => {
+    const { database, web } = seedScenario();
+    sh(web, 'echo precious > /root/notes');
+    const before = inspect(web);
+    await assert.rejects(
+      operations.linkContainers(
+        { client: web, target: database, alias: 'db', writableLayer: 'copy' },
+        {
+          beforeStep: (step) => {
+            if (step.kind === 'copyPaths') {
+              throw new Error('injected: the archive upload broke off');
+            }
+          },
+        },
+      ),
+      (error: unknown) => PlanError.is(error) && error.reason === 'stepFailed' && error.rollbackFailures.length === 0,
+    );
+    const after = inspect(web);
+    assert.equal(after.Id, before.Id, 'the original container is back');
+    assert.equal(after.State.Running, true);
+    assert.equal(sh(web, 'cat /root/notes /data/kept.txt'), 'precious\nnamed');
     assert.equal(docker(alphaHost, ['ps', '-a', '--filter', `name=${web}`, '--format', '{{.Names}}']), web, 'no leftover container');
   });
 

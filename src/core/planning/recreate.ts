@@ -102,6 +102,7 @@ const hostConfigKeysNotWithContainerNetwork = ['Dns', 'DnsOptions', 'DnsSearch',
  * - before 1.44 (Docker 20.10–24) create joins one network; others are connected before start. A
  *   MAC address is only container-wide (Config.MacAddress, for the primary network); an endpoint's
  *   MacAddress is ignored. Aliases in inspect include the engine's short id (and hostname).
+ * - 1.41 (Docker 20.10) create takes a `platform` query parameter.
  * - 1.44 (Docker 25) create takes every network, each with its own MacAddress; a container-wide
  *   MacAddress beside an endpoint keyed by another name than NetworkMode ("bridge" for "default")
  *   is refused, so it moves onto the primary endpoint. Inspect still shows the configured
@@ -113,6 +114,7 @@ const hostConfigKeysNotWithContainerNetwork = ['Dns', 'DnsOptions', 'DnsSearch',
  *   use on each network is all there is, so each is pinned.
  */
 const api = {
+  platformAtCreate: '1.41',
   multipleNetworksAtCreate: '1.44',
   exactAliases: '1.45',
   noContainerMacAddress: '1.52',
@@ -167,7 +169,7 @@ export function recreateBody(
     Image: subject.image,
     HostConfig: hostConfig,
     NetworkingConfig: inBody.length > 0 ? { EndpointsConfig: Object.fromEntries(inBody.map(({ network, endpoint }) => [network, endpoint])) } : undefined,
-    ...(subject.platform ? { platform: subject.platform } : {}),
+    ...(subject.platform && versionAtLeast(apiVersion, api.platformAtCreate) ? { platform: subject.platform } : {}),
   };
   return { body, extraNetworks: endpoints.filter((endpoint) => !inBody.includes(endpoint)) };
 }
