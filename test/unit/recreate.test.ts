@@ -249,6 +249,23 @@ describe('recreate (unit)', () => {
       await assert.rejects(copyChangedPaths(client, 'old', 'new', ignored), /1 of the copied paths did not arrive.*\/opt\/app/);
     });
 
+    it('fails the step and frees the download when an upload fails', async () => {
+      const { client } = copyingClient();
+      const downloads: Readable[] = [];
+      Object.assign(client, {
+        getArchive: async () => {
+          const tar = Readable.from([Buffer.from('tar')]);
+          downloads.push(tar);
+          return tar;
+        },
+        putArchive: async () => {
+          throw new Error('no space left on device');
+        },
+      });
+      await assert.rejects(copyChangedPaths(client, 'old', 'new', ignored), /no space left/);
+      assert.deepEqual(downloads.map((tar) => tar.destroyed), [true]);
+    });
+
     it('the executor runs a copyPaths step between create and start, on the ids it resolved', async () => {
       const { client, calls } = copyingClient();
       Object.assign(client, {

@@ -193,7 +193,9 @@ export class DockerodeClient implements DockerClient {
 
   putArchive(id: string, directory: string, tar: Readable): Promise<void> {
     return this.call(async (abortSignal) => {
-      await this.docker.getContainer(id).putArchive(tar as never, { path: directory, abortSignal } as never);
+      // A source that fails midway (its host dropped) would otherwise leave the upload waiting for more.
+      const sourceFailed = new Promise<never>((_, reject) => tar.once('error', reject));
+      await Promise.race([this.docker.getContainer(id).putArchive(tar as never, { path: directory, abortSignal } as never), sourceFailed]);
     }, archiveTimeoutMs);
   }
 

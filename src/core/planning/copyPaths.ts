@@ -10,7 +10,12 @@ import { IgnoredPaths, parentDirectory, unsavedChanges } from './writableLayer';
 export async function copyChangedPaths(client: DockerClient, fromId: string, toId: string, ignored: IgnoredPaths): Promise<void> {
   const source = unsavedChanges(await client.containerChanges(fromId), ignored);
   for (const path of source.copy) {
-    await client.putArchive(toId, parentDirectory(path), await client.getArchive(fromId, path));
+    const tar = await client.getArchive(fromId, path);
+    try {
+      await client.putArchive(toId, parentDirectory(path), tar);
+    } finally {
+      tar.destroy(); // frees the download when the upload failed
+    }
   }
   const arrived = new Set((await client.containerChanges(toId)).filter((change) => change.kind !== 'deleted').map((change) => change.path));
   const missing = source.changed.filter((path) => !arrived.has(path));

@@ -34,7 +34,7 @@ export class NamespaceDependentsError extends CrosslinkError<'namespaceDependent
     super(
       'namespaceDependents',
       `${listed} ${dependents.length === 1 ? 'shares' : 'share'} namespaces of ${container}; recreating ${container} would cut ${dependents.length === 1 ? 'it' : 'them'} off, so Crosslink leaves it as it is. ` +
-        `Use "Connect Containers on a Network", which needs no recreation, or recreate them yourself afterwards.`,
+        `Use "Connect Containers on a Network", which needs no recreation, or remove ${dependents.length === 1 ? 'it' : 'them'} first and create ${dependents.length === 1 ? 'it' : 'them'} again afterwards.`,
     );
   }
 
@@ -98,11 +98,11 @@ const configKeysNotWithContainerNetwork = ['Hostname', 'Domainname', 'ExposedPor
 const hostConfigKeysNotWithContainerNetwork = ['Dns', 'DnsOptions', 'DnsSearch', 'ExtraHosts', 'PortBindings', 'PublishAllPorts', 'Links'];
 
 /**
- * How create takes networks and MAC addresses changed over the Engine API versions:
+ * How create takes networks, MAC addresses and the platform changed over the Engine API versions:
+ * - 1.41 (Docker 20.10) create takes a `platform` query parameter.
  * - before 1.44 (Docker 20.10–24) create joins one network; others are connected before start. A
  *   MAC address is only container-wide (Config.MacAddress, for the primary network); an endpoint's
  *   MacAddress is ignored. Aliases in inspect include the engine's short id (and hostname).
- * - 1.41 (Docker 20.10) create takes a `platform` query parameter.
  * - 1.44 (Docker 25) create takes every network, each with its own MacAddress; a container-wide
  *   MacAddress beside an endpoint keyed by another name than NetworkMode ("bridge" for "default")
  *   is refused, so it moves onto the primary endpoint. Inspect still shows the configured
