@@ -63,24 +63,32 @@ function absolutePaths(paths: Array<string | undefined>): string[] {
  * enough, copying it would copy the image's files too).
  */
 export function unsavedChanges(changes: readonly FilesystemChange[], ignored: IgnoredPaths): UnsavedChanges {
-  const paths = changes.map((change) => change.path);
+  // A layer can list hundreds of thousands of paths (a runtime npm install): look up ancestors in sets, never pairwise.
+  const withDescendants = new Set(changes.flatMap((change) => ancestors(change.path)));
   const kept = changes.filter(
     (change) =>
       !ignored.subtrees.some((root) => isWithin(change.path, root) || isWithin(root, change.path)) &&
       !ignored.directories.some((directory) => isWithin(directory, change.path)) &&
-      !(change.kind === 'modified' && paths.some((path) => path !== change.path && isWithin(path, change.path))),
+      !(change.kind === 'modified' && withDescendants.has(change.path)),
   );
-  const present = kept.filter((change) => change.kind !== 'deleted');
-  const addedDirectories = present.filter((change) => change.kind === 'added').map((change) => change.path);
-  const copy = present
-    .map((change) => change.path)
-    .filter((path) => !addedDirectories.some((directory) => directory !== path && isWithin(path, directory)));
-  const deleted = kept.filter((change) => change.kind === 'deleted').map((change) => change.path);
+  const present = kept.filter((change) => change.kind !== 'deleted').map((change) => change.path);
+  const added = new Set(kept.filter((change) => change.kind === 'added').map((change) => change.path));
+  const deleted = new Set(kept.filter((change) => change.kind === 'deleted').map((change) => change.path));
+  const underAny = (paths: Set<string>) => (path: string) => !ancestors(path).some((ancestor) => paths.has(ancestor));
   return {
-    copy: [...new Set(copy)].sort(),
-    deleted: deleted.filter((path) => !deleted.some((other) => other !== path && isWithin(path, other))).sort(),
-    changed: [...new Set(present.map((change) => change.path))].sort(),
+    copy: [...new Set(present.filter(underAny(added)))].sort(),
+    deleted: [...deleted].filter(underAny(deleted)).sort(),
+    changed: [...new Set(present)].sort(),
   };
+}
+
+/** "/a/b/c" → ["/a/b", "/a"]. */
+function ancestors(path: string): string[] {
+  const result: string[] = [];
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+    result.push(path.slice(0, end));
+  }
+  return result;
 }
 
 /** True when `path` is `root` or below it. */
