@@ -65,6 +65,8 @@ export interface ContainerCreateBody {
   ExposedPorts?: Record<string, object> | null;
   HostConfig?: Record<string, unknown>;
   NetworkingConfig?: { EndpointsConfig?: Record<string, EndpointConfig> };
+  /** "os/arch[/variant]" of the image; sent as the create call's `platform` query parameter (API ≥ 1.41), not in the body. */
+  platform?: string;
   [setting: string]: unknown;
 }
 
@@ -89,6 +91,12 @@ export interface VolumeSummary {
   driver: string;
   labels: Record<string, string>;
   mountpoint: string;
+}
+
+/** One entry of `GET /containers/{id}/changes`: a path of the container's own filesystem that differs from its image. */
+export interface FilesystemChange {
+  path: string;
+  kind: 'modified' | 'added' | 'deleted';
 }
 
 export interface ExecResult {

@@ -3,6 +3,7 @@ import { AmbassadorNetworkKeeper } from '../../src/core/ambassadors/networkKeepe
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { PortInUseError } from '../../src/core/ambassadors/crossLinkPlanner';
 import { PlanError } from '../../src/core/planning/planExecutor';
+import { UnsavedChangesError } from '../../src/core/planning/recreate';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
@@ -126,13 +127,20 @@ describe('Cross-host links through ambassadors (integration)', function () {
     const second = uniqueName('bw2');
     created.push([betaHost, second]);
     docker(betaHost, ['run', '-d', '--name', second, '--stop-timeout', '1', image, 'sleep', '86400']);
-    const shared = await operations.link({ client: `beta/${second}`, target: `alpha/${oracle}`, port: 1521, alias: 'db', mode: 'link' });
+    sh(betaHost, second, 'echo precious > /root/notes');
+    const request = { client: `beta/${second}`, target: `alpha/${oracle}`, port: 1521, alias: 'db', mode: 'link' as const };
+    await assert.rejects(operations.link(request), (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && error.containers[0].paths.join() === '/root/notes');
+    // The copy streams from beta's engine to this process and back, over SSH.
+    const shared = await operations.link({ ...request, writableLayer: 'copy' });
+    assert.equal(sh(betaHost, second, 'cat /root/notes'), 'precious');
     assert.equal(shared.server.steps.length, 0, 'the server ambassador is reused');
     assert.equal(ask(second, 'db'), 'oracle-data');
     assert.equal(docker(alphaHost, ['ps', '--filter', 'label=crosslink.role=server-ambassador', '--format', '{{.Names}}']).split('\n').filter((name) => name.includes(oracle)).length, 1);
     const link = (await operations.list()).find((candidate) => candidate.client.container === second)!;
-    await operations.remove(link);
+    await assert.rejects(operations.remove(link), (error: unknown) => UnsavedChangesError.is(error));
+    await operations.remove(link, {}, 'copy');
     assert.equal(JSON.parse(docker(betaHost, ['inspect', second]))[0].HostConfig.Links, null, 'the legacy link is gone again');
+    assert.equal(sh(betaHost, second, 'cat /root/notes'), 'precious', 'and the file is still there');
     assert.equal(ask(bw), 'oracle-data', 'the first client still works: the shared server ambassador stays');
   });
 

@@ -1,12 +1,15 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
 import { ConfigError } from '../../src/core/errors';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { verifyLink } from '../../src/core/links/verifyLink';
 import { PlanError } from '../../src/core/planning/planExecutor';
+import { NamespaceDependentsError, UnsavedChangesError } from '../../src/core/planning/recreate';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
-import { RecordingLogger, settingFor, testbed, testbedSshFiles, uniqueName } from './harness';
+import { RecordingLogger, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const image = testbed.images.fixture;
@@ -121,8 +124,14 @@ describe('Links on one host (integration)', function () {
 
   it('links web → database: web resolves and reaches it by alias, and only the link changed in inspect', async () => {
     const { database, web } = seedScenario();
+    sh(web, 'echo precious > /root/notes');
     const before = inspect(web);
-    await operations.linkContainers({ client: web, target: database, alias: 'db' });
+    await assert.rejects(
+      operations.linkContainers({ client: web, target: database, alias: 'db' }),
+      (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && JSON.stringify(error.containers) === JSON.stringify([{ name: web, paths: ['/root/notes'], deleted: [] }]),
+    );
+    assert.equal(inspect(web).Id, before.Id, 'the refusal changed nothing');
+    await operations.linkContainers({ client: web, target: database, alias: 'db', writableLayer: 'copy' });
     const after = inspect(web);
 
     assert.notEqual(after.Id, before.Id, 'web was recreated');
@@ -144,7 +153,7 @@ describe('Links on one host (integration)', function () {
 
     assert.match(sh(web, 'ping -c1 -W1 db | head -1'), /^PING db \(\d+\.\d+\.\d+\.\d+\)/);
     assert.equal(sh(web, 'nc db 3306 </dev/null'), 'db-ok');
-    assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+    assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt /root/notes'), 'named\nanonymous\nprecious', 'volume data and the copied file');
     assert.equal(docker(alphaHost, ['ps', '-a', '--filter', `name=${web}-crosslink-replaced`, '--format', '{{.Names}}']), '', 'the original is gone');
 
     const verified = await verifyLink(client, logger, { client: await client.inspectContainer(web), alias: 'db', port: 3306, helperImage: testbed.images.socat });
@@ -198,6 +207,30 @@ describe('Links on one host (integration)', function () {
     assert.deepEqual(after.HostConfig, before.HostConfig);
     assert.deepEqual(after.Config, before.Config);
     assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+    assert.equal(docker(alphaHost, ['ps', '-a', '--filter', `name=${web}`, '--format', '{{.Names}}']), web, 'no leftover container');
+  });
+
+  it('puts the original back with its own files when copying them fails', async () => {
+    const { database, web } = seedScenario();
+    sh(web, 'echo precious > /root/notes');
+    const before = inspect(web);
+    await assert.rejects(
+      operations.linkContainers(
+        { client: web, target: database, alias: 'db', writableLayer: 'copy' },
+        {
+          beforeStep: (step) => {
+            if (step.kind === 'copyPaths') {
+              throw new Error('injected: the archive upload broke off');
+            }
+          },
+        },
+      ),
+      (error: unknown) => PlanError.is(error) && error.reason === 'stepFailed' && error.rollbackFailures.length === 0,
+    );
+    const after = inspect(web);
+    assert.equal(after.Id, before.Id, 'the original container is back');
+    assert.equal(after.State.Running, true);
+    assert.equal(sh(web, 'cat /root/notes /data/kept.txt'), 'precious\nnamed');
     assert.equal(docker(alphaHost, ['ps', '-a', '--filter', `name=${web}`, '--format', '{{.Names}}']), web, 'no leftover container');
   });
 
@@ -275,5 +308,181 @@ describe('Links on one host (integration)', function () {
     assert.equal(sh(reader, 'cat /shared/file.txt'), 'shared-data');
     assert.throws(() => sh(reader, 'echo nope > /shared/other.txt'), /Read-only/);
     await assert.rejects(operations.shareVolume({ containers: [writer], volume, mountPath: 'relative' }), /must be absolute/);
+  });
+
+  /** A container's volumes by destination, so a test can remove the ones recreation re-attached by name. */
+  const rememberVolumes = (container: string) => {
+    for (const mount of inspect(container).Mounts as Array<{ Type: string; Name?: string }>) {
+      if (mount.Type === 'volume' && mount.Name && !volumes.includes(mount.Name)) {
+        volumes.push(mount.Name);
+      }
+    }
+  };
+
+  it('refuses to recreate a container whose namespaces others join, and recreates a container: sidecar in place', async () => {
+    const vpn = name('vpn');
+    docker(alphaHost, ['run', '-d', '--name', vpn, '--stop-timeout', '1', '--ipc', 'shareable', image, 'sleep', '600']);
+    const vpnId = inspect(vpn).Id as string;
+    const app = name('app');
+    // By name and by id, as `docker run` and Compose's service: write them.
+    docker(alphaHost, ['run', '-d', '--name', app, '--stop-timeout', '1', '--network', `container:${vpn}`, '--ipc', `container:${vpn}`, '--pid', `container:${vpnId}`, image, 'sleep', '600']);
+    const volume = uniqueName('side-vol');
+    volumes.push(volume);
+
+    await assert.rejects(
+      operations.shareVolume({ containers: [vpn], volume, mountPath: '/shared' }),
+      (error: unknown) => NamespaceDependentsError.is(error) && error.reason === 'namespaceDependents' && error.container === vpn &&
+        JSON.stringify(error.dependents) === JSON.stringify([{ name: app, namespaces: ['network', 'ipc', 'pid'] }]),
+    );
+    assert.equal(inspect(vpn).Id, vpnId, 'the refusal changed nothing');
+
+    const appBefore = inspect(app);
+    await operations.shareVolume({ containers: [app], volume, mountPath: '/shared' });
+    const appAfter = inspect(app);
+    assert.notEqual(appAfter.Id, appBefore.Id, 'the sidecar was recreated');
+    assert.equal(appAfter.State.Running, true);
+    for (const key of ['NetworkMode', 'IpcMode', 'PidMode']) {
+      assert.equal(appAfter.HostConfig[key], appBefore.HostConfig[key], `${key} kept`);
+    }
+    assert.deepEqual(withoutPaths(appAfter.Config, ['Hostname']), withoutPaths(appBefore.Config, ['Hostname']));
+    const mac = (container: string) => sh(container, 'cat /sys/class/net/eth0/address');
+    assert.equal(mac(app), mac(vpn), 'the sidecar is back in the network namespace of vpn');
+    assert.match(sh(app, 'ls /shared && echo ok'), /ok$/);
+  });
+
+  /**
+   * This docker CLI (28) sends a MAC address only per network, which API 1.41 (the testbed's 20.10)
+   * refuses; the engine's own create takes Config.MacAddress. So the container made by `docker
+   * create` is made again through the Engine API with the MAC added, everything else as created.
+   */
+  async function withMacAddress(container: string, macAddress: string): Promise<void> {
+    const created = inspect(container);
+    docker(alphaHost, ['rm', '-v', container]);
+    const [network, endpoint] = Object.entries(created.NetworkSettings.Networks as Record<string, Inspect>)[0];
+    const body = {
+      ...created.Config,
+      MacAddress: macAddress,
+      HostConfig: created.HostConfig,
+      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: endpoint.IPAMConfig, Aliases: endpoint.Aliases } } },
+    };
+    const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(
+        { socketPath: alphaHost.socket, method: 'POST', path: `/v1.41/containers/create?name=${container}`, headers: { 'Content-Type': 'application/json' } },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        },
+      );
+      request.on('error', reject);
+      request.end(JSON.stringify(body));
+    });
+    assert.equal(reply.status, 201, reply.text);
+  }
+
+  it('keeps every docker run setting, all volume data and the files written outside volumes (copied) through a recreation', async () => {
+    const full = name('full');
+    const readOnly = name('readonly');
+    const [primaryNet, secondNet] = [uniqueName('fid-net1'), uniqueName('fid-net2')];
+    docker(alphaHost, ['network', 'create', '--subnet', '172.31.250.0/24', primaryNet]);
+    docker(alphaHost, ['network', 'create', secondNet]);
+    networks.push(primaryNet, secondNet);
+    const namedVolume = uniqueName('fid-data');
+    volumes.push(namedVolume);
+    const bindDir = tempDir('crosslink-bind-');
+    fs.writeFileSync(`${bindDir}/on-host.txt`, 'bound\n');
+    const fixedPort = String(20000 + Math.floor(Math.random() * 2000));
+    docker(alphaHost, [
+      'create', '--name', full,
+      '-e', 'APP_MODE=production', '-e', 'GREETING=hello world', '--label', 'team=payments',
+      '--hostname', 'full-host', '--domainname', 'example.test', '--user', '0:0', '--workdir', '/srv/app',
+      '-v', `${namedVolume}:/data`, '-v', '/anon',
+      '--mount', 'type=volume,dst=/mnt-anon', '--mount', 'type=tmpfs,dst=/scratch,tmpfs-size=1m',
+      '--mount', `type=bind,src=${bindDir},dst=/bound,bind-propagation=rprivate`,
+      '-p', `${alphaHost.ip}:${fixedPort}:8080`, '-p', '7070', '--expose', '9090', '-P',
+      '--restart', 'unless-stopped', '--memory', '64m', '--cpu-shares', '512', '--pids-limit', '200',
+      '--ulimit', 'nofile=1024:2048', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=0',
+      '--cap-add', 'NET_ADMIN', '--cap-drop', 'MKNOD', '--security-opt', 'no-new-privileges',
+      '--dns', '10.231.0.53', '--dns-search', 'example.test', '--dns-option', 'ndots:2', '--add-host', 'legacy-db:10.0.0.9',
+      '--health-cmd', 'true', '--health-interval', '5s', '--stop-signal', 'SIGINT', '--stop-timeout', '1',
+      '--log-driver', 'json-file', '--log-opt', 'max-size=1m', '--init', '--ipc', 'shareable',
+      '--network', primaryNet, '--ip', '172.31.250.10', '--network-alias', 'frontend',
+      '--entrypoint', 'sh', image, '-c', 'exec sleep 86400',
+    ]);
+    await withMacAddress(full, '02:42:ac:1f:fa:0a');
+    docker(alphaHost, ['start', full]);
+    docker(alphaHost, ['network', 'connect', '--alias', 'second', secondNet, full]);
+    docker(alphaHost, ['run', '-d', '--name', readOnly, '--stop-timeout', '1', '--read-only', '--tmpfs', '/tmp', image, 'sleep', '600']);
+    sh(full, [
+      'echo named > /data/kept.txt', 'echo anonymous > /anon/kept.txt', 'echo mounted > /mnt-anon/kept.txt', 'echo gone > /scratch/tmp.txt',
+      'echo precious > /root/notes', 'mkdir -p /opt/app/config && echo "[main]" > /opt/app/config/settings.ini', 'ln -s config /opt/app/current',
+      'echo secret > /srv/app/token && chown 1000:1000 /srv/app/token && chmod 600 /srv/app/token', 'rm /etc/protocols',
+    ].join(' && '));
+    const before = inspect(full);
+    const sharedVolume = uniqueName('fid-shared');
+    volumes.push(sharedVolume);
+    const request = { containers: [full, readOnly], volume: sharedVolume, mountPath: '/shared' };
+
+    await assert.rejects(operations.shareVolume(request), (error: unknown) => {
+      assert.ok(UnsavedChangesError.is(error), String(error));
+      assert.equal(error.reason, 'unsavedChanges');
+      assert.deepEqual(error.containers, [{ name: full, paths: ['/opt', '/root/notes', '/srv/app/token'], deleted: ['/etc/protocols'] }]);
+      return true;
+    });
+    assert.equal(inspect(full).Id, before.Id, 'the refusal changed nothing');
+
+    await operations.shareVolume({ ...request, writableLayer: 'copy' });
+    const after = inspect(full);
+    rememberVolumes(full);
+    assert.notEqual(after.Id, before.Id, 'full was recreated');
+    assert.equal(after.State.Running, true);
+
+    // Field by field: what recreation may change in HostConfig, and why; every other field must be equal.
+    const hostConfigExpectations: Record<string, 'anonymous volumes named, shared volume added' | 'engine-chosen ports pinned'> = {
+      Mounts: 'anonymous volumes named, shared volume added',
+      PortBindings: 'engine-chosen ports pinned',
+    };
+    for (const key of new Set([...Object.keys(before.HostConfig), ...Object.keys(after.HostConfig)])) {
+      if (!(key in hostConfigExpectations)) {
+        assert.deepEqual(after.HostConfig[key], before.HostConfig[key], `HostConfig.${key} should be the same`);
+      }
+    }
+    const anonymousMount = (before.Mounts as Array<{ Destination: string; Name: string }>).find((mount) => mount.Destination === '/mnt-anon')!;
+    assert.deepEqual(
+      after.HostConfig.Mounts.filter((mount: { Target: string }) => mount.Target !== '/anon' && mount.Target !== '/shared'),
+      before.HostConfig.Mounts.map((mount: { Target: string }) => (mount.Target === '/mnt-anon' ? { ...mount, Source: anonymousMount.Name } : mount)),
+      'the --mount anonymous volume is re-attached by its name, the other mounts as they were',
+    );
+    const inUse = (document: Inspect, key: string) => document.NetworkSettings.Ports[key][0].HostPort;
+    assert.deepEqual(after.HostConfig.PortBindings, {
+      ...before.HostConfig.PortBindings,
+      '7070/tcp': [{ HostIp: '', HostPort: inUse(before, '7070/tcp') }],
+      '9090/tcp': [{ HostIp: '', HostPort: inUse(before, '9090/tcp') }],
+    });
+    for (const key of ['8080/tcp', '7070/tcp', '9090/tcp']) {
+      assert.equal(inUse(after, key), inUse(before, key), `${key} is published on the same host port`);
+    }
+    for (const [path, expectation] of inspectExpectations.filter(([, expectation]) => expectation === 'same')) {
+      const pick = (document: Inspect) => (path === 'Mounts' ? sortMounts(document.Mounts).map(({ Mode: _mode, ...mount }) => mount) : document[path]);
+      const expected = path === 'Mounts' ? pick(before).concat(pick(after).filter((mount: { Name?: string }) => mount.Name === sharedVolume)) : pick(before);
+      assert.deepEqual(pick(after), path === 'Mounts' ? sortMounts(expected) : expected, `${path} should be ${expectation}`);
+    }
+    for (const network of [primaryNet, secondNet]) {
+      const endpoint = (document: Inspect) => document.NetworkSettings.Networks[network];
+      for (const field of ['IPAddress', 'MacAddress', 'IPAMConfig', 'DriverOpts', 'Links']) {
+        assert.deepEqual(endpoint(after)[field], endpoint(before)[field], `${network}: ${field} kept`);
+      }
+      const ownAliases = (document: Inspect) => endpoint(document).Aliases.filter((alias: string) => alias !== document.Id.slice(0, 12)).sort();
+      assert.deepEqual(ownAliases(after), ownAliases(before), `${network}: aliases kept`);
+    }
+
+    assert.equal(sh(full, 'cat /data/kept.txt /anon/kept.txt /mnt-anon/kept.txt /bound/on-host.txt'), 'named\nanonymous\nmounted\nbound');
+    assert.equal(sh(full, 'ls -A /scratch'), '', 'tmpfs content is ephemeral by nature');
+    assert.equal(sh(full, 'cat /root/notes /opt/app/current/settings.ini'), 'precious\n[main]');
+    assert.equal(sh(full, 'readlink /opt/app/current'), 'config');
+    assert.equal(sh(full, 'stat -c "%u:%g %a" /srv/app/token && cat /srv/app/token'), '1000:1000 600\nsecret');
+    assert.equal(sh(full, 'test -e /etc/protocols && echo back'), 'back', 'a deleted image file comes back, as the refusal said');
+    assert.equal(inspect(readOnly).HostConfig.ReadonlyRootfs, true);
+    assert.equal(docker(alphaHost, ['exec', readOnly, 'cat', '/proc/mounts']).includes(' /shared '), true, 'the read-only container got the volume too');
   });
 });

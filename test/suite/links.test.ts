@@ -34,7 +34,7 @@ describe('Link commands', () => {
   after(() => {
     for (const name of [web, db, remoteless]) removeContainer(alpha, name);
     removeContainer(beta, remote);
-    for (const args of [['network', 'rm', network], ['volume', 'rm', '-f', volume]]) {
+    for (const args of [['network', 'rm', network], ['volume', 'rm', '-f', volume], ['volume', 'rm', '-f', `${volume}-2`]]) {
       try {
         docker(alpha, args);
       } catch {
@@ -82,6 +82,23 @@ describe('Link commands', () => {
       new RegExp(`${db} is the target of legacy links from ${web}`),
     );
     assert.strictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', db]), idBefore);
+  });
+
+  it('refuses a recreation that would lose files outside volumes unless the call says to copy or drop them', async () => {
+    await vscode.commands.executeCommand('crosslink.refresh', { host: alpha.name });
+    docker(alpha, ['exec', remoteless, 'sh', '-c', 'echo precious > /root/notes']);
+    const idBefore = docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]);
+    const args = { containers: [ref(remoteless)], volume: `${volume}-2`, mountPath: '/second' };
+    const reasonOf = (error: unknown) => (error as { reason?: string }).reason;
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', args)),
+      (error: unknown) => reasonOf(error) === 'unsavedChanges' && JSON.stringify((error as { containers: unknown }).containers) === JSON.stringify([{ name: remoteless, paths: ['/root/notes'], deleted: [] }]),
+    );
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true, discardChanges: true })), (error: unknown) => reasonOf(error) === 'invalidOption');
+    assert.strictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]), idBefore, 'refusals change nothing');
+    await vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true });
+    assert.notStrictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]), idBefore);
+    assert.strictEqual(docker(alpha, ['exec', remoteless, 'cat', '/root/notes']), 'precious');
   });
 
   it('crosslink.copyDockerCommands reproduces the link, network and mount', async () => {

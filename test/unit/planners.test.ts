@@ -29,7 +29,7 @@ describe('planners (unit)', () => {
     });
 
     it('carries every Config and HostConfig setting, adding only the change', () => {
-      const { body, extraNetworks } = recreateBody(web, { addLinks: ['db:db'] }, 'crosslink/fixture:latest');
+      const { body, extraNetworks } = recreateBody(subject(web), { addLinks: ['db:db'] });
       assert.deepEqual(body.Env, ['A=1']);
       assert.deepEqual(body.Labels, { team: 'payments' });
       assert.equal(body.User, '1000');

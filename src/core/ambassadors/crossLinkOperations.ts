@@ -2,7 +2,7 @@ import { ConfigError, errorMessage } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
-import { LinkOperations } from '../links/linkOperations';
+import { LinkOperations, WritableLayerChoice } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
 import { VerifyResult, verifyLink } from '../links/verifyLink';
 import { formatContainerRef, parseContainerRef } from '../model/containerRef';
@@ -29,6 +29,8 @@ export interface CrossLinkArgs {
   mode?: CrossLinkMode;
   /** "reuse" the port the target publishes itself, or the host port for the server ambassador (default: the same port). */
   publish?: 'reuse' | number;
+  /** In "link" mode the client is recreated: what to do with files it wrote outside its volumes. */
+  writableLayer?: WritableLayerChoice;
 }
 
 /** Links containers across hosts through ambassadors, and finds, repairs, verifies and removes those links. */
@@ -54,7 +56,7 @@ export class CrossLinkOperations {
     const image = this.image();
     const plan = planCrossLink({
       target: { details: target, port: args.port, host: targetHost, address },
-      client: { subject: await clientLinks.recreateSubject(client), host: clientHost },
+      client: { subject: await clientLinks.recreateSubject(client, args.writableLayer), host: clientHost },
       alias: args.alias ?? defaultAlias(target.name),
       mode: args.mode ?? 'network',
       image,
@@ -91,7 +93,8 @@ export class CrossLinkOperations {
     return this.link(argsOf(link), options);
   }
 
-  async remove(link: CrossLink, options: ExecuteOptions = {}): Promise<void> {
+  /** `writableLayer` answers for the client's files when a "link" mode client is recreated without its link. */
+  async remove(link: CrossLink, options: ExecuteOptions = {}, writableLayer?: WritableLayerChoice): Promise<void> {
     const clientClient = this.clientOf(link.client.host);
     const clientHost = await hostState(clientClient, link.client.host);
     const serverClient = this.hosts.client(link.target.host);
@@ -102,7 +105,7 @@ export class CrossLinkOperations {
       link,
       clientHost,
       serverHost,
-      client: clientDetails && (await this.linksOn(link.client.host).recreateSubject(clientDetails)),
+      client: clientDetails && (await this.linksOn(link.client.host).recreateSubject(clientDetails, writableLayer)),
       clientsOfTarget,
     });
     const runs = [{ plan: plan.client, client: clientClient }];

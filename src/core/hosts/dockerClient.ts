@@ -1,6 +1,6 @@
 import { DisposableLike } from '../like';
-import { Duplex } from 'node:stream';
-import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
+import { Duplex, Readable } from 'node:stream';
+import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
@@ -28,6 +28,12 @@ export interface DockerClient extends DisposableLike {
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean; removeVolumes?: boolean }): Promise<void>;
   renameContainer(id: string, newName: string): Promise<void>;
+  /** Paths of the container's writable layer that differ from its image (GET /containers/{id}/changes), running or not. */
+  containerChanges(id: string): Promise<FilesystemChange[]>;
+  /** A tar stream of `path` (a file or a whole directory) in the container, running or not (GET /containers/{id}/archive). */
+  getArchive(id: string, path: string): Promise<Readable>;
+  /** Extracts a tar stream into the existing directory `directory` of the container, keeping owners and modes (PUT /containers/{id}/archive). */
+  putArchive(id: string, directory: string, tar: Readable): Promise<void>;
   /** Runs a command in a running container and collects its output (bounded by the call timeout). */
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
 
@@ -46,6 +52,8 @@ export interface DockerClient extends DisposableLike {
   imageExists(reference: string): Promise<boolean>;
   /** The image's defaults (env, cmd, entrypoint, labels, …), or undefined when the host does not have it. */
   imageConfig(reference: string): Promise<ImageConfig | undefined>;
+  /** The image's platform as create's `platform` parameter takes it ("linux/arm64/v8"), or undefined when the host does not have it. */
+  imagePlatform(reference: string): Promise<string | undefined>;
   /** The image id a reference resolves to here, or undefined when the host does not have it. */
   imageId(reference: string): Promise<string | undefined>;
   /** Pulls an image, reporting progress lines; fails with a clear message when no registry is reachable. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Duplex, Writable } from 'node:stream';
+import { Duplex, Readable, Writable } from 'node:stream';
 import Dockerode from 'dockerode';
 import { CrosslinkError, DockerApiError, HostError } from '../errors';
 import { DisposableLike, Logger } from '../like';
@@ -16,6 +16,7 @@ import {
   EndpointConfig,
   EngineInfo,
   ExecResult,
+  FilesystemChange,
   ImageConfig,
   NetworkSummary,
   PortBinding,
@@ -40,6 +41,12 @@ export const defaultDockerodeClientOptions = (): DockerodeClientOptions => ({
 
 /** Pulls download layers; they get their own, longer bound. */
 const pullTimeoutMs = 10 * 60_000;
+
+/** Copying a container's files streams as much data as it wrote: bounded like a pull, not like a call. */
+const archiveTimeoutMs = 10 * 60_000;
+
+/** The engine's numeric change kinds (0, 1, 2), by name. */
+const changeKinds: ReadonlyArray<FilesystemChange['kind']> = ['modified', 'added', 'deleted'];
 
 const containerStates = new Set<ContainerState>(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
 
@@ -130,8 +137,11 @@ export class DockerodeClient implements DockerClient {
   }
 
   createContainer(name: string | undefined, body: ContainerCreateBody): Promise<string> {
+    const { platform, ...createBody } = body;
+    // Only name and platform belong in the query; by default dockerode would also put the whole body there.
+    const query = { ...(name !== undefined ? { name } : {}), ...(platform ? { platform } : {}) };
     return this.call(async (abortSignal) => {
-      const container = await this.docker.createContainer({ ...(body as Dockerode.ContainerCreateOptions), name, abortSignal });
+      const container = await this.docker.createContainer({ _query: query, _body: createBody, abortSignal } as unknown as Dockerode.ContainerCreateOptions);
       return container.id;
     });
   }
@@ -166,6 +176,27 @@ export class DockerodeClient implements DockerClient {
     return this.call(async (abortSignal) => {
       await this.docker.getContainer(id).rename({ name: newName, abortSignal });
     });
+  }
+
+  containerChanges(id: string): Promise<FilesystemChange[]> {
+    return this.call(async (abortSignal) => {
+      const changes: unknown = await this.docker.getContainer(id).changes({ abortSignal } as object);
+      // No changes is a JSON null, which dockerode hands back as the raw body.
+      return (Array.isArray(changes) ? (changes as Array<{ Path: string; Kind: number }>) : []).map((change) => ({ path: change.Path, kind: changeKinds[change.Kind] ?? 'modified' }));
+    });
+  }
+
+  getArchive(id: string, path: string): Promise<Readable> {
+    // The timer stops once the engine answers; the stream itself is bounded by whoever consumes it.
+    return this.call(async (abortSignal) => (await this.docker.getContainer(id).getArchive({ path, abortSignal } as never)) as unknown as Readable);
+  }
+
+  putArchive(id: string, directory: string, tar: Readable): Promise<void> {
+    return this.call(async (abortSignal) => {
+      // A source that fails midway (its host dropped) would otherwise leave the upload waiting for more.
+      const sourceFailed = new Promise<never>((_, reject) => tar.once('error', reject));
+      await Promise.race([this.docker.getContainer(id).putArchive(tar as never, { path: directory, abortSignal } as never), sourceFailed]);
+    }, archiveTimeoutMs);
   }
 
   exec(id: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
@@ -243,6 +274,11 @@ export class DockerodeClient implements DockerClient {
 
   async imageId(reference: string): Promise<string | undefined> {
     return (await this.inspectImage(reference))?.Id;
+  }
+
+  async imagePlatform(reference: string): Promise<string | undefined> {
+    const image = (await this.inspectImage(reference)) as (Dockerode.ImageInspectInfo & { Variant?: string }) | undefined;
+    return image?.Os && image.Architecture ? [image.Os, image.Architecture, image.Variant].filter(Boolean).join('/') : undefined;
   }
 
   async imageConfig(reference: string): Promise<ImageConfig | undefined> {

@@ -2,7 +2,7 @@ import { ConfigError, DockerApiError } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { Plan } from '../planning/plan';
-import { RecreateSubject } from '../planning/recreate';
+import { RecreateSubject, sharedNamespaces } from '../planning/recreate';
 import { ExecuteOptions, executePlan } from '../planning/planExecutor';
 import { ContainerDetails } from '../types';
 import { DockerCommands, DockerCommandsOptions, concatCommands, dockerCommandsFor, networkCreateCommand } from './dockerCommands';
@@ -10,6 +10,9 @@ import { planLegacyLink } from './linkPlanner';
 import { defaultAlias } from './names';
 import { planNetworkConnect } from './networkPlanner';
 import { planShareVolume } from './volumePlanner';
+
+/** What to do with files a container wrote outside its volumes when it is recreated. */
+export type WritableLayerChoice = NonNullable<RecreateSubject['writableLayer']>;
 
 /**
  * The single-host link operations: look up what the planners need, plan, run. Each returns the
@@ -22,9 +25,9 @@ export class LinkOperations {
     private readonly logger: Logger,
   ) {}
 
-  async linkContainers(request: { client: string; target: string; alias?: string }, options?: ExecuteOptions): Promise<Plan> {
+  async linkContainers(request: { client: string; target: string; alias?: string; writableLayer?: WritableLayerChoice }, options?: ExecuteOptions): Promise<Plan> {
     const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
-    const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client), target, alias: request.alias ?? defaultAlias(target.name) });
+    const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client, request.writableLayer), target, alias: request.alias ?? defaultAlias(target.name) });
     await executePlan(plan, this.client, this.logger, options);
     return plan;
   }
@@ -37,8 +40,11 @@ export class LinkOperations {
     return plan;
   }
 
-  async shareVolume(request: { containers: string[]; volume: string; mountPath: string; readOnly?: boolean }, options?: ExecuteOptions): Promise<Plan> {
-    const containers = await Promise.all(request.containers.map(async (name) => this.recreateSubject(await this.inspect(name))));
+  async shareVolume(
+    request: { containers: string[]; volume: string; mountPath: string; readOnly?: boolean; writableLayer?: WritableLayerChoice },
+    options?: ExecuteOptions,
+  ): Promise<Plan> {
+    const containers = await Promise.all(request.containers.map(async (name) => this.recreateSubject(await this.inspect(name), request.writableLayer)));
     const existing = (await this.client.listVolumes()).find((volume) => volume.name === request.volume);
     const plan = planShareVolume({
       host: this.host,
@@ -89,30 +95,45 @@ export class LinkOperations {
     }
   }
 
-  /** What a planner needs to recreate `details` safely: the image to use and who links to it. */
-  async recreateSubject(details: ContainerDetails): Promise<RecreateSubject> {
-    const [image, linkedFrom] = await Promise.all([this.recreateImage(details), this.linkedFrom(details)]);
-    return { details, image, linkedFrom };
+  /**
+   * What a planner needs to recreate `details` safely: the image (and its platform) to use, the
+   * engine's API version, who links to it or joins its namespaces, and what it wrote into its own
+   * filesystem, with the caller's choice about those files.
+   */
+  async recreateSubject(details: ContainerDetails, writableLayer?: WritableLayerChoice): Promise<RecreateSubject> {
+    const [image, neighbours, engine, changes, platform] = await Promise.all([
+      this.recreateImage(details),
+      this.neighbours(details),
+      this.client.version(),
+      this.client.containerChanges(details.id),
+      this.client.imagePlatform((details.raw.Image as string | undefined) ?? details.image),
+    ]);
+    return { details, image, platform, apiVersion: engine.apiVersion, changes, writableLayer, ...neighbours };
   }
 
   /**
-   * Containers whose default-bridge links target this one. Links on user networks resolve by name
-   * through Docker's DNS and survive recreation; default-bridge links are bound to the container.
+   * Containers bound to this one: default-bridge links that target it (links on user networks
+   * resolve by name through Docker's DNS and survive recreation; default-bridge links are bound to
+   * the container), and `container:` network, IPC or PID modes. Only inspect shows these, so every
+   * other container is inspected once, eight at a time.
    */
-  private async linkedFrom(details: ContainerDetails): Promise<string[]> {
-    const candidates = (await this.client.listContainers()).filter(
-      (container) => container.id !== details.id && container.networks.some((network) => network.name === 'bridge'),
-    );
-    const clients: string[] = [];
-    for (const batch of chunks(candidates, 8)) {
+  private async neighbours(details: ContainerDetails): Promise<Pick<RecreateSubject, 'linkedFrom' | 'namespaceUsers'>> {
+    const others = (await this.client.listContainers()).filter((container) => container.id !== details.id);
+    const linkedFrom: string[] = [];
+    const namespaceUsers: RecreateSubject['namespaceUsers'] = [];
+    for (const batch of chunks(others, 8)) {
       const inspected = await Promise.all(batch.map((container) => this.client.inspectContainer(container.id).catch(() => undefined)));
-      for (const candidate of inspected) {
-        if (candidate?.links.some((link) => link.split(':')[0] === details.name)) {
-          clients.push(candidate.name);
+      for (const other of inspected.filter((candidate): candidate is ContainerDetails => candidate !== undefined)) {
+        if (other.networks.some((network) => network.name === 'bridge') && other.links.some((link) => link.split(':')[0] === details.name)) {
+          linkedFrom.push(other.name);
+        }
+        const namespaces = sharedNamespaces(details, other);
+        if (namespaces.length > 0) {
+          namespaceUsers.push({ name: other.name, namespaces });
         }
       }
     }
-    return clients;
+    return { linkedFrom, namespaceUsers };
   }
 
   /**

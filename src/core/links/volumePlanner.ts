@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
 import { VolumeSummary } from '../types';
 import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { RecreateSubject, recreateSteps } from '../planning/recreate';
+import { RecreateSubject, UnsavedChangesError, recreateSteps } from '../planning/recreate';
 import { managedLabels } from './labels';
 import { mountPathProblem, volumeNameProblem } from './names';
 
@@ -25,6 +25,8 @@ export function planShareVolume(request: ShareVolumeRequest): Plan {
     throw new ConfigError('invalidOption', 'Pick at least one container to share the volume with.');
   }
   const steps: PlanStep[] = existing ? [] : [{ kind: 'createVolume', name: volumeName, labels: managedLabels('volume') }];
+  // Unsaved files of every container are named in one refusal, so one answer covers them all.
+  const unsaved: UnsavedChangesError['containers'] = [];
   for (const [index, subject] of request.containers.entries()) {
     const { details } = subject;
     const mounts = (details.raw.Mounts as Array<{ Name?: string; Source: string; Destination: string }> | undefined) ?? [];
@@ -35,7 +37,17 @@ export function planShareVolume(request: ShareVolumeRequest): Plan {
       }
       throw new ConfigError('invalidOption', `${details.name} already has ${atPath.Name ?? atPath.Source} mounted at ${mountPath}; choose another mount path.`);
     }
-    steps.push(...recreateSteps(subject, { addMounts: [{ Type: 'volume', Source: volumeName, Target: mountPath, ReadOnly: readOnly }] }, `with-volume-${index}`));
+    try {
+      steps.push(...recreateSteps(subject, { addMounts: [{ Type: 'volume', Source: volumeName, Target: mountPath, ReadOnly: readOnly }] }, `with-volume-${index}`));
+    } catch (error) {
+      if (!UnsavedChangesError.is(error)) {
+        throw error;
+      }
+      unsaved.push(...error.containers);
+    }
+  }
+  if (unsaved.length > 0) {
+    throw new UnsavedChangesError(unsaved);
   }
   return newPlan(host, steps);
 }

@@ -1,9 +1,10 @@
 /**
- * On user-defined networks the engine adds two aliases by itself: the short container id and the
- * hostname. Only the user's own aliases are shown, carried over on recreation, or reproduced.
+ * On user-defined networks engines before API 1.45 add two aliases by themselves: the short
+ * container id (12 characters) and the hostname. Only the user's own aliases are shown, carried
+ * over on recreation, or reproduced; an alias that merely starts like the id is the user's.
  */
 export function userAliases(aliases: readonly string[] | null | undefined, containerId: string, hostname: string | undefined): string[] {
-  return (aliases ?? []).filter((alias) => !containerId.startsWith(alias) && alias !== hostname);
+  return (aliases ?? []).filter((alias) => alias !== containerId.slice(0, 12) && alias !== hostname);
 }
 
 /** A hostname the engine chose (the short id of some container) rather than the user. */

@@ -1,4 +1,5 @@
 import { ContainerCreateBody, EndpointConfig } from '../types';
+import { IgnoredPaths } from './writableLayer';
 
 /**
  * A plan is data: what will happen on one host, in order, with a sentence per step for the
@@ -23,6 +24,11 @@ export type PlanStep =
   | { kind: 'connectNetwork'; network: string; container: ContainerHandle; name: string; endpoint: EndpointConfig }
   /** `restore` is how to reconnect it if a later step fails. */
   | { kind: 'disconnectNetwork'; network: string; container: ContainerHandle; name: string; restore: EndpointConfig }
+  /**
+   * Copies what `from` (stopped) wrote into its own filesystem, outside `ignored` (its mounts), into
+   * `to` (created, not started). `paths` is what planning saw; the step reads the changes again.
+   */
+  | { kind: 'copyPaths'; from: ContainerHandle; to: ContainerHandle; name: string; paths: string[]; ignored: IgnoredPaths }
   | { kind: 'startContainer'; container: ContainerHandle; name: string }
   /** Irreversible, like removeNetwork: the executor runs these only after every other step succeeded. */
   | { kind: 'removeContainer'; container: ContainerHandle; name: string }
@@ -46,6 +52,8 @@ export function describeStep(step: PlanStep): string {
       return `connect ${step.name} to ${step.network}${step.endpoint.Aliases?.length ? ` as ${step.endpoint.Aliases.join(', ')}` : ''}`;
     case 'disconnectNetwork':
       return `disconnect ${step.name} from ${step.network}`;
+    case 'copyPaths':
+      return `copy ${step.paths.length === 1 ? step.paths[0] : `${step.paths.length} changed paths`} from the original ${step.name} to the new one`;
     case 'startContainer':
       return `start ${step.name}`;
     case 'removeContainer':
@@ -72,6 +80,8 @@ export function describeUndo(step: PlanStep): string {
       return `disconnect ${step.name} from ${step.network}`;
     case 'disconnectNetwork':
       return `reconnect ${step.name} to ${step.network}`;
+    case 'copyPaths':
+      return `(nothing: the copies go with the new ${step.name})`;
     case 'startContainer':
       return `stop ${step.name}`;
     case 'removeContainer':

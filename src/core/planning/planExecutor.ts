@@ -1,6 +1,7 @@
 import { CrosslinkError, errorMessage } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
+import { copyChangedPaths } from './copyPaths';
 import { ContainerHandle, Plan, PlanStep, describeStep, describeUndo, irreversibleKinds } from './plan';
 
 /** A step failed; everything the plan had done was undone (or `rollbackFailures` says what was not). */
@@ -139,6 +140,11 @@ async function runStep(
       const id = resolve(step.container);
       await client.disconnectNetwork(step.network, id);
       return () => client.connectNetwork(step.network, id, step.restore);
+    }
+    case 'copyPaths': {
+      // Nothing to undo: the copies live in the new container, which createContainer's undo removes.
+      await copyChangedPaths(client, resolve(step.from), resolve(step.to), step.ignored);
+      return undefined;
     }
     case 'startContainer': {
       const id = resolve(step.container);

@@ -11,6 +11,7 @@ import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { findContainerRef } from './commandArguments';
 import { CommandContext } from './commandContext';
+import { scriptedWritableLayer, withWritableLayerChoice } from './writableLayerChoice';
 
 export interface LinkAcrossHostsResult {
   serverAmbassador: string;
@@ -21,7 +22,8 @@ export interface LinkAcrossHostsResult {
 /**
  * The ambassador pattern from VS Code: target → port → client on another host → alias → how the
  * client reaches it; ends with a verified connection. Args:
- * `{ client: "hostB/name", target: "hostA/name", port, alias?, mode?: "network" | "link", publish?: "reuse" | number }`.
+ * `{ client: "hostB/name", target: "hostA/name", port, alias?, mode?: "network" | "link", publish?: "reuse" | number, copyChanges?, discardChanges? }`
+ * (the flags answer for the client's files outside volumes when "link" mode recreates it).
  * From a container's context menu, that container is the target.
  */
 export async function linkAcrossHosts(context: CommandContext, argument?: unknown): Promise<LinkAcrossHostsResult | undefined> {
@@ -30,10 +32,11 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
   if (!args) {
     return undefined;
   }
-  const run = (request: CrossLinkArgs) =>
+  const runOnce = (request: CrossLinkArgs) =>
     withStepProgress(`Linking ${request.client} → ${request.target}:${request.port}`, (options) =>
       context.crossLinks.link(request, { ...options, onPull: (status) => context.logger.info(status) }),
     );
+  const run = (request: CrossLinkArgs) => (scripted ? runOnce(request) : withWritableLayerChoice((writableLayer) => runOnce({ ...request, writableLayer })));
   let result;
   try {
     result = await run(args);
@@ -46,6 +49,9 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
       return undefined;
     }
     result = await run({ ...args, publish: error.suggestedPort });
+  }
+  if (!result) {
+    return undefined;
   }
   const link = (await context.crossLinks.list()).find((candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === result.clientRef);
   const verified = link ? await context.crossLinks.verify(link) : undefined;
@@ -65,7 +71,7 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
 }
 
 function scriptedArgs(argument: unknown): CrossLinkArgs {
-  const raw = argument as Partial<CrossLinkArgs>;
+  const raw = argument as Partial<CrossLinkArgs> & { copyChanges?: unknown; discardChanges?: unknown };
   if (typeof raw.client !== 'string' || typeof raw.target !== 'string' || typeof raw.port !== 'number') {
     throw new ConfigError('invalidOption', 'Link Container Across Hosts needs { client: "hostB/name", target: "hostA/name", port: number, alias?, mode? }.');
   }
@@ -76,7 +82,8 @@ function scriptedArgs(argument: unknown): CrossLinkArgs {
   if (raw.mode !== undefined && raw.mode !== 'network' && raw.mode !== 'link') {
     throw new ConfigError('invalidOption', `"mode" must be "network" or "link", not ${JSON.stringify(raw.mode)}.`);
   }
-  return raw as CrossLinkArgs;
+  const { copyChanges, discardChanges, ...request } = raw;
+  return { ...(request as CrossLinkArgs), writableLayer: scriptedWritableLayer({ copyChanges, discardChanges }, 'Link Container Across Hosts') };
 }
 
 async function promptForArgs(context: CommandContext, node: ContainerNode | undefined): Promise<CrossLinkArgs | undefined> {
@@ -132,7 +139,7 @@ async function pickMode(clientName: string): Promise<CrossLinkMode | undefined> 
   const picked = await vscode.window.showQuickPick(
     [
       { label: 'Network alias', description: 'recommended: no recreation', detail: `The alias resolves on a user-defined network ${clientName} is on (Crosslink connects it to one if needed).`, mode: 'network' as const },
-      { label: 'Legacy link', description: 'recreates the client', detail: `${clientName} is recreated with --link, keeping its settings and data.`, mode: 'link' as const },
+      { label: 'Legacy link', description: 'recreates the client', detail: `${clientName} is recreated with --link, keeping its settings and volumes; files it wrote elsewhere are listed first.`, mode: 'link' as const },
     ],
     { title: 'Link Container Across Hosts (5/5): how the client reaches the alias', ignoreFocusOut: true },
   );

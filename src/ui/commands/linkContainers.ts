@@ -7,16 +7,20 @@ import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { findContainerRef, operationsFor } from './commandArguments';
 import { CommandContext } from './commandContext';
+import { scriptedWritableLayer, withWritableLayerChoice, writableLayerNote } from './writableLayerChoice';
 
 const deprecationNoticeKey = 'crosslink.legacyLinkNoticeShown';
 
 /**
- * Legacy `--link`: the client is recreated with the link, keeping every setting and its data.
- * Args: `{ client: "host/name", target: "host/name", alias? }`, or a container node (the client).
+ * Legacy `--link`: the client is recreated with the link, keeping every setting and its volumes.
+ * Args: `{ client: "host/name", target: "host/name", alias?, copyChanges?, discardChanges? }`, or
+ * a container node (the client). Files the client wrote outside volumes are copied, left behind,
+ * or (scripted, neither flag) the call is refused with an UnsavedChangesError naming them.
  */
 export async function linkContainers(context: CommandContext, argument?: unknown): Promise<{ client: string } | undefined> {
   const scripted = argument !== undefined && !(argument instanceof ContainerNode);
-  const request = scripted ? (argument as { client?: unknown; target?: unknown; alias?: unknown }) : {};
+  const request = scripted ? (argument as { client?: unknown; target?: unknown; alias?: unknown; copyChanges?: unknown; discardChanges?: unknown }) : {};
+  const writableLayer = scriptedWritableLayer(request, 'Link Containers');
   const client = await clientArgument(context, argument, request.client);
   if (!client) {
     return undefined;
@@ -47,9 +51,14 @@ export async function linkContainers(context: CommandContext, argument?: unknown
     }
   }
   const operations = operationsFor(context, client.hostName);
-  const plan = await withStepProgress(`Linking ${client.container.name} → ${target.container.name}`, (options) =>
-    operations.linkContainers({ client: client.container.name, target: target.container.name, alias }, options),
-  );
+  const run = (choice = writableLayer) =>
+    withStepProgress(`Linking ${client.container.name} → ${target.container.name}`, (options) =>
+      operations.linkContainers({ client: client.container.name, target: target.container.name, alias, writableLayer: choice }, options),
+    );
+  const plan = scripted ? await run() : await withWritableLayerChoice(run);
+  if (!plan) {
+    return undefined;
+  }
   const reference = formatContainerRef(client.hostName, client.container.name);
   if (!scripted) {
     const message = plan.steps.length === 0 ? `${client.container.name} already links to ${target.container.name}.` : `${client.container.name} now reaches ${target.container.name} as "${alias ?? defaultAlias(target.container.name)}".`;
@@ -96,7 +105,7 @@ async function confirmRecreation(context: CommandContext, client: ResolvedContai
   const useNetwork = 'Use a Network Instead';
   const noticeShown = context.state.get<boolean>(deprecationNoticeKey, false);
   const detail =
-    `${client.container.name} will be stopped, recreated with the link and started again; its settings, volumes and data are kept, and the original is restored if anything fails.` +
+    `${client.container.name} will be stopped, recreated with the link and started again; its settings and volumes are kept, ${writableLayerNote}, and the original is restored if anything fails.` +
     (noticeShown ? '' : '\n\nLegacy links are deprecated by Docker. A user-defined network does the same in both directions, without recreating anything.');
   const choice = await vscode.window.showWarningMessage(`Link ${client.container.name} to ${target.container.name}?`, { modal: true, detail }, recreate, useNetwork);
   await context.state.update(deprecationNoticeKey, true);

@@ -4,10 +4,13 @@ import { withStepProgress } from '../progress';
 import { CrossLinkNode } from '../tree/treeNodes';
 import { resolveCrossLink } from './crossLinkArgument';
 import { CommandContext } from './commandContext';
+import { scriptedWritableLayer, withWritableLayerChoice, writableLayerNote } from './writableLayerChoice';
 
 /**
  * Removes both ambassadors (the server one only when no other client uses it) and the client's
- * network alias or legacy link — nothing else. Args: link node or `{ client: "hostB/name", alias }`.
+ * network alias or legacy link — nothing else. Args: link node or
+ * `{ client: "hostB/name", alias, copyChanges?, discardChanges? }` (the flags answer for the
+ * client's files outside volumes when a legacy-link client is recreated).
  */
 export async function removeCrossLink(context: CommandContext, argument?: unknown): Promise<{ removed: string } | undefined> {
   const link = await resolveCrossLink(context, argument, 'Remove a Cross-Host Link');
@@ -16,16 +19,20 @@ export async function removeCrossLink(context: CommandContext, argument?: unknow
   }
   const description = `${link.client.container} on ${link.client.host} → ${link.alias} (${formatTarget(link.target)})`;
   const interactive = argument === undefined || argument instanceof CrossLinkNode;
+  const writableLayer = interactive ? undefined : scriptedWritableLayer(argument as { copyChanges?: unknown; discardChanges?: unknown }, 'Remove a Cross-Host Link');
   if (interactive) {
     const detail =
       link.mode === 'link'
-        ? `${link.client.container} is recreated without the link (settings and data kept); the ambassadors are removed.`
+        ? `${link.client.container} is recreated without the link (settings and volumes kept; ${writableLayerNote}); the ambassadors are removed.`
         : 'The ambassadors and the network membership Crosslink added are removed; your containers are not touched otherwise.';
     const choice = await vscode.window.showWarningMessage(`Remove the link ${description}?`, { modal: true, detail }, 'Remove Link');
     if (!choice) {
       return undefined;
     }
   }
-  await withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, options));
-  return { removed: description };
+  const run = async (choice = writableLayer) => {
+    await withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, options, choice));
+    return { removed: description };
+  };
+  return interactive ? withWritableLayerChoice(run) : run();
 }

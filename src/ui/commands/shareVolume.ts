@@ -7,22 +7,27 @@ import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { containersArgument, operationsFor } from './commandArguments';
 import { CommandContext } from './commandContext';
+import { scriptedWritableLayer, withWritableLayerChoice, writableLayerNote } from './writableLayerChoice';
 
 interface ShareVolumeArgs {
   containers?: string[];
   volume?: string;
   mountPath?: string;
   readOnly?: boolean;
+  copyChanges?: boolean;
+  discardChanges?: boolean;
 }
 
 /**
  * Mounts one named volume into several containers; those without it are recreated with the mount
- * (settings and data kept, rolled back on failure). Args:
- * `{ containers: ["host/name", …], volume, mountPath, readOnly? }`; what is missing is asked for.
+ * (settings and volumes kept, rolled back on failure). Args:
+ * `{ containers: ["host/name", …], volume, mountPath, readOnly?, copyChanges?, discardChanges? }`;
+ * what is missing is asked for. Files written outside volumes are handled as in Link Containers.
  */
 export async function shareVolume(context: CommandContext, argument?: unknown): Promise<{ volume: string; containers: string[] } | undefined> {
   const args: ShareVolumeArgs = argument instanceof ContainerNode || argument === undefined ? {} : (argument as ShareVolumeArgs);
   const interactive = !args.containers || !args.volume || !args.mountPath;
+  const writableLayer = scriptedWritableLayer(args, 'Share a Volume');
   const selection = await containersArgument(context, argument, args.containers, 'Share a Volume', {
     title: 'Share a Volume (1/4): containers',
     placeHolder: 'Containers that will share the volume (all on one host)',
@@ -55,7 +60,10 @@ export async function shareVolume(context: CommandContext, argument?: unknown): 
     const names = containers.map((resolved) => resolved.container.name).join(', ');
     const choice = await vscode.window.showWarningMessage(
       `Mount ${volume} at ${mountPath} in ${names}?`,
-      { modal: true, detail: 'Containers without this mount are stopped, recreated with it and started again; their settings, volumes and data are kept, and everything is restored if a step fails.' },
+      {
+        modal: true,
+        detail: `Containers without this mount are stopped, recreated with it and started again; their settings and volumes are kept, ${writableLayerNote.replace('it wrote', 'they wrote')}, and everything is restored if a step fails.`,
+      },
       'Recreate and Mount',
     );
     if (!choice) {
@@ -63,9 +71,14 @@ export async function shareVolume(context: CommandContext, argument?: unknown): 
     }
   }
   const operations = operationsFor(context, hostName);
-  await withStepProgress(`Sharing ${volume}`, (options) =>
-    operations.shareVolume({ containers: containers.map((resolved) => resolved.container.name), volume, mountPath, readOnly }, options),
-  );
+  const run = (choice = writableLayer) =>
+    withStepProgress(`Sharing ${volume}`, (options) =>
+      operations.shareVolume({ containers: containers.map((resolved) => resolved.container.name), volume, mountPath, readOnly, writableLayer: choice }, options),
+    );
+  const plan = interactive ? await withWritableLayerChoice(run) : await run();
+  if (!plan) {
+    return undefined;
+  }
   return { volume, containers: containers.map((resolved) => formatContainerRef(hostName, resolved.container.name)) };
 }
 

@@ -72,6 +72,9 @@ export class FakeDockerClient implements DockerClient {
   stopContainer = notFaked('stopContainer');
   removeContainer = notFaked('removeContainer');
   renameContainer = notFaked('renameContainer');
+  containerChanges = notFaked('containerChanges');
+  getArchive = notFaked('getArchive');
+  putArchive = notFaked('putArchive');
   exec = notFaked('exec');
   listNetworks = notFaked('listNetworks');
   inspectNetwork = notFaked('inspectNetwork');
@@ -85,6 +88,7 @@ export class FakeDockerClient implements DockerClient {
   imageExists = notFaked('imageExists');
   imageId = notFaked('imageId');
   imageConfig = notFaked('imageConfig');
+  imagePlatform = notFaked('imagePlatform');
   pullImage = notFaked('pullImage');
 
   private emit(event: DockerEvent): void {

@@ -1,3 +1,4 @@
+import { RecreateSubject } from '../../../src/core/planning/recreate';
 import { ContainerDetails } from '../../../src/core/types';
 
 /** A `docker inspect` document shaped like the engine's, with what the planners read. */
@@ -22,7 +23,7 @@ export function inspectDocument(name: string, overrides: { config?: object; host
     status: '',
     createdAt: 0,
     labels: {},
-    networks: Object.entries(networks).map(([network, settings]) => ({ name: network, ipAddress: settings.IPAddress, aliases: (settings.Aliases ?? []).filter((alias) => !id.startsWith(alias)) })),
+    networks: Object.entries(networks).map(([network, settings]) => ({ name: network, ipAddress: settings.IPAddress, aliases: (settings.Aliases ?? []).filter((alias) => alias !== id.slice(0, 12)) })),
     ports: [],
     links: ((raw.HostConfig as { Links?: string[] | null }).Links ?? []).map((link) => {
       const [target, clientAlias] = link.split(':');
@@ -33,4 +34,13 @@ export function inspectDocument(name: string, overrides: { config?: object; host
   };
 }
 
-export const subject = (details: ContainerDetails, linkedFrom: string[] = []) => ({ details, image: 'crosslink/fixture:latest', linkedFrom });
+/** A recreation subject on a Docker 20.10 engine (API 1.41) with nothing written outside volumes, unless `overrides` says otherwise. */
+export const subject = (details: ContainerDetails, linkedFrom: string[] = [], overrides: Partial<RecreateSubject> = {}): RecreateSubject => ({
+  details,
+  image: 'crosslink/fixture:latest',
+  apiVersion: '1.41',
+  linkedFrom,
+  namespaceUsers: [],
+  changes: [],
+  ...overrides,
+});
