@@ -46,6 +46,7 @@ const containerStates = new Set<ContainerState>(['created', 'running', 'paused',
 /** The only place that talks to dockerode. */
 export class DockerodeClient implements DockerClient {
   readonly hostName: string;
+  private engineIdPromise?: Promise<string>;
   readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
   private readonly docker: Dockerode;
   private readonly where: string;
@@ -74,6 +75,20 @@ export class DockerodeClient implements DockerClient {
       }
       return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
     });
+  }
+
+  engineId(): Promise<string> {
+    this.engineIdPromise ??= this.call(async (abortSignal) => {
+      const info = (await (this.docker.info as (options: object) => Promise<{ ID?: unknown }>).call(this.docker, { abortSignal })) as { ID?: unknown };
+      if (typeof info?.ID !== 'string' || !info.ID) {
+        throw new CrosslinkError('protocol', `${this.hostName}: ${this.where} did not say its engine ID.`);
+      }
+      return info.ID;
+    }).catch((error: unknown) => {
+      this.engineIdPromise = undefined;
+      throw error;
+    });
+    return this.engineIdPromise;
   }
 
   listContainers(ids?: readonly string[]): Promise<ContainerSummary[]> {
