@@ -250,25 +250,14 @@ export class CrossLinkOperations {
 
   /** Client-side ambassadors of the same target on every configured host (this link's excluded), and the hosts that did not answer. */
   private async clientsOf(link: CrossLink): Promise<{ clients: string[]; offlineHosts: string[] }> {
-    const clients: string[] = [];
-    const offlineHosts: string[] = [];
-    await Promise.all(
+    const listings = await Promise.all(
       this.hosts.hosts().map(async ({ spec: { name } }) => {
         const client = this.hosts.client(name);
         const containers = client && this.hosts.connectedHosts().includes(name) ? await client.listContainers().catch(() => undefined) : undefined;
-        if (!containers) {
-          offlineHosts.push(name);
-          return;
-        }
-        for (const container of containers) {
-          const other = crossLinkOf(name, container);
-          if (other && container.id !== link.clientAmbassador.id && formatTarget(other.target) === formatTarget(link.target)) {
-            clients.push(formatContainerRef(name, container.name));
-          }
-        }
+        return { host: name, containers };
       }),
     );
-    return { clients: clients.sort(), offlineHosts: offlineHosts.sort() };
+    return usersOfTarget(link, listings);
   }
 
   private async currentClientAmbassador(link: CrossLink): Promise<{ origin: 'ours' | 'foreign'; description: string } | undefined> {
@@ -354,6 +343,29 @@ function argsOf(link: CrossLink): CrossLinkArgs {
     alias: link.alias,
     mode: link.mode,
   };
+}
+
+/**
+ * Who else uses the link's target through a client-side ambassador, whoever made it (counting a
+ * foreign one only ever keeps the server side), and which hosts could not be listed (`containers`
+ * undefined): they may hold a client too.
+ */
+export function usersOfTarget(link: CrossLink, listings: Array<{ host: string; containers?: ContainerSummary[] }>): { clients: string[]; offlineHosts: string[] } {
+  const clients: string[] = [];
+  const offlineHosts: string[] = [];
+  for (const { host, containers } of listings) {
+    if (!containers) {
+      offlineHosts.push(host);
+      continue;
+    }
+    for (const container of containers) {
+      const other = crossLinkOf(host, container);
+      if (other && container.id !== link.clientAmbassador.id && formatTarget(other.target) === formatTarget(link.target)) {
+        clients.push(formatContainerRef(host, container.name));
+      }
+    }
+  }
+  return { clients: clients.sort(), offlineHosts: offlineHosts.sort() };
 }
 
 /** The plan refs of the containers Crosslink makes for a link (the recreated client is the user's). */
