@@ -10,7 +10,7 @@ import { ConfigError } from '../../src/core/errors';
 import { resolveHostAddress } from '../../src/core/hosts/resolveAddress';
 import { ObjectRegistry } from '../../src/core/provenance/objectRegistry';
 import { Provenance } from '../../src/core/provenance/provenance';
-import { ProvenanceError, Sealer, canonicalSealInput, sealLabel } from '../../src/core/provenance/seal';
+import { ProvenanceError, Sealer, canonicalSealInput, sealLabel, sealedLabelKeys } from '../../src/core/provenance/seal';
 import { ContainerSummary } from '../../src/core/types';
 import { container } from './fakes/fakeDockerClient';
 import { inspectDocument, subject } from './fakes/inspectDocument';
@@ -29,13 +29,21 @@ describe('Provenance seal (unit)', () => {
   const labels = clientAmbassadorLabels(link, network);
   const sealed = sealer.sealed('container', 'crosslink-cli-bw-oracle', 'engine-beta', labels);
 
-  it('encodes canonically: label order, other labels and the seal itself do not count, and no two label sets collide', () => {
+  it('encodes canonically: label order, labels Crosslink does not read and the seal itself do not count, and no two label sets collide', () => {
     const reversed = Object.fromEntries(Object.entries(labels).reverse());
     const input = canonicalSealInput('container', 'x', 'e', labels);
-    assert.equal(canonicalSealInput('container', 'x', 'e', { ...reversed, 'com.docker.compose.project': 'p', [sealLabel]: 'v1:00' }), input);
+    const imageLabels = { 'com.docker.compose.project': 'p', 'crosslink.fixture.version': '1' };
+    assert.equal(canonicalSealInput('container', 'x', 'e', { ...reversed, ...imageLabels, [sealLabel]: 'v1:00' }), input);
     assert.equal(canonicalSealInput('container', '/x', 'e', labels), input, 'the engine reports names with a leading slash');
-    assert.notEqual(canonicalSealInput('container', 'x', 'e', { 'crosslink.a': 'b","crosslink.c' }), canonicalSealInput('container', 'x', 'e', { 'crosslink.a': 'b', 'crosslink.c': '' }));
+    assert.notEqual(
+      canonicalSealInput('container', 'x', 'e', { 'crosslink.alias': 'b","crosslink.client' }),
+      canonicalSealInput('container', 'x', 'e', { 'crosslink.alias': 'b', 'crosslink.client': '' }),
+    );
+    assert.notEqual(canonicalSealInput('container', 'x', 'e', { 'crosslink.network': '' }), canonicalSealInput('container', 'x', 'e', {}), 'empty and absent differ');
     assert.deepEqual(JSON.parse(input).slice(0, 4), ['v1', 'container', 'x', 'e']);
+    for (const key of Object.keys(labels)) {
+      assert.ok(sealedLabelKeys.includes(key), `${key} is sealed`);
+    }
   });
 
   it('verifies its own seal, and fails on every edited, added or removed crosslink label', () => {
@@ -46,7 +54,10 @@ describe('Provenance seal (unit)', () => {
       delete without[key];
       assert.equal(sealer.verify('container', 'crosslink-cli-bw-oracle', 'engine-beta', without), false, `removed ${key}`);
     }
-    assert.equal(sealer.verify('container', 'crosslink-cli-bw-oracle', 'engine-beta', { ...sealed, 'crosslink.extra': 'x' }), false, 'added label');
+    for (const key of sealedLabelKeys.filter((candidate) => !(candidate in labels))) {
+      assert.equal(sealer.verify('container', 'crosslink-cli-bw-oracle', 'engine-beta', { ...sealed, [key]: 'x' }), false, `added ${key}`);
+    }
+    assert.ok(sealer.verify('container', 'crosslink-cli-bw-oracle', 'engine-beta', { ...sealed, 'crosslink.fixture.version': '1' }), 'an image label Crosslink does not read');
     assert.equal(sealer.verify('container', 'crosslink-cli-bw-oracle', 'engine-beta', { ...sealed, [sealLabel]: sealed[sealLabel].replace(/.$/, '0') }), false, 'edited seal');
     assert.equal(sealer.verify('container', 'crosslink-cli-bw-oracle', 'engine-beta', labels), false, 'no seal');
   });
@@ -92,9 +103,9 @@ describe('ObjectRegistry (unit)', () => {
 });
 
 describe('Network keeper decisions (unit)', () => {
-  const server = (id: string, name: string, labels: Record<string, string>) => container(id, name, { labels, networks: [{ name: 'crosslink-oracle', ipAddress: '172.20.0.2', aliases: [] }] });
+  const server = (id: string, name: string, labels: Record<string, string>) => container(id, name, { labels, createdAt: 100, networks: [{ name: 'crosslink-oracle', ipAddress: '172.20.0.2', aliases: [] }] });
   const serverLabels = serverAmbassadorLabels(target, { name: 'crosslink-oracle', joined: true, created: true });
-  const oracle = container('t1', 'oracle');
+  const oracle = container('t1', 'oracle', { createdAt: 200 });
 
   it('acts only for ambassadors that are ours, on a container of the host the label names', () => {
     const ours = server('a1', 'crosslink-srv-oracle-1521', serverLabels);
@@ -102,9 +113,11 @@ describe('Network keeper decisions (unit)', () => {
     const elsewhere = server('a3', 'crosslink-srv-x', { ...serverLabels, 'crosslink.target': 'gamma/oracle:1521' });
     const decided = keeperCandidates('alpha', [ours, bait, elsewhere, oracle], (candidate) => candidate.id !== 'a2');
     assert.deepEqual(
-      decided.map((candidate) => [candidate.ambassador.name, candidate.member.name, candidate.network, candidate.attached]),
-      [['crosslink-srv-oracle-1521', 'oracle', 'crosslink-oracle', false]],
+      decided.map((candidate) => [candidate.ambassador.name, candidate.member.name, candidate.network, candidate.attached, candidate.recreated]),
+      [['crosslink-srv-oracle-1521', 'oracle', 'crosslink-oracle', false, true]],
     );
+    const older = container('t1', 'oracle', { createdAt: 50 });
+    assert.equal(keeperCandidates('alpha', [ours, older], () => true)[0].recreated, false, 'a container older than the ambassador was taken off on purpose');
     assert.deepEqual(keeperCandidates('alpha', [ours, oracle], () => false), [], 'nothing is ours');
     const attached = container('t1', 'oracle', { networks: [{ name: 'crosslink-oracle', ipAddress: '172.20.0.3', aliases: [] }] });
     assert.equal(keeperCandidates('alpha', [ours, attached], () => true)[0].attached, true);

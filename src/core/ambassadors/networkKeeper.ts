@@ -44,13 +44,13 @@ export class AmbassadorNetworkKeeper implements DisposableLike {
     if (!engineId) {
       return;
     }
-    for (const { ambassador, member, network, attached } of keeperCandidates(hostName, containers, (ambassador) => this.provenance.isOurs('container', ambassador, engineId))) {
+    for (const { ambassador, member, network, attached, recreated } of keeperCandidates(hostName, containers, (ambassador) => this.provenance.isOurs('container', ambassador, engineId))) {
       if (attached) {
         this.seenMembers.set(ambassador.id, member.id);
         continue;
       }
       // Disconnected on purpose (Remove Link does it, or the user): only a new container is healed.
-      if (member.state !== 'running' || this.seenMembers.get(ambassador.id) === member.id || this.inFlight.has(member.id)) {
+      if (!recreated || member.state !== 'running' || this.seenMembers.get(ambassador.id) === member.id || this.inFlight.has(member.id)) {
         continue;
       }
       this.inFlight.add(member.id);
@@ -73,6 +73,12 @@ export interface KeeperCandidate {
   network: string;
   /** Whether `member` is on `network` now. */
   attached: boolean;
+  /**
+   * Whether `member` was created after the ambassador: only such a container lost the network by
+   * being recreated. An older one off the network was taken off on purpose (Remove Link does it
+   * first, or the user did), whether or not this window saw it on the network before.
+   */
+  recreated: boolean;
 }
 
 /**
@@ -94,6 +100,8 @@ export function keeperCandidates(hostName: string, containers: ContainerSummary[
       return [];
     }
     const member = named.host === hostName ? containers.find((candidate) => candidate.name === named.container) : undefined;
-    return member ? [{ ambassador, member, network, attached: member.networks.some((attached) => attached.name === network) }] : [];
+    return member
+      ? [{ ambassador, member, network, attached: member.networks.some((attached) => attached.name === network), recreated: member.createdAt > ambassador.createdAt }]
+      : [];
   });
 }

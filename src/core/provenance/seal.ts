@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
 import { CrosslinkError } from '../errors';
+import { managedLabel, roleLabel } from '../links/labels';
 
 /** The label that proves an object was made by this installation of Crosslink. */
 export const sealLabel = 'crosslink.seal';
@@ -9,15 +11,22 @@ const sealVersion = 'v1';
 export type SealedKind = 'container' | 'network';
 
 /**
+ * The labels Crosslink reads to act: these are sealed, present or absent. Other `crosslink.*`
+ * labels are neither read nor sealed: the engine merges the image's labels into the container's
+ * at creation (the testbed's socat image carries `crosslink.fixture.version`), so a seal over every
+ * `crosslink.*` label would break on our own ambassadors. A key we read that the image adds where
+ * we set none (say `crosslink.network` on a link-mode ambassador) changes the encoding: that
+ * ambassador then fails its check, which only ever means "not acted on".
+ */
+export const sealedLabelKeys: readonly string[] = [managedLabel, roleLabel, ...Object.values(ambassadorLabel)].sort();
+
+/**
  * A canonical, unambiguous encoding of everything the seal covers: the object's kind and name, the
- * engine it lives on, and every `crosslink.*` label but the seal, sorted. A JSON array of strings
- * cannot be confused with another split of the same characters, unlike a joined string.
+ * engine it lives on, and the value (or absence, as null) of every label Crosslink reads. A JSON
+ * array cannot be confused with another split of the same characters, unlike a joined string.
  */
 export function canonicalSealInput(kind: SealedKind, name: string, engineId: string, labels: Record<string, string>): string {
-  const covered = Object.entries(labels)
-    .filter(([key]) => key.startsWith('crosslink.') && key !== sealLabel)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([sealVersion, kind, name.replace(/^\//, ''), engineId, ...covered.flat()]);
+  return JSON.stringify([sealVersion, kind, name.replace(/^\//, ''), engineId, ...sealedLabelKeys.map((key) => [key, labels[key] ?? null])]);
 }
 
 /** HMAC-SHA256 with the installation's secret; a copy on another object, name or host fails, as does any edit. */
