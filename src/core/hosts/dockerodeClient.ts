@@ -473,7 +473,8 @@ function toSummary(raw: Dockerode.ContainerInfo): ContainerSummary {
   }));
   return {
     id: raw.Id,
-    name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
+    // A legacy link's target also lists as "/client/alias"; its own name is the one without a second slash.
+    name: (raw.Names?.find((name) => !name.slice(1).includes('/')) ?? raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
     image: raw.Image,
     state: toState(raw.State),
     status: raw.Status ?? '',
