@@ -214,11 +214,14 @@ export class CrossLinkOperations {
       if (!client || !ambassador) {
         continue;
       }
-      this.provenance.record({ id: ambassador.id, kind: 'container', host: side.host, name: ambassador.name, role: ambassador.labels[ambassadorLabel.role] ?? '', adopted: true });
-      adopted.push(`${side.host}: container ${ambassador.name}`);
+      const engineId = await this.provenance.engineIdOf(client);
+      if (!this.provenance.isOurs('container', ambassador, engineId)) {
+        this.provenance.record({ id: ambassador.id, kind: 'container', host: side.host, name: ambassador.name, role: ambassador.labels[ambassadorLabel.role] ?? '', adopted: true });
+        adopted.push(`${side.host}: container ${ambassador.name}`);
+      }
       const networkName = ambassador.labels[ambassadorLabel.createdNetwork] === 'true' ? ambassador.labels[ambassadorLabel.network] : undefined;
       const network = networkName ? (await client.listNetworks()).find((candidate) => candidate.name === networkName) : undefined;
-      if (network) {
+      if (network && this.provenance.originOf('network', network, engineId) === 'foreign') {
         this.provenance.record({ id: network.id, kind: 'network', host: side.host, name: network.name, role: network.labels['crosslink.role'] ?? '', adopted: true });
         adopted.push(`${side.host}: network ${network.name}`);
       }

@@ -11,6 +11,7 @@ import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { findContainerRef } from './commandArguments';
 import { CommandContext } from './commandContext';
+import { withForeignConsent } from './foreignConsent';
 
 export interface LinkAcrossHostsResult {
   serverAmbassador: string;
@@ -21,7 +22,8 @@ export interface LinkAcrossHostsResult {
 /**
  * The ambassador pattern from VS Code: target → port → client on another host → alias → how the
  * client reaches it; ends with a verified connection. Args:
- * `{ client: "hostB/name", target: "hostA/name", port, alias?, mode?: "network" | "link", publish?: "reuse" | number }`.
+ * `{ client: "hostB/name", target: "hostA/name", port, alias?, mode?: "network" | "link", publish?: "reuse" | number, confirmForeign? }`
+ * (`confirmForeign: true` lets it reuse an ambassador or network this installation did not create).
  * From a container's context menu, that container is the target.
  */
 export async function linkAcrossHosts(context: CommandContext, argument?: unknown): Promise<LinkAcrossHostsResult | undefined> {
@@ -31,8 +33,10 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
     return undefined;
   }
   const run = (request: CrossLinkArgs) =>
-    withStepProgress(`Linking ${request.client} → ${request.target}:${request.port}`, (options) =>
-      context.crossLinks.link(request, { ...options, onPull: (status) => context.logger.info(status) }),
+    withForeignConsent(argument, !scripted, 'Use them', (confirmForeign) =>
+      withStepProgress(`Linking ${request.client} → ${request.target}:${request.port}`, (options) =>
+        context.crossLinks.link({ ...request, confirmForeign }, { ...options, onPull: (status) => context.logger.info(status) }),
+      ),
     );
   let result;
   try {
@@ -46,6 +50,9 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
       return undefined;
     }
     result = await run({ ...args, publish: error.suggestedPort });
+  }
+  if (!result) {
+    return undefined;
   }
   const link = (await context.crossLinks.list()).find((candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === result.clientRef);
   const verified = link ? await context.crossLinks.verify(link) : undefined;
