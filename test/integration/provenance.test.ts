@@ -6,7 +6,9 @@ import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperati
 import { CrossLink } from '../../src/core/ambassadors/ambassadorLabels';
 import { ConfigError } from '../../src/core/errors';
 import { TunnelManager } from '../../src/core/forwarding/tunnelManager';
-import { ProvenanceError } from '../../src/core/provenance/seal';
+import { ObjectRegistry } from '../../src/core/provenance/objectRegistry';
+import { Provenance, newSecret } from '../../src/core/provenance/provenance';
+import { ProvenanceError, Sealer } from '../../src/core/provenance/seal';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
@@ -53,7 +55,8 @@ async function closedPort(): Promise<number> {
 describe('Only what Crosslink made (integration)', function () {
   this.timeout(240_000);
   const logger = new RecordingLogger();
-  const provenance = testProvenance();
+  const secret = newSecret();
+  const provenance = testProvenance(secret);
   const { model, clients } = newModel(logger);
   const keeper = new AmbassadorNetworkKeeper(model, logger, provenance);
   /** Every change this process asks an engine for, while `recording`. */
@@ -94,6 +97,25 @@ describe('Only what Crosslink made (integration)', function () {
   const hostPort = 20_000 + Math.floor(Math.random() * 10_000);
   const serverAmbassador = `crosslink-srv-${oracle}-1521`;
   const ask = () => docker(betaHost, ['exec', bw, 'sh', '-c', 'echo hi | socat -t 5 - TCP:oracle:1521']);
+  const tryAsk = () => {
+    try {
+      return ask();
+    } catch {
+      return undefined;
+    }
+  };
+  /** Whatever of this suite's link is left after a failure: the next test starts clean. */
+  const removeLinkObjects = () => {
+    removeContainer(alphaHost, serverAmbassador);
+    removeContainer(betaHost, clientAmbassador);
+    for (const [host, network] of [[alphaHost, `crosslink-${oracle}`], [betaHost, `crosslink-${bw}`]] as Array<[Host, string]>) {
+      try {
+        docker(host, ['network', 'rm', network]);
+      } catch {
+        // Not there.
+      }
+    }
+  };
 
   before(async () => {
     await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
@@ -235,6 +257,24 @@ describe('Only what Crosslink made (integration)', function () {
     const again = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
     assert.deepEqual(await operations.remove(again), { serverAmbassador: 'removed', otherClients: [], offlineHosts: [] });
     assert.throws(() => docker(alphaHost, ['inspect', serverAmbassador]));
+  });
+
+  it('a link whose objects could not be recorded still works, shows as not created here, and can be adopted', async () => {
+    const unrecorded = new Provenance(new Sealer(secret), new ObjectRegistry('/dev/null/objects.json'));
+    const withoutRegistry = new CrossLinkOperations(model, logger, () => socat, unrecorded);
+    await withoutRegistry.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort });
+    try {
+      await waitFor(() => tryAsk() === 'oracle-data', 'traffic through the unrecorded link', 15_000);
+      const link = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
+      assert.equal(link.origin, 'foreign');
+      await assert.rejects(operations.remove(link), (error: unknown) => ProvenanceError.is(error, 'foreign'));
+      assert.deepEqual((await operations.adopt(link)).sort(), [`alpha: container ${serverAmbassador}`, `alpha: network crosslink-${oracle}`, `beta: container ${clientAmbassador}`, `beta: network crosslink-${bw}`]);
+      const adopted = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
+      assert.equal(adopted.origin, 'ours');
+      assert.equal((await operations.remove(adopted)).serverAmbassador, 'removed');
+    } finally {
+      removeLinkObjects();
+    }
   });
 
   it('publishes on the address resolved to an IP, and refuses a name that resolves to nothing before changing anything', async () => {

@@ -88,13 +88,18 @@ export class CrossLinkOperations {
       await ensureImage(run.client, run.plan.host, image, options.onPull);
     }
     const [serverResult, clientResult] = await executePlans(runs, this.logger, options);
-    await this.register(runs[0], serverResult.created);
-    await this.register(runs[1], clientResult.created);
-    if (plan.serverAmbassador) {
-      const server = (await targetClient.listContainers()).find((container) => container.name === plan.serverAmbassador);
-      if (server) {
-        this.provenance.registry.addClient(server.id, formatContainerRef(clientRef.host, plan.clientAmbassador));
+    try {
+      await this.register(runs[0], serverResult.created);
+      await this.register(runs[1], clientResult.created);
+      if (plan.serverAmbassador) {
+        const server = (await targetClient.listContainers()).find((container) => container.name === plan.serverAmbassador);
+        if (server) {
+          this.provenance.registry.addClient(server.id, formatContainerRef(clientRef.host, plan.clientAmbassador));
+        }
       }
+    } catch (error) {
+      // The link works; only the proof is missing, so its objects show as "not created here" and can be adopted.
+      this.logger.warn(`Could not record the link's objects in ${this.provenance.registry.file}: ${errorMessage(error)}; adopt the link to manage it`);
     }
     return {
       ...plan,
@@ -172,14 +177,18 @@ export class CrossLinkOperations {
       runs.push({ plan: plan.server, client: serverClient });
     }
     await executePlans(runs, this.logger, options);
-    const clientAmbassadorRef = formatContainerRef(link.clientAmbassador.host, link.clientAmbassador.name);
-    this.provenance.registry.removeClient(clientAmbassadorRef);
-    for (const { plan: hostPlan } of runs) {
-      for (const step of hostPlan.steps) {
-        if (step.kind === 'removeContainer' && 'id' in step.container) {
-          this.provenance.forget(step.container.id);
+    try {
+      this.provenance.registry.removeClient(formatContainerRef(link.clientAmbassador.host, link.clientAmbassador.name));
+      for (const { plan: hostPlan } of runs) {
+        for (const step of hostPlan.steps) {
+          if (step.kind === 'removeContainer' && 'id' in step.container) {
+            this.provenance.forget(step.container.id);
+          }
         }
       }
+    } catch (error) {
+      // Ids of removed objects never come back, so a stale entry only takes room.
+      this.logger.warn(`Could not update ${this.provenance.registry.file}: ${errorMessage(error)}`);
     }
     const serverAmbassador = plan.server ? 'removed' : serverHost?.containers.some((container) => isServerAmbassadorFor(container, link.target)) || users.offlineHosts.length > 0 ? 'kept' : 'none';
     if (serverAmbassador === 'kept') {

@@ -293,7 +293,13 @@ class AmbassadorTransport implements Transport {
         });
       }
       const id = await client.createContainer(plan.name, body);
-      provenance.record({ id, kind: 'container', host: client.hostName, name: plan.name, role: tunnelAmbassadorRole, ownerPid: this.options.ownerPid });
+      try {
+        provenance.record({ id, kind: 'container', host: client.hostName, name: plan.name, role: tunnelAmbassadorRole, ownerPid: this.options.ownerPid });
+      } catch (error) {
+        // Unrecorded, it could never be proven ours and removed: take it away again rather than leave it published.
+        await client.removeContainer(id, { force: true });
+        throw new ForwardError('noTransport', `Could not record ${plan.name} in ${provenance.registry.file} (${errorMessage(error)}); it was removed again.`, { cause: error });
+      }
       this.ownsHelper = true;
       this.options.logger.info(`[tunnel] created ${plan.name} on ${client.hostName}: socat ${(body.Cmd ?? []).join(' ')}`);
       helper = await client.inspectContainer(id);

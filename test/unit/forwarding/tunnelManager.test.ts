@@ -10,6 +10,9 @@ import { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
 import { waitFor } from '../../support/waitFor';
 import { testProvenance } from '../../support/provenance';
+import { ObjectRegistry } from '../../../src/core/provenance/objectRegistry';
+import { Provenance, newSecret } from '../../../src/core/provenance/provenance';
+import { Sealer } from '../../../src/core/provenance/seal';
 import { FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
 import { LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
 
@@ -229,6 +232,27 @@ describe('TunnelManager (unit)', () => {
     assert.deepEqual(await next.removeLeftoverHelpers('alpha'), ['crosslink-tunnel-web-80']);
     const names = [...engine.client.containers.values()].map((candidate) => candidate.name).sort();
     assert.deepEqual(names, ['crosslink-tunnel-db-5432', 'crosslink-tunnel-web-81', 'db', 'web'], 'the look-alike and the live window\'s helper stay');
+  });
+
+  it('closes a window whose host is down without failing, and the helper it could not remove is cleaned up on the next start', async () => {
+    const engine = tcpEngine();
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const closing = manager(engine, tcpSpec, { ownerPid: deadPid });
+    await closing.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    engine.client.unreachable = new HostError('alpha', 'timeout', 'alpha: no answer');
+    await closing.shutdown();
+    assert.deepEqual(engine.removed, [], 'the host did not answer');
+    engine.client.unreachable = undefined;
+    assert.deepEqual(await manager(engine, tcpSpec).removeLeftoverHelpers('alpha'), ['crosslink-tunnel-web-80']);
+  });
+
+  it('removes a helper it could not record (it could never prove it its own later) and fails with noTransport', async () => {
+    const engine = tcpEngine();
+    const unrecordable = new Provenance(new Sealer(newSecret()), new ObjectRegistry('/dev/null/objects.json'));
+    const tunnels = new TunnelManager((name) => (name === 'alpha' ? { client: engine.client, spec: tcpSpec } : undefined), { logger: silentLogger, provenance: unrecordable });
+    managers.push(tunnels);
+    await assert.rejects(tunnels.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 }), (error: unknown) => ForwardError.is(error, 'noTransport'));
+    assert.deepEqual(engine.removed, engine.created, 'nothing stays published');
   });
 
   it('restores a tunnel whose host is down as "reconnecting", listening on its port', async () => {
