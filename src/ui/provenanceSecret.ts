@@ -27,16 +27,33 @@ async function installationSecret(context: vscode.ExtensionContext, file: string
   );
   if (!fallback) {
     try {
-      const stored = Buffer.from((await context.secrets.get(secretKey)) ?? '', 'hex');
+      const stored = Buffer.from((await withinTimeout(context.secrets.get(secretKey))) ?? '', 'hex');
       if (stored.length === 32) {
         return stored;
       }
       const secret = newSecret();
-      await context.secrets.store(secretKey, secret.toString('hex'));
+      await withinTimeout(context.secrets.store(secretKey, secret.toString('hex')));
       return secret;
     } catch (error) {
       logger.warn(`SecretStorage is not available (${errorMessage(error)}); keeping Crosslink's provenance secret in a private file instead`);
     }
   }
   return fileSecret(file);
+}
+
+/** A keychain that never answers (a locked one on a headless machine) must not hold up activation. */
+function withinTimeout<T>(pending: Thenable<T>, ms = 5000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
