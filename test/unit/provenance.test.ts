@@ -79,7 +79,7 @@ describe('Provenance seal (unit)', () => {
     assert.equal(provenance.originOf('container', { id: 'c2', name: 'old', labels }, 'engine-beta'), 'foreign', 'unsealed');
     provenance.record({ id: 'c2', kind: 'container', host: 'beta', name: 'old', role: 'client-ambassador', adopted: true });
     assert.equal(provenance.originOf('container', { id: 'c2', name: 'old', labels }, 'engine-beta'), 'ours', 'adopted by id');
-    assert.equal(provenance.originOf('container', { id: 'c3', name: 'web', labels: { app: 'x' } }, 'engine-beta'), 'none');
+    assert.equal(provenance.originOf('container', { id: 'c3', name: 'web', labels: { app: 'x', 'crosslink.fixture.version': '1' } }, 'engine-beta'), 'none', 'no label Crosslink acts on');
   });
 });
 

@@ -64,8 +64,9 @@ export class Sealer {
  */
 export type Origin = 'ours' | 'foreign' | 'none';
 
+/** Whether an object carries any label Crosslink acts on (an image's `crosslink.fixture.version` is not one). */
 export function hasCrosslinkLabels(labels: Record<string, string>): boolean {
-  return Object.keys(labels).some((key) => key.startsWith('crosslink.'));
+  return sealedLabelKeys.some((key) => key in labels);
 }
 
 /** The object carries Crosslink's labels but was not made by this installation; pass `confirmForeign` to act anyway. */
