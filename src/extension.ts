@@ -11,7 +11,8 @@ import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
 import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
 import { TunnelStore } from './ui/tunnels/tunnelStore';
-import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSection } from './ui/hostSettings';
+import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSection, tunnelBindAddress } from './ui/hostSettings';
+import { installationProvenance } from './ui/provenanceSecret';
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
@@ -20,30 +21,38 @@ import { ContainersTreeProvider } from './ui/tree/containersTree';
 void ({} as vscode.Disposable satisfies DisposableLike);
 void ({} as Logger satisfies Pick<vscode.LogOutputChannel, keyof Logger>);
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Set while active: deactivate() waits for the tunnels' ambassadors to be removed. */
+let activeTunnels: TunnelManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const channel = vscode.window.createOutputChannel('Crosslink', { log: true });
   const logger = channelLogger(channel);
+  const provenance = await installationProvenance(context, logger);
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
   const health = new CrossLinkHealth();
-  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage);
+  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance);
   const tunnels = new TunnelManager(
     (name) => {
       const client = model.client(name);
       const spec = model.spec(name);
       return client && spec ? { client, spec } : undefined;
     },
-    { logger, ambassadorImage: ambassadorImage() },
+    { logger, ambassadorImage: ambassadorImage(), provenance },
   );
-  const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger);
-  const tree = new ContainersTreeProvider(model, health, tunnels);
+  activeTunnels = tunnels;
+  const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
+  const tree = new ContainersTreeProvider(model, health, tunnels, provenance);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
 
+  // Restored tunnels take their ambassadors back before leftovers are looked for.
+  const restored = applyHostSettings(model, logger).then(() => tunnelStore.restore());
   context.subscriptions.push(
     channel,
     model,
     health,
-    new AmbassadorNetworkKeeper(model, logger),
+    new AmbassadorNetworkKeeper(model, logger, provenance),
+    removeLeftoverTunnelHelpers(model, tunnels, restored, logger),
     tunnels,
     tunnelStore,
     new TunnelsStatusBar(tunnels),
@@ -63,11 +72,34 @@ export function activate(context: vscode.ExtensionContext): void {
       void applyHostSettings(model, logger);
     }),
   );
-  void applyHostSettings(model, logger).then(() => tunnelStore.restore());
+
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Removes the window's tunnel ambassadors before the window goes; everything else is disposed through context.subscriptions. */
+export async function deactivate(): Promise<void> {
+  await activeTunnels?.shutdown();
+  activeTunnels = undefined;
+}
+
+/**
+ * Once per host and session, when the host is connected: the tunnel ambassadors a window that
+ * died left behind (after the restored tunnels took back theirs).
+ */
+function removeLeftoverTunnelHelpers(model: ContainerModel, tunnels: TunnelManager, restored: Promise<void>, logger: Logger): DisposableLike {
+  const checked = new Set<string>();
+  return model.onDidChange((hostName) => {
+    if (!hostName || checked.has(hostName) || model.host(hostName)?.state !== 'connected') {
+      return;
+    }
+    checked.add(hostName);
+    void restored.then(() => tunnels.removeLeftoverHelpers(hostName)).then(
+      (removed) => removed.length > 0 && logger.info(`[${hostName}] removed tunnel ambassadors left by a closed window: ${removed.join(', ')}`),
+      (error: unknown) => {
+        checked.delete(hostName);
+        logger.warn(`[${hostName}] could not look for leftover tunnel ambassadors: ${String(error)}`);
+      },
+    );
+  });
 }
 
 async function applyHostSettings(model: ContainerModel, logger: Logger): Promise<void> {

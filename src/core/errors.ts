@@ -14,7 +14,7 @@ export class CrosslinkError<Reason extends string = string> extends Error {
 }
 
 /** A host setting or URL that cannot be used as written. */
-export class ConfigError extends CrosslinkError<'invalidName' | 'invalidUrl' | 'invalidOption' | 'duplicateName'> {
+export class ConfigError extends CrosslinkError<'invalidName' | 'invalidUrl' | 'invalidOption' | 'duplicateName' | 'unresolvableAddress'> {
   static is(error: unknown): error is ConfigError {
     return error instanceof ConfigError;
   }

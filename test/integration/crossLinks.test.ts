@@ -5,6 +5,7 @@ import { PortInUseError } from '../../src/core/ambassadors/crossLinkPlanner';
 import { PlanError } from '../../src/core/planning/planExecutor';
 import { UnsavedChangesError } from '../../src/core/planning/recreate';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
+import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
 
@@ -40,8 +41,9 @@ describe('Cross-host links through ambassadors (integration)', function () {
   this.timeout(180_000);
   const logger = new RecordingLogger();
   const { model } = newModel(logger);
-  const keeper = new AmbassadorNetworkKeeper(model, logger);
-  const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat);
+  const provenance = testProvenance();
+  const keeper = new AmbassadorNetworkKeeper(model, logger, provenance);
+  const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat, provenance);
   const oracle = uniqueName('oracle');
   const bw = uniqueName('bw');
   const created: Array<[typeof alphaHost, string]> = [

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { TestbedHost, docker, removeContainer, replyServer, testbedHost } from '../support/testbed';
+import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
 
@@ -164,7 +165,7 @@ describe('Copy as Docker Commands, run against the testbed (integration)', funct
   });
 
   it('a cross-host link: its commands, run after Remove Link, give a link that carries traffic by alias', async () => {
-    const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat);
+    const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat, testProvenance());
     const [target, client] = [uniqueName('cmd-target'), uniqueName('cmd-client')];
     containers.push([alphaHost, target], [betaHost, client]);
     docker(alphaHost, ['run', '-d', '--pull', 'never', '--name', target, '--stop-timeout', '1', testbed.images.fixture, ...replyServer(7070, 'from-the-target')]);
@@ -214,7 +215,8 @@ describe('Copy as Docker Commands, run against the testbed (integration)', funct
     }
     const found = (await operations.list()).find((candidate) => candidate.client.container === client);
     assert.ok(found, 'the reproduced link is listed');
-    await operations.remove(found);
+    // Ambassadors made by pasted commands are not this installation's: removing them needs consent.
+    await operations.remove(found, { confirmForeign: true });
     assert.throws(() => inspect(betaHost, `crosslink-cli-${client}-kv`));
   });
 });

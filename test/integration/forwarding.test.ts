@@ -6,6 +6,7 @@ import { TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManag
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { connectAndWatch, dial, readToEnd } from '../unit/forwarding/loopback';
+import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, uniqueName } from './harness';
 
@@ -31,6 +32,7 @@ describe('Tunnels against the testbed (integration)', function () {
   const logger = new RecordingLogger();
   let model: ContainerModel;
   const managers: TunnelManager[] = [];
+  const provenance = testProvenance();
   const servers = { alpha: uniqueName('tunnel-web'), beta: uniqueName('tunnel-web') };
   const hosts = [
     { name: 'alpha', host: alphaHost, kind: 'ambassador' },
@@ -71,7 +73,7 @@ describe('Tunnels against the testbed (integration)', function () {
         const spec = model.host(name)?.spec;
         return client && spec ? { client, spec } : undefined;
       },
-      { logger, ...options },
+      { logger, provenance, ...options },
     );
     managers.push(manager);
     return manager;

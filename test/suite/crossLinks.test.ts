@@ -54,6 +54,26 @@ describe('Cross-host link commands', () => {
     assert.strictEqual(docker(alpha, ['ps', '-aq']) + docker(beta, ['ps', '-aq']), before);
   });
 
+  it('refuses to remove a link it did not create unless confirmed, and adopts it on request', async () => {
+    const forged = `crosslink-cli-${bw}-forged-${suffix}`;
+    const labels = JSON.parse(docker(beta, ['inspect', '--format', '{{json .Config.Labels}}', `crosslink-cli-${bw}-oracle`])) as Record<string, string>;
+    const copied = Object.entries({ ...labels, 'crosslink.alias': 'forged', 'crosslink.mode': 'link' }).filter(([key]) => !['crosslink.network', 'crosslink.joinedNetwork', 'crosslink.createdNetwork'].includes(key));
+    docker(beta, ['run', '-d', '--name', forged, ...copied.flatMap(([key, value]) => ['--label', `${key}=${value}`]), testbed.images.fixture, 'sleep', '600']);
+    try {
+      await vscode.commands.executeCommand('crosslink.refresh');
+      const before = docker(beta, ['ps', '-aq']);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.removeCrossLink', { client: `${beta.name}/${bw}`, alias: 'forged' })), (error: unknown) => (error as { reason?: string }).reason === 'foreign');
+      assert.strictEqual(docker(beta, ['ps', '-aq']), before, 'nothing was removed');
+      const adopted = await vscode.commands.executeCommand<{ adopted: string[] }>('crosslink.adoptCrossLink', { client: `${beta.name}/${bw}`, alias: 'forged' });
+      assert.ok(adopted.adopted.includes(`${beta.name}: container ${forged}`));
+      const removed = await vscode.commands.executeCommand<{ serverAmbassador: string }>('crosslink.removeCrossLink', { client: `${beta.name}/${bw}`, alias: 'forged' });
+      assert.strictEqual(removed.serverAmbassador, 'kept', 'the real client still uses the server side');
+      assert.strictEqual(docker(beta, ['ps', '-a', '--filter', `name=${forged}`, '--format', '{{.Names}}']), '');
+    } finally {
+      removeContainer(beta, forged);
+    }
+  });
+
   it('crosslink.removeCrossLink removes both ambassadors', async () => {
     await vscode.commands.executeCommand('crosslink.removeCrossLink', { client: `${beta.name}/${bw}`, alias: 'oracle' });
     assert.strictEqual(docker(alpha, ['ps', '-a', '--filter', `name=crosslink-srv-${oracle}`, '--format', '{{.Names}}']), '');

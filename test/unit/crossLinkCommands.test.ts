@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { testProvenance } from '../support/provenance';
 import { execFileSync } from 'node:child_process';
 import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
@@ -74,9 +75,11 @@ function setup(mode: 'network' | 'link', clientUrl = 'ssh://root@10.231.0.12') {
       client: (host) => clients[host],
       spec: (host) => ({ name: host, url: urls[host] }) as HostSpec,
       connectedHosts: () => ['alpha', 'beta'],
+      hosts: () => [{ spec: { name: 'alpha' } }, { spec: { name: 'beta' } }],
     },
     silentLogger,
     () => 'alpine/socat:latest',
+    testProvenance(),
   );
   return { operations, link: crossLinkOf('beta', clientAmbassador)! };
 }

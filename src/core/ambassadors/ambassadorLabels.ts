@@ -37,6 +37,8 @@ export interface CrossLink {
   /** Where the client-side ambassador forwards to: the server ambassador's (or target's) published port. */
   upstream: { address: string; port: number };
   clientAmbassador: { host: string; id: string; name: string; state: string };
+  /** Whether this installation made (or adopted) the client-side ambassador; set by CrossLinkOperations.list. */
+  origin?: 'ours' | 'foreign';
 }
 
 export function formatTarget(target: TargetRef): string {

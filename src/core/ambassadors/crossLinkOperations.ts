@@ -2,6 +2,10 @@ import { ConfigError, errorMessage } from '../errors';
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
+import { AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
+import { Provenance } from '../provenance/provenance';
+import { ProvenanceError } from '../provenance/seal';
+import { Plan } from '../planning/plan';
 import { LinkOperations, WritableLayerChoice } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
 import { VerifyResult, verifyLink } from '../links/verifyLink';
@@ -10,7 +14,7 @@ import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
 import { ExecuteOptions, executePlans } from '../planning/planExecutor';
 import { ContainerSummary } from '../types';
-import { CrossLink, CrossLinkMode, crossLinkOf, formatTarget } from './ambassadorLabels';
+import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 
 /** How the operations reach the configured hosts (the ContainerModel in the extension). */
@@ -19,6 +23,21 @@ export interface HostDirectory {
   spec(hostName: string): HostSpec | undefined;
   /** Names of the hosts that are connected now. */
   connectedHosts(): string[];
+  /** Every configured host, connected or not (a client on an offline host still counts). */
+  hosts(): ReadonlyArray<{ spec: { name: string } }>;
+}
+
+/** Acting on objects this installation did not make needs the caller to say so, after asking the user. */
+export interface ForeignConsent {
+  confirmForeign?: boolean;
+}
+
+/** What Remove Link did with the server-side ambassador. */
+export interface CrossLinkRemoval {
+  serverAmbassador: 'removed' | 'kept' | 'none';
+  /** Why it was kept: client-side ambassadors still using it ("host/name"), and hosts that did not answer. */
+  otherClients: string[];
+  offlineHosts: string[];
 }
 
 export interface CrossLinkArgs {
@@ -39,19 +58,21 @@ export class CrossLinkOperations {
     private readonly hosts: HostDirectory,
     private readonly logger: Logger,
     private readonly image: () => string,
+    private readonly provenance: Provenance,
+    private readonly lookup?: AddressLookup,
   ) {}
 
-  async link(args: CrossLinkArgs, options: ExecuteOptions & { onPull?: (status: string) => void } = {}): Promise<CrossLinkPlan & { serverRef: string; clientRef: string }> {
+  async link(args: CrossLinkArgs & ForeignConsent, options: ExecuteOptions & { onPull?: (status: string) => void } = {}): Promise<CrossLinkPlan & { serverRef: string; clientRef: string }> {
     const targetRef = parseContainerRef(args.target);
     const clientRef = parseContainerRef(args.client);
     const [targetClient, clientClient] = [this.clientOf(targetRef.host), this.clientOf(clientRef.host)];
-    const address = this.addressOf(targetRef.host);
+    const address = await resolveHostAddress(targetRef.host, this.addressOf(targetRef.host), this.lookup);
     const clientLinks = this.linksOn(clientRef.host);
     const [target, client, targetHost, clientHost] = await Promise.all([
       this.linksOn(targetRef.host).inspect(targetRef.container),
       clientLinks.inspect(clientRef.container),
-      hostState(targetClient, targetRef.host),
-      hostState(clientClient, clientRef.host),
+      this.hostState(targetClient, targetRef.host),
+      this.hostState(clientClient, clientRef.host),
     ]);
     const image = this.image();
     const plan = planCrossLink({
@@ -61,15 +82,29 @@ export class CrossLinkOperations {
       mode: args.mode ?? 'network',
       image,
       publish: args.publish ?? args.port,
+      confirmForeign: args.confirmForeign,
     });
     const runs = [
-      { plan: plan.server, client: targetClient },
-      { plan: plan.client, client: clientClient },
+      { plan: this.sealPlan(plan.server, targetHost.engineId), client: targetClient },
+      { plan: this.sealPlan(plan.client, clientHost.engineId), client: clientClient },
     ];
     for (const run of runs.filter(({ plan: hostPlan }) => hostPlan.steps.some((step) => step.kind === 'createContainer'))) {
       await ensureImage(run.client, run.plan.host, image, options.onPull);
     }
-    await executePlans(runs, this.logger, options);
+    const [serverResult, clientResult] = await executePlans(runs, this.logger, options);
+    try {
+      await this.register(runs[0], serverResult.created);
+      await this.register(runs[1], clientResult.created);
+      if (plan.serverAmbassador) {
+        const server = (await targetClient.listContainers()).find((container) => container.name === plan.serverAmbassador);
+        if (server) {
+          this.provenance.registry.addClient(server.id, formatContainerRef(clientRef.host, plan.clientAmbassador));
+        }
+      }
+    } catch (error) {
+      // The link works; only the proof is missing, so its objects show as "not created here" and can be adopted.
+      this.logger.warn(`Could not record the link's objects in ${this.provenance.registry.file}: ${errorMessage(error)}; adopt the link to manage it`);
+    }
     return {
       ...plan,
       serverRef: formatContainerRef(targetRef.host, plan.serverAmbassador ?? target.name),
@@ -77,42 +112,135 @@ export class CrossLinkOperations {
     };
   }
 
-  /** Every cross-host link whose client-side ambassador is on a connected host. */
+  /**
+   * Every cross-host link whose client-side ambassador is on a connected host, with its origin:
+   * 'ours' when this installation made (or adopted) the client-side ambassador, else 'foreign'.
+   */
   async list(): Promise<CrossLink[]> {
     const perHost = await Promise.all(
       this.hosts.connectedHosts().map(async (host) => {
-        const containers = await this.clientOf(host).listContainers().catch(() => [] as ContainerSummary[]);
-        return containers.flatMap((container) => crossLinkOf(host, container) ?? []);
+        const client = this.clientOf(host);
+        const listed = await Promise.all([client.listContainers(), this.provenance.engineIdOf(client)]).catch(() => undefined);
+        if (!listed) {
+          return [];
+        }
+        const [containers, engineId] = listed;
+        return containers.flatMap((container): CrossLink[] => {
+          const link = crossLinkOf(host, container);
+          return link ? [{ ...link, origin: this.provenance.isOurs('container', container, engineId) ? 'ours' : 'foreign' }] : [];
+        });
       }),
     );
     return perHost.flat();
   }
 
-  /** Re-runs the link from its labels: missing or stopped ambassadors come back; what is fine stays. */
-  repair(link: CrossLink, options?: ExecuteOptions): Promise<CrossLinkPlan> {
-    return this.link(argsOf(link), options);
+  /**
+   * Re-runs the link from its labels: missing or stopped ambassadors come back; what is fine stays.
+   * A foreign link is repaired only with `confirmForeign` (its labels are someone else's say-so).
+   */
+  async repair(link: CrossLink, options: ExecuteOptions & ForeignConsent = {}): Promise<CrossLinkPlan> {
+    if (!options.confirmForeign) {
+      const ambassador = await this.currentClientAmbassador(link);
+      if (ambassador?.origin === 'foreign') {
+        throw foreignError([ambassador.description], 'repair the link');
+      }
+    }
+    return this.link({ ...argsOf(link), confirmForeign: options.confirmForeign }, options);
   }
 
-  /** `writableLayer` answers for the client's files when a "link" mode client is recreated without its link. */
-  async remove(link: CrossLink, options: ExecuteOptions = {}, writableLayer?: WritableLayerChoice): Promise<void> {
+  /**
+   * Removes what the link added. The server-side ambassador goes only when no client-side
+   * ambassador on any configured host uses it, and stays while a host that may hold one is
+   * offline. Objects this installation did not make are changed only with `confirmForeign`;
+   * without it, ProvenanceError 'foreign' names every change that would have been made.
+   * `writableLayer` answers for the client's files when a "link" mode client is recreated without its link.
+   */
+  async remove(link: CrossLink, options: ExecuteOptions & ForeignConsent = {}, writableLayer?: WritableLayerChoice): Promise<CrossLinkRemoval> {
     const clientClient = this.clientOf(link.client.host);
-    const clientHost = await hostState(clientClient, link.client.host);
+    const clientHost = await this.hostState(clientClient, link.client.host);
     const serverClient = this.hosts.client(link.target.host);
-    const serverHost = serverClient ? await hostState(serverClient, link.target.host).catch((error: unknown) => this.unreachable(link.target.host, error)) : undefined;
+    const serverHost = serverClient ? await this.hostState(serverClient, link.target.host).catch((error: unknown) => this.unreachable(link.target.host, error)) : undefined;
     const clientDetails = await clientClient.inspectContainer(link.client.container).catch(() => undefined);
-    const clientsOfTarget = (await this.list()).filter((other) => formatTarget(other.target) === formatTarget(link.target)).length;
+    const users = await this.clientsOf(link);
     const plan = planCrossLinkRemoval({
       link,
       clientHost,
       serverHost,
       client: clientDetails && (await this.linksOn(link.client.host).recreateSubject(clientDetails, writableLayer)),
-      clientsOfTarget,
+      clientsOfTarget: users.clients.length + 1,
+      offlineHosts: users.offlineHosts,
     });
+    const foreignSteps = [
+      ...(clientHost.foreign?.has(link.clientAmbassador.id) ? plan.client.description.map((step) => `${link.client.host}: ${step}`) : []),
+      ...(plan.server && serverHost && plan.serverAmbassador && serverHost.foreign?.has(plan.serverAmbassador.id) ? plan.server.description.map((step) => `${serverHost.name}: ${step}`) : []),
+    ];
+    if (foreignSteps.length > 0 && !options.confirmForeign) {
+      throw foreignError(foreignSteps, 'remove the link');
+    }
     const runs = [{ plan: plan.client, client: clientClient }];
     if (plan.server && serverClient) {
       runs.push({ plan: plan.server, client: serverClient });
     }
     await executePlans(runs, this.logger, options);
+    try {
+      this.provenance.registry.removeClient(formatContainerRef(link.clientAmbassador.host, link.clientAmbassador.name));
+      for (const { plan: hostPlan } of runs) {
+        for (const step of hostPlan.steps) {
+          if (step.kind === 'removeContainer' && 'id' in step.container) {
+            this.provenance.forget(step.container.id);
+          }
+        }
+      }
+    } catch (error) {
+      // Ids of removed objects never come back, so a stale entry only takes room.
+      this.logger.warn(`Could not update ${this.provenance.registry.file}: ${errorMessage(error)}`);
+    }
+    const serverAmbassador = plan.server ? 'removed' : serverHost?.containers.some((container) => isServerAmbassadorFor(container, link.target)) || users.offlineHosts.length > 0 ? 'kept' : 'none';
+    if (serverAmbassador === 'kept') {
+      this.logger.info(
+        `[${link.target.host}] kept ${serverAmbassadorName(link.target)}: ${[
+          ...users.clients.map((other) => `still used by ${other}`),
+          ...users.offlineHosts.map((host) => `${host} is offline and may hold a client`),
+        ].join('; ')}`,
+      );
+    }
+    return { serverAmbassador, otherClients: users.clients, offlineHosts: users.offlineHosts };
+  }
+
+  /**
+   * Takes a link made by an older Crosslink (no seal) or another installation as this one's own:
+   * its ambassadors, and the networks their labels say Crosslink created, are recorded by id.
+   * Nothing changes on the hosts. Returns the objects adopted ("host: kind name").
+   */
+  async adopt(link: CrossLink): Promise<string[]> {
+    const adopted: string[] = [];
+    const sides = [
+      { host: link.client.host, find: (containers: ContainerSummary[]) => containers.find((container) => container.id === link.clientAmbassador.id) },
+      {
+        host: link.target.host,
+        find: (containers: ContainerSummary[]) => containers.find((container) => container.name === serverAmbassadorName(link.target) && isServerAmbassadorFor(container, link.target)),
+      },
+    ];
+    for (const side of sides) {
+      const client = this.hosts.client(side.host);
+      const containers = client ? await client.listContainers().catch(() => undefined) : undefined;
+      const ambassador = containers && side.find(containers);
+      if (!client || !ambassador) {
+        continue;
+      }
+      const engineId = await this.provenance.engineIdOf(client);
+      if (!this.provenance.isOurs('container', ambassador, engineId)) {
+        this.provenance.record({ id: ambassador.id, kind: 'container', host: side.host, name: ambassador.name, role: ambassador.labels[ambassadorLabel.role] ?? '', adopted: true });
+        adopted.push(`${side.host}: container ${ambassador.name}`);
+      }
+      const networkName = ambassador.labels[ambassadorLabel.createdNetwork] === 'true' ? ambassador.labels[ambassadorLabel.network] : undefined;
+      const network = networkName ? (await client.listNetworks()).find((candidate) => candidate.name === networkName) : undefined;
+      if (network && this.provenance.originOf('network', network, engineId) === 'foreign') {
+        this.provenance.record({ id: network.id, kind: 'network', host: side.host, name: network.name, role: network.labels['crosslink.role'] ?? '', adopted: true });
+        adopted.push(`${side.host}: network ${network.name}`);
+      }
+    }
+    return adopted;
   }
 
   /** From inside the client: resolve the alias and connect to the port, through both ambassadors. */
@@ -124,6 +252,66 @@ export class CrossLinkOperations {
   /** The whole link as docker commands, per host (see crossLinkDockerCommands). */
   dockerCommands(link: CrossLink, options: DockerCommandsOptions = {}): Promise<DockerCommands> {
     return crossLinkDockerCommands(link, { client: (host) => this.hosts.client(host), url: (host) => this.hosts.spec(host)?.url, linksOn: (host) => this.linksOn(host) }, options);
+  }
+
+  /** Client-side ambassadors of the same target on every configured host (this link's excluded), and the hosts that did not answer. */
+  private async clientsOf(link: CrossLink): Promise<{ clients: string[]; offlineHosts: string[] }> {
+    const listings = await Promise.all(
+      this.hosts.hosts().map(async ({ spec: { name } }) => {
+        const client = this.hosts.client(name);
+        const containers = client && this.hosts.connectedHosts().includes(name) ? await client.listContainers().catch(() => undefined) : undefined;
+        return { host: name, containers };
+      }),
+    );
+    return usersOfTarget(link, listings);
+  }
+
+  private async currentClientAmbassador(link: CrossLink): Promise<{ origin: 'ours' | 'foreign'; description: string } | undefined> {
+    const client = this.clientOf(link.client.host);
+    const ambassador = (await client.listContainers()).find((container) => container.id === link.clientAmbassador.id);
+    if (!ambassador) {
+      return undefined;
+    }
+    const origin = this.provenance.isOurs('container', ambassador, await this.provenance.engineIdOf(client)) ? 'ours' : 'foreign';
+    return { origin, description: `${link.client.host}: container ${ambassador.name}` };
+  }
+
+  /** What is on a host, with the Crosslink-labelled objects this installation did not make marked foreign. */
+  private async hostState(client: DockerClient, name: string): Promise<HostState & { engineId: string }> {
+    const [containers, networks, engineId] = await Promise.all([client.listContainers(), client.listNetworks(), this.provenance.engineIdOf(client)]);
+    const foreign = new Set([
+      ...containers.filter((container) => this.provenance.originOf('container', container, engineId) === 'foreign').map((container) => container.id),
+      ...networks.filter((network) => this.provenance.originOf('network', network, engineId) === 'foreign').map((network) => network.id),
+    ]);
+    return { name, containers, networks, foreign, engineId };
+  }
+
+  /** Seals what the plan creates with Crosslink's labels (ambassadors and their networks), for this host's engine. */
+  private sealPlan(plan: Plan, engineId: string): Plan {
+    const steps = plan.steps.map((step) => {
+      if (step.kind === 'createNetwork') {
+        return { ...step, labels: this.provenance.sealed('network', step.name, engineId, step.labels) };
+      }
+      if (step.kind === 'createContainer' && ambassadorRefs.has(step.ref)) {
+        return { ...step, body: { ...step.body, Labels: this.provenance.sealed('container', step.name, engineId, step.body.Labels ?? {}) } };
+      }
+      return step;
+    });
+    return { ...plan, steps };
+  }
+
+  /** Records the ids of the ambassadors and networks a run created. */
+  private async register(run: { plan: Plan; client: DockerClient }, created: Record<string, string>): Promise<void> {
+    const networks = run.plan.steps.some((step) => step.kind === 'createNetwork') ? await run.client.listNetworks() : [];
+    for (const step of run.plan.steps) {
+      if (step.kind === 'createContainer' && ambassadorRefs.has(step.ref) && created[step.ref]) {
+        this.provenance.record({ id: created[step.ref], kind: 'container', host: run.plan.host, name: step.name, role: step.ref });
+      }
+      const network = step.kind === 'createNetwork' ? networks.find((candidate) => candidate.name === step.name) : undefined;
+      if (network) {
+        this.provenance.record({ id: network.id, kind: 'network', host: run.plan.host, name: network.name, role: 'ambassador-network' });
+      }
+    }
   }
 
   private clientOf(host: string): DockerClient {
@@ -163,9 +351,38 @@ function argsOf(link: CrossLink): CrossLinkArgs {
   };
 }
 
-async function hostState(client: DockerClient, name: string): Promise<HostState> {
-  const [containers, networks] = await Promise.all([client.listContainers(), client.listNetworks()]);
-  return { name, containers, networks };
+/**
+ * Who else uses the link's target through a client-side ambassador, whoever made it (counting a
+ * foreign one only ever keeps the server side), and which hosts could not be listed (`containers`
+ * undefined): they may hold a client too.
+ */
+export function usersOfTarget(link: CrossLink, listings: Array<{ host: string; containers?: ContainerSummary[] }>): { clients: string[]; offlineHosts: string[] } {
+  const clients: string[] = [];
+  const offlineHosts: string[] = [];
+  for (const { host, containers } of listings) {
+    if (!containers) {
+      offlineHosts.push(host);
+      continue;
+    }
+    for (const container of containers) {
+      const other = crossLinkOf(host, container);
+      if (other && container.id !== link.clientAmbassador.id && formatTarget(other.target) === formatTarget(link.target)) {
+        clients.push(formatContainerRef(host, container.name));
+      }
+    }
+  }
+  return { clients: clients.sort(), offlineHosts: offlineHosts.sort() };
+}
+
+/** The plan refs of the containers Crosslink makes for a link (the recreated client is the user's). */
+const ambassadorRefs = new Set(['server-ambassador', 'client-ambassador']);
+
+function foreignError(steps: string[], action: string): ProvenanceError {
+  return new ProvenanceError(
+    'foreign',
+    `Crosslink did not create these objects here, so it will not ${action} on their labels' say-so without confirmation: ${steps.join('; ')}.`,
+    steps,
+  );
 }
 
 /** Ambassadors need their image on the host: pull it when missing, with a clear message offline. */

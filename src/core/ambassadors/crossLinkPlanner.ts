@@ -17,6 +17,7 @@ import {
   serverAmbassadorName,
 } from './ambassadorLabels';
 import { socatArguments } from './socat';
+import { ProvenanceError } from '../provenance/seal';
 
 /** The host port a server ambassador would publish is taken; `suggestedPort` is free. */
 export class PortInUseError extends CrosslinkError<'portInUse'> {
@@ -38,6 +39,11 @@ export interface HostState {
   name: string;
   containers: ContainerSummary[];
   networks: NetworkSummary[];
+  /**
+   * Ids of the containers and networks that carry Crosslink's labels but were not made by this
+   * installation: never reused or changed unless the request confirms it (`confirmForeign`).
+   */
+  foreign?: ReadonlySet<string>;
 }
 
 export interface CrossLinkRequest {
@@ -48,6 +54,8 @@ export interface CrossLinkRequest {
   image: string;
   /** "reuse" the port the target already publishes, or publish a server ambassador on this host port. */
   publish: 'reuse' | number;
+  /** The user confirmed acting on the foreign objects named in an earlier ProvenanceError. */
+  confirmForeign?: boolean;
 }
 
 export interface CrossLinkPlan {
@@ -112,6 +120,7 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
     if (!isServerAmbassadorFor(existing, targetRef)) {
       throw new ConfigError('invalidOption', `A container named ${name} exists on ${target.host.name} but is not Crosslink's ambassador for ${targetRef.container}:${targetRef.port}; rename or remove it.`);
     }
+    assertNotForeign(request, target.host, existing, `${name} on ${target.host.name}`);
     const publishedPort = existing.ports.find((binding) => binding.privatePort === target.port && binding.publicPort)?.publicPort ?? request.publish;
     const steps: PlanStep[] = existing.state === 'running' ? [] : [{ kind: 'startContainer', container: { id: existing.id }, name }];
     return { steps, ambassador: name, upstream: { address, port: publishedPort } };
@@ -124,7 +133,7 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
     throw new PortInUseError(`Port ${hostPort} on ${target.host.name} (${address}) is published by ${holder}.${reuse} Publish the ambassador on another port, e.g. ${suggestedPort}.`, hostPort, suggestedPort);
   }
   const steps: PlanStep[] = [];
-  const network = sharedNetwork(target.details, target.host.networks, steps);
+  const network = sharedNetwork(request, target.details, target.host, steps);
   const body: ContainerCreateBody = {
     Image: image,
     Entrypoint: ['socat'],
@@ -154,6 +163,7 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
     if (!current || current.target.container !== targetRef.container || current.target.host !== targetRef.host || current.target.port !== targetRef.port) {
       throw new ConfigError('invalidOption', `${details.name} already uses the alias "${alias}" through ${name} for something else; remove that link or choose another alias.`);
     }
+    assertNotForeign(request, client.host, existing, `${name} on ${client.host.name}`);
     if (existing.state !== 'running') {
       steps.push({ kind: 'startContainer', container: { id: existing.id }, name });
     }
@@ -166,7 +176,7 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
       HostConfig: { RestartPolicy: { Name: 'unless-stopped' } },
     };
     if (mode === 'network') {
-      const network = sharedNetwork(details, client.host.networks, steps);
+      const network = sharedNetwork(request, details, client.host, steps);
       assertAliasFree(client.host.containers, network.name, alias, details.name);
       body.Labels = clientAmbassadorLabels(link, network);
       body.HostConfig = { ...body.HostConfig, NetworkMode: network.name };
@@ -190,18 +200,29 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
  * A user network the container is on, or Crosslink's own for it (created if needed, the container
  * connected to it without recreation). Labels record what was joined or created, for removal.
  */
-function sharedNetwork(details: ContainerDetails, networks: NetworkSummary[], steps: PlanStep[]): { name: string; joined: boolean; created: boolean } {
+function sharedNetwork(request: CrossLinkRequest, details: ContainerDetails, host: HostState, steps: PlanStep[]): { name: string; joined: boolean; created: boolean } {
   const userNetwork = details.networks.find((network) => !builtInNetworks.has(network.name));
   if (userNetwork) {
     return { name: userNetwork.name, joined: false, created: false };
   }
   const name = ambassadorNetworkName(details.name);
-  const created = !networks.some((network) => network.name === name);
+  const existing = host.networks.find((network) => network.name === name);
+  if (existing) {
+    assertNotForeign(request, host, existing, `network ${name} on ${host.name}`);
+  }
+  const created = !existing;
   if (created) {
     steps.push({ kind: 'createNetwork', name, labels: { 'crosslink.managed': 'true', 'crosslink.role': 'ambassador-network' } });
   }
   steps.push({ kind: 'connectNetwork', network: name, container: { id: details.id }, name: details.name, endpoint: {} });
   return { name, joined: true, created };
+}
+
+/** Reusing an ambassador or network another installation made would act on its say-so: only after confirmation. */
+function assertNotForeign(request: CrossLinkRequest, host: HostState, object: { id: string }, description: string): void {
+  if (host.foreign?.has(object.id) && !request.confirmForeign) {
+    throw new ProvenanceError('foreign', `${description} carries Crosslink's labels but was not created here; confirm to use it anyway.`, [description]);
+  }
 }
 
 function assertAliasFree(containers: ContainerSummary[], network: string, alias: string, clientName: string): void {
@@ -234,6 +255,8 @@ export interface CrossLinkRemovalRequest {
   client?: RecreateSubject;
   /** Client-side ambassadors on every host that use the same target (this link's included). */
   clientsOfTarget: number;
+  /** Configured hosts that did not answer: any of them may hold a client, so the server side stays. */
+  offlineHosts?: string[];
 }
 
 /**
@@ -241,7 +264,7 @@ export interface CrossLinkRemovalRequest {
  * or its membership of a network Crosslink connected it to), and — when no other client uses it —
  * the server-side ambassador with the network membership and network it brought.
  */
-export function planCrossLinkRemoval(request: CrossLinkRemovalRequest): { client: Plan; server?: Plan } {
+export function planCrossLinkRemoval(request: CrossLinkRemovalRequest): { client: Plan; server?: Plan; serverAmbassador?: ContainerSummary } {
   const { link, clientHost, serverHost } = request;
   const clientSteps: PlanStep[] = [];
   const ambassador = clientHost.containers.find((container) => container.id === link.clientAmbassador.id);
@@ -252,16 +275,19 @@ export function planCrossLinkRemoval(request: CrossLinkRemovalRequest): { client
     clientSteps.push(...withoutAmbassador(ambassador, request.client?.details, clientHost));
   }
   const client = newPlan(clientHost.name, clientSteps);
-  if (!serverHost || request.clientsOfTarget > 1) {
+  if (!serverHost || request.clientsOfTarget > 1 || (request.offlineHosts ?? []).length > 0) {
     return { client };
   }
-  const serverAmbassador = serverHost.containers.find((container) => isServerAmbassadorFor(container, link.target));
+  // A look-alike must not stand in for ours: this installation's one first, then the one by our name.
+  const candidates = serverHost.containers.filter((container) => isServerAmbassadorFor(container, link.target));
+  const serverAmbassador =
+    candidates.find((container) => !serverHost.foreign?.has(container.id)) ?? candidates.find((container) => container.name === serverAmbassadorName(link.target));
   if (!serverAmbassador) {
     return { client };
   }
   const target = serverHost.containers.find((container) => container.name === link.target.container);
   const serverSteps = withoutAmbassador(serverAmbassador, target && { id: target.id, name: target.name, networks: target.networks }, serverHost);
-  return { client, server: newPlan(serverHost.name, serverSteps) };
+  return { client, server: newPlan(serverHost.name, serverSteps), serverAmbassador };
 }
 
 /**

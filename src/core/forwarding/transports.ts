@@ -1,5 +1,3 @@
-import * as dns from 'node:dns/promises';
-import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
 import { Logger } from '../like';
@@ -11,6 +9,8 @@ import { formatAddress, loopbackAddress } from './tcpForwarder';
 import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
 import { socatArguments } from '../ambassadors/socat';
 import { managedLabels } from '../links/labels';
+import { resolveHostAddress } from '../hosts/resolveAddress';
+import { Provenance } from '../provenance/provenance';
 
 export const defaultAmbassadorImage = 'alpine/socat:latest';
 
@@ -53,7 +53,7 @@ export interface PlanOptions {
   ambassadorImage?: string;
 }
 
-const tunnelAmbassadorRole = 'tunnel-ambassador';
+export const tunnelAmbassadorRole = 'tunnel-ambassador';
 
 /**
  * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects
@@ -162,6 +162,10 @@ export interface TransportOptions {
   connectTimeoutMs: number;
   /** Count an existing helper for the same target as this transport's own: a tunnel restored after a reload. */
   adoptHelper?: boolean;
+  /** Seals and records the helpers it creates; only helpers this installation made are used or removed. */
+  provenance: Provenance;
+  /** The process that owns created helpers (the extension host): a helper whose owner is gone is a leftover. */
+  ownerPid: number;
 }
 
 /** Runs a plan. For an ambassador this creates (or reuses) and starts the helper before it resolves. */
@@ -251,27 +255,34 @@ class AmbassadorTransport implements Transport {
     if (!this.ownsHelper) {
       return;
     }
-    try {
-      await this.client.removeContainer(this.plan.name, { force: true });
-      this.options.logger.info(`[tunnel] removed ${this.plan.name} on ${this.client.hostName}`);
-    } catch (error) {
-      if (!DockerApiError.is(error, 'notFound')) {
-        this.options.logger.warn(`[tunnel] could not remove ${this.plan.name} on ${this.client.hostName}: ${errorMessage(error)}`);
-      }
-    }
+    await removeHelper(this.client, this.plan.name, this.options);
   }
 
   private async ensureHelper(): Promise<{ address: string; port: number }> {
     const { plan, client } = this;
-    const body = ambassadorCreateBody(plan, await resolveAddress(plan.publishAddress));
+    const { provenance } = this.options;
+    const hostIp = await resolveHostAddress(client.hostName, plan.publishAddress).catch((error: unknown) => {
+      throw new ForwardError('noTransport', errorMessage(error), { cause: error });
+    });
+    const engineId = await provenance.engineIdOf(client);
+    const body = ambassadorCreateBody(plan, hostIp);
+    body.Labels = provenance.sealed('container', plan.name, engineId, plan.labels);
     let helper = await inspectIfExists(client, plan.name);
-    if (helper && helper.labels[ambassadorLabel.target] !== plan.labels[ambassadorLabel.target]) {
-      throw new ForwardError('noTransport', `${client.hostName} already has a container named ${plan.name} that Crosslink did not make for this tunnel; rename or remove it.`);
+    if (helper && (helper.labels[ambassadorLabel.target] !== plan.labels[ambassadorLabel.target] || !provenance.isOurs('container', helper, engineId))) {
+      throw new ForwardError('noTransport', `${client.hostName} already has a container named ${plan.name} that Crosslink did not create here for this tunnel; rename or remove it.`);
     }
     if (helper && JSON.stringify(commandOf(helper)) !== JSON.stringify(body.Cmd)) {
       // The target moved (a new IP on the default bridge): replace the helper.
       await client.removeContainer(helper.id, { force: true });
+      provenance.forget(helper.id);
       helper = undefined;
+    }
+    if (helper && !this.ownsHelper && !processAlive(provenance.registry.get(helper.id)?.ownerPid)) {
+      // Its window died without removing it: this tunnel takes it over (and removes it when it stops).
+      this.ownsHelper = true;
+    }
+    if (helper && this.ownsHelper) {
+      provenance.record({ id: helper.id, kind: 'container', host: client.hostName, name: plan.name, role: tunnelAmbassadorRole, ownerPid: this.options.ownerPid });
     }
     if (!helper) {
       if (!(await client.imageExists(plan.image))) {
@@ -282,6 +293,13 @@ class AmbassadorTransport implements Transport {
         });
       }
       const id = await client.createContainer(plan.name, body);
+      try {
+        provenance.record({ id, kind: 'container', host: client.hostName, name: plan.name, role: tunnelAmbassadorRole, ownerPid: this.options.ownerPid });
+      } catch (error) {
+        // Unrecorded, it could never be proven ours and removed: take it away again rather than leave it published.
+        await client.removeContainer(id, { force: true });
+        throw new ForwardError('noTransport', `Could not record ${plan.name} in ${provenance.registry.file} (${errorMessage(error)}); it was removed again.`, { cause: error });
+      }
       this.ownsHelper = true;
       this.options.logger.info(`[tunnel] created ${plan.name} on ${client.hostName}: socat ${(body.Cmd ?? []).join(' ')}`);
       helper = await client.inspectContainer(id);
@@ -315,8 +333,40 @@ function commandOf(container: ContainerDetails): unknown {
   return (container.raw.Config as { Cmd?: unknown } | undefined)?.Cmd;
 }
 
-async function resolveAddress(address: string): Promise<string> {
-  return net.isIP(address) ? address : (await dns.lookup(address)).address;
+/** Removes a tunnel helper by name, only if this installation made it (a look-alike stays), and forgets it. */
+export async function removeHelper(client: DockerClient, name: string, options: Pick<TransportOptions, 'logger' | 'provenance'>): Promise<boolean> {
+  try {
+    const helper = await inspectIfExists(client, name);
+    if (!helper) {
+      return false;
+    }
+    if (!options.provenance.isOurs('container', helper, await options.provenance.engineIdOf(client))) {
+      options.logger.warn(`[tunnel] left ${name} on ${client.hostName} alone: Crosslink did not create it here`);
+      return false;
+    }
+    await client.removeContainer(helper.id, { force: true });
+    options.provenance.forget(helper.id);
+    options.logger.info(`[tunnel] removed ${name} on ${client.hostName}`);
+    return true;
+  } catch (error) {
+    if (!DockerApiError.is(error, 'notFound')) {
+      options.logger.warn(`[tunnel] could not remove ${name} on ${client.hostName}: ${errorMessage(error)}`);
+    }
+    return false;
+  }
+}
+
+/** Whether the process that owns a helper still runs (a permission error means it does, as another user's). */
+export function processAlive(pid: number | undefined): boolean {
+  if (!pid) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Sorts a failed dial into "the host is gone" (reconnect) and "the host is there, the target is not". */

@@ -4,7 +4,8 @@ import { DisposableLike, Emitter, EventLike, Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
 import { ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
-import { Transport, TransportPlan, openTransport, planTransport } from './transports';
+import { Provenance } from '../provenance/provenance';
+import { Transport, TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
 
 /** The client and spec of a configured host; the UI passes `name => model.client(name)` and `model.host(name).spec`. */
 export type HostAccess = (hostName: string) => { client: DockerClient; spec: HostSpec } | undefined;
@@ -60,6 +61,10 @@ export interface TunnelRecord {
 
 export interface TunnelManagerOptions {
   logger: Logger;
+  /** Seals and records tunnel ambassadors; only this installation's are reused or removed. */
+  provenance: Provenance;
+  /** The process that owns the ambassadors this manager creates (default: this one). */
+  ownerPid?: number;
   ambassadorImage?: string;
   /** Per new connection: how long the transport may take to reach the target. */
   connectTimeoutMs?: number;
@@ -176,13 +181,15 @@ export class TunnelManager implements DisposableLike {
   /**
    * Reopens saved tunnels; call it once the hosts are configured. A tunnel whose host does not
    * answer yet comes back 'reconnecting' and recovers by itself; one whose port is taken comes
-   * back in 'error' (Change Local Port fixes it). Never throws.
+   * back in 'error' (Change Local Port fixes it). `bindAddress` is where tunnels listen now (the
+   * current setting): a saved one is not trusted to still be wanted. Never throws.
    */
-  async restore(records: readonly TunnelRecord[]): Promise<void> {
+  async restore(records: readonly TunnelRecord[], bindAddress?: string): Promise<void> {
     await Promise.all(
       records
         .filter((record) => !this.tunnels.has(tunnelId(record.host, record.container, record.port)))
-        .map(async (record) => {
+        .map(async (saved) => {
+          const record = bindAddress === undefined ? saved : { ...saved, bindAddress };
           const tunnel = this.createTunnel(tunnelId(record.host, record.container, record.port), record, record.ownsHelper);
           this.add(tunnel);
           await tunnel.reopen(record);
@@ -191,15 +198,46 @@ export class TunnelManager implements DisposableLike {
   }
 
   /**
-   * Closes every listener and connection. Ambassadors stay, so a reloaded window restores its
-   * tunnels at once; stop() removes them.
+   * Removes the tunnel ambassadors this installation created on `hostName` whose window is gone
+   * (it crashed or was killed before it could remove them) and that no tunnel here uses. Helpers
+   * of another open window, and look-alikes Crosslink did not create, stay. Returns the names removed.
    */
-  dispose(): void {
-    for (const tunnel of this.tunnels.values()) {
-      tunnel.dispose();
+  async removeLeftoverHelpers(hostName: string): Promise<string[]> {
+    const access = this.hosts(hostName);
+    if (!access) {
+      return [];
     }
+    const { client } = access;
+    const { provenance, logger } = this.options;
+    const [containers, engineId] = await Promise.all([client.listContainers(), provenance.engineIdOf(client)]);
+    const inUse = new Set([...this.tunnels.values()].map((tunnel) => tunnel.helperName()).filter((name) => name !== undefined));
+    const removed: string[] = [];
+    for (const helper of containers) {
+      const entry = provenance.registry.get(helper.id);
+      const leftover =
+        helper.labels['crosslink.role'] === tunnelAmbassadorRole && !inUse.has(helper.name) && provenance.isOurs('container', helper, engineId) && !processAlive(entry?.ownerPid);
+      if (leftover && (await removeHelper(client, helper.name, { logger, provenance }))) {
+        removed.push(helper.name);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Closes every listener and connection and removes the ambassadors this window created: a
+   * container must not stay published on the network after the window is gone. Saved records are
+   * not touched (no change event), so a reload restores the tunnels with fresh ambassadors.
+   */
+  async shutdown(): Promise<void> {
+    const tunnels = [...this.tunnels.values()];
     this.tunnels.clear();
     this.changed.dispose();
+    await Promise.all(tunnels.map((tunnel) => tunnel.stop()));
+  }
+
+  /** As shutdown(), without waiting for the ambassadors' removal (deactivate waits for it). */
+  dispose(): void {
+    void this.shutdown();
   }
 
   private async openOnce(id: string, request: TunnelRequest): Promise<TunnelInfo> {
@@ -389,11 +427,9 @@ class Tunnel {
     await this.transport?.dispose();
   }
 
-  /** Closes the listener and connections; the helper stays for a restore. */
-  dispose(): void {
-    this.disposed = true;
-    clearTimeout(this.retryTimer);
-    this.forwarder.dispose();
+  /** The ambassador this tunnel reaches its target through, if any. */
+  helperName(): string | undefined {
+    return this.transport?.plan.kind === 'ambassador' ? this.transport.plan.name : undefined;
   }
 
   /** The forwarder's transport: one stream per local connection. */
@@ -446,6 +482,8 @@ class Tunnel {
       logger: this.options.logger,
       connectTimeoutMs: this.options.connectTimeoutMs ?? defaults.connectTimeoutMs,
       adoptHelper: previous?.ownsHelper ?? this.adoptHelper,
+      provenance: this.options.provenance,
+      ownerPid: this.options.ownerPid ?? process.pid,
     });
     if (this.disposed) {
       await transport.dispose(); // Stopped while the ambassador was being created.

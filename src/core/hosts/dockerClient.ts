@@ -15,6 +15,8 @@ export interface EventStreamHandlers {
 export interface DockerClient extends DisposableLike {
   readonly hostName: string;
   version(): Promise<EngineInfo>;
+  /** The engine's own ID (`GET /info` → ID): tells two engines apart whatever URL reaches them. */
+  engineId(): Promise<string>;
   /** All containers, running or not; `ids` narrows the list (for incremental updates). */
   listContainers(ids?: readonly string[]): Promise<ContainerSummary[]>;
   inspectContainer(idOrName: string): Promise<ContainerDetails>;

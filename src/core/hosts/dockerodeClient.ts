@@ -53,6 +53,7 @@ const containerStates = new Set<ContainerState>(['created', 'running', 'paused',
 /** The only place that talks to dockerode. */
 export class DockerodeClient implements DockerClient {
   readonly hostName: string;
+  private engineIdPromise?: Promise<string>;
   readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
   private readonly docker: Dockerode;
   private readonly where: string;
@@ -81,6 +82,20 @@ export class DockerodeClient implements DockerClient {
       }
       return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
     });
+  }
+
+  engineId(): Promise<string> {
+    this.engineIdPromise ??= this.call(async (abortSignal) => {
+      const info = (await (this.docker.info as (options: object) => Promise<{ ID?: unknown }>).call(this.docker, { abortSignal })) as { ID?: unknown };
+      if (typeof info?.ID !== 'string' || !info.ID) {
+        throw new CrosslinkError('protocol', `${this.hostName}: ${this.where} did not say its engine ID.`);
+      }
+      return info.ID;
+    }).catch((error: unknown) => {
+      this.engineIdPromise = undefined;
+      throw error;
+    });
+    return this.engineIdPromise;
   }
 
   listContainers(ids?: readonly string[]): Promise<ContainerSummary[]> {
@@ -512,7 +527,8 @@ function toSummary(raw: Dockerode.ContainerInfo): ContainerSummary {
   }));
   return {
     id: raw.Id,
-    name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
+    // A legacy link's target also lists as "/client/alias"; its own name is the one without a second slash.
+    name: (raw.Names?.find((name) => !name.slice(1).includes('/')) ?? raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
     image: raw.Image,
     state: toState(raw.State),
     status: raw.Status ?? '',

@@ -12,6 +12,7 @@ import { ContainerNode } from '../tree/treeNodes';
 import { findContainerRef } from './commandArguments';
 import { CommandContext } from './commandContext';
 import { scriptedWritableLayer, withWritableLayerChoice } from './writableLayerChoice';
+import { withForeignConsent } from './foreignConsent';
 
 export interface LinkAcrossHostsResult {
   serverAmbassador: string;
@@ -22,8 +23,9 @@ export interface LinkAcrossHostsResult {
 /**
  * The ambassador pattern from VS Code: target → port → client on another host → alias → how the
  * client reaches it; ends with a verified connection. Args:
- * `{ client: "hostB/name", target: "hostA/name", port, alias?, mode?: "network" | "link", publish?: "reuse" | number, copyChanges?, discardChanges? }`
- * (the flags answer for the client's files outside volumes when "link" mode recreates it).
+ * `{ client: "hostB/name", target: "hostA/name", port, alias?, mode?: "network" | "link", publish?: "reuse" | number, copyChanges?, discardChanges?, confirmForeign? }`
+ * (the flags answer for the client's files outside volumes when "link" mode recreates it;
+ * `confirmForeign: true` lets it reuse an ambassador or network this installation did not create).
  * From a container's context menu, that container is the target.
  */
 export async function linkAcrossHosts(context: CommandContext, argument?: unknown): Promise<LinkAcrossHostsResult | undefined> {
@@ -33,8 +35,10 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
     return undefined;
   }
   const runOnce = (request: CrossLinkArgs) =>
-    withStepProgress(`Linking ${request.client} → ${request.target}:${request.port}`, (options) =>
-      context.crossLinks.link(request, { ...options, onPull: (status) => context.logger.info(status) }),
+    withForeignConsent(argument, !scripted, 'Use them', (confirmForeign) =>
+      withStepProgress(`Linking ${request.client} → ${request.target}:${request.port}`, (options) =>
+        context.crossLinks.link({ ...request, confirmForeign }, { ...options, onPull: (status) => context.logger.info(status) }),
+      ),
     );
   const run = (request: CrossLinkArgs) => (scripted ? runOnce(request) : withWritableLayerChoice((writableLayer) => runOnce({ ...request, writableLayer })));
   let result;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
 import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, TunnelNode } from '../tree/treeNodes';
 import { addHost } from './addHost';
+import { adoptCrossLink } from './adoptCrossLink';
 import { CommandContext, CommandHandler } from './commandContext';
 import { connectNetwork } from './connectNetwork';
 import { copyDockerCommands } from './copyDockerCommands';
@@ -38,6 +39,7 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.linkAcrossHosts': linkAcrossHosts,
   'crosslink.repairCrossLink': repairCrossLink,
   'crosslink.removeCrossLink': removeCrossLink,
+  'crosslink.adoptCrossLink': adoptCrossLink,
   'crosslink.forwardPort': forwardPort,
   'crosslink.toggleTunnels': toggleTunnels,
   'crosslink.stopTunnel': stopTunnel,

@@ -5,14 +5,19 @@ import { CrossLinkNode } from '../tree/treeNodes';
 import { resolveCrossLink } from './crossLinkArgument';
 import { CommandContext } from './commandContext';
 import { scriptedWritableLayer, withWritableLayerChoice, writableLayerNote } from './writableLayerChoice';
+import { withForeignConsent } from './foreignConsent';
 
 /**
- * Removes both ambassadors (the server one only when no other client uses it) and the client's
- * network alias or legacy link — nothing else. Args: link node or
- * `{ client: "hostB/name", alias, copyChanges?, discardChanges? }` (the flags answer for the
- * client's files outside volumes when a legacy-link client is recreated).
+ * Removes both ambassadors (the server one only when no client on any host, connected or not,
+ * uses it) and the client's network alias or legacy link — nothing else. Args: link node or
+ * `{ client: "hostB/name", alias, copyChanges?, discardChanges?, confirmForeign? }` (the flags
+ * answer for the client's files outside volumes when a legacy-link client is recreated); a link
+ * this installation did not create is refused (ProvenanceError 'foreign') unless `confirmForeign: true`.
  */
-export async function removeCrossLink(context: CommandContext, argument?: unknown): Promise<{ removed: string } | undefined> {
+export async function removeCrossLink(
+  context: CommandContext,
+  argument?: unknown,
+): Promise<{ removed: string; serverAmbassador: 'removed' | 'kept' | 'none'; otherClients: string[]; offlineHosts: string[] } | undefined> {
   const link = await resolveCrossLink(context, argument, 'Remove a Cross-Host Link');
   if (!link) {
     return undefined;
@@ -30,9 +35,18 @@ export async function removeCrossLink(context: CommandContext, argument?: unknow
       return undefined;
     }
   }
-  const run = async (choice = writableLayer) => {
-    await withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, options, choice));
-    return { removed: description };
-  };
-  return interactive ? withWritableLayerChoice(run) : run();
+  const run = (choice = writableLayer) =>
+    withForeignConsent(argument, interactive, 'Remove them', (confirmForeign) =>
+      withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, { ...options, confirmForeign }, choice)),
+    );
+  const result = interactive ? await withWritableLayerChoice(run) : await run();
+  if (!result) {
+    return undefined;
+  }
+  if (interactive && result.offlineHosts.length > 0) {
+    void vscode.window.showInformationMessage(
+      `Kept the server-side ambassador on ${link.target.host}: ${result.offlineHosts.join(', ')} ${result.offlineHosts.length === 1 ? 'is' : 'are'} offline and may still use it. Remove the link again once ${result.offlineHosts.length === 1 ? 'it is' : 'they are'} back.`,
+    );
+  }
+  return { removed: description, ...result };
 }

@@ -9,6 +9,8 @@ import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
 import { CrossLinkHealth } from '../crossLinkHealth';
 import { containerTooltip } from './tooltips';
+import { Provenance } from '../../core/provenance/provenance';
+import { hasCrosslinkLabels } from '../../core/provenance/seal';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -39,6 +41,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly model: ContainerModel,
     private readonly health: CrossLinkHealth,
     private readonly tunnels: TunnelManager,
+    private readonly provenance: Provenance,
   ) {
     const modelChanged = model.onDidChange((hostName) => {
       const node = hostName ? this.hostNodes.get(hostName) : undefined;
@@ -86,7 +89,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       return aliasItem(element);
     }
     if (element instanceof CrossLinkNode) {
-      return crossLinkItem(element, this.health);
+      return crossLinkItem(element, this.health, this.originOf(element.link.clientAmbassador.host, element.link.clientAmbassador.id));
     }
     if (element instanceof TunnelsNode) {
       const item = new vscode.TreeItem('Tunnels', vscode.TreeItemCollapsibleState.Expanded);
@@ -183,11 +186,37 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   /** Cross-host links from the ambassadors' labels on every host: where this container is the client or the target. */
   private crossLinksOf(hostName: string, containerName: string): CrossLinkNode[] {
-    const links: CrossLink[] = this.model.hosts().flatMap((host) => [...host.containers.values()].flatMap((container) => crossLinkOf(host.spec.name, container) ?? []));
+    const links: CrossLink[] = this.model.hosts().flatMap((host) =>
+      [...host.containers.values()].flatMap((container): CrossLink[] => {
+        const link = crossLinkOf(host.spec.name, container);
+        return link ? [{ ...link, origin: this.originOf(host.spec.name, container.id) }] : [];
+      }),
+    );
     return [
       ...links.filter((link) => link.client.host === hostName && link.client.container === containerName).map((link) => new CrossLinkNode(link, 'client')),
       ...links.filter((link) => link.target.host === hostName && link.target.container === containerName).map((link) => new CrossLinkNode(link, 'target')),
     ];
+  }
+
+  /**
+   * Whether this installation made a container with Crosslink's labels. Undefined until the
+   * host's engine ID is known (asked once per client, then the host's items are redrawn).
+   */
+  private originOf(hostName: string, containerId: string): 'ours' | 'foreign' | undefined {
+    const client = this.model.client(hostName);
+    const container = this.model.host(hostName)?.containers.get(containerId);
+    if (!client || !container) {
+      return undefined;
+    }
+    const engineId = this.provenance.knownEngineId(client);
+    if (engineId === undefined) {
+      void this.provenance.engineIdOf(client).then(
+        () => this.changed.fire(this.hostNodes.get(hostName)),
+        () => undefined,
+      );
+      return undefined;
+    }
+    return this.provenance.isOurs('container', container, engineId) ? 'ours' : 'foreign';
   }
 
   private hostItem(node: HostNode): vscode.TreeItem {
@@ -244,6 +273,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       item.description = `ambassador → ${ambassadorFor}${container.state !== 'running' ? ` · ${container.state}` : ''}`;
     }
     item.contextValue = `container.${container.state}`;
+    if (hasCrosslinkLabels(container.labels) && this.originOf(node.hostName, container.id) === 'foreign') {
+      item.description = `${item.description} · not created here`;
+      item.contextValue = `container.${container.state}.foreign`;
+    }
     return item;
   }
 }
@@ -258,23 +291,28 @@ function linkItem(node: LinkNode): vscode.TreeItem {
   return item;
 }
 
-function crossLinkItem(node: CrossLinkNode, health: CrossLinkHealth): vscode.TreeItem {
+function crossLinkItem(node: CrossLinkNode, health: CrossLinkHealth, origin: 'ours' | 'foreign' | undefined): vscode.TreeItem {
   const { link } = node;
   const label = node.side === 'client' ? `→ ${link.target.container} on ${link.target.host}:${link.target.port}` : `← ${link.client.container} on ${link.client.host}`;
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `crosslink:${node.side}:${link.clientAmbassador.host}/${link.clientAmbassador.id}`;
   const result = health.get(link);
   const status = result ? (result.ok ? `verified${result.connectMs !== undefined ? ` ${result.connectMs} ms` : ''}` : `failing: ${result.failedStep}`) : link.clientAmbassador.state === 'running' ? 'not verified' : `ambassador ${link.clientAmbassador.state}`;
-  item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${status}`;
+  const foreign = origin === 'foreign';
+  item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${foreign ? 'not created here' : status}`;
   item.tooltip = new vscode.MarkdownString(
     `**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n` +
       `- client-side ambassador: ${link.clientAmbassador.name} (${link.clientAmbassador.state}) → ${link.upstream.address}:${link.upstream.port}\n` +
       `- how the client reaches it: ${link.mode === 'link' ? 'legacy link' : 'network alias'}\n` +
-      (result ? `- last check: ${result.message}\n` : ''),
+      (result ? `- last check: ${result.message}\n` : '') +
+      (foreign
+        ? `\n**Not created here**: another Crosslink (a teammate's, or a version before seals) or someone else made this ambassador. ` +
+          `Crosslink changes it only after you confirm; **Adopt** takes it as this installation's own.\n`
+        : ''),
   );
   const healthy = result ? result.ok : link.clientAmbassador.state === 'running';
   item.iconPath = new vscode.ThemeIcon(result?.ok ? 'pass' : healthy ? 'remote' : 'error', new vscode.ThemeColor(result?.ok ? 'charts.green' : healthy ? 'foreground' : 'charts.red'));
-  item.contextValue = 'crossLink';
+  item.contextValue = foreign ? 'crossLink.foreign' : 'crossLink';
   return item;
 }
 

@@ -14,6 +14,8 @@ export class TunnelStore implements vscode.Disposable {
     private readonly tunnels: TunnelManager,
     private readonly state: vscode.Memento,
     private readonly logger: Logger,
+    /** Where tunnels listen now (crosslink.tunnels.localAddress): restored ones follow it, not the saved address. */
+    private readonly bindAddress: () => string,
   ) {
     this.subscription = tunnels.onDidChange(() => {
       if (!this.restoring) {
@@ -30,7 +32,7 @@ export class TunnelStore implements vscode.Disposable {
     }
     this.restoring = true;
     try {
-      await this.tunnels.restore(records);
+      await this.tunnels.restore(records, this.bindAddress());
       this.logger.info(`Restored ${this.tunnels.list().length} of ${records.length} tunnels`);
     } catch (error) {
       this.logger.warn(`Could not restore tunnels: ${errorMessage(error)}`);

@@ -17,6 +17,11 @@ export class FakeDockerClient implements DockerClient {
     return { version: '20.10.24', apiVersion: '1.41', os: 'linux', arch: 'amd64' };
   }
 
+  async engineId(): Promise<string> {
+    this.throwIfDown();
+    return `engine-${this.hostName}`;
+  }
+
   async listContainers(ids?: readonly string[]): Promise<ContainerSummary[]> {
     this.throwIfDown();
     this.listCalls.push(ids);

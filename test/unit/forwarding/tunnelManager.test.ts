@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { ForwardError, HostError } from '../../../src/core/errors';
@@ -8,17 +9,23 @@ import { TunnelManager, TunnelRecord } from '../../../src/core/forwarding/tunnel
 import { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
 import { waitFor } from '../../support/waitFor';
+import { testProvenance } from '../../support/provenance';
+import { ObjectRegistry } from '../../../src/core/provenance/objectRegistry';
+import { Provenance, newSecret } from '../../../src/core/provenance/provenance';
+import { Sealer } from '../../../src/core/provenance/seal';
 import { FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
 import { LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
 
 describe('TunnelManager (unit)', () => {
   let echoServer: LoopbackServer;
   let managers: TunnelManager[];
+  let provenance = testProvenance();
   const web = container('c1', 'web', { networks: [{ name: 'bridge', ipAddress: '172.17.0.5', aliases: [] }] });
 
   beforeEach(async () => {
     echoServer = await listenLoopback(echo);
     managers = [];
+    provenance = testProvenance();
   });
 
   afterEach(async () => {
@@ -50,8 +57,8 @@ describe('TunnelManager (unit)', () => {
     return engine;
   }
 
-  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number } = {}): TunnelManager {
-    const created = new TunnelManager((name) => (name === spec.name ? { client: engine.client, spec } : undefined), { logger: silentLogger, ...options });
+  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number; ownerPid?: number } = {}): TunnelManager {
+    const created = new TunnelManager((name) => (name === spec.name ? { client: engine.client, spec } : undefined), { logger: silentLogger, provenance, ...options });
     managers.push(created);
     return created;
   }
@@ -187,22 +194,65 @@ describe('TunnelManager (unit)', () => {
     assert.equal(await roundTrip(open, 'kept'), 'kept', 'a connection from before the move still works');
   });
 
-  it('serializes and restores tunnels, keeping ownership of the ambassador across the reload', async () => {
+  it('removes its ambassadors when the window closes, and a restore listens on the current bind address with a fresh one', async () => {
     const engine = tcpEngine();
     const before = manager(engine, tcpSpec);
-    const info = await before.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    const info = await before.open({ host: 'alpha', container: 'web', port: 80, localPort: 0, bindAddress: '0.0.0.0' });
     const records = JSON.parse(JSON.stringify(before.serialize())) as TunnelRecord[];
-    assert.deepEqual(records, [{ host: 'alpha', container: 'web', port: 80, localPort: info.localPort, bindAddress: '127.0.0.1', paused: false, ownsHelper: true }]);
-    before.dispose();
-    assert.deepEqual(engine.removed, [], 'a window reload keeps the helper');
+    assert.deepEqual(records, [{ host: 'alpha', container: 'web', port: 80, localPort: info.localPort, bindAddress: '0.0.0.0', paused: false, ownsHelper: true }]);
+    await before.shutdown();
+    assert.deepEqual(engine.removed, ['crosslink-tunnel-web-80'], 'nothing stays published after the window is gone');
 
     const after = manager(engine, tcpSpec);
-    await after.restore(records);
+    await after.restore(records, '127.0.0.1');
+    assert.equal(after.get(info.id)?.bindAddress, '127.0.0.1', 'the current setting, not the saved one');
     assert.equal(after.get(info.id)?.localPort, info.localPort);
     assert.equal(await roundTrip(await dial(info.localPort as number), 'restored'), 'restored');
-    await after.stop(info.id);
-    assert.deepEqual(engine.removed, ['crosslink-tunnel-web-80']);
-    assert.deepEqual(engine.created, ['crosslink-tunnel-web-80'], 'restored without creating a second helper');
+    after.dispose();
+    await waitFor(() => engine.removed.length === 2, 'dispose() to remove the restored tunnel\'s ambassador');
+    assert.deepEqual(engine.created, ['crosslink-tunnel-web-80', 'crosslink-tunnel-web-80']);
+  });
+
+  it('on the next start removes the ambassadors of a window that died, and leaves a look-alike and a live window\'s alone', async () => {
+    const engine = tcpEngine();
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const crashed = manager(engine, tcpSpec, { ownerPid: deadPid });
+    await crashed.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    crashed.pauseAll(); // The window died: its listeners are gone, nobody removed the helper.
+    managers.splice(managers.indexOf(crashed), 1);
+    const leftover = [...engine.client.containers.values()].find((candidate) => candidate.name === 'crosslink-tunnel-web-80');
+    assert.ok(leftover);
+    engine.client.upsert(container('forged', 'crosslink-tunnel-db-5432', { labels: { ...leftover.labels } }));
+    engine.client.upsert(container('db', 'db', { networks: [{ name: 'bridge', ipAddress: '172.17.0.6', aliases: [] }] }));
+    const otherWindow = manager(engine, tcpSpec, { ownerPid: process.pid });
+    await assert.rejects(otherWindow.open({ host: 'alpha', container: 'db', port: 5432, localPort: 0 }), (error: unknown) => ForwardError.is(error, 'noTransport'), 'a look-alike is not used');
+    await otherWindow.open({ host: 'alpha', container: 'web', port: 81, localPort: 0 });
+
+    const next = manager(engine, tcpSpec);
+    assert.deepEqual(await next.removeLeftoverHelpers('alpha'), ['crosslink-tunnel-web-80']);
+    const names = [...engine.client.containers.values()].map((candidate) => candidate.name).sort();
+    assert.deepEqual(names, ['crosslink-tunnel-db-5432', 'crosslink-tunnel-web-81', 'db', 'web'], 'the look-alike and the live window\'s helper stay');
+  });
+
+  it('closes a window whose host is down without failing, and the helper it could not remove is cleaned up on the next start', async () => {
+    const engine = tcpEngine();
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const closing = manager(engine, tcpSpec, { ownerPid: deadPid });
+    await closing.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 });
+    engine.client.unreachable = new HostError('alpha', 'timeout', 'alpha: no answer');
+    await closing.shutdown();
+    assert.deepEqual(engine.removed, [], 'the host did not answer');
+    engine.client.unreachable = undefined;
+    assert.deepEqual(await manager(engine, tcpSpec).removeLeftoverHelpers('alpha'), ['crosslink-tunnel-web-80']);
+  });
+
+  it('removes a helper it could not record (it could never prove it its own later) and fails with noTransport', async () => {
+    const engine = tcpEngine();
+    const unrecordable = new Provenance(new Sealer(newSecret()), new ObjectRegistry('/dev/null/objects.json'));
+    const tunnels = new TunnelManager((name) => (name === 'alpha' ? { client: engine.client, spec: tcpSpec } : undefined), { logger: silentLogger, provenance: unrecordable });
+    managers.push(tunnels);
+    await assert.rejects(tunnels.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 }), (error: unknown) => ForwardError.is(error, 'noTransport'));
+    assert.deepEqual(engine.removed, engine.created, 'nothing stays published');
   });
 
   it('restores a tunnel whose host is down as "reconnecting", listening on its port', async () => {
