@@ -27,5 +27,6 @@ export async function removeCrossLink(context: CommandContext, argument?: unknow
     }
   }
   await withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, options));
+  void vscode.window.showInformationMessage(`Removed the link ${description}.`);
   return { removed: description };
 }

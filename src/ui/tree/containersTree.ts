@@ -9,6 +9,8 @@ import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
 import { CrossLinkHealth } from '../crossLinkHealth';
 import { containerTooltip } from './tooltips';
+import { countOf } from '../../core/plural';
+import { withoutHostPrefix } from '../../core/hosts/translateError';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -19,6 +21,9 @@ const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   removing: ['trash'],
   dead: ['error', 'charts.red'],
 };
+
+/** Networks every engine has; containers on them cannot carry network aliases. */
+const defaultNetworks = new Set(['bridge', 'host', 'none']);
 
 const hostIcons: Record<HostSnapshot['state'], [icon: string, color?: string]> = {
   connecting: ['loading~spin'],
@@ -143,7 +148,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private hostChildren(host: HostSnapshot): TreeNode[] {
     const name = host.spec.name;
     if (host.state === 'unreachable' || (host.state === 'reconnecting' && host.containers.size === 0)) {
-      const reason = host.error ? errorMessage(host.error) : 'not reachable';
+      // The row sits under the host's own row: its name would only repeat.
+      const reason = host.error ? withoutHostPrefix(name, errorMessage(host.error)) : 'not reachable';
       return [
         new MessageNode(`${name}:error`, reason, { icon: 'warning', color: 'problemsWarningIcon.foreground', tooltip: reason }),
         new MessageNode(`${name}:retry`, 'Retry', { icon: 'debug-restart', command: { command: 'crosslink.retryHost', title: 'Retry', arguments: [name] } }),
@@ -190,6 +196,19 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     ];
   }
 
+  /**
+   * Whether expanding the row can show anything, from the list alone (no inspect per row): cross-host
+   * links from the ambassadors' labels, legacy links from the engine's "client/alias" names, and
+   * aliases, which only user-defined networks have (the list does not carry them, so such a
+   * container keeps its arrow).
+   */
+  private mayHaveChildren(hostName: string, container: ContainerSummary): boolean {
+    const host = this.model.host(hostName);
+    const isLinkClient = [...(host?.containers.values() ?? [])].some((other) => other.linkedAs?.some((name) => name.startsWith(`${container.name}/`)));
+    const onUserNetwork = container.networks.some((network) => !defaultNetworks.has(network.name));
+    return isLinkClient || onUserNetwork || this.crossLinksOf(hostName, container.name).length > 0;
+  }
+
   private hostItem(node: HostNode): vscode.TreeItem {
     const host = this.model.host(node.hostName);
     const item = new vscode.TreeItem(node.hostName, vscode.TreeItemCollapsibleState.Expanded);
@@ -200,14 +219,15 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const endpoint = describeEndpoint(host.spec.endpoint);
     const stateText =
       host.state === 'connected'
-        ? `Docker ${host.engine?.version ?? '?'} · ${host.containers.size} containers`
+        ? `Docker ${host.engine?.version ?? '?'} · ${countOf(host.containers.size, 'container')}`
         : host.state === 'unreachable'
           ? `unreachable: ${host.error?.reason ?? 'unknown'}`
           : host.state;
     item.description = `${endpoint} · ${stateText}${host.spec.current ? ' · current' : ''}`;
     const [icon, color] = hostIcons[host.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = `host.${host.state}`;
+    // `.configured`: the entry is in crosslink.hosts, so Edit Host and Remove Host apply.
+    item.contextValue = `host.${host.state}${host.spec.source === 'settings' ? '.configured' : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${node.hostName}** — ${host.state}\n\n`);
     tooltip.appendMarkdown(`- Endpoint: \`${endpoint}\`\n`);
@@ -219,7 +239,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
     if (host.error && host.state !== 'connected') {
-      tooltip.appendMarkdown(`\n${host.error.message}\n`);
+      tooltip.appendMarkdown(`\n${withoutHostPrefix(node.hostName, host.error.message)}\n`);
     }
     item.tooltip = tooltip;
     return item;
@@ -231,6 +251,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     item.id = `container:${node.hostName}/${node.containerId}`;
     if (!container) {
       return item;
+    }
+    if (!this.mayHaveChildren(node.hostName, container)) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     }
     const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
     const published = container.ports.filter((port) => port.publicPort).map((port) => `${port.publicPort}→${port.privatePort}`);

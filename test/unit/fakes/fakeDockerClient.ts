@@ -72,6 +72,9 @@ export class FakeDockerClient implements DockerClient {
   stopContainer = notFaked('stopContainer');
   removeContainer = notFaked('removeContainer');
   renameContainer = notFaked('renameContainer');
+  restartContainer = notFaked('restartContainer');
+  logs = notFaked('logs');
+  execInteractive = notFaked('execInteractive');
   exec = notFaked('exec');
   listNetworks = notFaked('listNetworks');
   inspectNetwork = notFaked('inspectNetwork');

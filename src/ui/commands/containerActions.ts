@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import { LifecycleAction, applyContainerAction, openLogs, openShell, planContainerAction } from '../../core/containers/containerActions';
+import { DockerClient } from '../../core/hosts/dockerClient';
+import { HostError } from '../../core/errors';
+import { formatContainerRef } from '../../core/model/containerRef';
+import { ContainerTerminal, showContainerTerminal, terminalTranscript } from '../containerTerminal';
+import { ContainerNode } from '../tree/treeNodes';
+import { resolveContainerArgument } from './commandArguments';
+import { CommandContext, CommandHandler } from './commandContext';
+
+const verbs: Record<LifecycleAction, string> = { start: 'Starting', stop: 'Stopping', restart: 'Restarting', remove: 'Removing' };
+
+/**
+ * Start, Stop, Restart and Remove. Args: container node, "host/name" or `{ container: "host/name" }`.
+ * Result: `{ container, state }`, or `{ removed }` for Remove. Remove asks first (menu and palette only)
+ * and refuses Crosslink's own ambassadors; Stop and Remove end with a notification of what they did.
+ */
+export function containerLifecycle(action: LifecycleAction): CommandHandler {
+  return async (context: CommandContext, argument?: unknown) => {
+    const resolved = await resolveContainerArgument(context.model, argument, `Container to ${action}`);
+    if (!resolved) {
+      return undefined;
+    }
+    const { hostName, container } = resolved;
+    const client = clientOf(context, hostName);
+    const details = action === 'remove' ? await client.inspectContainer(container.id) : undefined;
+    const plan = planContainerAction(action, hostName, container, details);
+    const interactive = argument === undefined || argument instanceof ContainerNode;
+    if (plan.confirmation && interactive) {
+      const { message, detail, button } = plan.confirmation;
+      if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, button)) !== button) {
+        return undefined;
+      }
+    }
+    const state = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verbs[action]} ${plan.ref}…` }, () =>
+      applyContainerAction(client, plan),
+    );
+    context.logger.info(plan.done);
+    if (action === 'stop' || action === 'remove') {
+      void vscode.window.showInformationMessage(plan.done);
+    } else {
+      vscode.window.setStatusBarMessage(plan.done, 5000);
+    }
+    return state === 'removed' ? { removed: plan.ref } : { container: plan.ref, state };
+  };
+}
+
+/**
+ * Streams a container's logs (the last 500 lines, then following while it runs) into a terminal;
+ * closing the terminal ends the stream. Args as above. Result: `{ container, terminal }`.
+ */
+export async function showLogs(context: CommandContext, argument?: unknown): Promise<{ container: string; terminal: string } | undefined> {
+  const resolved = await resolveContainerArgument(context.model, argument, 'Container whose logs to show');
+  if (!resolved) {
+    return undefined;
+  }
+  const { hostName, container } = resolved;
+  const client = clientOf(context, hostName);
+  const ref = formatContainerRef(hostName, container.name);
+  const { terminal, pty } = showContainerTerminal(
+    `Logs: ${ref}`,
+    (name) =>
+      new ContainerTerminal(
+        name,
+        async () => {
+          const output = await openLogs(client, container);
+          return { output, dispose: () => output.destroy() };
+        },
+        { tty: false, endedMessage: `end of the logs of ${ref}`, logger: context.logger },
+      ),
+  );
+  await pty.ready;
+  return { container: ref, terminal: terminal.name };
+}
+
+/**
+ * An interactive shell (bash, else sh) in a running container, through exec with a TTY; the
+ * terminal's size follows the panel. Args as above. Result: `{ container, shell, terminal }`.
+ */
+export async function openShellCommand(context: CommandContext, argument?: unknown): Promise<{ container: string; shell: string; terminal: string } | undefined> {
+  const resolved = await resolveContainerArgument(context.model, argument, 'Container to open a shell in');
+  if (!resolved) {
+    return undefined;
+  }
+  const { hostName, container } = resolved;
+  const client = clientOf(context, hostName);
+  const ref = formatContainerRef(hostName, container.name);
+  // Chosen before the terminal opens, so a stopped container is refused without an empty terminal.
+  const { shell, session } = await openShell(client, hostName, container);
+  const { terminal, pty } = showContainerTerminal(
+    `Shell: ${ref}`,
+    (name) => new ContainerTerminal(name, async () => session, { tty: true, endedMessage: `${shell} ended`, logger: context.logger }),
+  );
+  await pty.ready;
+  return { container: ref, shell, terminal: terminal.name };
+}
+
+/** What a Crosslink terminal has shown so far (tests read it back). Args: `{ terminal }`. Not in the palette. */
+export async function terminalOutput(_context: CommandContext, argument?: unknown): Promise<string | undefined> {
+  const name = (argument as { terminal?: unknown } | undefined)?.terminal;
+  return typeof name === 'string' ? terminalTranscript(name) : undefined;
+}
+
+function clientOf(context: CommandContext, hostName: string): DockerClient {
+  const client = context.model.client(hostName);
+  if (!client) {
+    throw new HostError(hostName, 'closed', `${hostName} is no longer configured.`);
+  }
+  return client;
+}
