@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LifecycleAction, applyContainerAction, openLogs, openShell, planContainerAction } from '../../core/containers/containerActions';
 import { DockerClient } from '../../core/hosts/dockerClient';
 import { HostError } from '../../core/errors';
+import { ContainerDetails } from '../../core/types';
 import { formatContainerRef } from '../../core/model/containerRef';
 import { ContainerTerminal, showContainerTerminal, terminalTranscript } from '../containerTerminal';
 import { ContainerNode } from '../tree/treeNodes';
@@ -17,14 +18,12 @@ const verbs: Record<LifecycleAction, string> = { start: 'Starting', stop: 'Stopp
  */
 export function containerLifecycle(action: LifecycleAction): CommandHandler {
   return async (context: CommandContext, argument?: unknown) => {
-    const resolved = await resolveContainerArgument(context.model, argument, `Container to ${action}`);
+    const resolved = await currentContainer(context, argument, `Container to ${action}`);
     if (!resolved) {
       return undefined;
     }
-    const { hostName, container } = resolved;
-    const client = clientOf(context, hostName);
-    const details = action === 'remove' ? await client.inspectContainer(container.id) : undefined;
-    const plan = planContainerAction(action, hostName, container, details);
+    const { hostName, client, container } = resolved;
+    const plan = planContainerAction(action, hostName, container, container);
     const interactive = argument === undefined || argument instanceof ContainerNode;
     if (plan.confirmation && interactive) {
       const { message, detail, button } = plan.confirmation;
@@ -50,13 +49,11 @@ export function containerLifecycle(action: LifecycleAction): CommandHandler {
  * closing the terminal ends the stream. Args as above. Result: `{ container, terminal }`.
  */
 export async function showLogs(context: CommandContext, argument?: unknown): Promise<{ container: string; terminal: string } | undefined> {
-  const resolved = await resolveContainerArgument(context.model, argument, 'Container whose logs to show');
+  const resolved = await currentContainer(context, argument, 'Container whose logs to show');
   if (!resolved) {
     return undefined;
   }
-  const { hostName, container } = resolved;
-  const client = clientOf(context, hostName);
-  const ref = formatContainerRef(hostName, container.name);
+  const { client, container, ref } = resolved;
   const { terminal, pty } = showContainerTerminal(
     `Logs: ${ref}`,
     (name) =>
@@ -78,13 +75,11 @@ export async function showLogs(context: CommandContext, argument?: unknown): Pro
  * terminal's size follows the panel. Args as above. Result: `{ container, shell, terminal }`.
  */
 export async function openShellCommand(context: CommandContext, argument?: unknown): Promise<{ container: string; shell: string; terminal: string } | undefined> {
-  const resolved = await resolveContainerArgument(context.model, argument, 'Container to open a shell in');
+  const resolved = await currentContainer(context, argument, 'Container to open a shell in');
   if (!resolved) {
     return undefined;
   }
-  const { hostName, container } = resolved;
-  const client = clientOf(context, hostName);
-  const ref = formatContainerRef(hostName, container.name);
+  const { hostName, client, container, ref } = resolved;
   // Chosen before the terminal opens, so a stopped container is refused without an empty terminal.
   const { shell, session } = await openShell(client, hostName, container);
   const { terminal, pty } = showContainerTerminal(
@@ -101,10 +96,24 @@ export async function terminalOutput(_context: CommandContext, argument?: unknow
   return typeof name === 'string' ? terminalTranscript(name) : undefined;
 }
 
-function clientOf(context: CommandContext, hostName: string): DockerClient {
+/**
+ * The container as the engine sees it now: the tree's copy may lag an event behind, and a start
+ * planned on a stale "running" would do nothing.
+ */
+async function currentContainer(
+  context: CommandContext,
+  argument: unknown,
+  placeHolder: string,
+): Promise<{ hostName: string; client: DockerClient; container: ContainerDetails; ref: string } | undefined> {
+  const resolved = await resolveContainerArgument(context.model, argument, placeHolder);
+  if (!resolved) {
+    return undefined;
+  }
+  const { hostName } = resolved;
   const client = context.model.client(hostName);
   if (!client) {
     throw new HostError(hostName, 'closed', `${hostName} is no longer configured.`);
   }
-  return client;
+  const container = await client.inspectContainer(resolved.container.id);
+  return { hostName, client, container, ref: formatContainerRef(hostName, container.name) };
 }
