@@ -66,7 +66,7 @@ export async function showLogs(context: CommandContext, argument?: unknown): Pro
         { tty: false, endedMessage: `end of the logs of ${ref}`, logger: context.logger },
       ),
   );
-  await pty.ready;
+  await opened(pty);
   return { container: ref, terminal: terminal.name };
 }
 
@@ -86,7 +86,7 @@ export async function openShellCommand(context: CommandContext, argument?: unkno
     `Shell: ${ref}`,
     (name) => new ContainerTerminal(name, async () => session, { tty: true, endedMessage: `${shell} ended`, logger: context.logger }),
   );
-  await pty.ready;
+  await opened(pty);
   return { container: ref, shell, terminal: terminal.name };
 }
 
@@ -94,6 +94,15 @@ export async function openShellCommand(context: CommandContext, argument?: unkno
 export async function terminalOutput(_context: CommandContext, argument?: unknown): Promise<string | undefined> {
   const name = (argument as { terminal?: unknown } | undefined)?.terminal;
   return typeof name === 'string' ? terminalTranscript(name) : undefined;
+}
+
+/**
+ * Waits until the terminal's session started, so a script can type into it; its failure is the
+ * command's. Bounded: VS Code opens a terminal only once it can show it, and the command must not hang.
+ */
+async function opened(pty: ContainerTerminal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([pty.ready, new Promise<void>((resolve) => (timer = setTimeout(resolve, 15_000)))]).finally(() => clearTimeout(timer));
 }
 
 /**
