@@ -6,6 +6,7 @@ import { ContainerActionError, actionStates, applyContainerAction, openLogs, ope
 import { DockerStreamDemuxer, OutputChunk } from '../../src/core/containers/dockerStream';
 import { DockerClient } from '../../src/core/hosts/dockerClient';
 import { withoutHostPrefix } from '../../src/core/hosts/translateError';
+import { hasLinksOrAliases } from '../../src/core/model/containerChildren';
 import { countOf } from '../../src/core/plural';
 import { ContainerDetails, ContainerState, ContainerSummary } from '../../src/core/types';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';
@@ -76,6 +77,20 @@ describe('withoutHostPrefix', () => {
   it('drops the host name a message starts with, and only that', () => {
     assert.equal(withoutHostPrefix('alpha', 'alpha: connection refused'), 'connection refused');
     assert.equal(withoutHostPrefix('alpha', 'alphabet: x'), 'alphabet: x');
+  });
+});
+
+describe('hasLinksOrAliases', () => {
+  const inspected = (overrides: Partial<ContainerDetails>): ContainerDetails => ({ ...container('c1', 'web'), links: [], hostname: 'c1', raw: {}, ...overrides });
+
+  it('is false for a container with only its own name, so its row gets no expand arrow', () => {
+    assert.equal(hasLinksOrAliases(inspected({ networks: [{ name: 'appnet', aliases: ['web'] }] })), false);
+    assert.equal(hasLinksOrAliases(inspected({})), false);
+  });
+
+  it('is true for a legacy link or an alias', () => {
+    assert.equal(hasLinksOrAliases(inspected({ links: ['database:db'] })), true);
+    assert.equal(hasLinksOrAliases(inspected({ networks: [{ name: 'appnet', aliases: ['web', 'frontend'] }] })), true);
   });
 });
 

@@ -527,7 +527,6 @@ function toSummary(raw: Dockerode.ContainerInfo): ContainerSummary {
     labels: raw.Labels ?? {},
     networks,
     ports: dedupePorts(ports),
-    linkedAs: (raw.Names ?? []).map((name) => name.replace(/^\//, '')).filter((name) => name.includes('/')),
   };
 }
 

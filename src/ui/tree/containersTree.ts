@@ -10,6 +10,7 @@ import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../cor
 import { CrossLinkHealth } from '../crossLinkHealth';
 import { containerTooltip } from './tooltips';
 import { countOf } from '../../core/plural';
+import { hasLinksOrAliases } from '../../core/model/containerChildren';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
@@ -21,9 +22,6 @@ const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   removing: ['trash'],
   dead: ['error', 'charts.red'],
 };
-
-/** Networks every engine has; containers on them cannot carry network aliases. */
-const defaultNetworks = new Set(['bridge', 'host', 'none']);
 
 const hostIcons: Record<HostSnapshot['state'], [icon: string, color?: string]> = {
   connecting: ['loading~spin'],
@@ -38,6 +36,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly hostNodes = new Map<string, HostNode>();
   private readonly tunnelsNode = new TunnelsNode();
   private readonly subscription: { dispose(): void };
+  private readonly linksOrAliases = new WeakMap<ContainerSummary, boolean>();
+  private readonly inspecting = new WeakSet<ContainerSummary>();
+  private readonly redrawPending = new Set<string>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -197,16 +198,43 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 
   /**
-   * Whether expanding the row can show anything, from the list alone (no inspect per row): cross-host
-   * links from the ambassadors' labels, legacy links from the engine's "client/alias" names, and
-   * aliases, which only user-defined networks have (the list does not carry them, so such a
-   * container keeps its arrow).
+   * Whether a container has legacy links or aliases, which only inspect tells. Asked once per
+   * container version (the model replaces a summary when the container changes); until the answer
+   * comes the row keeps its arrow, and the host's rows are redrawn once it came without any.
    */
-  private mayHaveChildren(hostName: string, container: ContainerSummary): boolean {
-    const host = this.model.host(hostName);
-    const isLinkClient = [...(host?.containers.values() ?? [])].some((other) => other.linkedAs?.some((name) => name.startsWith(`${container.name}/`)));
-    const onUserNetwork = container.networks.some((network) => !defaultNetworks.has(network.name));
-    return isLinkClient || onUserNetwork || this.crossLinksOf(hostName, container.name).length > 0;
+  private mayHaveLinksOrAliases(hostName: string, container: ContainerSummary): boolean {
+    const known = this.linksOrAliases.get(container);
+    if (known !== undefined) {
+      return known;
+    }
+    const client = this.model.client(hostName);
+    if (client && !this.inspecting.has(container)) {
+      this.inspecting.add(container);
+      client.inspectContainer(container.id).then(
+        (details) => {
+          const has = hasLinksOrAliases(details);
+          this.linksOrAliases.set(container, has);
+          if (!has) {
+            this.redrawHostSoon(hostName);
+          }
+        },
+        // Gone or unreachable: the arrow stays, and expanding says why.
+        () => this.linksOrAliases.set(container, true),
+      );
+    }
+    return true;
+  }
+
+  /** One redraw for the many answers that arrive together when a host is first listed. */
+  private redrawHostSoon(hostName: string): void {
+    if (this.redrawPending.has(hostName)) {
+      return;
+    }
+    this.redrawPending.add(hostName);
+    setTimeout(() => {
+      this.redrawPending.delete(hostName);
+      this.changed.fire(this.hostNodes.get(hostName));
+    }, 100);
   }
 
   private hostItem(node: HostNode): vscode.TreeItem {
@@ -252,7 +280,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (!container) {
       return item;
     }
-    if (!this.mayHaveChildren(node.hostName, container)) {
+    if (this.crossLinksOf(node.hostName, container.name).length === 0 && !this.mayHaveLinksOrAliases(node.hostName, container)) {
       item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     }
     const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
