@@ -38,7 +38,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly subscription: { dispose(): void };
   private readonly linksOrAliases = new WeakMap<ContainerSummary, boolean>();
   private readonly inspecting = new WeakSet<ContainerSummary>();
-  private readonly redrawPending = new Set<string>();
+  private readonly containerNodes = new Map<string, ContainerNode>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -47,6 +47,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly tunnels: TunnelManager,
   ) {
     const modelChanged = model.onDidChange((hostName) => {
+      this.forgetRemovedContainers();
       const node = hostName ? this.hostNodes.get(hostName) : undefined;
       this.changed.fire(node);
     });
@@ -134,6 +135,20 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return node;
   }
 
+  /**
+   * One node per container for as long as it is listed, so a single row can be redrawn (a host's
+   * redraw re-creates its rows, and a context menu opened on one of them would lose its argument).
+   */
+  private containerNode(hostName: string, containerId: string): ContainerNode {
+    const key = `${hostName}/${containerId}`;
+    let node = this.containerNodes.get(key);
+    if (!node) {
+      node = new ContainerNode(hostName, containerId);
+      this.containerNodes.set(key, node);
+    }
+    return node;
+  }
+
   private problemNodes(): MessageNode[] {
     return this.model.problems().map(
       (problem, index) =>
@@ -162,7 +177,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (host.containers.size === 0) {
       return [new MessageNode(`${name}:empty`, 'No containers', { icon: 'info' })];
     }
-    return [...host.containers.values()].sort(byStateThenName).map((container) => new ContainerNode(name, container.id));
+    return [...host.containers.values()].sort(byStateThenName).map((container) => this.containerNode(name, container.id));
   }
 
   /** Links and aliases need inspect, so they are read when the user expands the container. */
@@ -200,7 +215,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   /**
    * Whether a container has legacy links or aliases, which only inspect tells. Asked once per
    * container version (the model replaces a summary when the container changes); until the answer
-   * comes the row keeps its arrow, and the host's rows are redrawn once it came without any.
+   * comes the row keeps its arrow, and the row is redrawn once it came without any.
    */
   private mayHaveLinksOrAliases(hostName: string, container: ContainerSummary): boolean {
     const known = this.linksOrAliases.get(container);
@@ -214,8 +229,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
         (details) => {
           const has = hasLinksOrAliases(details);
           this.linksOrAliases.set(container, has);
-          if (!has) {
-            this.redrawHostSoon(hostName);
+          const node = this.containerNodes.get(`${hostName}/${container.id}`);
+          if (!has && node) {
+            this.changed.fire(node);
           }
         },
         // Gone or unreachable: the arrow stays, and expanding says why.
@@ -225,16 +241,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return true;
   }
 
-  /** One redraw for the many answers that arrive together when a host is first listed. */
-  private redrawHostSoon(hostName: string): void {
-    if (this.redrawPending.has(hostName)) {
-      return;
+  private forgetRemovedContainers(): void {
+    for (const [key, node] of this.containerNodes) {
+      if (!this.model.host(node.hostName)?.containers.has(node.containerId)) {
+        this.containerNodes.delete(key);
+      }
     }
-    this.redrawPending.add(hostName);
-    setTimeout(() => {
-      this.redrawPending.delete(hostName);
-      this.changed.fire(this.hostNodes.get(hostName));
-    }, 100);
   }
 
   private hostItem(node: HostNode): vscode.TreeItem {
