@@ -26,8 +26,6 @@ export interface ContainerSummary {
   labels: Record<string, string>;
   networks: ContainerNetwork[];
   ports: PortBinding[];
-  /** "client/alias" names the engine gives this container for each legacy link to it (list API only). */
-  linkedAs?: string[];
 }
 
 /** What `inspect` adds on top of the summary, for tooltips and later planners. */
