@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { ContainerActionError, actionStates, applyContainerAction, openLogs, openShell, planContainerAction } from '../../src/core/containers/containerActions';
 import { DockerStreamDemuxer, OutputChunk } from '../../src/core/containers/dockerStream';
 import { DockerClient } from '../../src/core/hosts/dockerClient';
+import { DockerodeClient, defaultDockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
+import { parseHostEntry } from '../../src/core/hosts/hostSpec';
+import { HostError } from '../../src/core/errors';
+import { silentLogger } from '../../src/core/like';
 import { withoutHostPrefix } from '../../src/core/hosts/translateError';
 import { hasLinksOrAliases } from '../../src/core/model/containerChildren';
 import { countOf } from '../../src/core/plural';
@@ -275,5 +280,37 @@ describe('container menus in package.json', () => {
     assert.deepEqual(shownFor('crosslink.restartContainer').sort(), [...actionStates.restart].sort());
     assert.deepEqual(shownFor('crosslink.removeContainer').sort(), [...actionStates.remove].sort());
     assert.deepEqual(shownFor('crosslink.openShell').sort(), [...actionStates.shell].sort());
+  });
+});
+
+describe('container actions against an engine that never answers', () => {
+  let server: net.Server;
+  let client: DockerodeClient;
+  const sockets = new Set<net.Socket>();
+
+  before(async () => {
+    // Accepts connections and reads requests, but never replies: a hung engine or a dropped reply.
+    server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    client = new DockerodeClient(parseHostEntry({ name: 'silent', url: `tcp://127.0.0.1:${port}` }), silentLogger, { ...defaultDockerodeClientOptions(), callTimeoutMs: 300 });
+  });
+
+  after(async () => {
+    client.dispose();
+    sockets.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('fails start, restart, logs and shell with HostError timeout instead of hanging', async () => {
+    const web = container('c1', 'web', { state: 'exited' });
+    const timedOut = (error: unknown) => HostError.is(error, 'timeout');
+    await assert.rejects(applyContainerAction(client, planContainerAction('start', 'silent', web)), timedOut);
+    await assert.rejects(client.restartContainer('c1', 0), timedOut);
+    await assert.rejects(openLogs(client, web), timedOut);
+    await assert.rejects(client.execInteractive('c1', ['sh'], { tty: true }), timedOut);
   });
 });
