@@ -36,8 +36,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly hostNodes = new Map<string, HostNode>();
   private readonly tunnelsNode = new TunnelsNode();
   private readonly subscription: { dispose(): void };
-  private readonly linksOrAliases = new WeakMap<ContainerSummary, boolean>();
-  private readonly inspecting = new WeakSet<ContainerSummary>();
+  /** By "host/id": what inspect said about links and aliases, for the networks the container was on then. */
+  private readonly linksOrAliases = new Map<string, { networks: string; has?: boolean }>();
   private readonly containerNodes = new Map<string, ContainerNode>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -213,31 +213,35 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 
   /**
-   * Whether a container has legacy links or aliases, which only inspect tells. Asked once per
-   * container version (the model replaces a summary when the container changes); until the answer
-   * comes the row keeps its arrow, and the row is redrawn once it came without any.
+   * Whether a container has legacy links or aliases, which only inspect tells. Links come only with
+   * a new container (a new id) and aliases with a network change, so inspect is asked again only
+   * then — not for the exec and health events that also re-list a container. Until the answer comes
+   * the row keeps its arrow, and the row is redrawn once it came without any.
    */
   private mayHaveLinksOrAliases(hostName: string, container: ContainerSummary): boolean {
-    const known = this.linksOrAliases.get(container);
-    if (known !== undefined) {
-      return known;
+    const key = `${hostName}/${container.id}`;
+    const networks = container.networks.map((network) => network.name).sort().join(',');
+    const known = this.linksOrAliases.get(key);
+    if (known?.networks === networks) {
+      return known.has ?? true;
     }
     const client = this.model.client(hostName);
-    if (client && !this.inspecting.has(container)) {
-      this.inspecting.add(container);
-      client.inspectContainer(container.id).then(
-        (details) => {
-          const has = hasLinksOrAliases(details);
-          this.linksOrAliases.set(container, has);
-          const node = this.containerNodes.get(`${hostName}/${container.id}`);
-          if (!has && node) {
-            this.changed.fire(node);
-          }
-        },
-        // Gone or unreachable: the arrow stays, and expanding says why.
-        () => this.linksOrAliases.set(container, true),
-      );
+    if (!client) {
+      return true;
     }
+    const entry: { networks: string; has?: boolean } = { networks };
+    this.linksOrAliases.set(key, entry);
+    client.inspectContainer(container.id).then(
+      (details) => {
+        entry.has = hasLinksOrAliases(details);
+        const node = this.containerNodes.get(key);
+        if (!entry.has && node && this.linksOrAliases.get(key) === entry) {
+          this.changed.fire(node);
+        }
+      },
+      // Gone or unreachable: the arrow stays, and expanding says why.
+      () => (entry.has = true),
+    );
     return true;
   }
 
@@ -245,6 +249,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     for (const [key, node] of this.containerNodes) {
       if (!this.model.host(node.hostName)?.containers.has(node.containerId)) {
         this.containerNodes.delete(key);
+        this.linksOrAliases.delete(key);
       }
     }
   }
