@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCodeServer } from './code-server.mjs';
+import { demoClient, demoPort, demoServer, demoVersion } from './demo.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stdout.write(`[start] ${msg}\n`);
@@ -51,16 +52,18 @@ function docker(host, args) {
 }
 
 /** Creates (or starts) the demo container `name` on `host` unless it is already running. */
-function ensureDemoContainer(host, name, image) {
-  const state = docker(host, ['ps', '-a', '--filter', `name=^/${name}$`, '--format', '{{.State}}']);
-  if (state === 'running') return log(`demo container ${host.name}/${name} is running`);
-  if (state) {
+function ensureDemoContainer(host, name, image, script, extraArgs = []) {
+  const found = docker(host, ['ps', '-a', '--filter', `name=^/${name}$`, '--format', '{{.State}} {{.Label "crosslink.demo"}}']);
+  if (found) {
+    const [state, version] = found.split(' ');
+    // An older demo container (nothing listening) is left alone: it may be linked by now.
+    if (version !== demoVersion) log(`${host.name}/${name} is from an older demo; \`docker rm -f ${name}\` on ${host.name} and run npm start again to get the one that shows traffic`);
+    if (state === 'running') return log(`demo container ${host.name}/${name} is running`);
     docker(host, ['start', name]);
     return log(`started demo container ${host.name}/${name}`);
   }
   docker(host, [
-    'run', '-d', '--pull', 'never', '--name', name, '--label', 'crosslink.demo=true', image,
-    'sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done',
+    'run', '-d', '--pull', 'never', '--name', name, '--label', `crosslink.demo=${demoVersion}`, ...extraArgs, image, 'sh', '-c', script,
   ]);
   log(`created demo container ${host.name}/${name} (${image})`);
 }
@@ -73,8 +76,8 @@ async function testbedHosts() {
   const tb = JSON.parse(fs.readFileSync(file, 'utf8'));
   const image = tb.images?.fixture ?? 'crosslink/fixture:latest';
   const byName = (name, i) => tb.hosts.find((h) => h.name === name) ?? tb.hosts[i];
-  ensureDemoContainer(byName('alpha', 0), 'web', image);
-  ensureDemoContainer(byName('beta', 1), 'database', image);
+  ensureDemoContainer(byName('beta', 1), 'database', image, demoServer, ['--expose', String(demoPort)]);
+  ensureDemoContainer(byName('alpha', 0), 'web', image, demoClient);
   return tb.settings;
 }
 
@@ -121,6 +124,11 @@ async function main() {
       `${server.origin}/ opens VS Code without it. After a change: \`npm run build\` in another\n` +
       'terminal, then "Developer: Reload Window" in the browser.\n' +
       `User data: ${server.userDataDir} (deleted on exit)\n` +
+      (process.env.CROSSLINK_HOSTS
+        ? ''
+        : '\nTry first: right-click alpha/web → Link Container Across Hosts… → beta/database, port 8080, alias\n' +
+          '"api"; then web → Show Container Logs: "api answered" replaces "waiting for api". Right-click\n' +
+          'beta/database → Forward Port to Localhost… → 8080, and open the tunnel in the browser.\n') +
       `Press Ctrl-C to stop.\n${line}\n`,
   );
 }

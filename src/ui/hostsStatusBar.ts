@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ContainerModel } from '../core/model/containerModel';
+import { countOf } from '../core/plural';
 
 /** "2/2 hosts" at a glance; a warning color when a host is down; click opens the Containers view. */
 export class HostsStatusBar implements vscode.Disposable {
@@ -23,11 +24,11 @@ export class HostsStatusBar implements vscode.Disposable {
     const hosts = this.model.hosts();
     const connected = hosts.filter((host) => host.state === 'connected');
     const down = hosts.filter((host) => host.state === 'unreachable');
-    this.item.text = `$(${down.length > 0 ? 'warning' : 'server-environment'}) ${connected.length}/${hosts.length} hosts`;
+    this.item.text = `$(${down.length > 0 ? 'warning' : 'server-environment'}) ${connected.length}/${countOf(hosts.length, 'host')}`;
     this.item.backgroundColor = down.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = new vscode.MarkdownString('**Crosslink hosts**\n\n');
     for (const host of hosts) {
-      tooltip.appendMarkdown(`- ${host.spec.name}: ${host.state}${host.state === 'connected' ? ` (${host.containers.size} containers)` : ''}\n`);
+      tooltip.appendMarkdown(`- ${host.spec.name}: ${host.state}${host.state === 'connected' ? ` (${countOf(host.containers.size, 'container')})` : ''}\n`);
     }
     this.item.tooltip = tooltip;
   }

@@ -4,7 +4,7 @@
 // To add a step, append `{ name: 'kebab-case-name', run: async (ctx) => { ... } }`.
 import * as assert from 'assert';
 import type { Page } from 'playwright-core';
-import { httpServer, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
+import { docker, httpServer, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
 import {
   closeView,
   collapseRow,
@@ -16,6 +16,7 @@ import {
   openView,
   quickInputSubmit,
   quickPickCheck,
+  quickInput,
   quickPickSelect,
   resetUi,
   rowDescription,
@@ -265,6 +266,49 @@ export const uiSteps: UiStep[] = [
       await runMenuItem(page, 'Stop Tunnel');
       await treeRow(page, '127.0.0.1:18480').waitFor({ state: 'hidden' });
       await statusBarItem(page, /tunnel/).waitFor({ state: 'hidden' });
+    },
+  },
+  {
+    name: 'container-logs-shell-and-remove-from-context-menu',
+    async run(ctx) {
+      const { page, beta } = ctx;
+      const name = 'ui-ticker';
+      const ref = `${beta.name}/${name}`;
+      ctx.createContainer(beta, name, ['sh', '-c', 'trap "exit 0" TERM; i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.5; done']);
+      await resetUi(page);
+      await openView(page);
+      await expandRow(page, beta.name);
+      // The terminal draws on a canvas: the logs show in the screenshot, keystrokes are checked in the container.
+      const panel = page.locator('.part.panel');
+      // A host redraw between opening the menu and choosing the entry drops the row's argument (the
+      // shared testbed is busy), and the command then asks for the container: answer it as a user would.
+      const runOnRow = async (title: string) => {
+        await contextMenu(page, name);
+        await runMenuItem(page, title);
+        if (await quickInput(page).waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) {
+          await page.keyboard.type(name);
+          await quickPickSelect(page, name);
+        }
+      };
+      await runOnRow('Show Container Logs');
+      await panel.getByText(`Logs: ${ref}`).first().waitFor({ state: 'visible' });
+      await runOnRow('Open Shell in Container');
+      await panel.getByText(`Shell: ${ref}`).first().waitFor({ state: 'visible' });
+      // The context menu hands focus back to the tree; a user clicks into the terminal to type.
+      await panel.locator('.terminal-wrapper.active .xterm-screen').click();
+      await page.keyboard.type('touch /tmp/typed-in-the-shell');
+      await page.keyboard.press('Enter');
+      const deadline = Date.now() + 15_000;
+      while (docker(beta, ['exec', name, 'sh', '-c', 'ls /tmp']).indexOf('typed-in-the-shell') < 0) {
+        assert.ok(Date.now() < deadline, 'the command typed into the shell terminal did not run in the container');
+        await page.waitForTimeout(200);
+      }
+      await runOnRow('Remove Container…');
+      await dialogButton(page, 'Remove').click();
+      await notification(page, `Removed ${ref}.`).waitFor({ state: 'visible', timeout: 30_000 });
+      await treeRow(page, name).waitFor({ state: 'hidden' });
+      await panel.getByText(`Shell: ${ref}`).waitFor({ state: 'hidden', timeout: 15_000 });
+      // Screenshot: the logs terminal says its stream ended; the shell's terminal closed with its container.
     },
   },
 ];

@@ -74,7 +74,12 @@ async function setExpanded(page: Page, label: string, expanded: boolean): Promis
   for (;;) {
     const row = await waitForRow(page, label);
     const state = await row.getAttribute('aria-expanded');
-    if (state === null) throw new Error(`row ${label} is not collapsible`);
+    if (state === null) {
+      // A container row gets its arrow once the model shows its links or aliases; wait for that.
+      if (Date.now() > deadline) throw new Error(`row ${label} is not collapsible`);
+      await page.waitForTimeout(200);
+      continue;
+    }
     if (state === want) return row;
     await row.locator('.monaco-tl-twistie').click();
     try {

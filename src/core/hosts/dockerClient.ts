@@ -1,11 +1,27 @@
 import { DisposableLike } from '../like';
-import { Duplex, Readable } from 'node:stream';
+import { Duplex, Readable, Writable } from 'node:stream';
 import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
   /** The stream ended or failed; the subscriber decides whether and when to resubscribe. */
   onClose(error?: Error): void;
+}
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+/** A process started by execInteractive: its output, its input, and its terminal size. */
+export interface InteractiveExec extends DisposableLike {
+  /** OutputChunk objects; ends when the process exits or the connection drops. */
+  readonly output: Readable;
+  readonly input: Writable;
+  /** Tells the process its terminal's new size (TTY only). */
+  resize(size: TerminalSize): Promise<void>;
+  /** The exit code once the output ended; undefined when the engine could not say. */
+  exitCode(): Promise<number | undefined>;
 }
 
 /**
@@ -36,6 +52,15 @@ export interface DockerClient extends DisposableLike {
   getArchive(id: string, path: string): Promise<Readable>;
   /** Extracts a tar stream into the existing directory `directory` of the container, keeping owners and modes (PUT /containers/{id}/archive). */
   putArchive(id: string, directory: string, tar: Readable): Promise<void>;
+  /** Restarts (stops gracefully, then starts); a stopped container is just started. */
+  restartContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  /**
+   * The container's output as OutputChunk objects (demuxed when it has no TTY). With `follow` the
+   * stream stays open until the container stops or the caller destroys the stream.
+   */
+  logs(id: string, options: { follow: boolean; tail?: number }): Promise<Readable>;
+  /** Starts `command` in a running container with stdin attached and, when asked, a TTY. */
+  execInteractive(id: string, command: string[], options: { tty: boolean }): Promise<InteractiveExec>;
   /** Runs a command in a running container and collects its output (bounded by the call timeout). */
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
 

@@ -23,7 +23,8 @@ import {
   VolumeSummary,
 } from '../types';
 import { userAliases } from '../model/aliases';
-import { DockerClient, EventStreamHandlers } from './dockerClient';
+import { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize } from './dockerClient';
+import { DockerStreamDemuxer, RawStreamChunker } from '../containers/dockerStream';
 import { HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
 import { translateApiError } from './translateError';
@@ -181,6 +182,52 @@ export class DockerodeClient implements DockerClient {
     }, this.options.callTimeoutMs + graceMs);
   }
 
+  restartContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    const graceMs = (timeoutSeconds ?? 60) * 1000;
+    return this.call(async (abortSignal) => {
+      await this.docker.getContainer(id).restart({ ...(timeoutSeconds !== undefined ? { t: timeoutSeconds } : {}), abortSignal });
+    }, this.options.callTimeoutMs + graceMs);
+  }
+
+  async logs(id: string, options: { follow: boolean; tail?: number }): Promise<Readable> {
+    const tty = await this.hasTty(id);
+    // The call's timer stops once the engine answers; a followed stream may then stay open for hours.
+    const logs = (logOptions: object) => this.docker.getContainer(id).logs(logOptions as never) as unknown as Promise<Readable | Buffer>;
+    const source = await this.call((abortSignal) => logs({ follow: options.follow, stdout: true, stderr: true, tail: options.tail ?? 'all', abortSignal }));
+    // Without follow dockerode hands back the whole body as one Buffer.
+    return this.chunked(Buffer.isBuffer(source) ? Readable.from([source]) : source, tty);
+  }
+
+  execInteractive(id: string, command: string[], options: { tty: boolean }): Promise<InteractiveExec> {
+    return this.call(async (abortSignal) => {
+      const exec = await this.docker.getContainer(id).exec({
+        Cmd: command,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: options.tty,
+        ...(options.tty ? { Env: ['TERM=xterm-256color'] } : {}),
+        abortSignal,
+      } as Dockerode.ExecCreateOptions);
+      // stdin: false lets the request end, so the engine upgrades the connection; the upgraded
+      // socket then carries the user's keystrokes as the process's stdin.
+      const socket = (await exec.start({ hijack: true, stdin: false, Tty: options.tty, abortSignal } as Dockerode.ExecStartOptions)) as Duplex;
+      const output = this.chunked(socket, options.tty);
+      const session: InteractiveExec = {
+        output,
+        input: socket,
+        resize: (size: TerminalSize) =>
+          this.call(async (resizeSignal) => {
+            await exec.resize({ h: size.rows, w: size.columns, abortSignal: resizeSignal } as never);
+          }),
+        exitCode: () =>
+          this.call(async (inspectSignal) => (await exec.inspect({ abortSignal: inspectSignal } as object)).ExitCode ?? undefined).catch(() => undefined),
+        dispose: () => socket.destroy(),
+      };
+      return session;
+    });
+  }
+
   removeContainer(id: string, options: { force?: boolean; removeVolumes?: boolean } = {}): Promise<void> {
     return this.call(async (abortSignal) => {
       await this.docker.getContainer(id).remove({ force: options.force ?? false, v: options.removeVolumes ?? false, abortSignal });
@@ -229,6 +276,20 @@ export class DockerodeClient implements DockerClient {
       const { ExitCode } = await exec.inspect({ abortSignal } as object);
       return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
     }, options.timeoutMs);
+  }
+
+  private async hasTty(id: string): Promise<boolean> {
+    const details = await this.inspectContainer(id);
+    return (details.raw.Config as { Tty?: boolean } | undefined)?.Tty === true;
+  }
+
+  /** OutputChunk objects from a raw (TTY) or multiplexed stream; destroying them closes the source. */
+  private chunked(source: Readable | Duplex, tty: boolean): Readable {
+    const output = tty ? new RawStreamChunker() : new DockerStreamDemuxer();
+    source.on('error', (error: Error) => output.destroy(translateApiError(this.hostName, this.where, error)));
+    output.on('close', () => source.destroy());
+    source.pipe(output);
+    return output;
   }
 
   listNetworks(): Promise<NetworkSummary[]> {

@@ -92,3 +92,8 @@ function errorCode(error: unknown): string | undefined {
 function isTlsMessage(error: unknown): boolean {
   return error instanceof Error && /certificate|ssl|tls|handshake/i.test(error.message) && !/ssh/i.test(error.message);
 }
+
+/** A host's error message without its leading "host: ", for places that already name the host. */
+export function withoutHostPrefix(hostName: string, message: string): string {
+  return message.startsWith(`${hostName}: `) ? message.slice(hostName.length + 2) : message;
+}

@@ -3,6 +3,7 @@ import { DisposableLike, Logger } from '../like';
 import { ContainerSummary, DockerEvent, EngineInfo } from '../types';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
+import { countOf } from '../plural';
 
 export type HostState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 
@@ -132,7 +133,7 @@ export class HostWatcher implements DisposableLike {
       this.containers = new Map(containers.map((container) => [container.id, container]));
       this.error = undefined;
       this.failures = 0;
-      this.logger.info(`[${this.spec.name}] connected: Docker ${engine.version}, ${containers.length} containers`);
+      this.logger.info(`[${this.spec.name}] connected: Docker ${engine.version}, ${countOf(containers.length, 'container')}`);
       this.setState('connected');
       this.scheduleLivenessCheck(generation);
     } catch (error) {

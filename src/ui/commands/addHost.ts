@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigError, errorMessage } from '../../core/errors';
 import { HostSettingEntry, TlsFiles, hostNameProblem, hostUrlProblem, parseHostEntry, parseHostUrl } from '../../core/hosts/hostSpec';
+import { withoutHostPrefix } from '../../core/hosts/translateError';
 import { configuredHostEntries, writeHostEntries } from '../hostSettings';
 import { CommandContext } from './commandContext';
 
@@ -23,19 +24,32 @@ export async function addHost(context: CommandContext, argument?: unknown): Prom
     await save(context, existing, entry);
     return { host: entry.name, connection: 'unchecked' };
   }
-  const entry = await promptForEntry(existing, context);
-  if (!entry) {
-    return undefined;
-  }
-  const problem = await checkConnection(context, entry);
-  if (problem) {
-    const choice = await vscode.window.showWarningMessage(`${entry.name} did not answer: ${problem}`, { modal: true }, 'Save Anyway');
-    if (choice !== 'Save Anyway') {
+  let previous: HostSettingEntry | undefined;
+  for (;;) {
+    const entry = await promptForEntry(existing, context, previous);
+    if (!entry) {
       return undefined;
     }
+    const problem = await checkConnection(context, entry);
+    if (problem) {
+      // Edit comes first, so Enter goes back to fix the typo rather than saving a host that does not answer.
+      const choice = await vscode.window.showWarningMessage(
+        `${entry.name} did not answer: ${withoutHostPrefix(entry.name, problem)}`,
+        { modal: true, detail: 'Edit the entry, or save it as it is and fix the host later.' },
+        'Edit',
+        'Save Anyway',
+      );
+      if (choice === 'Edit') {
+        previous = entry;
+        continue;
+      }
+      if (choice !== 'Save Anyway') {
+        return undefined;
+      }
+    }
+    await save(context, existing, entry);
+    return { host: entry.name, connection: problem ? 'failed' : 'ok' };
   }
-  await save(context, existing, entry);
-  return { host: entry.name, connection: problem ? 'failed' : 'ok' };
 }
 
 function validatedEntry(entry: HostSettingEntry, existing: HostSettingEntry[]): HostSettingEntry {
@@ -62,12 +76,14 @@ async function save(context: CommandContext, existing: HostSettingEntry[], entry
   context.logger.info(`Added host ${entry.name} (${entry.url})`);
 }
 
-async function promptForEntry(existing: HostSettingEntry[], context: CommandContext): Promise<HostSettingEntry | undefined> {
+/** `previous`: what the user entered before Edit, offered again. */
+async function promptForEntry(existing: HostSettingEntry[], context: CommandContext, previous?: HostSettingEntry): Promise<HostSettingEntry | undefined> {
   const taken = new Set([...existing.map((entry) => entry.name), ...context.model.hosts().map((host) => host.spec.name)]);
   const name = await vscode.window.showInputBox({
     title: 'Add Docker Host (1/3): name',
     prompt: 'A short name, used in the tree and in "host/container" references',
     placeHolder: 'staging',
+    value: previous?.name,
     ignoreFocusOut: true,
     validateInput: (value) => hostNameProblem(value.trim()) ?? (taken.has(value.trim()) ? `"${value.trim()}" is already a host name.` : undefined),
   });
@@ -78,6 +94,7 @@ async function promptForEntry(existing: HostSettingEntry[], context: CommandCont
     title: `Add Docker Host (2/3): how to reach ${name.trim()}`,
     prompt: 'unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host[:port]',
     placeHolder: 'ssh://user@build-box',
+    value: previous?.url,
     ignoreFocusOut: true,
     validateInput: (value) => hostUrlProblem(value.trim()),
   });

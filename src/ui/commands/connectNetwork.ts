@@ -8,6 +8,7 @@ import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { containersArgument, findContainerRef, operationsFor } from './commandArguments';
 import { CommandContext } from './commandContext';
+import { countOf } from '../../core/plural';
 
 interface ConnectNetworkArgs {
   containers?: string[];
@@ -40,7 +41,7 @@ export async function connectNetwork(context: CommandContext, argument?: unknown
     return undefined;
   }
   const operations = operationsFor(context, hostName);
-  await withStepProgress(`Connecting ${containers.length} containers on ${network}`, (options) =>
+  await withStepProgress(`Connecting ${countOf(containers.length, 'container')} on ${network}`, (options) =>
     operations.connectNetwork({ containers: containers.map((resolved) => resolved.container.name), network, aliases }, options),
   );
   const references = containers.map((resolved) => formatContainerRef(hostName, resolved.container.name));

@@ -5,6 +5,8 @@ import { addHost } from './addHost';
 import { adoptCrossLink } from './adoptCrossLink';
 import { CommandContext, CommandHandler } from './commandContext';
 import { connectNetwork } from './connectNetwork';
+import { containerLifecycle, openShellCommand, showLogs, terminalOutput } from './containerActions';
+import { editHost, removeHost, showEngineInfo } from './hostActions';
 import { copyDockerCommands } from './copyDockerCommands';
 import { copyReference } from './copyReference';
 import { inspectContainer } from './inspectContainer';
@@ -46,6 +48,16 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.openTunnelInBrowser': openTunnelInBrowser,
   'crosslink.copyTunnelAddress': copyTunnelAddress,
   'crosslink.changeTunnelPort': changeTunnelPort,
+  'crosslink.startContainer': containerLifecycle('start'),
+  'crosslink.stopContainer': containerLifecycle('stop'),
+  'crosslink.restartContainer': containerLifecycle('restart'),
+  'crosslink.removeContainer': containerLifecycle('remove'),
+  'crosslink.showLogs': showLogs,
+  'crosslink.openShell': openShellCommand,
+  'crosslink.terminalOutput': terminalOutput,
+  'crosslink.editHost': editHost,
+  'crosslink.removeHost': removeHost,
+  'crosslink.showEngineInfo': showEngineInfo,
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {

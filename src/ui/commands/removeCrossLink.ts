@@ -43,10 +43,12 @@ export async function removeCrossLink(
   if (!result) {
     return undefined;
   }
-  if (interactive && result.offlineHosts.length > 0) {
-    void vscode.window.showInformationMessage(
-      `Kept the server-side ambassador on ${link.target.host}: ${result.offlineHosts.join(', ')} ${result.offlineHosts.length === 1 ? 'is' : 'are'} offline and may still use it. Remove the link again once ${result.offlineHosts.length === 1 ? 'it is' : 'they are'} back.`,
-    );
+  if (interactive) {
+    const kept =
+      result.offlineHosts.length > 0
+        ? ` Kept the server-side ambassador on ${link.target.host}: ${result.offlineHosts.join(', ')} ${result.offlineHosts.length === 1 ? 'is' : 'are'} offline and may still use it. Remove the link again once ${result.offlineHosts.length === 1 ? 'it is' : 'they are'} back.`
+        : '';
+    void vscode.window.showInformationMessage(`Removed the link ${description}.${kept}`);
   }
   return { removed: description, ...result };
 }

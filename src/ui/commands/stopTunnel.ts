@@ -1,5 +1,6 @@
 import { resolveTunnel } from './tunnelArgument';
 import { CommandContext } from './commandContext';
+import * as vscode from 'vscode';
 
 /** Closes a tunnel and its connections, and removes the helper it created (nothing else). Args: tunnel node or `{ id }`. */
 export async function stopTunnel(context: CommandContext, argument?: unknown): Promise<{ stopped: string } | undefined> {
@@ -8,5 +9,6 @@ export async function stopTunnel(context: CommandContext, argument?: unknown): P
     return undefined;
   }
   await context.tunnels.stop(tunnel.id);
+  vscode.window.setStatusBarMessage(`Stopped the tunnel to ${tunnel.id}.`, 5000);
   return { stopped: tunnel.id };
 }

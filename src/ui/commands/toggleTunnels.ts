@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withoutHostPrefix } from '../../core/hosts/translateError';
 import { CommandContext } from './commandContext';
 
 /** The status-bar toggle: pauses every tunnel (listeners closed) or, when all are paused, resumes them. */
@@ -10,7 +11,8 @@ export async function toggleTunnels(context: CommandContext): Promise<{ paused: 
   } else {
     const failures = await context.tunnels.resumeAll();
     for (const { id, error } of failures) {
-      void vscode.window.showWarningMessage(`Tunnel ${id} could not resume: ${error.message}`);
+      // The id starts with the host ("beta/web:80"); the error would name it again.
+      void vscode.window.showWarningMessage(`Tunnel ${id} could not resume: ${withoutHostPrefix(id.split('/')[0], error.message)}`);
     }
   }
   return { paused: pause, tunnels: tunnels.length };

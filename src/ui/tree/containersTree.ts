@@ -11,6 +11,9 @@ import { CrossLinkHealth } from '../crossLinkHealth';
 import { containerTooltip } from './tooltips';
 import { Provenance } from '../../core/provenance/provenance';
 import { hasCrosslinkLabels } from '../../core/provenance/seal';
+import { countOf } from '../../core/plural';
+import { hasLinksOrAliases } from '../../core/model/containerChildren';
+import { withoutHostPrefix } from '../../core/hosts/translateError';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -35,6 +38,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly hostNodes = new Map<string, HostNode>();
   private readonly tunnelsNode = new TunnelsNode();
   private readonly subscription: { dispose(): void };
+  /** By "host/id": what inspect said about links and aliases, for the networks the container was on then. */
+  private readonly linksOrAliases = new Map<string, { networks: string; has?: boolean }>();
+  private readonly containerNodes = new Map<string, ContainerNode>();
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -44,6 +50,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly provenance: Provenance,
   ) {
     const modelChanged = model.onDidChange((hostName) => {
+      this.forgetRemovedContainers();
       const node = hostName ? this.hostNodes.get(hostName) : undefined;
       this.changed.fire(node);
     });
@@ -131,6 +138,20 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return node;
   }
 
+  /**
+   * One node per container for as long as it is listed, so a single row can be redrawn (a host's
+   * redraw re-creates its rows, and a context menu opened on one of them would lose its argument).
+   */
+  private containerNode(hostName: string, containerId: string): ContainerNode {
+    const key = `${hostName}/${containerId}`;
+    let node = this.containerNodes.get(key);
+    if (!node) {
+      node = new ContainerNode(hostName, containerId);
+      this.containerNodes.set(key, node);
+    }
+    return node;
+  }
+
   private problemNodes(): MessageNode[] {
     return this.model.problems().map(
       (problem, index) =>
@@ -146,7 +167,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private hostChildren(host: HostSnapshot): TreeNode[] {
     const name = host.spec.name;
     if (host.state === 'unreachable' || (host.state === 'reconnecting' && host.containers.size === 0)) {
-      const reason = host.error ? errorMessage(host.error) : 'not reachable';
+      // The row sits under the host's own row: its name would only repeat.
+      const reason = host.error ? withoutHostPrefix(name, errorMessage(host.error)) : 'not reachable';
       return [
         new MessageNode(`${name}:error`, reason, { icon: 'warning', color: 'problemsWarningIcon.foreground', tooltip: reason }),
         new MessageNode(`${name}:retry`, 'Retry', { icon: 'debug-restart', command: { command: 'crosslink.retryHost', title: 'Retry', arguments: [name] } }),
@@ -158,7 +180,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (host.containers.size === 0) {
       return [new MessageNode(`${name}:empty`, 'No containers', { icon: 'info' })];
     }
-    return [...host.containers.values()].sort(byStateThenName).map((container) => new ContainerNode(name, container.id));
+    return [...host.containers.values()].sort(byStateThenName).map((container) => this.containerNode(name, container.id));
   }
 
   /** Links and aliases need inspect, so they are read when the user expands the container. */
@@ -219,6 +241,48 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return this.provenance.isOurs('container', container, engineId) ? 'ours' : 'foreign';
   }
 
+  /**
+   * Whether a container has legacy links or aliases, which only inspect tells. Links come only with
+   * a new container (a new id) and aliases with a network change, so inspect is asked again only
+   * then — not for the exec and health events that also re-list a container. Until the answer comes
+   * the row keeps its arrow, and the row is redrawn once it came without any.
+   */
+  private mayHaveLinksOrAliases(hostName: string, container: ContainerSummary): boolean {
+    const key = `${hostName}/${container.id}`;
+    const networks = container.networks.map((network) => network.name).sort().join(',');
+    const known = this.linksOrAliases.get(key);
+    if (known?.networks === networks) {
+      return known.has ?? true;
+    }
+    const client = this.model.client(hostName);
+    if (!client) {
+      return true;
+    }
+    const entry: { networks: string; has?: boolean } = { networks };
+    this.linksOrAliases.set(key, entry);
+    client.inspectContainer(container.id).then(
+      (details) => {
+        entry.has = hasLinksOrAliases(details);
+        const node = this.containerNodes.get(key);
+        if (!entry.has && node && this.linksOrAliases.get(key) === entry) {
+          this.changed.fire(node);
+        }
+      },
+      // Gone or unreachable: the arrow stays, and expanding says why.
+      () => (entry.has = true),
+    );
+    return true;
+  }
+
+  private forgetRemovedContainers(): void {
+    for (const [key, node] of this.containerNodes) {
+      if (!this.model.host(node.hostName)?.containers.has(node.containerId)) {
+        this.containerNodes.delete(key);
+        this.linksOrAliases.delete(key);
+      }
+    }
+  }
+
   private hostItem(node: HostNode): vscode.TreeItem {
     const host = this.model.host(node.hostName);
     const item = new vscode.TreeItem(node.hostName, vscode.TreeItemCollapsibleState.Expanded);
@@ -229,14 +293,15 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const endpoint = describeEndpoint(host.spec.endpoint);
     const stateText =
       host.state === 'connected'
-        ? `Docker ${host.engine?.version ?? '?'} · ${host.containers.size} containers`
+        ? `Docker ${host.engine?.version ?? '?'} · ${countOf(host.containers.size, 'container')}`
         : host.state === 'unreachable'
           ? `unreachable: ${host.error?.reason ?? 'unknown'}`
           : host.state;
     item.description = `${endpoint} · ${stateText}${host.spec.current ? ' · current' : ''}`;
     const [icon, color] = hostIcons[host.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.contextValue = `host.${host.state}`;
+    // `.configured`: the entry is in crosslink.hosts, so Edit Host and Remove Host apply.
+    item.contextValue = `host.${host.state}${host.spec.source === 'settings' ? '.configured' : ''}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${node.hostName}** — ${host.state}\n\n`);
     tooltip.appendMarkdown(`- Endpoint: \`${endpoint}\`\n`);
@@ -248,7 +313,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
     if (host.error && host.state !== 'connected') {
-      tooltip.appendMarkdown(`\n${host.error.message}\n`);
+      tooltip.appendMarkdown(`\n${withoutHostPrefix(node.hostName, host.error.message)}\n`);
     }
     item.tooltip = tooltip;
     return item;
@@ -260,6 +325,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     item.id = `container:${node.hostName}/${node.containerId}`;
     if (!container) {
       return item;
+    }
+    if (this.crossLinksOf(node.hostName, container.name).length === 0 && !this.mayHaveLinksOrAliases(node.hostName, container)) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     }
     const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
     const published = container.ports.filter((port) => port.publicPort).map((port) => `${port.publicPort}→${port.privatePort}`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { Logger } from '../../core/like';
 import { TunnelManager, TunnelRecord } from '../../core/forwarding/tunnelManager';
+import { countOf } from '../../core/plural';
 
 const storageKey = 'crosslink.tunnels';
 
@@ -33,7 +34,7 @@ export class TunnelStore implements vscode.Disposable {
     this.restoring = true;
     try {
       await this.tunnels.restore(records, this.bindAddress());
-      this.logger.info(`Restored ${this.tunnels.list().length} of ${records.length} tunnels`);
+      this.logger.info(`Restored ${this.tunnels.list().length} of ${countOf(records.length, 'tunnel')}`);
     } catch (error) {
       this.logger.warn(`Could not restore tunnels: ${errorMessage(error)}`);
     } finally {

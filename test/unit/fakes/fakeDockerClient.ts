@@ -80,6 +80,9 @@ export class FakeDockerClient implements DockerClient {
   containerChanges = notFaked('containerChanges');
   getArchive = notFaked('getArchive');
   putArchive = notFaked('putArchive');
+  restartContainer = notFaked('restartContainer');
+  logs = notFaked('logs');
+  execInteractive = notFaked('execInteractive');
   exec = notFaked('exec');
   listNetworks = notFaked('listNetworks');
   inspectNetwork = notFaked('inspectNetwork');
