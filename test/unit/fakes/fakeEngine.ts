@@ -16,8 +16,10 @@ interface FakeContainer {
 /**
  * How the next state-changing call misbehaves: `refuse` (the engine says no, nothing happens),
  * `timeout` (no reply, nothing happens) or `lostReply` (the engine does it, the reply never comes).
+ * `crashBefore` / `crashAfter`: the caller "dies" before or after the engine acts: the call never
+ * returns, and `crashed` resolves.
  */
-export type FaultMode = 'refuse' | 'timeout' | 'lostReply';
+export type FaultMode = 'refuse' | 'timeout' | 'lostReply' | 'crashBefore' | 'crashAfter';
 
 const mutating = new Set(['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'renameContainer', 'createNetwork', 'connectNetwork', 'disconnectNetwork', 'removeNetwork', 'createVolume', 'removeVolume']);
 
@@ -32,6 +34,9 @@ export class FakeEngine implements DockerClient {
   /** Every state-changing call, for assertions ("the new container was never removed"). */
   readonly calls: string[] = [];
   private faults: Array<{ mode: FaultMode; method?: string }> = [];
+  private onCrash!: () => void;
+  /** Resolves when a crash fault fired. */
+  readonly crashed = new Promise<void>((resolve) => (this.onCrash = resolve));
 
   constructor(readonly hostName: string) {
     for (const name of ['bridge', 'host', 'none']) {
@@ -233,11 +238,22 @@ export class FakeEngine implements DockerClient {
     if (fault?.mode === 'timeout') {
       throw new HostError(this.hostName, 'timeout', `${this.hostName}: no answer in time (injected before ${method})`);
     }
+    if (fault?.mode === 'crashBefore') {
+      return this.crash();
+    }
     const result = run();
+    if (fault?.mode === 'crashAfter') {
+      return this.crash();
+    }
     if (fault?.mode === 'lostReply') {
       throw new HostError(this.hostName, 'timeout', `${this.hostName}: no answer in time (injected after ${method} happened)`);
     }
     return result;
+  }
+
+  private crash<T>(): T {
+    this.onCrash();
+    return new Promise(() => undefined) as T;
   }
 
   private find(idOrName: string): FakeContainer {
