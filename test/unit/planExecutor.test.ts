@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { silentLogger } from '../../src/core/like';
 import { PlanStep, irreversibleKinds } from '../../src/core/planning/plan';
 import { IncompleteChangeError, PlanError, executePlans } from '../../src/core/planning/planExecutor';
+import { findInterruptedChanges } from '../../src/core/planning/recovery';
 import { FakeEngine } from './fakes/fakeEngine';
 import { MemoryJournal } from './fakes/memoryJournal';
 import { Scenario, assertIntact, engineOf, legacyLinkScenario, scenarios } from './fakes/scenarios';
@@ -136,11 +137,14 @@ describe('planExecutor (unit)', () => {
     assert.deepEqual(timeouts, [90]);
   });
 
-  it('the incomplete error names what is left and how to finish it', async () => {
+  it('the incomplete error names what is left and how to finish it, and the change is left for recovery', async () => {
     const scenario = await legacyLinkScenario();
     const removal = ordered(scenario).findIndex((step) => step.kind === 'removeContainer');
-    const error = await executePlans(runs(scenario), silentLogger, { ...fast, beforeStep: injector(scenario, removal, 'failsEveryTime') }).catch((caught: unknown) => caught);
+    const journal = new MemoryJournal();
+    const error = await executePlans(runs(scenario), silentLogger, { ...fast, journal, beforeStep: injector(scenario, removal, 'failsEveryTime') }).catch((caught: unknown) => caught);
     assert.ok(IncompleteChangeError.is(error));
+    const containers = await scenario.engines[0].listContainers();
+    assert.deepEqual((await findInterruptedChanges(journal, [{ name: 'alpha', containers }])).map((change) => change.key), [error.changeId], 'this window offers to finish it');
     const parked = `web-crosslink-replaced-${scenario.originals[0].id.slice(0, 8)}`;
     assert.deepEqual(error.remaining, [`alpha: remove ${parked}`]);
     assert.deepEqual(error.howToFinish, [`docker -H <alpha> rm -f ${parked}`]);

@@ -41,7 +41,7 @@ async function crashAt(scenario: Scenario, at: number, when: 'crashBefore' | 'cr
   await Promise.race(scenario.engines.map((engine) => engine.crashed));
   const survivor = new MemoryJournal();
   for (const entry of journal.entries.values()) {
-    await survivor.save({ ...entry, owner: { ...entry.owner, pid: deadPid } });
+    await survivor.save({ ...entry, owner: { hostname: os.hostname(), pid: deadPid } });
   }
   return survivor;
 }
@@ -104,7 +104,7 @@ describe('recovery (unit)', () => {
     await delay(20);
     const [entry] = journal.entries.values();
     assert.equal(entry.phase, 'rollingBack');
-    await journal.save({ ...entry, owner: { ...entry.owner, pid: deadPid } });
+    await journal.save({ ...entry, owner: { hostname: os.hostname(), pid: deadPid } });
     const [again] = await findInterruptedChanges(journal, await hostsOf(scenario));
     await recoverChange(again, 'rollBack', deps(scenario, journal));
     await assertIntact(scenario, 'original');

@@ -7,6 +7,7 @@ import { defaultAlias } from '../links/names';
 import { VerifyResult, verifyLink } from '../links/verifyLink';
 import { formatContainerRef, parseContainerRef } from '../model/containerRef';
 import { ExecuteOptions, executePlans } from '../planning/planExecutor';
+import { Journal } from '../planning/journal';
 import { ContainerSummary } from '../types';
 import { CrossLink, CrossLinkMode, crossLinkOf, formatTarget, isServerAmbassadorFor } from './ambassadorLabels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
@@ -35,6 +36,8 @@ export class CrossLinkOperations {
     private readonly hosts: HostDirectory,
     private readonly logger: Logger,
     private readonly image: () => string,
+    /** Where changes are recorded, so one interrupted by a crash can be finished or rolled back. */
+    private readonly journal?: Journal,
   ) {}
 
   async link(args: CrossLinkArgs, options: ExecuteOptions & { onPull?: (status: string) => void } = {}): Promise<CrossLinkPlan & { serverRef: string; clientRef: string }> {
@@ -65,7 +68,7 @@ export class CrossLinkOperations {
     for (const run of runs.filter(({ plan: hostPlan }) => hostPlan.steps.some((step) => step.kind === 'createContainer'))) {
       await ensureImage(run.client, run.plan.host, image, options.onPull);
     }
-    await executePlans(runs, this.logger, options);
+    await executePlans(runs, this.logger, { journal: this.journal, ...options });
     return {
       ...plan,
       serverRef: formatContainerRef(targetRef.host, plan.serverAmbassador ?? target.name),
@@ -107,7 +110,7 @@ export class CrossLinkOperations {
     if (plan.server && serverClient) {
       runs.push({ plan: plan.server, client: serverClient });
     }
-    await executePlans(runs, this.logger, options);
+    await executePlans(runs, this.logger, { journal: this.journal, ...options });
   }
 
   /** From inside the client: resolve the alias and connect to the port, through both ambassadors. */
@@ -142,7 +145,7 @@ export class CrossLinkOperations {
 
   /** The single-host operations (inspect with clear not-found messages, recreation subjects, docker commands). */
   private linksOn(host: string): LinkOperations {
-    return new LinkOperations(host, this.clientOf(host), this.logger);
+    return new LinkOperations(host, this.clientOf(host), this.logger, this.journal);
   }
 
   private addressOf(host: string): string {

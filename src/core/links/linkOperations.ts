@@ -4,6 +4,7 @@ import { DockerClient } from '../hosts/dockerClient';
 import { Plan } from '../planning/plan';
 import { RecreateSubject } from '../planning/recreate';
 import { ExecuteOptions, executePlan } from '../planning/planExecutor';
+import { Journal } from '../planning/journal';
 import { ContainerDetails } from '../types';
 import { dockerCommandsFor } from './dockerCommands';
 import { planLegacyLink } from './linkPlanner';
@@ -20,12 +21,14 @@ export class LinkOperations {
     private readonly host: string,
     private readonly client: DockerClient,
     private readonly logger: Logger,
+    /** Where changes are recorded, so one interrupted by a crash can be finished or rolled back. */
+    private readonly journal?: Journal,
   ) {}
 
   async linkContainers(request: { client: string; target: string; alias?: string }, options?: ExecuteOptions): Promise<Plan> {
     const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
     const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client), target, alias: request.alias ?? defaultAlias(target.name) });
-    await executePlan(plan, this.client, this.logger, options);
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, ...options });
     return plan;
   }
 
@@ -33,7 +36,7 @@ export class LinkOperations {
     const containers = await Promise.all(request.containers.map((name) => this.inspect(name)));
     const existing = (await this.client.listNetworks()).find((network) => network.name === request.network);
     const plan = planNetworkConnect({ host: this.host, networkName: request.network, existing, containers, aliases: request.aliases ?? {} });
-    await executePlan(plan, this.client, this.logger, options);
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, ...options });
     return plan;
   }
 
@@ -48,7 +51,7 @@ export class LinkOperations {
       mountPath: request.mountPath,
       readOnly: request.readOnly ?? false,
     });
-    await executePlan(plan, this.client, this.logger, options);
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, ...options });
     return plan;
   }
 

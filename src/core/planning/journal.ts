@@ -33,8 +33,11 @@ export interface JournalEntry {
   phase: ChangePhase;
   startedAt: string;
   updatedAt: string;
-  /** The process that runs the change, so another window does not take a running change for an interrupted one. */
-  owner: { hostname: string; pid: number };
+  /**
+   * The process running the change, so another window does not take it for an interrupted one.
+   * None once a process gave up on it (left for recovery).
+   */
+  owner?: { hostname: string; pid: number };
   hosts: string[];
   /** In the order the executor runs them (removals last). */
   steps: Array<{ host: string; step: PlanStep; state: JournalStepState }>;
@@ -63,13 +66,13 @@ export function newChangeId(): string {
   return `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(4).toString('hex')}`;
 }
 
-export function currentOwner(): JournalEntry['owner'] {
+export function currentOwner(): NonNullable<JournalEntry['owner']> {
   return { hostname: os.hostname(), pid: process.pid };
 }
 
 /** A change whose process still runs on this machine is in progress, not interrupted. */
 export function isInProgress(entry: JournalEntry): boolean {
-  if (finalPhases.has(entry.phase)) {
+  if (finalPhases.has(entry.phase) || !entry.owner) {
     return false;
   }
   if (entry.owner.hostname !== os.hostname()) {

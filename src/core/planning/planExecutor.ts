@@ -166,6 +166,7 @@ export async function resumeChange(
   const last = reached.length > 0 ? Math.max(...reached) : -1;
   const failures = await rollBack(scheduled, last, undefined, journal, logger, touched);
   if (failures.length > 0) {
+    await journal.leave();
     throw new PlanError(`Could not roll back everything: ${failures.join('; ')}. The change stays interrupted; try again when the host answers.`, 'roll back', failures);
   }
   return touched;
@@ -218,6 +219,9 @@ async function runEntry(entry: JournalEntry, clientOf: (host: string) => DockerC
         return;
       }
       const rollbackFailures = await rollBack(scheduled, index, error, journal, logger);
+      if (rollbackFailures.length > 0) {
+        await journal.leave();
+      }
       const tail =
         rollbackFailures.length > 0
           ? ` Undone, except: ${rollbackFailures.join('; ')}. The change is kept as interrupted: "Recover Interrupted Change" can finish or roll it back later.`
@@ -314,6 +318,7 @@ async function rollForward(
       lastError = error;
     }
   }
+  await journal.leave();
   const left = scheduled.filter((_, index) => index >= failedIndex && journal.entry.steps[index].state !== 'done');
   const remaining = left.map(({ host, step }) => `${host}: ${describeStep(step)}`);
   const howToFinish = left.map(({ host, step }) => finishCommand(host, step));
@@ -401,6 +406,12 @@ class JournalWriter {
 
   phase(phase: ChangePhase): Promise<void> {
     this.entry.phase = phase;
+    return this.save();
+  }
+
+  /** This process stops working on the change; it stays in the journal for recovery. */
+  leave(): Promise<void> {
+    delete this.entry.owner;
     return this.save();
   }
 
