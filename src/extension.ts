@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableLike, Logger } from './core/like';
 import { DockerodeClient } from './core/hosts/dockerodeClient';
@@ -15,6 +16,8 @@ import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSecti
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
+import { FileJournal } from './core/planning/journal';
+import { InterruptedChanges } from './ui/interruptedChanges';
 
 // The core's shapes must stay assignable to VS Code's, so core code can be handed VS Code objects.
 void ({} as vscode.Disposable satisfies DisposableLike);
@@ -26,7 +29,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
   const health = new CrossLinkHealth();
-  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage);
+  // Changes in progress are recorded here, so one cut short by a crash or a closed window can be finished or rolled back.
+  const journal = new FileJournal(path.join(context.globalStorageUri.fsPath, 'changes'));
+  const interrupted = new InterruptedChanges(model, journal, logger);
+  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, journal);
   const tunnels = new TunnelManager(
     (name) => {
       const client = model.client(name);
@@ -36,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     { logger, ambassadorImage: ambassadorImage() },
   );
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger);
-  const tree = new ContainersTreeProvider(model, health, tunnels);
+  const tree = new ContainersTreeProvider(model, health, tunnels, interrupted);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
 
   context.subscriptions.push(
@@ -50,8 +56,9 @@ export function activate(context: vscode.ExtensionContext): void {
     refreshTunnelsOnTargetChanges(model, tunnels),
     tree,
     view,
+    interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
@@ -63,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
       void applyHostSettings(model, logger);
     }),
   );
-  void applyHostSettings(model, logger).then(() => tunnelStore.restore());
+  void applyHostSettings(model, logger).then(() => Promise.all([tunnelStore.restore(), interrupted.scan()]));
 }
 
 export function deactivate(): void {
