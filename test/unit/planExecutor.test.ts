@@ -147,6 +147,6 @@ describe('planExecutor (unit)', () => {
     assert.deepEqual((await findInterruptedChanges(journal, [{ name: 'alpha', containers }])).map((change) => change.key), [error.changeId], 'this window offers to finish it');
     const parked = `web-crosslink-replaced-${scenario.originals[0].id.slice(0, 8)}`;
     assert.deepEqual(error.remaining, [`alpha: remove ${parked}`]);
-    assert.deepEqual(error.howToFinish, [`docker -H <alpha> rm -f ${parked}`]);
+    assert.deepEqual(error.howToFinish, [`(on alpha) docker rm -f ${parked}`]);
   });
 });

@@ -24,7 +24,10 @@ export type PlanStep =
   /** `restore` is how to reconnect it if a later step fails. */
   | { kind: 'disconnectNetwork'; network: string; container: ContainerHandle; name: string; restore: EndpointConfig }
   | { kind: 'startContainer'; container: ContainerHandle; name: string }
-  /** Irreversible, like removeNetwork: the executor runs these only after every other step succeeded. */
+  /**
+   * Irreversible, like removeNetwork: the executor runs these only after every other step succeeded,
+   * and the first one attempted is the change's point of no return (after it, failures roll forward).
+   */
   | { kind: 'removeContainer'; container: ContainerHandle; name: string }
   | { kind: 'removeNetwork'; name: string };
 

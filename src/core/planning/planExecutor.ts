@@ -326,7 +326,7 @@ async function rollForward(
   throw new IncompleteChangeError(
     `The change is done except for: ${remaining.join('; ')} (${errorMessage(lastError)}). ` +
       `${running.length > 0 ? `The new ${[...new Set(running)].join(', ')} ${running.length > 1 ? 'run' : 'runs'}; nothing was undone. ` : 'Nothing was undone. '}` +
-      `When you are ready, finish with "Recover Interrupted Change" → Finish, or run: ${howToFinish.join(' && ')}`,
+      `When you are ready, finish with "Recover Interrupted Change" → Finish, or run: ${howToFinish.join('; ')}`,
     journal.entry.id,
     remaining,
     howToFinish,
@@ -338,9 +338,9 @@ async function rollForward(
 function finishCommand(host: string, step: PlanStep): string {
   switch (step.kind) {
     case 'removeContainer':
-      return `docker -H <${host}> rm -f ${step.name}`;
+      return `(on ${host}) docker rm -f ${step.name}`;
     case 'removeNetwork':
-      return `docker -H <${host}> network rm ${step.name}`;
+      return `(on ${host}) docker network rm ${step.name}`;
     default:
       return `(on ${host}) ${describeStep(step)}`;
   }
