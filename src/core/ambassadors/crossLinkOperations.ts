@@ -68,7 +68,7 @@ export class CrossLinkOperations {
     for (const run of runs.filter(({ plan: hostPlan }) => hostPlan.steps.some((step) => step.kind === 'createContainer'))) {
       await ensureImage(run.client, run.plan.host, image, options.onPull);
     }
-    await executePlans(runs, this.logger, { journal: this.journal, ...options });
+    await executePlans(runs, this.logger, { journal: this.journal, title: `link ${args.client} to ${args.target}:${args.port}`, ...options });
     return {
       ...plan,
       serverRef: formatContainerRef(targetRef.host, plan.serverAmbassador ?? target.name),
@@ -110,7 +110,7 @@ export class CrossLinkOperations {
     if (plan.server && serverClient) {
       runs.push({ plan: plan.server, client: serverClient });
     }
-    await executePlans(runs, this.logger, { journal: this.journal, ...options });
+    await executePlans(runs, this.logger, { journal: this.journal, title: `remove the link of ${link.client.host}/${link.client.container} to ${formatTarget(link.target)}`, ...options });
   }
 
   /** From inside the client: resolve the alias and connect to the port, through both ambassadors. */

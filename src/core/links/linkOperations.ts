@@ -28,7 +28,7 @@ export class LinkOperations {
   async linkContainers(request: { client: string; target: string; alias?: string }, options?: ExecuteOptions): Promise<Plan> {
     const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
     const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client), target, alias: request.alias ?? defaultAlias(target.name) });
-    await executePlan(plan, this.client, this.logger, { journal: this.journal, ...options });
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `link ${this.host}/${client.name} to ${target.name} as ${request.alias ?? defaultAlias(target.name)}`, ...options });
     return plan;
   }
 
@@ -36,7 +36,7 @@ export class LinkOperations {
     const containers = await Promise.all(request.containers.map((name) => this.inspect(name)));
     const existing = (await this.client.listNetworks()).find((network) => network.name === request.network);
     const plan = planNetworkConnect({ host: this.host, networkName: request.network, existing, containers, aliases: request.aliases ?? {} });
-    await executePlan(plan, this.client, this.logger, { journal: this.journal, ...options });
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `connect ${request.containers.join(', ')} on ${this.host} to network ${request.network}`, ...options });
     return plan;
   }
 
@@ -51,7 +51,7 @@ export class LinkOperations {
       mountPath: request.mountPath,
       readOnly: request.readOnly ?? false,
     });
-    await executePlan(plan, this.client, this.logger, { journal: this.journal, ...options });
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `mount volume ${request.volume} at ${request.mountPath} in ${request.containers.join(', ')} on ${this.host}`, ...options });
     return plan;
   }
 
