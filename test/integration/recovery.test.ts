@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
@@ -194,6 +194,33 @@ describe('Crash-safe changes (integration)', function () {
 
     const done = await recover('alpha', web, journalDir, 'finish');
     assert.deepEqual(done, [`remove ${parked}`]);
+    assertSameContainer(before, inspect(host, web), 'recreated', ['Links']);
+    assert.equal(docker(host, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web);
+  });
+
+  it('alpha: a removal the engine really refuses (an immutable file in the original\'s layer) leaves the new container running; Finish completes it once fixed', async () => {
+    const host = hosts.alpha;
+    const { web, database } = seed(host);
+    sh(host, web, 'touch /pin');
+    const before = inspect(host, web);
+    const pinned = path.join(before.GraphDriver.Data.UpperDir, 'pin');
+    const journalDir = tempDir('crosslink-journal-');
+    execFileSync('chattr', ['+i', pinned]);
+    let error: unknown;
+    try {
+      error = await new LinkOperations('alpha', clients.alpha, logger, new FileJournal(journalDir))
+        .linkContainers({ client: web, target: database, alias: 'db' }, { retry: { attempts: 2, delayMs: 200 } })
+        .catch((caught: unknown) => caught);
+    } finally {
+      execFileSync('chattr', ['-i', pinned]);
+    }
+    assert.ok(IncompleteChangeError.is(error) && error.reason === 'incomplete', String(error));
+    const now = inspect(host, web);
+    assert.notEqual(now.Id, before.Id);
+    assert.equal(now.State.Running, true, 'the new container runs');
+    assert.equal(sh(host, web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+
+    await recover('alpha', web, journalDir, 'finish');
     assertSameContainer(before, inspect(host, web), 'recreated', ['Links']);
     assert.equal(docker(host, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web);
   });
