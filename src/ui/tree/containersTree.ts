@@ -185,7 +185,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       network.aliases.filter((alias) => alias !== details.name).map((alias) => new AliasNode(node.hostName, details.name, network.name, alias)),
     );
     const change = this.interrupted?.forContainer(node.hostName, details.name);
-    const interrupted = change ? [new InterruptedChangeNode(change.containers[0], change.title)] : [];
+    const interrupted = change ? [new InterruptedChangeNode(change.containers[0], change.title, undefined, `${node.hostName}/${node.containerId}`)] : [];
     return [...interrupted, ...this.crossLinksOf(node.hostName, details.name), ...links, ...aliases];
   }
 
@@ -338,7 +338,7 @@ function aliasItem(node: AliasNode): vscode.TreeItem {
 
 function interruptedChangeItem(node: InterruptedChangeNode): vscode.TreeItem {
   const item = new vscode.TreeItem('Interrupted change: Finish or Roll Back…', vscode.TreeItemCollapsibleState.None);
-  item.id = `interrupted:${node.container}`;
+  item.id = `interrupted:${node.shownOn ?? node.container}`;
   item.tooltip = `A change stopped half-way: ${node.title}. Click to finish it or roll it back.`;
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   item.command = { command: 'crosslink.recoverChange', title: 'Recover Interrupted Change', arguments: [node] };

@@ -77,5 +77,7 @@ export class InterruptedChangeNode {
     readonly container: string,
     readonly title: string,
     readonly action?: 'finish' | 'rollBack',
+    /** The container whose children show it ("host/id"): the new one and the parked original both do. */
+    readonly shownOn?: string,
   ) {}
 }
