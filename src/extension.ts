@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableLike, Logger } from './core/like';
 import { DockerodeClient } from './core/hosts/dockerodeClient';
@@ -16,6 +17,8 @@ import { installationProvenance } from './ui/provenanceSecret';
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
+import { FileJournal } from './core/planning/journal';
+import { InterruptedChanges } from './ui/interruptedChanges';
 
 // The core's shapes must stay assignable to VS Code's, so core code can be handed VS Code objects.
 void ({} as vscode.Disposable satisfies DisposableLike);
@@ -31,7 +34,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
   const health = new CrossLinkHealth();
-  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance);
+  // Changes in progress are recorded here, so one cut short by a crash or a closed window can be finished or rolled back.
+  const journal = new FileJournal(path.join(context.globalStorageUri.fsPath, 'changes'));
+  const interrupted = new InterruptedChanges(model, journal, logger);
+  const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance, { journal });
   const tunnels = new TunnelManager(
     (name) => {
       const client = model.client(name);
@@ -42,11 +48,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   activeTunnels = tunnels;
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
-  const tree = new ContainersTreeProvider(model, health, tunnels, provenance);
+  const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
 
   // Restored tunnels take their ambassadors back before leftovers are looked for.
-  const restored = applyHostSettings(model, logger).then(() => tunnelStore.restore());
+  const settingsApplied = applyHostSettings(model, logger);
+  const restored = settingsApplied.then(() => tunnelStore.restore());
+  void settingsApplied.then(() => interrupted.scan());
   context.subscriptions.push(
     channel,
     model,
@@ -59,8 +67,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     refreshTunnelsOnTargetChanges(model, tunnels),
     tree,
     view,
+    interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
@@ -72,7 +81,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void applyHostSettings(model, logger);
     }),
   );
-
 }
 
 /** Removes the window's tunnel ambassadors before the window goes; everything else is disposed through context.subscriptions. */

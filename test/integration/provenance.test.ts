@@ -280,7 +280,7 @@ describe('Only what Crosslink made (integration)', function () {
   it('publishes on the address resolved to an IP, and refuses a name that resolves to nothing before changing anything', async () => {
     const named = { ...settingFor('alpha'), address: 'alpha.crosslink.test' };
     await model.setHosts(specs(named, settingFor('beta')));
-    const resolving = new CrossLinkOperations(model, logger, () => socat, provenance, async (name) => (name === 'alpha.crosslink.test' ? [alphaHost.ip as string] : []));
+    const resolving = new CrossLinkOperations(model, logger, () => socat, provenance, { lookup: async (name) => (name === 'alpha.crosslink.test' ? [alphaHost.ip as string] : []) });
     await resolving.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort });
     const bindings = JSON.parse(docker(alphaHost, ['inspect', '--format', '{{json .HostConfig.PortBindings}}', serverAmbassador]));
     assert.deepEqual(bindings['1521/tcp'], [{ HostIp: alphaHost.ip, HostPort: String(hostPort) }]);

@@ -13,6 +13,7 @@ import { formatContainerRef, parseContainerRef } from '../model/containerRef';
 import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
 import { ExecuteOptions, executePlans } from '../planning/planExecutor';
+import { Journal } from '../planning/journal';
 import { ContainerSummary } from '../types';
 import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
@@ -59,14 +60,19 @@ export class CrossLinkOperations {
     private readonly logger: Logger,
     private readonly image: () => string,
     private readonly provenance: Provenance,
-    private readonly lookup?: AddressLookup,
+    private readonly options: {
+      /** Where changes are recorded, so one interrupted by a crash can be finished or rolled back. */
+      journal?: Journal;
+      /** How `address` settings are resolved to IPs (the system resolver unless a test injects one). */
+      lookup?: AddressLookup;
+    } = {},
   ) {}
 
   async link(args: CrossLinkArgs & ForeignConsent, options: ExecuteOptions & { onPull?: (status: string) => void } = {}): Promise<CrossLinkPlan & { serverRef: string; clientRef: string }> {
     const targetRef = parseContainerRef(args.target);
     const clientRef = parseContainerRef(args.client);
     const [targetClient, clientClient] = [this.clientOf(targetRef.host), this.clientOf(clientRef.host)];
-    const address = await resolveHostAddress(targetRef.host, this.addressOf(targetRef.host), this.lookup);
+    const address = await resolveHostAddress(targetRef.host, this.addressOf(targetRef.host), this.options.lookup);
     const clientLinks = this.linksOn(clientRef.host);
     const [target, client, targetHost, clientHost] = await Promise.all([
       this.linksOn(targetRef.host).inspect(targetRef.container),
@@ -91,7 +97,7 @@ export class CrossLinkOperations {
     for (const run of runs.filter(({ plan: hostPlan }) => hostPlan.steps.some((step) => step.kind === 'createContainer'))) {
       await ensureImage(run.client, run.plan.host, image, options.onPull);
     }
-    const [serverResult, clientResult] = await executePlans(runs, this.logger, options);
+    const [serverResult, clientResult] = await executePlans(runs, this.logger, { journal: this.options.journal, title: `link ${args.client} to ${args.target}:${args.port}`, ...options });
     try {
       await this.register(runs[0], serverResult.created);
       await this.register(runs[1], clientResult.created);
@@ -181,7 +187,7 @@ export class CrossLinkOperations {
     if (plan.server && serverClient) {
       runs.push({ plan: plan.server, client: serverClient });
     }
-    await executePlans(runs, this.logger, options);
+    await executePlans(runs, this.logger, { journal: this.options.journal, title: `remove the link of ${link.client.host}/${link.client.container} to ${formatTarget(link.target)}`, ...options });
     try {
       this.provenance.registry.removeClient(formatContainerRef(link.clientAmbassador.host, link.clientAmbassador.name));
       for (const { plan: hostPlan } of runs) {
@@ -324,7 +330,7 @@ export class CrossLinkOperations {
 
   /** The single-host operations (inspect with clear not-found messages, recreation subjects, docker commands). */
   private linksOn(host: string): LinkOperations {
-    return new LinkOperations(host, this.clientOf(host), this.logger);
+    return new LinkOperations(host, this.clientOf(host), this.logger, this.options.journal);
   }
 
   private addressOf(host: string): string {

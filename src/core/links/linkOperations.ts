@@ -4,6 +4,7 @@ import { DockerClient } from '../hosts/dockerClient';
 import { Plan } from '../planning/plan';
 import { RecreateSubject, sharedNamespaces } from '../planning/recreate';
 import { ExecuteOptions, executePlan } from '../planning/planExecutor';
+import { Journal } from '../planning/journal';
 import { ContainerDetails } from '../types';
 import { DockerCommands, DockerCommandsOptions, concatCommands, dockerCommandsFor, networkCreateCommand } from './dockerCommands';
 import { planLegacyLink } from './linkPlanner';
@@ -23,12 +24,14 @@ export class LinkOperations {
     private readonly host: string,
     private readonly client: DockerClient,
     private readonly logger: Logger,
+    /** Where changes are recorded, so one interrupted by a crash can be finished or rolled back. */
+    private readonly journal?: Journal,
   ) {}
 
   async linkContainers(request: { client: string; target: string; alias?: string; writableLayer?: WritableLayerChoice }, options?: ExecuteOptions): Promise<Plan> {
     const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
     const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client, request.writableLayer), target, alias: request.alias ?? defaultAlias(target.name) });
-    await executePlan(plan, this.client, this.logger, options);
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `link ${this.host}/${client.name} to ${target.name} as ${request.alias ?? defaultAlias(target.name)}`, ...options });
     return plan;
   }
 
@@ -36,7 +39,7 @@ export class LinkOperations {
     const containers = await Promise.all(request.containers.map((name) => this.inspect(name)));
     const existing = (await this.client.listNetworks()).find((network) => network.name === request.network);
     const plan = planNetworkConnect({ host: this.host, networkName: request.network, existing, containers, aliases: request.aliases ?? {} });
-    await executePlan(plan, this.client, this.logger, options);
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `connect ${request.containers.join(', ')} on ${this.host} to network ${request.network}`, ...options });
     return plan;
   }
 
@@ -54,7 +57,7 @@ export class LinkOperations {
       mountPath: request.mountPath,
       readOnly: request.readOnly ?? false,
     });
-    await executePlan(plan, this.client, this.logger, options);
+    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `mount volume ${request.volume} at ${request.mountPath} in ${request.containers.join(', ')} on ${this.host}`, ...options });
     return plan;
   }
 

@@ -30,7 +30,10 @@ export type PlanStep =
    */
   | { kind: 'copyPaths'; from: ContainerHandle; to: ContainerHandle; name: string; paths: string[]; ignored: IgnoredPaths }
   | { kind: 'startContainer'; container: ContainerHandle; name: string }
-  /** Irreversible, like removeNetwork: the executor runs these only after every other step succeeded. */
+  /**
+   * Irreversible, like removeNetwork: the executor runs these only after every other step succeeded,
+   * and the first one attempted is the change's point of no return (after it, failures roll forward).
+   */
   | { kind: 'removeContainer'; container: ContainerHandle; name: string }
   | { kind: 'removeNetwork'; name: string };
 

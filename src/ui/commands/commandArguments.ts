@@ -56,7 +56,7 @@ export function operationsFor(context: CommandContext, hostName: string): LinkOp
   if (!client) {
     throw new ConfigError('invalidOption', `There is no host "${hostName}".`);
   }
-  return new LinkOperations(hostName, client, context.logger);
+  return new LinkOperations(hostName, client, context.logger, context.journal);
 }
 
 /** A host name from a tree node, a string or `{ host }`; undefined means "all hosts". */

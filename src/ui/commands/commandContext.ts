@@ -4,6 +4,8 @@ import { CrossLinkOperations } from '../../core/ambassadors/crossLinkOperations'
 import { TunnelManager } from '../../core/forwarding/tunnelManager';
 import { ContainerModel, DockerClientFactory } from '../../core/model/containerModel';
 import { CrossLinkHealth } from '../crossLinkHealth';
+import { Journal } from '../../core/planning/journal';
+import { InterruptedChanges } from '../interruptedChanges';
 
 /** What every command may use; built once in activate(). */
 export interface CommandContext {
@@ -17,6 +19,9 @@ export interface CommandContext {
   /** Last verify result per cross-host link, shown in the tree. */
   health: CrossLinkHealth;
   tunnels: TunnelManager;
+  /** Where changes are recorded while they run (extension global storage). */
+  journal: Journal;
+  interrupted: InterruptedChanges;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

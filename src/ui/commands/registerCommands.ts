@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, TunnelNode } from '../tree/treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, TunnelNode } from '../tree/treeNodes';
 import { addHost } from './addHost';
 import { adoptCrossLink } from './adoptCrossLink';
 import { CommandContext, CommandHandler } from './commandContext';
@@ -20,6 +20,7 @@ import { toggleTunnels } from './toggleTunnels';
 import { linkContainers } from './linkContainers';
 import { removeCrossLink } from './removeCrossLink';
 import { repairCrossLink } from './repairCrossLink';
+import { recoverChange } from './recoverChange';
 import { refresh } from './refresh';
 import { retryHost } from './retryHost';
 import { shareVolume } from './shareVolume';
@@ -58,6 +59,7 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.editHost': editHost,
   'crosslink.removeHost': removeHost,
   'crosslink.showEngineInfo': showEngineInfo,
+  'crosslink.recoverChange': recoverChange,
 };
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {
@@ -84,5 +86,5 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 
 function isScripted(args: unknown[]): boolean {
   const [first] = args;
-  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode, CrossLinkNode, TunnelNode].some((nodeClass) => first instanceof nodeClass);
+  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode, CrossLinkNode, TunnelNode, InterruptedChangeNode].some((nodeClass) => first instanceof nodeClass);
 }

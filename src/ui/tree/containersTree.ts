@@ -4,7 +4,8 @@ import { ContainerModel } from '../../core/model/containerModel';
 import { HostSnapshot } from '../../core/model/hostWatcher';
 import { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, MessageNode, TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
+import { InterruptedChanges } from '../interruptedChanges';
 import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
 import { CrossLinkHealth } from '../crossLinkHealth';
@@ -48,6 +49,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly health: CrossLinkHealth,
     private readonly tunnels: TunnelManager,
     private readonly provenance: Provenance,
+    private readonly interrupted: InterruptedChanges,
   ) {
     const modelChanged = model.onDidChange((hostName) => {
       this.forgetRemovedContainers();
@@ -57,7 +59,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const healthChanged = health.onDidChange(() => this.changed.fire(undefined));
     // A new or removed tunnel shows or hides the section; counters refresh only the section.
     const tunnelsChanged = tunnels.onDidChange((id) => this.changed.fire(id ? this.tunnelsNode : undefined));
-    this.subscription = { dispose: () => [modelChanged, healthChanged, tunnelsChanged].forEach((disposable) => disposable.dispose()) };
+    const interruptedChanged = interrupted?.onDidChange(() => this.changed.fire(undefined));
+    this.subscription = { dispose: () => [modelChanged, healthChanged, tunnelsChanged, interruptedChanged].forEach((disposable) => disposable?.dispose()) };
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
@@ -109,6 +112,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (element instanceof TunnelNode) {
       const tunnel = this.tunnels.get(element.id);
       return tunnel ? tunnelItem(tunnel) : new vscode.TreeItem(element.id);
+    }
+    if (element instanceof InterruptedChangeNode) {
+      return interruptedChangeItem(element);
     }
     return messageItem(element);
   }
@@ -203,7 +209,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const aliases = details.networks.flatMap((network) =>
       network.aliases.filter((alias) => alias !== details.name).map((alias) => new AliasNode(node.hostName, details.name, network.name, alias)),
     );
-    return [...this.crossLinksOf(node.hostName, details.name), ...links, ...aliases];
+    const change = this.interrupted.forContainer(node.hostName, details.name);
+    const interrupted = change ? [new InterruptedChangeNode(change.containers[0], change.title, undefined, `${node.hostName}/${node.containerId}`)] : [];
+    return [...interrupted, ...this.crossLinksOf(node.hostName, details.name), ...links, ...aliases];
   }
 
   /** Cross-host links from the ambassadors' labels on every host: where this container is the client or the target. */
@@ -345,6 +353,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       item.description = `${item.description} · not created here`;
       item.contextValue = `container.${container.state}.foreign`;
     }
+    if (this.interrupted.forContainer(node.hostName, container.name)) {
+      item.description = `interrupted change · ${item.description}`;
+      item.contextValue += '.interrupted';
+    }
     return item;
   }
 }
@@ -427,6 +439,16 @@ function aliasItem(node: AliasNode): vscode.TreeItem {
   item.tooltip = `Containers on ${node.network} reach ${node.containerName} as "${node.alias}".`;
   item.iconPath = new vscode.ThemeIcon('tag');
   item.contextValue = 'alias';
+  return item;
+}
+
+function interruptedChangeItem(node: InterruptedChangeNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Interrupted change: Finish or Roll Back…', vscode.TreeItemCollapsibleState.None);
+  item.id = `interrupted:${node.shownOn ?? node.container}`;
+  item.tooltip = `A change stopped half-way: ${node.title}. Click to finish it or roll it back.`;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.command = { command: 'crosslink.recoverChange', title: 'Recover Interrupted Change', arguments: [node] };
+  item.contextValue = 'interruptedChange';
   return item;
 }
 

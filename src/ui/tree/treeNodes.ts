@@ -68,4 +68,16 @@ export class MessageNode {
   ) {}
 }
 
-export type TreeNode = TunnelsNode | TunnelNode | HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | MessageNode;
+export type TreeNode = TunnelsNode | TunnelNode | HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | MessageNode | InterruptedChangeNode;
+
+/** An interrupted change shown on its container ("host/name"); `action` is set when a notification button chose it. */
+export class InterruptedChangeNode {
+  readonly kind = 'interruptedChange';
+  constructor(
+    readonly container: string,
+    readonly title: string,
+    readonly action?: 'finish' | 'rollBack',
+    /** The container whose children show it ("host/id"): the new one and the parked original both do. */
+    readonly shownOn?: string,
+  ) {}
+}
