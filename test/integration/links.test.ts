@@ -149,7 +149,6 @@ describe('Links on one host (integration)', function () {
 
     const verified = await verifyLink(client, logger, { client: await client.inspectContainer(web), alias: 'db', port: 3306, helperImage: testbed.images.socat });
     assert.equal(verified.ok, true, verified.message);
-    assert.equal(verified.via, 'client');
     assert.equal(verified.resolvedIp, inspect(database).NetworkSettings.Networks.bridge.IPAddress);
     assert.ok(verified.connectMs !== undefined && verified.connectMs >= 0);
 
@@ -165,12 +164,11 @@ describe('Links on one host (integration)', function () {
     const details = await client.inspectContainer(bare);
     const reached = await verifyLink(client, logger, { client: details, alias: 'db', port: 3306, helperImage: testbed.images.socat });
     assert.equal(reached.ok, true, reached.message);
-    assert.equal(reached.via, 'helper');
     assert.equal(reached.resolvedIp, inspect(database).NetworkSettings.Networks.bridge.IPAddress);
     const closedPort = await verifyLink(client, logger, { client: details, alias: 'db', port: 3999, helperImage: testbed.images.socat });
-    assert.deepEqual([closedPort.ok, closedPort.failedStep], [false, 'connect']);
+    assert.deepEqual([closedPort.ok, closedPort.failedStep, closedPort.failedHop, closedPort.reason], [false, 'connect', 'target', 'notListening']);
     const unknown = await verifyLink(client, logger, { client: details, alias: 'nothing-here', port: 3306, helperImage: testbed.images.socat });
-    assert.deepEqual([unknown.ok, unknown.failedStep], [false, 'resolve']);
+    assert.deepEqual([unknown.ok, unknown.failedStep, unknown.failedHop, unknown.reason], [false, 'resolve', 'resolve', 'notResolving']);
     const helpers = docker(alphaHost, ['ps', '-a', '--filter', 'label=crosslink.role=verify-helper', '--format', '{{.Names}}']);
     assert.equal(helpers, '', 'helpers are removed');
   });

@@ -458,7 +458,8 @@ function toSummary(raw: Dockerode.ContainerInfo): ContainerSummary {
   }));
   return {
     id: raw.Id,
-    name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
+    // A legacy link's target also lists "/client/alias" among its names, sometimes first.
+    name: (raw.Names?.find((name) => !name.slice(1).includes('/')) ?? raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''),
     image: raw.Image,
     state: toState(raw.State),
     status: raw.Status ?? '',
