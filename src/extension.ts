@@ -13,6 +13,7 @@ import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
 import { TunnelStore } from './ui/tunnels/tunnelStore';
 import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSection } from './ui/hostSettings';
 import { HostsStatusBar } from './ui/hostsStatusBar';
+import { LinksStatusBar } from './ui/linksStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
 
@@ -25,8 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const logger = channelLogger(channel);
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
-  const health = new CrossLinkHealth();
   const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage);
+  const health = new CrossLinkHealth(model, crossLinks, logger);
   const tunnels = new TunnelManager(
     (name) => {
       const client = model.client(name);
@@ -43,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
     channel,
     model,
     health,
+    health.followVisibility(view),
+    new LinksStatusBar(health),
     new AmbassadorNetworkKeeper(model, logger),
     tunnels,
     tunnelStore,

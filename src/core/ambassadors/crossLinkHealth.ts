@@ -43,6 +43,8 @@ export function healthParts(link: CrossLink, parts: CrossLinkParts): LinkPart[] 
  */
 export class CrossLinkHealthMonitor implements DisposableLike {
   private readonly checks = new Map<string, PartsCheck>();
+  /** Checks of links the model has not listed yet (just created): they apply to the parts first seen. */
+  private readonly pending = new Map<string, VerifyResult>();
   private entries = new Map<string, CrossLinkHealthEntry>();
   private readonly changed = new Emitter<void>();
   private readonly subscription: DisposableLike;
@@ -71,12 +73,15 @@ export class CrossLinkHealthMonitor implements DisposableLike {
 
   /** A Verify's result counts until one of the link's parts changes. */
   record(link: CrossLink, result: VerifyResult): void {
-    const entry = this.entries.get(crossLinkKey(link));
-    const parts = entry ? this.partsOf(entry.link) : undefined;
+    const key = crossLinkKey(link);
+    const entry = this.entries.get(key);
+    const parts = entry && this.partsOf(entry.link);
     if (parts) {
-      this.checks.set(crossLinkKey(link), { result, partsKey: partsKey(parts) });
-      this.update();
+      this.checks.set(key, { result, partsKey: partsKey(parts) });
+    } else {
+      this.pending.set(key, result);
     }
+    this.update();
   }
 
   /** Periodic checks run only while `active` and with a positive interval. */
@@ -128,6 +133,11 @@ export class CrossLinkHealthMonitor implements DisposableLike {
         const parts = link && this.partsOf(link);
         if (link && parts) {
           const key = crossLinkKey(link);
+          const pending = this.pending.get(key);
+          if (pending) {
+            this.checks.set(key, { result: pending, partsKey: partsKey(parts) });
+            this.pending.delete(key);
+          }
           next.set(key, { link, health: linkHealth(parts, this.checks.get(key)) });
         }
       }

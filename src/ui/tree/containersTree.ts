@@ -8,6 +8,8 @@ import { AliasNode, ContainerNode, CrossLinkNode, HostNode, LinkNode, MessageNod
 import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
 import { CrossLinkHealth } from '../crossLinkHealth';
+import { hopTitle } from '../../core/links/hops';
+import { LinkHealth, LinkHealthState } from '../../core/links/linkHealth';
 import { containerTooltip } from './tooltips';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
@@ -258,23 +260,46 @@ function linkItem(node: LinkNode): vscode.TreeItem {
   return item;
 }
 
-function crossLinkItem(node: CrossLinkNode, health: CrossLinkHealth): vscode.TreeItem {
+const healthIcons: Record<LinkHealthState, [icon: string, color: string]> = {
+  ok: ['pass', 'charts.green'],
+  degraded: ['warning', 'charts.yellow'],
+  broken: ['error', 'charts.red'],
+  unknown: ['question', 'disabledForeground'],
+};
+
+function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth): vscode.TreeItem {
   const { link } = node;
   const label = node.side === 'client' ? `→ ${link.target.container} on ${link.target.host}:${link.target.port}` : `← ${link.client.container} on ${link.client.host}`;
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `crosslink:${node.side}:${link.clientAmbassador.host}/${link.clientAmbassador.id}`;
-  const result = health.get(link);
-  const status = result ? (result.ok ? `verified${result.connectMs !== undefined ? ` ${result.connectMs} ms` : ''}` : `failing: ${result.failedStep}`) : link.clientAmbassador.state === 'running' ? 'not verified' : `ambassador ${link.clientAmbassador.state}`;
+  const health: LinkHealth = healthOf.get(link) ?? { state: 'unknown', message: 'not known yet' };
+  const checked = health.checked;
+  const status =
+    health.state === 'ok'
+      ? checked
+        ? `verified${checked.connectMs !== undefined ? ` ${checked.connectMs} ms` : ''}`
+        : 'ok'
+      : health.state === 'broken' && health.failedHop
+        ? `broken: ${hopTitle(health.failedHop)}`
+        : health.state;
   item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${status}`;
-  item.tooltip = new vscode.MarkdownString(
-    `**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n` +
-      `- client-side ambassador: ${link.clientAmbassador.name} (${link.clientAmbassador.state}) → ${link.upstream.address}:${link.upstream.port}\n` +
-      `- how the client reaches it: ${link.mode === 'link' ? 'legacy link' : 'network alias'}\n` +
-      (result ? `- last check: ${result.message}\n` : ''),
-  );
-  const healthy = result ? result.ok : link.clientAmbassador.state === 'running';
-  item.iconPath = new vscode.ThemeIcon(result?.ok ? 'pass' : healthy ? 'remote' : 'error', new vscode.ThemeColor(result?.ok ? 'charts.green' : healthy ? 'foreground' : 'charts.red'));
-  item.contextValue = 'crossLink';
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n`);
+  tooltip.appendMarkdown(`- client-side ambassador: ${link.clientAmbassador.name} (${link.clientAmbassador.state}) → ${link.upstream.address}:${link.upstream.port}\n`);
+  tooltip.appendMarkdown(`- how the client reaches it: ${link.mode === 'link' ? 'legacy link' : 'network alias'}\n`);
+  tooltip.appendMarkdown(`- health: **${health.state}** — `).appendText(health.message).appendMarkdown('\n');
+  if (checked) {
+    tooltip.appendMarkdown('\nLast check, hop by hop:\n\n');
+    for (const hop of checked.hops) {
+      const mark = hop.ok ? '$(pass)' : hop.reason === 'notChecked' ? '$(circle-slash)' : '$(error)';
+      tooltip.appendMarkdown(`- ${mark} ${hopTitle(hop.name)}: `).appendText(`${hop.from} → ${hop.to}${hop.ms !== undefined ? ` · ${hop.ms} ms` : ''}${hop.error ? ` · ${hop.error}` : ''}`).appendMarkdown('\n');
+    }
+  }
+  item.tooltip = tooltip;
+  const [icon, color] = healthIcons[health.state];
+  item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+  // crossLink.ok | crossLink.degraded | crossLink.broken | crossLink.unknown: a broken link shows Repair inline.
+  item.contextValue = `crossLink.${health.state}`;
   return item;
 }
 
