@@ -67,7 +67,7 @@ describe('Cross-host link verification and health (integration)', function () {
   after(async () => {
     const found = (await operations.list()).find((candidate) => candidate.client.container === bw);
     if (found) {
-      await operations.remove(found).catch(() => undefined);
+      await operations.remove(found).catch((error: unknown) => console.log(`could not remove the link: ${error}\n${logger.lines.slice(-20).join('\n')}`));
     }
     removeContainer(betaHost, bw);
     removeContainer(alphaHost, oracle);

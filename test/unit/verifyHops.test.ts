@@ -58,6 +58,7 @@ describe('hop-by-hop verification (unit)', () => {
       assert.equal(parseProbeOutput('resolved=172.17.0.3\ntool=bash\nrc=1\nE bash: connect: Connection timed out\n').outcome, 'timedOut');
       assert.equal(parseProbeOutput('resolved=\n').outcome, 'notResolving');
       assert.deepEqual(parseProbeOutput('resolved=172.17.0.3\ntool=none\n'), { outcome: 'noTool', resolvedIp: '172.17.0.3' });
+      assert.equal(parseProbeOutput('').outcome, 'notChecked', 'a probe that printed nothing says nothing about the link');
     });
 
     it('gives no connect time for a clock step or an interval longer than the probe allows', () => {

@@ -58,7 +58,10 @@ export function parseProbeOutput(output: string): ProbeResult {
   const connected = lines.map((line) => /^N (\S+) (?:successfully connected|starting data transfer loop)/.exec(line)).find(Boolean);
   const resolvedIp = value('resolved') || opening?.[2] || undefined;
   const detail = lines.map((line) => /^E (?:[0-9:.]+ )?(.*)$/.exec(line)?.[1]).find((text) => text !== undefined);
-  if (tool === 'none' || (tool === undefined && resolvedIp)) {
+  if (tool === undefined && value('resolved') === undefined) {
+    return { outcome: 'notChecked', detail: 'the probe printed nothing' };
+  }
+  if (tool === 'none') {
     return { outcome: 'noTool', resolvedIp };
   }
   if (tool === 'socat' ? !opening && (detail === undefined || /getaddrinfo|resolv|not known|no address/i.test(detail)) : !resolvedIp) {
