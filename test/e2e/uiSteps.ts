@@ -16,6 +16,7 @@ import {
   menuItem,
   notification,
   openView,
+  quickInput,
   quickInputSubmit,
   quickPickCheck,
   quickPickSelect,
@@ -58,12 +59,21 @@ async function linkAcrossHostsFromPalette(ctx: UiContext, link: { target: string
   await expandRow(page, beta.name);
   await waitForRow(page, link.client);
   await runPaletteCommand(page, 'Crosslink: Link Container Across Hosts…');
+  // Other tests' containers crowd the shared testbed: filter the pickers so the entry is on screen.
+  await filterQuickPick(page, link.target);
   await quickPickSelect(page, link.target);
   await quickPickSelect(page, 'Type a Port…');
   await quickInputSubmit(page, String(link.port));
+  await filterQuickPick(page, link.client);
   await quickPickSelect(page, link.client);
   await quickInputSubmit(page, link.alias);
   await quickPickSelect(page, 'Network alias');
+}
+
+async function filterQuickPick(page: Page, text: string): Promise<void> {
+  const input = quickInput(page).locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
 }
 
 /** Remove Link on the link row under its client, confirmed; waits until the row is gone. */

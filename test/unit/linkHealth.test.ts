@@ -46,6 +46,8 @@ describe('link health (unit)', () => {
     const repaired = parts.map((item) => (item.hop === 'serverAmbassador' ? { ...item, container: { id: 'new-id', state: 'running' as const } } : item));
     assert.equal(linkHealth(repaired, check).state, 'ok', 'the check no longer describes these parts');
     assert.equal(linkHealth(parts, { result: { ...failed, ok: true, failedHop: undefined }, partsKey: partsKey(parts) }).checked?.ok, true);
+    const unchecked = linkHealth(parts, { result: { ...failed, failedHop: 'resolve', reason: 'notChecked' }, partsKey: partsKey(parts) });
+    assert.equal(unchecked.state, 'ok', 'a hop that could not be checked (no tools in the client) breaks nothing');
   });
 
   describe('CrossLinkHealthMonitor', () => {

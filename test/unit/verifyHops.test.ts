@@ -121,7 +121,7 @@ describe('hop-by-hop verification (unit)', () => {
       assert.deepEqual(verdict(crossLinkChecks(link, parts({ serverAmbassador: undefined }), { ...healthy, upstreamProbe: { outcome: 'refused' }, targetProbe: undefined })), [false, 'serverAmbassador', 'ambassadorMissing', 'repair']);
       assert.deepEqual(verdict(crossLinkChecks(link, parts({ client: container('bw1', 'bw', { state: 'exited' }) }), { ...healthy, clientProbe: undefined })), [false, 'resolve', 'clientNotRunning', 'startClient']);
       const unknownServer = crossLinkChecks(link, parts({ serverAmbassador: undefined, target: undefined, serverSideKnown: false }), { ...healthy, targetProbe: undefined });
-      assert.deepEqual(verdict(unknownServer), [true, undefined, undefined, undefined], 'traffic passes; the unknown side is not a failure');
+      assert.deepEqual(verdict(unknownServer), [false, 'serverAmbassador', 'notChecked', undefined], 'traffic passes, but the unknown side is not confirmed either');
       assert.deepEqual(
         interpretHops(unknownServer, { alias: 'oracle', port: 1521, crossHost: true }).hops.map((hop) => hop.reason),
         [undefined, undefined, undefined, 'notChecked', 'notChecked'],

@@ -191,12 +191,16 @@ export function interpretHops(checks: readonly HopCheck[], link: { alias: string
     status.ok ? { name, from, to, ok: true, ...(status.ms !== undefined ? { ms: status.ms } : {}) } : { name, from, to, ok: false, reason: status.reason, error: describe(name, to, status.reason, status.detail) },
   );
   const base = { alias: link.alias, port: link.port, resolvedIp: link.resolvedIp, hops };
-  const failing = failingHop(checks);
+  const failing = failingHop(checks) ?? checks.find((check) => !check.status.ok);
   if (!failing || failing.status.ok) {
     const target = link.port === undefined ? `"${link.alias}" resolves to ${link.resolvedIp ?? '?'} (no port to test)` : `${link.alias}:${link.port} → every hop answered`;
     return { ...base, ok: true, message: `${target}.` };
   }
   const { reason, detail } = failing.status;
+  if (reason === 'notChecked') {
+    // Nothing failed, but a hop could not be checked: not ok, and not a failure of the link either.
+    return { ...base, ok: false, failedHop: failing.name, reason, message: `No hop failed, but the ${hopTitle(failing.name)} could not be checked${detail ? `: ${detail}` : ''}.` };
+  }
   const action = actionFor(failing.name, reason, link.crossHost);
   return {
     ...base,
@@ -214,7 +218,7 @@ function describe(name: HopName, to: string, reason: HopReason, detail?: string)
 
 /** The legacy `failedStep` of a result, for scripts written before hops. */
 export function legacyStep(failedHop: HopName | undefined, reason: HopReason | undefined): VerifyStep | undefined {
-  if (!failedHop) {
+  if (!failedHop || reason === 'notChecked') {
     return undefined;
   }
   if (reason === 'clientNotRunning' || reason === 'clientMissing') {

@@ -69,8 +69,9 @@ export function linkHealth(parts: readonly LinkPart[], check?: PartsCheck): Link
     return { state: 'unknown', message: `the host of ${unknown.name} is not connected` };
   }
   const checked = check && check.partsKey === partsKey(parts) ? check.result : undefined;
-  if (checked && !checked.ok) {
+  // A check that could not reach a hop (no tools, a host not answering) breaks nothing.
+  if (checked && !checked.ok && checked.reason !== 'notChecked') {
     return { state: 'broken', failedHop: checked.failedHop, reason: checked.reason, action: checked.action, message: checked.message, checked };
   }
-  return { state: 'ok', message: checked ? 'verified: every hop answered' : 'every part is running', checked };
+  return { state: 'ok', message: checked?.ok ? 'verified: every hop answered' : checked ? `every part is running; ${checked.message}` : 'every part is running', checked };
 }

@@ -276,7 +276,7 @@ function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth): vscode.T
   const checked = health.checked;
   const status =
     health.state === 'ok'
-      ? checked
+      ? checked?.ok
         ? `verified${checked.connectMs !== undefined ? ` ${checked.connectMs} ms` : ''}`
         : 'ok'
       : health.state === 'broken' && health.failedHop
