@@ -82,7 +82,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       return this.containerItem(element);
     }
     if (element instanceof LinkNode) {
-      return linkItem(element);
+      return linkItem(element, this.model.findContainer(element.hostName, element.target)?.state);
     }
     if (element instanceof AliasNode) {
       return aliasItem(element);
@@ -250,12 +250,15 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 }
 
-function linkItem(node: LinkNode): vscode.TreeItem {
+/** A legacy link follows its target's state from Docker events: a stopped or missing target breaks it. */
+function linkItem(node: LinkNode, targetState: ContainerState | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(`→ ${node.target}`, vscode.TreeItemCollapsibleState.None);
   item.id = `link:${node.hostName}/${node.clientName}/${node.alias}`;
-  item.description = node.alias === node.target ? 'legacy link' : `as ${node.alias} · legacy link`;
-  item.tooltip = `${node.clientName} reaches ${node.target} as "${node.alias}"${node.port ? ` (port ${node.port})` : ''} through a legacy link.`;
-  item.iconPath = new vscode.ThemeIcon('link');
+  const broken = targetState !== 'running' && targetState !== 'restarting';
+  const targetStatus = targetState === 'running' ? '' : ` · target ${targetState ?? 'missing'}`;
+  item.description = `${node.alias === node.target ? 'legacy link' : `as ${node.alias} · legacy link`}${targetStatus}`;
+  item.tooltip = `${node.clientName} reaches ${node.target} as "${node.alias}"${node.port ? ` (port ${node.port})` : ''} through a legacy link.${broken ? ` ${node.target} is ${targetState ?? 'missing'}: start it, then Verify.` : ''}`;
+  item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red')) : new vscode.ThemeIcon('link');
   item.contextValue = 'link.legacy';
   return item;
 }
