@@ -107,6 +107,20 @@ describe('Cross-host link verification and health (integration)', function () {
     await waitFor(() => health()?.state === 'ok', 'ok again once the target listens', 10_000);
   });
 
+  it('target stopped: broken within 2 s of the event, Verify names the target; started again, the link is ok', async () => {
+    docker(alphaHost, ['stop', '-t', '1', oracle]);
+    try {
+      await waitFor(() => health()?.state === 'broken', `broken after stopping ${oracle}`, 2_000);
+      assert.deepEqual([health()?.failedHop, health()?.reason, health()?.action], ['target', 'targetNotRunning', 'startTarget']);
+      assert.deepEqual(await verdict(), [false, 'target', 'targetNotRunning', 'startTarget']);
+    } finally {
+      docker(alphaHost, ['start', oracle]);
+      startServer();
+    }
+    await waitFor(() => health()?.state === 'ok', 'ok once the target runs', 5_000);
+    assert.equal((await verify()).ok, true);
+  });
+
   for (const side of ['server', 'client'] as const) {
     it(`${side}-side ambassador stopped: broken within 2 s of the event, Verify names it, Repair fixes it`, async () => {
       const [host, name, hop] = side === 'server' ? [alphaHost, serverAmbassador, 'serverAmbassador'] : [betaHost, clientAmbassador, 'clientAmbassador'];
