@@ -2,8 +2,10 @@ import * as assert from 'node:assert/strict';
 import { CrossLink } from '../../src/core/ambassadors/ambassadorLabels';
 import { CrossLinkParts, crossLinkChecks } from '../../src/core/ambassadors/verifyCrossLink';
 import { HopCheck, interpretHops } from '../../src/core/links/hops';
-import { ProbeResult, connectMs, parseListeningPorts, parseProbeOutput } from '../../src/core/links/probe';
-import { container } from './fakes/fakeDockerClient';
+import { DockerClient } from '../../src/core/hosts/dockerClient';
+import { silentLogger } from '../../src/core/like';
+import { NamespaceRunner, ProbeResult, connectMs, parseListeningPorts, parseProbeOutput } from '../../src/core/links/probe';
+import { FakeDockerClient, container } from './fakes/fakeDockerClient';
 
 const link: CrossLink = {
   target: { host: 'alpha', container: 'oracle', port: 1521 },
@@ -76,6 +78,48 @@ describe('hop-by-hop verification (unit)', () => {
         '   0: 00000000000000000000000000000000:0CEA 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1 0000000000000000 100 0 0 10 0',
       ].join('\n');
       assert.deepEqual([...parseListeningPorts(table)].sort(), [1521, 3306], 'LISTEN rows only: the established connection from port 40000 is not one');
+    });
+  });
+
+  describe('NamespaceRunner', () => {
+    const socatOk = 'tool=socat\nrc=0\nN 10:00:00.000100 opening connection to AF=2 172.18.0.3:1521\nN 10:00:00.000400 starting data transfer loop with FDs [5,5] and [6,6]\n';
+
+    it('a client without a shell is probed from a helper in its namespace, which is removed afterwards', async () => {
+      const docker: DockerClient = new FakeDockerClient('beta');
+      const calls: string[] = [];
+      docker.exec = async (id) => {
+        calls.push(`exec ${id}`);
+        return id === 'helper' ? { exitCode: 0, stdout: socatOk, stderr: '' } : { exitCode: 127, stdout: '', stderr: 'sh: not found' };
+      };
+      docker.imageExists = async () => true;
+      docker.createContainer = async (_name, body) => {
+        calls.push(`create ${body.HostConfig?.NetworkMode}`);
+        return 'helper';
+      };
+      docker.startContainer = async () => undefined;
+      docker.removeContainer = async (id) => {
+        calls.push(`remove ${id}`);
+      };
+      const runner = new NamespaceRunner(docker, silentLogger, { helperImage: 'alpine/socat:latest', allowHelper: true });
+      assert.deepEqual(await runner.probe({ id: 'bw', name: 'bw' }, 'oracle', 1521), { outcome: 'ok', resolvedIp: '172.18.0.3', ms: 0.3 });
+      assert.deepEqual(calls, ['exec bw', 'create container:bw', 'exec helper', 'remove helper']);
+    });
+
+    it('an exec that fails (a reply that never comes) leaves the hop not checked, and periodic checks start no helper', async () => {
+      const docker: DockerClient = new FakeDockerClient('beta');
+      let created = 0;
+      docker.exec = async () => {
+        throw new Error('no answer within 15000 ms');
+      };
+      docker.createContainer = async () => {
+        created++;
+        return 'helper';
+      };
+      const runner = new NamespaceRunner(docker, silentLogger, { helperImage: 'alpine/socat:latest', allowHelper: false });
+      const result = await runner.probe({ id: 'bw', name: 'bw' }, 'oracle', 1521);
+      assert.equal(result.outcome, 'notChecked');
+      assert.equal(created, 0);
+      assert.equal(await runner.listens({ id: 'bw', name: 'bw' }, 1521), undefined);
     });
   });
 
