@@ -93,6 +93,19 @@ describe('Links on one host (integration)', function () {
     client.dispose();
   });
 
+  /** Verify until it passes: a server started with exec -d needs a moment to listen. */
+  async function waitForOk(check: () => Promise<{ ok: boolean; message: string }>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const result = await check();
+      if (result.ok) {
+        return;
+      }
+      assert.ok(Date.now() < deadline, result.message);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   /** A database that answers one line per connection, and a web container with many settings and data in volumes. */
   function seedScenario() {
     const database = name('database');
@@ -257,6 +270,16 @@ describe('Links on one host (integration)', function () {
     }
     const again = await operations.connectNetwork({ containers: [first, second], network, aliases: { [second]: 'redis' } });
     assert.equal(again.steps.length, 0, 'connecting twice changes nothing');
+
+    // Verify through the alias: the target behind it is found by its address and asked whether it listens.
+    const verify = async () => verifyLink(client, logger, { client: await client.inspectContainer(first), alias: 'redis', port: 6379, helperImage: testbed.images.socat });
+    const silent = await verify();
+    assert.deepEqual([silent.ok, silent.failedHop, silent.reason], [false, 'target', 'notListening']);
+    docker(alphaHost, ['exec', '-d', second, 'socat', 'TCP-LISTEN:6379,fork,reuseaddr', 'SYSTEM:echo PONG']);
+    await waitForOk(verify);
+    docker(alphaHost, ['stop', '-t', '1', second]);
+    const stopped = await verify();
+    assert.deepEqual([stopped.ok, stopped.failedHop, stopped.reason], [false, 'resolve', 'notResolving'], 'a stopped container leaves the network: nothing tells whose alias it was');
   });
 
   it('shares a named volume: a file written by one container is read by the other, read-only where asked', async () => {
