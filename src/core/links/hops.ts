@@ -21,11 +21,10 @@ export type HopReason =
   | 'targetNotRunning'
   | 'targetMissing'
   | 'notListening'
-  | 'hostUnreachable'
   | 'notChecked';
 
 /** What the user can do about a failure; "repair" is offered as a button. */
-export type HopAction = 'repair' | 'startClient' | 'startTarget' | 'fixTarget' | 'openPort' | 'checkHost' | 'relink';
+export type HopAction = 'repair' | 'startClient' | 'startTarget' | 'fixTarget' | 'openPort' | 'relink';
 
 export interface Hop {
   name: HopName;
@@ -144,8 +143,6 @@ export function actionFor(hop: HopName, reason: HopReason, crossHost: boolean): 
     case 'targetMissing':
     case 'clientMissing':
       return crossHost ? undefined : 'relink';
-    case 'hostUnreachable':
-      return 'checkHost';
     case 'timedOut':
     case 'unreachable':
       return hop === 'upstream' ? 'openPort' : hop === 'target' ? 'fixTarget' : crossHost ? 'repair' : 'relink';
@@ -171,7 +168,6 @@ const reasonTexts: Record<HopReason, string> = {
   targetNotRunning: 'is not running',
   targetMissing: 'does not exist',
   notListening: 'is not listening',
-  hostUnreachable: 'cannot be reached',
   notChecked: 'was not checked',
 };
 
@@ -181,7 +177,6 @@ const actionTexts: Record<HopAction, string> = {
   startTarget: 'Start the target container.',
   fixTarget: 'Make the service in the target listen on its port.',
   openPort: 'Open the port on the server host (firewall), or check its "address" in crosslink.hosts.',
-  checkHost: 'Check that the host is reachable (Retry in the tree).',
   relink: 'Link the containers again.',
 };
 
