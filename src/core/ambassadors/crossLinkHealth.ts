@@ -13,6 +13,15 @@ export interface CrossLinkHealthEntry {
   health: LinkHealth;
 }
 
+/**
+ * What the tree and status bar show of an entry: a periodic check that finds the same hops with
+ * other timings changes nothing there, so it does not refresh the tree.
+ */
+function shown(entry: CrossLinkHealthEntry | undefined): string {
+  const checked = entry?.health.checked;
+  return JSON.stringify(entry && [entry.link, { ...entry.health, checked: checked && checked.hops.map((hop) => [hop.name, hop.ok, hop.reason]) }]);
+}
+
 /** A link's identity across ambassador recreations (Repair gives the client-side ambassador a new id). */
 export function crossLinkKey(link: CrossLink): string {
   return `${link.client.host}/${link.client.container}/${link.alias}`;
@@ -149,7 +158,7 @@ export class CrossLinkHealthMonitor implements DisposableLike {
     }
     const before = this.entries;
     this.entries = next;
-    const same = before.size === next.size && [...next].every(([key, entry]) => JSON.stringify(before.get(key)) === JSON.stringify(entry));
+    const same = before.size === next.size && [...next].every(([key, entry]) => shown(before.get(key)) === shown(entry));
     if (!same) {
       this.changed.fire();
     }

@@ -280,7 +280,7 @@ function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth): vscode.T
   const status =
     health.state === 'ok'
       ? checked?.ok
-        ? `verified${checked.connectMs !== undefined ? ` ${checked.connectMs} ms` : ''}`
+        ? 'verified'
         : 'ok'
       : health.state === 'broken' && health.failedHop
         ? `broken: ${hopTitle(health.failedHop)}`
