@@ -15,6 +15,7 @@ import { TunnelStore } from './ui/tunnels/tunnelStore';
 import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSection, tunnelBindAddress } from './ui/hostSettings';
 import { installationProvenance } from './ui/provenanceSecret';
 import { HostsStatusBar } from './ui/hostsStatusBar';
+import { LinksStatusBar } from './ui/linksStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
 import { FileJournal } from './core/planning/journal';
@@ -33,11 +34,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const provenance = await installationProvenance(context, logger);
   const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
   const model = new ContainerModel(createClient, logger);
-  const health = new CrossLinkHealth();
   // Changes in progress are recorded here, so one cut short by a crash or a closed window can be finished or rolled back.
   const journal = new FileJournal(path.join(context.globalStorageUri.fsPath, 'changes'));
   const interrupted = new InterruptedChanges(model, journal, logger);
   const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance, { journal });
+  const health = new CrossLinkHealth(model, crossLinks, logger);
   const tunnels = new TunnelManager(
     (name) => {
       const client = model.client(name);
@@ -59,6 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     channel,
     model,
     health,
+    health.followVisibility(view),
+    new LinksStatusBar(health),
     new AmbassadorNetworkKeeper(model, logger, provenance),
     removeLeftoverTunnelHelpers(model, tunnels, restored, logger),
     tunnels,

@@ -3,20 +3,22 @@
 // previous step having passed: use the idempotent helpers (openView, expandRow, ...).
 // To add a step, append `{ name: 'kebab-case-name', run: async (ctx) => { ... } }`.
 import * as assert from 'assert';
-import type { Page } from 'playwright-core';
-import { docker, httpServer, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
+import * as path from 'path';
+import type { Locator, Page } from 'playwright-core';
+import { docker, httpServer, repoRoot, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
 import {
   closeView,
   collapseRow,
   contextMenu,
   dialogButton,
   expandRow,
+  clickInlineAction,
   menuItem,
   notification,
   openView,
+  quickInput,
   quickInputSubmit,
   quickPickCheck,
-  quickInput,
   quickPickSelect,
   resetUi,
   rowDescription,
@@ -47,6 +49,60 @@ export interface UiContext {
 export interface UiStep {
   name: string;
   run(ctx: UiContext): Promise<void>;
+}
+
+/** Link Container Across Hosts from the palette: target, typed port, client, alias, network alias. */
+async function linkAcrossHostsFromPalette(ctx: UiContext, link: { target: string; port: number; client: string; alias: string }): Promise<void> {
+  const { page, beta } = ctx;
+  await resetUi(page);
+  await openView(page);
+  await expandRow(page, beta.name);
+  await waitForRow(page, link.client);
+  await runPaletteCommand(page, 'Crosslink: Link Container Across Hosts…');
+  // Other tests' containers crowd the shared testbed: filter the pickers so the entry is on screen.
+  await filterQuickPick(page, link.target);
+  await quickPickSelect(page, link.target);
+  await quickPickSelect(page, 'Type a Port…');
+  await quickInputSubmit(page, String(link.port));
+  await filterQuickPick(page, link.client);
+  await quickPickSelect(page, link.client);
+  await quickInputSubmit(page, link.alias);
+  await quickPickSelect(page, 'Network alias');
+}
+
+async function filterQuickPick(page: Page, text: string): Promise<void> {
+  const input = quickInput(page).locator('.quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+}
+
+/** Remove Link on the link row under its client, confirmed; waits until the row is gone. */
+async function removeCrossLinkFromContextMenu(page: Page, clientHost: TestbedHost, client: string, label: string): Promise<void> {
+  await resetUi(page);
+  await openView(page);
+  await expandRow(page, clientHost.name);
+  await expandRow(page, client);
+  await contextMenu(page, label);
+  await runMenuItem(page, 'Remove Link');
+  await dialogButton(page, 'Remove Link').click();
+  await treeRow(page, label).waitFor({ state: 'hidden', timeout: 60_000 });
+}
+
+/** The number in the "N broken links" status-bar item; 0 while it is hidden. */
+async function brokenLinkCount(page: Page): Promise<number> {
+  const item = statusBarItem(page, /broken link/);
+  return (await item.isVisible()) ? Number(/(\d+) broken link/.exec((await item.textContent()) ?? '')?.[1] ?? 0) : 0;
+}
+
+/** Waits until the row's description matches: the tree updates it from the live model. */
+async function waitForDescription(row: Locator, pattern: RegExp, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const description = await rowDescription(row).catch(() => '');
+    if (pattern.test(description)) return;
+    if (Date.now() > deadline) throw new Error(`row description "${description}" never matched ${pattern}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export const uiSteps: UiStep[] = [
@@ -177,17 +233,7 @@ export const uiSteps: UiStep[] = [
       const client = 'ui-bw';
       ctx.createContainer(alpha, target, replyServer(1521, 'oracle-data'));
       ctx.createContainer(beta, client);
-      await resetUi(page);
-      await openView(page);
-      await expandRow(page, beta.name);
-      await waitForRow(page, client);
-      await runPaletteCommand(page, 'Crosslink: Link Container Across Hosts…');
-      await quickPickSelect(page, target);
-      await quickPickSelect(page, 'Type a Port…');
-      await quickInputSubmit(page, '1521');
-      await quickPickSelect(page, client);
-      await quickInputSubmit(page, 'oracle');
-      await quickPickSelect(page, 'Network alias');
+      await linkAcrossHostsFromPalette(ctx, { target, port: 1521, client, alias: 'oracle' });
       await notification(page, /ui-bw reaches alpha\/ui-oracle as oracle:1521 — verified/).waitFor({ state: 'visible', timeout: 60_000 });
       await expandRow(page, client);
       const link = await waitForRow(page, `→ ${target} on ${alpha.name}:1521`);
@@ -197,16 +243,55 @@ export const uiSteps: UiStep[] = [
   {
     name: 'remove-cross-host-link-from-context-menu',
     async run({ page, alpha, beta }) {
-      const label = `→ ui-oracle on ${alpha.name}:1521`;
-      await resetUi(page);
-      await openView(page);
-      await expandRow(page, beta.name);
-      await expandRow(page, 'ui-bw');
-      await contextMenu(page, label);
-      await runMenuItem(page, 'Remove Link');
-      await dialogButton(page, 'Remove Link').click();
-      await treeRow(page, label).waitFor({ state: 'hidden', timeout: 60_000 });
+      await removeCrossLinkFromContextMenu(page, beta, 'ui-bw', `→ ui-oracle on ${alpha.name}:1521`);
       await treeRow(page, 'crosslink-cli-ui-bw-oracle').waitFor({ state: 'hidden', timeout: 30_000 });
+    },
+  },
+  {
+    name: 'repair-broken-link-inline',
+    async run(ctx) {
+      const { page, alpha, beta } = ctx;
+      const target = 'ui-rep-oracle';
+      const client = 'ui-rep-bw';
+      const label = `→ ${target} on ${alpha.name}:1541`;
+      ctx.createContainer(alpha, target, replyServer(1541, 'oracle-data'));
+      ctx.createContainer(beta, client);
+      await linkAcrossHostsFromPalette(ctx, { target, port: 1541, client, alias: 'rep' });
+      await notification(page, new RegExp(`${client} reaches alpha/${target} as rep:1541 — verified`)).waitFor({ state: 'visible', timeout: 60_000 });
+      await expandRow(page, client);
+      const row = await waitForRow(page, label);
+      // Other tests' links on the shared testbed may be broken too, and change meanwhile.
+      const brokenBefore = await brokenLinkCount(page);
+      let failure: unknown;
+      try {
+        // The Docker event alone turns the link broken: nobody runs Verify.
+        docker(alpha, ['stop', '-t', '1', `crosslink-srv-${target}-1541`]);
+        await waitForDescription(row, /broken: server-side ambassador/);
+        await statusBarItem(page, /\d+ broken links?/).waitFor({ state: 'visible' });
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', 'repair-broken-link-inline-broken.png') });
+        await clickInlineAction(page, label, 'Repair Link');
+        await notification(page, /Repaired \(/).waitFor({ state: 'visible', timeout: 60_000 });
+        await waitForDescription(row, /as rep · network alias · verified/);
+        if (brokenBefore === 0) {
+          await statusBarItem(page, /broken link/).waitFor({ state: 'hidden' });
+        }
+      } catch (error) {
+        failure = error;
+      }
+      // Remove the link from the palette: a row's context menu can lose its element to a tree
+      // refresh on a busy testbed. A failure above is the one to report.
+      try {
+        await resetUi(page);
+        await runPaletteCommand(page, 'Crosslink: Remove Link');
+        await quickPickSelect(page, `${client} → rep`);
+        await dialogButton(page, 'Remove Link').click();
+        await treeRow(page, label).waitFor({ state: 'hidden', timeout: 60_000 });
+      } catch (error) {
+        failure ??= error;
+      }
+      if (failure) {
+        throw failure;
+      }
     },
   },
   {

@@ -122,6 +122,15 @@ export function menuItem(page: Page, title: string): Locator {
   return page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: exact(title) });
 }
 
+/** Clicks an inline action (icon button) of the row `label`: they show while the pointer is on the row. */
+export async function clickInlineAction(page: Page, label: string, title: string): Promise<void> {
+  const row = await waitForRow(page, label);
+  await row.hover();
+  const button = row.locator(`.actions .action-label[aria-label="${title}"]`);
+  await button.waitFor({ state: 'visible', timeout: TIMEOUT });
+  await button.click();
+}
+
 /** Runs an entry of the open context menu as a person would: point at it, then press Enter. */
 export async function runMenuItem(page: Page, title: string): Promise<void> {
   const label = menuItem(page, title);

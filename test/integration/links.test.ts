@@ -96,6 +96,19 @@ describe('Links on one host (integration)', function () {
     client.dispose();
   });
 
+  /** Verify until it passes: a server started with exec -d needs a moment to listen. */
+  async function waitForOk(check: () => Promise<{ ok: boolean; message: string }>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const result = await check();
+      if (result.ok) {
+        return;
+      }
+      assert.ok(Date.now() < deadline, result.message);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   /** A database that answers one line per connection, and a web container with many settings and data in volumes. */
   function seedScenario() {
     const database = name('database');
@@ -158,7 +171,6 @@ describe('Links on one host (integration)', function () {
 
     const verified = await verifyLink(client, logger, { client: await client.inspectContainer(web), alias: 'db', port: 3306, helperImage: testbed.images.socat });
     assert.equal(verified.ok, true, verified.message);
-    assert.equal(verified.via, 'client');
     assert.equal(verified.resolvedIp, inspect(database).NetworkSettings.Networks.bridge.IPAddress);
     assert.ok(verified.connectMs !== undefined && verified.connectMs >= 0);
 
@@ -174,12 +186,11 @@ describe('Links on one host (integration)', function () {
     const details = await client.inspectContainer(bare);
     const reached = await verifyLink(client, logger, { client: details, alias: 'db', port: 3306, helperImage: testbed.images.socat });
     assert.equal(reached.ok, true, reached.message);
-    assert.equal(reached.via, 'helper');
     assert.equal(reached.resolvedIp, inspect(database).NetworkSettings.Networks.bridge.IPAddress);
     const closedPort = await verifyLink(client, logger, { client: details, alias: 'db', port: 3999, helperImage: testbed.images.socat });
-    assert.deepEqual([closedPort.ok, closedPort.failedStep], [false, 'connect']);
+    assert.deepEqual([closedPort.ok, closedPort.failedStep, closedPort.failedHop, closedPort.reason], [false, 'connect', 'target', 'notListening']);
     const unknown = await verifyLink(client, logger, { client: details, alias: 'nothing-here', port: 3306, helperImage: testbed.images.socat });
-    assert.deepEqual([unknown.ok, unknown.failedStep], [false, 'resolve']);
+    assert.deepEqual([unknown.ok, unknown.failedStep, unknown.failedHop, unknown.reason], [false, 'resolve', 'resolve', 'notResolving']);
     const helpers = docker(alphaHost, ['ps', '-a', '--filter', 'label=crosslink.role=verify-helper', '--format', '{{.Names}}']);
     assert.equal(helpers, '', 'helpers are removed');
   });
@@ -292,6 +303,16 @@ describe('Links on one host (integration)', function () {
     }
     const again = await operations.connectNetwork({ containers: [first, second], network, aliases: { [second]: 'redis' } });
     assert.equal(again.steps.length, 0, 'connecting twice changes nothing');
+
+    // Verify through the alias: the target behind it is found by its address and asked whether it listens.
+    const verify = async () => verifyLink(client, logger, { client: await client.inspectContainer(first), alias: 'redis', port: 6379, helperImage: testbed.images.socat });
+    const silent = await verify();
+    assert.deepEqual([silent.ok, silent.failedHop, silent.reason], [false, 'target', 'notListening']);
+    docker(alphaHost, ['exec', '-d', second, 'socat', 'TCP-LISTEN:6379,fork,reuseaddr', 'SYSTEM:echo PONG']);
+    await waitForOk(verify);
+    docker(alphaHost, ['stop', '-t', '1', second]);
+    const stopped = await verify();
+    assert.deepEqual([stopped.ok, stopped.failedHop, stopped.reason], [false, 'resolve', 'notResolving'], 'a stopped container leaves the network: nothing tells whose alias it was');
   });
 
   it('shares a named volume: a file written by one container is read by the other, read-only where asked', async () => {

@@ -33,6 +33,20 @@ describe('Cross-host link commands', () => {
     assert.strictEqual(docker(beta, ['exec', bw, 'sh', '-c', 'echo hi | socat -t 5 - TCP:oracle:1530']), 'oracle-data');
   });
 
+  it('crosslink.verifyLink checks every hop, and names a stopped server-side ambassador with Repair as the action', async () => {
+    type Verified = { ok: boolean; hops: Array<{ name: string; ok: boolean }>; failedHop?: string; reason?: string; action?: string; message: string };
+    const verify = () => vscode.commands.executeCommand<Verified>('crosslink.verifyLink', { client: `${beta.name}/${bw}`, alias: 'oracle' });
+    const healthy = await verify();
+    assert.ok(healthy.ok, healthy.message);
+    assert.deepStrictEqual(
+      healthy.hops.map((hop) => [hop.name, hop.ok]),
+      [['resolve', true], ['clientAmbassador', true], ['upstream', true], ['serverAmbassador', true], ['target', true]],
+    );
+    docker(alpha, ['stop', '-t', '1', `crosslink-srv-${oracle}-1530`]);
+    const broken = await verify();
+    assert.deepStrictEqual([broken.ok, broken.failedHop, broken.reason, broken.action], [false, 'serverAmbassador', 'ambassadorNotRunning', 'repair']);
+  });
+
   it('crosslink.repairCrossLink brings back a removed ambassador', async () => {
     docker(alpha, ['rm', '-f', `crosslink-srv-${oracle}-1530`]);
     const result = await vscode.commands.executeCommand<{ repairedSteps: number; ok: boolean }>('crosslink.repairCrossLink', { client: `${beta.name}/${bw}`, alias: 'oracle' });

@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { dockerCommandsFor, shellQuote } from '../../src/core/links/dockerCommands';
 import { aliasProblem, defaultAlias, mountPathProblem, networkNameProblem, portProblem } from '../../src/core/links/names';
-import { parseProbeOutput } from '../../src/core/links/verifyLink';
 import { inspectDocument } from './fakes/inspectDocument';
 
 describe('link helpers (unit)', () => {
@@ -24,12 +23,6 @@ describe('link helpers (unit)', () => {
     assert.equal(mountPathProblem('/srv/data'), undefined);
     assert.match(portProblem(70000) ?? '', /1 to 65535/);
     assert.equal(portProblem(1521), undefined);
-  });
-
-  it('parses the probe output of each tool path', () => {
-    assert.deepEqual(parseProbeOutput('resolved=172.17.0.3\nconnect=ok\ntool=socat\nelapsedNs=412345\n'), { resolvedIp: '172.17.0.3', connect: 'ok', elapsedMs: 0.41 });
-    assert.deepEqual(parseProbeOutput('resolved=\n'), { resolvedIp: undefined, connect: undefined, elapsedMs: undefined });
-    assert.deepEqual(parseProbeOutput('resolved=10.0.0.2\nconnect=fail\ntool=nc\nelapsedNs=3000000000'), { resolvedIp: '10.0.0.2', connect: 'fail', elapsedMs: 3000 });
   });
 
   it('reproduces a container as docker commands, leaving out the image defaults', () => {

@@ -8,7 +8,7 @@ import { ProvenanceError } from '../provenance/seal';
 import { Plan } from '../planning/plan';
 import { LinkOperations, WritableLayerChoice } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
-import { VerifyResult, verifyLink } from '../links/verifyLink';
+import { VerifyOptions, VerifyResult } from '../links/verifyLink';
 import { formatContainerRef, parseContainerRef } from '../model/containerRef';
 import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
@@ -17,6 +17,7 @@ import { Journal } from '../planning/journal';
 import { ContainerSummary } from '../types';
 import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
+import { verifyCrossLink } from './verifyCrossLink';
 
 /** How the operations reach the configured hosts (the ContainerModel in the extension). */
 export interface HostDirectory {
@@ -249,10 +250,10 @@ export class CrossLinkOperations {
     return adopted;
   }
 
-  /** From inside the client: resolve the alias and connect to the port, through both ambassadors. */
-  async verify(link: CrossLink): Promise<VerifyResult> {
-    const details = await this.linksOn(link.client.host).inspect(link.client.container);
-    return verifyLink(this.clientOf(link.client.host), this.logger, { client: details, alias: link.alias, port: link.target.port, helperImage: this.image() });
+  /** Hop by hop, each from where it lives (see verifyCrossLink); a disconnected target host leaves its side unchecked. */
+  verify(link: CrossLink, options: VerifyOptions = {}): Promise<VerifyResult> {
+    const server = this.hosts.connectedHosts().includes(link.target.host) ? this.hosts.client(link.target.host) : undefined;
+    return verifyCrossLink({ client: this.clientOf(link.client.host), server }, this.logger, link, { ...options, helperImage: this.image() });
   }
 
   /** The whole link as docker commands, per host (see crossLinkDockerCommands). */

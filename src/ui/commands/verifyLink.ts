@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CrossLink } from '../../core/ambassadors/ambassadorLabels';
 import { ConfigError } from '../../core/errors';
 import { verifyLink as verify, VerifyResult } from '../../core/links/verifyLink';
 import { formatContainerRef } from '../../core/model/containerRef';
@@ -9,22 +10,27 @@ import { findContainerRef, operationsFor, resolveContainerArgument } from './com
 import { CommandContext } from './commandContext';
 
 /**
- * From inside the client: resolves the alias and opens a TCP connection to the port, reporting the
- * resolved IP, the connect time or the failing step. Args: a link node, or
- * `{ client: "host/name", alias, port? }` (port: the target's first exposed port when omitted).
+ * Checks a link hop by hop, each from where it lives, and reports the first failing hop with its
+ * cause and what to do (Repair for an ambassador). Args: a link node, or
+ * `{ client: "host/name", alias, port? }` (a cross-host link when the client has one with that
+ * alias; else a link on one host). Returns `{ ok, hops: [{ name, from, to, ok, ms?, reason?,
+ * error? }], failedHop?, reason?, action?, message, resolvedIp?, connectMs?, failedStep? }`.
  */
 export async function verifyLink(context: CommandContext, argument?: unknown): Promise<VerifyResult | undefined> {
   if (argument instanceof CrossLinkNode) {
-    const { link } = argument;
-    const result = await runCheck(context, link.client.container, link.alias, true, () => context.crossLinks.verify(link));
-    context.health.record(link, result);
-    return result;
+    return verifyCrossLink(context, argument.link, true);
   }
   let request: { client?: string; alias?: string; port?: number } = {};
   if (argument instanceof LinkNode) {
     request = { client: formatContainerRef(argument.hostName, argument.clientName), alias: argument.alias, port: argument.port };
   } else if (argument && typeof argument === 'object') {
     request = argument as typeof request;
+  }
+  // Scripted callers read the result; people see it as a message.
+  const announce = !(argument && typeof argument === 'object' && !(argument instanceof LinkNode));
+  const crossLink = request.client && request.alias ? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === request.client && link.alias === request.alias) : undefined;
+  if (crossLink) {
+    return verifyCrossLink(context, crossLink, announce);
   }
   const resolved = request.client ? findContainerRef(context.model, request.client) : await resolveContainerArgument(context.model, undefined, 'Container to verify from');
   if (!resolved) {
@@ -39,19 +45,43 @@ export async function verifyLink(context: CommandContext, argument?: unknown): P
   }
   const operations = operationsFor(context, resolved.hostName);
   const client = await operations.inspect(resolved.container.id);
-  // Scripted callers read the result; people see it as a message.
-  const announce = !(argument && typeof argument === 'object' && !(argument instanceof LinkNode));
   return runCheck(context, client.name, alias, announce, () =>
     verify(context.model.client(resolved.hostName)!, context.logger, { client, alias, port: request.port, helperImage: ambassadorImage() }),
   );
 }
 
-/** Runs a check under a progress notification, logs it, and reports it to the user when `announce`. */
-async function runCheck(context: CommandContext, clientName: string, alias: string, announce: boolean, check: () => Promise<VerifyResult>): Promise<VerifyResult> {
+async function verifyCrossLink(context: CommandContext, link: CrossLink, announce: boolean): Promise<VerifyResult> {
+  const result = await runCheck(context, link.client.container, link.alias, announce, () => context.crossLinks.verify(link), link);
+  context.health.record(link, result);
+  return result;
+}
+
+/**
+ * Runs a check under a progress notification, logs every hop, and reports it to the user when
+ * `announce`; a cross-host failure an ambassador explains offers Repair right there.
+ */
+async function runCheck(context: CommandContext, clientName: string, alias: string, announce: boolean, check: () => Promise<VerifyResult>, crossLink?: CrossLink): Promise<VerifyResult> {
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${alias} from ${clientName}…` }, check);
   context.logger.info(`verify ${clientName} → ${alias}: ${result.message}`);
-  if (announce) {
-    void (result.ok ? vscode.window.showInformationMessage(`${clientName}: ${result.message}`) : vscode.window.showWarningMessage(`${clientName}: ${result.message}`));
+  for (const hop of result.hops) {
+    context.logger.info(`  ${hop.ok ? 'ok' : hop.reason} ${hop.name}: ${hop.from} → ${hop.to}${hop.ms !== undefined ? ` ${hop.ms} ms` : ''}${hop.error ? ` (${hop.error})` : ''}`);
+  }
+  if (!announce) {
+    return result;
+  }
+  if (result.ok) {
+    const ms = result.connectMs !== undefined ? ` (connect ${result.connectMs} ms)` : '';
+    void vscode.window.showInformationMessage(`${clientName}: ${result.message}${ms}`);
+  } else if (crossLink && result.action === 'repair') {
+    void vscode.window.showWarningMessage(`${clientName}: ${result.message}`, 'Repair', 'Show Log').then((choice) => {
+      if (choice === 'Repair') {
+        void vscode.commands.executeCommand('crosslink.repairCrossLink', new CrossLinkNode(crossLink, 'client'));
+      } else if (choice) {
+        context.channel.show();
+      }
+    });
+  } else {
+    void vscode.window.showWarningMessage(`${clientName}: ${result.message}`, 'Show Log').then((choice) => choice && context.channel.show());
   }
   return result;
 }

@@ -9,6 +9,8 @@ import { InterruptedChanges } from '../interruptedChanges';
 import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
 import { CrossLinkHealth } from '../crossLinkHealth';
+import { hopTitle } from '../../core/links/hops';
+import { LinkHealth, LinkHealthState } from '../../core/links/linkHealth';
 import { containerTooltip } from './tooltips';
 import { Provenance } from '../../core/provenance/provenance';
 import { hasCrosslinkLabels } from '../../core/provenance/seal';
@@ -93,7 +95,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       return this.containerItem(element);
     }
     if (element instanceof LinkNode) {
-      return linkItem(element);
+      return linkItem(element, this.model.findContainer(element.hostName, element.target)?.state);
     }
     if (element instanceof AliasNode) {
       return aliasItem(element);
@@ -361,38 +363,66 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 }
 
-function linkItem(node: LinkNode): vscode.TreeItem {
+/** A legacy link follows its target's state from Docker events: a stopped or missing target breaks it. */
+function linkItem(node: LinkNode, targetState: ContainerState | undefined): vscode.TreeItem {
   const item = new vscode.TreeItem(`→ ${node.target}`, vscode.TreeItemCollapsibleState.None);
   item.id = `link:${node.hostName}/${node.clientName}/${node.alias}`;
-  item.description = node.alias === node.target ? 'legacy link' : `as ${node.alias} · legacy link`;
-  item.tooltip = `${node.clientName} reaches ${node.target} as "${node.alias}"${node.port ? ` (port ${node.port})` : ''} through a legacy link.`;
-  item.iconPath = new vscode.ThemeIcon('link');
+  const broken = targetState !== 'running' && targetState !== 'restarting';
+  const targetStatus = targetState === 'running' ? '' : ` · target ${targetState ?? 'missing'}`;
+  item.description = `${node.alias === node.target ? 'legacy link' : `as ${node.alias} · legacy link`}${targetStatus}`;
+  item.tooltip = `${node.clientName} reaches ${node.target} as "${node.alias}"${node.port ? ` (port ${node.port})` : ''} through a legacy link.${broken ? ` ${node.target} is ${targetState ?? 'missing'}: start it, then Verify.` : ''}`;
+  item.iconPath = broken ? new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red')) : new vscode.ThemeIcon('link');
   item.contextValue = 'link.legacy';
   return item;
 }
 
-function crossLinkItem(node: CrossLinkNode, health: CrossLinkHealth, origin: 'ours' | 'foreign' | undefined): vscode.TreeItem {
+const healthIcons: Record<LinkHealthState, [icon: string, color: string]> = {
+  ok: ['pass', 'charts.green'],
+  degraded: ['warning', 'charts.yellow'],
+  broken: ['error', 'charts.red'],
+  unknown: ['question', 'disabledForeground'],
+};
+
+function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth, origin: 'ours' | 'foreign' | undefined): vscode.TreeItem {
   const { link } = node;
   const label = node.side === 'client' ? `→ ${link.target.container} on ${link.target.host}:${link.target.port}` : `← ${link.client.container} on ${link.client.host}`;
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
   item.id = `crosslink:${node.side}:${link.clientAmbassador.host}/${link.clientAmbassador.id}`;
-  const result = health.get(link);
-  const status = result ? (result.ok ? `verified${result.connectMs !== undefined ? ` ${result.connectMs} ms` : ''}` : `failing: ${result.failedStep}`) : link.clientAmbassador.state === 'running' ? 'not verified' : `ambassador ${link.clientAmbassador.state}`;
+  const health: LinkHealth = healthOf.get(link) ?? { state: 'unknown', message: 'not known yet' };
+  const checked = health.checked;
   const foreign = origin === 'foreign';
-  item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${foreign ? 'not created here' : status}`;
-  item.tooltip = new vscode.MarkdownString(
-    `**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n` +
-      `- client-side ambassador: ${link.clientAmbassador.name} (${link.clientAmbassador.state}) → ${link.upstream.address}:${link.upstream.port}\n` +
-      `- how the client reaches it: ${link.mode === 'link' ? 'legacy link' : 'network alias'}\n` +
-      (result ? `- last check: ${result.message}\n` : '') +
-      (foreign
-        ? `\n**Not created here**: another Crosslink (a teammate's, or a version before seals) or someone else made this ambassador. ` +
-          `Crosslink changes it only after you confirm; **Adopt** takes it as this installation's own.\n`
-        : ''),
-  );
-  const healthy = result ? result.ok : link.clientAmbassador.state === 'running';
-  item.iconPath = new vscode.ThemeIcon(result?.ok ? 'pass' : healthy ? 'remote' : 'error', new vscode.ThemeColor(result?.ok ? 'charts.green' : healthy ? 'foreground' : 'charts.red'));
-  item.contextValue = foreign ? 'crossLink.foreign' : 'crossLink';
+  const status =
+    health.state === 'ok'
+      ? checked?.ok
+        ? 'verified'
+        : 'ok'
+      : health.state === 'broken' && health.failedHop
+        ? `broken: ${hopTitle(health.failedHop)}`
+        : health.state;
+  item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${status}${foreign ? ' · not created here' : ''}`;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n`);
+  tooltip.appendMarkdown(`- client-side ambassador: ${link.clientAmbassador.name} (${link.clientAmbassador.state}) → ${link.upstream.address}:${link.upstream.port}\n`);
+  tooltip.appendMarkdown(`- how the client reaches it: ${link.mode === 'link' ? 'legacy link' : 'network alias'}\n`);
+  tooltip.appendMarkdown(`- health: **${health.state}** — `).appendText(health.message).appendMarkdown('\n');
+  if (checked) {
+    tooltip.appendMarkdown('\nLast check, hop by hop:\n\n');
+    for (const hop of checked.hops) {
+      const mark = hop.ok ? '$(pass)' : hop.reason === 'notChecked' ? '$(circle-slash)' : '$(error)';
+      tooltip.appendMarkdown(`- ${mark} ${hopTitle(hop.name)}: `).appendText(`${hop.from} → ${hop.to}${hop.ms !== undefined ? ` · ${hop.ms} ms` : ''}${hop.error ? ` · ${hop.error}` : ''}`).appendMarkdown('\n');
+    }
+  }
+  if (foreign) {
+    tooltip.appendMarkdown(
+      `\n**Not created here**: another Crosslink (a teammate's, or a version before seals) or someone else made this ambassador. ` +
+        `Crosslink changes it only after you confirm; **Adopt** takes it as this installation's own.\n`,
+    );
+  }
+  item.tooltip = tooltip;
+  const [icon, color] = healthIcons[health.state];
+  item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+  // crossLink.<ok|degraded|broken|unknown>, plus .foreign when this installation did not make it: a broken link shows Repair inline.
+  item.contextValue = `crossLink.${health.state}${foreign ? '.foreign' : ''}`;
   return item;
 }
 
