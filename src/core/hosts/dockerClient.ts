@@ -79,8 +79,6 @@ export interface DockerClient extends DisposableLike {
   imageExists(reference: string): Promise<boolean>;
   /** The image's defaults (env, cmd, entrypoint, labels, …), or undefined when the host does not have it. */
   imageConfig(reference: string): Promise<ImageConfig | undefined>;
-  /** The image's platform as create's `platform` parameter takes it ("linux/arm64/v8"), or undefined when the host does not have it. */
-  imagePlatform(reference: string): Promise<string | undefined>;
   /** The image id a reference resolves to here, or undefined when the host does not have it. */
   imageId(reference: string): Promise<string | undefined>;
   /** Pulls an image, reporting progress lines; fails with a clear message when no registry is reachable. */

@@ -352,11 +352,6 @@ export class DockerodeClient implements DockerClient {
     return (await this.inspectImage(reference))?.Id;
   }
 
-  async imagePlatform(reference: string): Promise<string | undefined> {
-    const image = (await this.inspectImage(reference)) as (Dockerode.ImageInspectInfo & { Variant?: string }) | undefined;
-    return image?.Os && image.Architecture ? [image.Os, image.Architecture, image.Variant].filter(Boolean).join('/') : undefined;
-  }
-
   async imageConfig(reference: string): Promise<ImageConfig | undefined> {
     const inspected = await this.inspectImage(reference);
     const config = inspected?.Config as (Dockerode.ImageInspectInfo['Config'] & { Healthcheck?: ImageConfig['healthcheck']; StopSignal?: string }) | undefined;

@@ -109,7 +109,7 @@ export class LinkOperations {
       this.neighbours(details),
       this.client.version(),
       this.client.containerChanges(details.id),
-      this.client.imagePlatform((details.raw.Image as string | undefined) ?? details.image),
+      this.client.imageConfig((details.raw.Image as string | undefined) ?? details.image).then((config) => config?.platform),
     ]);
     return { details, image, platform, apiVersion: engine.apiVersion, changes, writableLayer, ...neighbours };
   }

@@ -96,7 +96,6 @@ export class FakeDockerClient implements DockerClient {
   imageExists = notFaked('imageExists');
   imageId = notFaked('imageId');
   imageConfig = notFaked('imageConfig');
-  imagePlatform = notFaked('imagePlatform');
   pullImage = notFaked('pullImage');
 
   private emit(event: DockerEvent): void {

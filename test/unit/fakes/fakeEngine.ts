@@ -232,10 +232,6 @@ export class FakeEngine implements DockerClient {
     return [];
   }
 
-  async imagePlatform(): Promise<undefined> {
-    return undefined;
-  }
-
   getArchive = notFaked('getArchive');
   putArchive = notFaked('putArchive');
   restartContainer = notFaked('restartContainer');
