@@ -18,6 +18,7 @@ import {
 } from './ambassadorLabels';
 import { socatArguments } from './socat';
 import { ProvenanceError } from '../provenance/seal';
+import { defaultNetworks } from '../hosts/engines';
 
 /** The host port a server ambassador would publish is taken; `suggestedPort` is free. */
 export class PortInUseError extends CrosslinkError<'portInUse'> {
@@ -67,7 +68,8 @@ export interface CrossLinkPlan {
   upstream: { address: string; port: number };
 }
 
-const builtInNetworks = new Set(['bridge', 'host', 'none']);
+/** Networks a helper cannot share with the target to find it by name. */
+const builtInNetworks = new Set([...defaultNetworks, 'host', 'none']);
 
 /** The port the target already publishes for `port` on an interface other hosts reach, if any. */
 export function reusablePublishedPort(details: ContainerDetails, port: number, address: string): number | undefined {

@@ -10,6 +10,7 @@ import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
 import { socatArguments } from '../ambassadors/socat';
 import { managedLabels } from '../links/labels';
 import { resolveHostAddress } from '../hosts/resolveAddress';
+import { defaultNetworks } from '../hosts/engines';
 import { Provenance } from '../provenance/provenance';
 
 export const defaultAmbassadorImage = 'alpine/socat:latest';
@@ -57,7 +58,8 @@ export const tunnelAmbassadorRole = 'tunnel-ambassador';
 
 /**
  * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects
- * the container and says whether the client can dial from the host (ssh and local sockets).
+ * the container and says whether the client can dial from the host (ssh, and local sockets
+ * whose engine does not run in a VM: see ContainerRoutes).
  * Throws ForwardError 'invalidPort', 'targetUnreachable' (not running) or 'noTransport'.
  */
 export function planTransport(
@@ -88,7 +90,7 @@ export function planTransport(
   }
   // A user-defined network first: its DNS keeps working for an ambassador when the IP changes.
   const network =
-    container.networks.find((candidate) => candidate.ipAddress && candidate.name !== 'bridge') ?? container.networks.find((candidate) => candidate.ipAddress);
+    container.networks.find((candidate) => candidate.ipAddress && !defaultNetworks.has(candidate.name)) ?? container.networks.find((candidate) => candidate.ipAddress);
   if (!network?.ipAddress) {
     throw new ForwardError('noTransport', `${spec.name}/${container.name} has no IP address (network mode none or shared); publish port ${port} to reach it.`);
   }
@@ -97,7 +99,9 @@ export function planTransport(
     const via = kind === 'sshChannel' ? 'SSH channel' : 'local bridge';
     return { kind, label: `${via} to ${formatAddress(network.ipAddress, port)}`, ip: network.ipAddress, port };
   }
-  if (!spec.address) {
+  // A local engine in a VM (Docker Desktop, Colima, Podman machine) forwards ports published on
+  // its loopback to this machine's: that is where its helper publishes without an address.
+  if (!hostAddress) {
     throw new ForwardError('noTransport', `Host ${spec.name} has no "address" setting, so a helper's published port cannot be reached; set one.`);
   }
   const name = `crosslink-tunnel-${container.name}-${port}`;
@@ -106,9 +110,9 @@ export function planTransport(
     label: `ambassador ${name}`,
     name,
     image: options.ambassadorImage ?? defaultAmbassadorImage,
-    publishAddress: spec.address,
+    publishAddress: hostAddress,
     network: network.name,
-    targetAddress: network.name === 'bridge' ? network.ipAddress : container.name,
+    targetAddress: defaultNetworks.has(network.name) ? network.ipAddress : container.name,
     targetPort: port,
     labels: managedLabels(tunnelAmbassadorRole, { [ambassadorLabel.target]: target }),
   };

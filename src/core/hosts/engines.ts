@@ -56,3 +56,10 @@ export function containerIpReach(engine: EngineInfo, host: EngineHost, here: Loc
   }
   return { routable: true, why: 'the engine shares this machine\'s kernel' };
 }
+
+/**
+ * The engines' default networks, where containers do not find each other by name (no DNS):
+ * Docker's `bridge` and Podman's `podman`. A helper that must reach a container by name goes
+ * on a user-defined network instead.
+ */
+export const defaultNetworks: ReadonlySet<string> = new Set(['bridge', 'podman']);
