@@ -221,7 +221,7 @@ export class HostWatcher implements DisposableLike {
   }
 
   private onEvent(event: DockerEvent): void {
-    const containerId = event.type === 'container' ? event.actorId : event.attributes.container;
+    const containerId = event.type === 'container' ? event.actorId : networkEventContainer(event);
     if (!containerId) {
       return;
     }
@@ -278,4 +278,13 @@ export class HostWatcher implements DisposableLike {
     this.state = state;
     this.onChange();
   }
+}
+
+/**
+ * The container a network event is about. Docker's actor is the network and names the container
+ * in `container` (and sends create/destroy with none); Podman's actor is the container itself,
+ * and, like all its container-related events, it carries `podId`.
+ */
+function networkEventContainer(event: DockerEvent): string | undefined {
+  return event.attributes.container ?? ('podId' in event.attributes ? event.actorId : undefined);
 }

@@ -108,6 +108,11 @@ export class FakeDockerClient implements DockerClient {
   imagePlatform = notFaked('imagePlatform');
   pullImage = notFaked('pullImage');
 
+  /** Emits an event as an engine wrote it (network events, Podman's shapes). */
+  emitRaw(event: DockerEvent): void {
+    this.emit(event);
+  }
+
   private emit(event: DockerEvent): void {
     for (const stream of this.streams) {
       stream.onEvent(event);
