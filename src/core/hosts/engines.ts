@@ -63,3 +63,14 @@ export function containerIpReach(engine: EngineInfo, host: EngineHost, here: Loc
  * on a user-defined network instead.
  */
 export const defaultNetworks: ReadonlySet<string> = new Set(['bridge', 'podman']);
+
+/**
+ * Podman has no legacy links (its API answers "link is not supported"). Its containers are
+ * recognised by Podman's default network, whose name Docker never uses; returns the refusal
+ * to show, before anything is recreated.
+ */
+export function podmanLegacyLinkProblem(container: { name: string; networks: ReadonlyArray<{ name: string }> }): string | undefined {
+  return container.networks.some((network) => network.name === 'podman')
+    ? `${container.name} runs on Podman, which has no legacy links (--link). Use a network alias instead ("Connect Containers on a Network", or the network-alias mode of a cross-host link): it gives the same name without recreating anything.`
+    : undefined;
+}
