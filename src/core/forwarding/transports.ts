@@ -183,6 +183,12 @@ export async function openTransport(plan: TransportPlan, client: DockerClient, o
       if (!dialFromHost) {
         throw new ForwardError('noTransport', `${client.hostName} cannot open connections from the host; no ${plan.label}.`);
       }
+      if (plan.kind === 'localBridge') {
+        // A container on this machine's bridge answers within milliseconds. One that does not is behind a
+        // VM's network: fail early enough that the ambassador fallback fits in the connection's own time.
+        const deadlineMs = Math.min(localBridgeDeadlineMs, options.connectTimeoutMs / 2);
+        return directTransport(plan, () => withDeadline(dialFromHost(plan.ip, plan.port), deadlineMs, `connect to ${plan.ip}:${plan.port}`));
+      }
       return directTransport(plan, () => dialFromHost(plan.ip, plan.port));
     }
     case 'ambassador': {
@@ -191,6 +197,28 @@ export async function openTransport(plan: TransportPlan, client: DockerClient, o
       return transport;
     }
   }
+}
+
+const localBridgeDeadlineMs = 3000;
+
+/** The dial's stream, or ETIMEDOUT after `ms`; a stream that connects later is closed. */
+function withDeadline(dial: Promise<Duplex>, ms: number, what: string): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' }));
+      void dial.then((late) => late.destroy(), () => undefined);
+    }, ms);
+    dial.then(
+      (stream) => {
+        clearTimeout(timer);
+        resolve(stream);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function directTransport(plan: DirectPlan | ChannelPlan, dial: () => Promise<Duplex>): Transport {
