@@ -319,6 +319,23 @@ describe('TunnelManager (unit)', () => {
       assert.deepEqual(engine.directDials, []);
     });
 
+    it('gives up on a direct dial that hangs (a VM network that drops packets) early enough for the ambassador to answer the same connection', async () => {
+      const engine = fakeEngine('local', () => new Promise<never>(() => undefined));
+      engine.helperPort = echoServer.port;
+      engine.client.upsert(web);
+      const tunnels = new TunnelManager((name) => (name === 'local' ? { client: engine.client, spec: localSpec } : undefined), {
+        logger: silentLogger,
+        provenance,
+        connectTimeoutMs: 600,
+      });
+      managers.push(tunnels);
+      const info = await tunnels.open({ host: 'local', container: 'web', port: 80, localPort: 0 });
+      const startedAt = Date.now();
+      assert.equal(await roundTrip(await dial(info.localPort as number), 'ping'), 'ping');
+      assert.ok(Date.now() - startedAt < 600, 'within the connection\'s own connect time');
+      assert.equal(tunnels.list()[0].transportKind, 'ambassador');
+    });
+
     it('keeps dialling directly when the container refuses (a route exists, nothing listens)', async () => {
       const engine = localEngine('ECONNREFUSED');
       const tunnels = manager(engine, localSpec);
