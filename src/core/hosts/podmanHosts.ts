@@ -7,7 +7,7 @@ import { HostSpec, parseHostUrl } from './hostSpec';
 export interface EngineSocketEnvironment {
   env: Record<string, string | undefined>;
   homeDir: string;
-  /** True when `file` is a Unix socket (fs.statSync by default). */
+  /** True when `file` is a Unix socket this user can open (stat and access by default). */
   isSocket?: (file: string) => boolean;
 }
 
@@ -165,8 +165,10 @@ function readText(file: string, logger: Logger): string | undefined {
   }
 }
 
+/** A socket this user may connect to: root's Podman socket is no host for everyone else, only noise. */
 function isUnixSocket(file: string): boolean {
   try {
+    fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
     return fs.statSync(file).isSocket();
   } catch {
     return false;
