@@ -31,6 +31,7 @@ export type HostErrorReason =
   | 'credentials' // a TLS file or SSH identity file named in the settings cannot be read
   | 'permission' // local socket not accessible
   | 'protocol' // something answered, but not a Docker engine
+  | 'incompatible' // a Docker-compatible engine (Podman, an old Docker) answered, but refused a call Crosslink needs
   | 'closed'; // the connection dropped
 
 /** The Docker engine of a host could not be reached. */

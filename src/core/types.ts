@@ -42,6 +42,23 @@ export interface EngineInfo {
   apiVersion: string;
   os: string;
   arch: string;
+  /** "Docker" or "Podman" (from the components /version lists); undefined means Docker. */
+  engine?: string;
+  /** The platform's own name, e.g. "Docker Engine - Community" or "Docker Desktop 4.25.0 (126437)". */
+  platformName?: string;
+  /** The kernel the engine runs on (`uname -r` there). */
+  kernelVersion?: string;
+}
+
+/** Where the engine runs, from `GET /info`: what tells a VM (Docker Desktop, Colima) from this machine. */
+export interface EngineHost {
+  /** The engine's own ID: tells two engines apart whatever URL reaches them. */
+  id: string;
+  /** The engine machine's host name ("colima", "docker-desktop", …). */
+  name: string;
+  /** "Docker Desktop", "Ubuntu 22.04.3 LTS", "fedora", … */
+  operatingSystem: string;
+  kernelVersion: string;
 }
 
 export interface DockerEvent {

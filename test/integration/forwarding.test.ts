@@ -12,6 +12,7 @@ import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, uni
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const betaHost = testbedHost(testbed, 'beta', 1);
+const gammaHost = testbedHost(testbed, 'gamma', 2);
 const httpPort = 8080;
 const lateReplyPort = 9000;
 const replyDelayS = 2;
@@ -33,10 +34,12 @@ describe('Tunnels against the testbed (integration)', function () {
   let model: ContainerModel;
   const managers: TunnelManager[] = [];
   const provenance = testProvenance();
-  const servers = { alpha: uniqueName('tunnel-web'), beta: uniqueName('tunnel-web') };
+  const servers = { alpha: uniqueName('tunnel-web'), beta: uniqueName('tunnel-web'), gamma: uniqueName('tunnel-web') };
   const hosts = [
     { name: 'alpha', host: alphaHost, kind: 'ambassador' },
     { name: 'beta', host: betaHost, kind: 'sshChannel' },
+    // Podman's service on a local socket: its container IPs are routed from here, as a local engine's are.
+    { name: 'gamma', host: gammaHost, kind: 'localBridge' },
   ] as const;
 
   before(async () => {
@@ -44,7 +47,7 @@ describe('Tunnels against the testbed (integration)', function () {
       docker(host, ['run', '-d', '--pull', 'never', '--name', servers[name], '--label', 'crosslink.test=true', testbed.images.fixture, ...serverCommand]);
     }
     model = newModel(logger).model;
-    await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
+    await model.setHosts(specs(settingFor('alpha'), settingFor('beta'), settingFor('gamma')));
   });
 
   after(() => {
@@ -91,7 +94,7 @@ describe('Tunnels against the testbed (integration)', function () {
     });
   }
 
-  it('delivers a reply sent 2 s after the client half-closed, through the ambassador and through SSH', async () => {
+  it('delivers a reply sent 2 s after the client half-closed, through the ambassador, SSH and the local bridge', async () => {
     const manager = tunnels();
     await Promise.all(
       hosts.map(async ({ name }) => {

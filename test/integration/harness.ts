@@ -37,8 +37,10 @@ export function testbedSshFiles(overrides: Partial<SshFiles> = {}): SshFiles {
   };
 }
 
+/** A testbed host's crosslink.hosts entry: alpha and beta (what the UI runs list), or gamma (Podman, in extraSettings). */
 export function settingFor(name: string): HostSettingEntry {
-  const setting = testbed.settings.find((entry) => entry.name === name);
+  const extra = (testbed as { extraSettings?: HostSettingEntry[] }).extraSettings ?? [];
+  const setting = [...testbed.settings, ...extra].find((entry) => entry.name === name);
   if (!setting) {
     throw new Error(`testbed has no host ${name}`);
   }

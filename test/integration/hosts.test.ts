@@ -15,8 +15,10 @@ import { RecordingLogger, inNamespace, newModel, settingFor, specs, tempDir, tes
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const betaHost = testbedHost(testbed, 'beta', 1);
+const gammaHost = testbedHost(testbed, 'gamma', 2);
 const alpha = settingFor('alpha'); // tcp:// with TLS
 const beta = settingFor('beta'); // ssh:// with identityFile
+const gamma = settingFor('gamma'); // Podman's Docker-compatible service on a unix socket
 
 describe('Hosts against the testbed (integration)', function () {
   this.timeout(60_000);
@@ -74,6 +76,7 @@ describe('Hosts against the testbed (integration)', function () {
   for (const [hostName, host, setting] of [
     ['alpha (tcp+TLS)', alphaHost, alpha],
     ['beta (ssh)', betaHost, beta],
+    ['gamma (Podman)', gammaHost, gamma],
   ] as const) {
     it(`shows a container started and stopped on ${hostName} within 1 s, through events`, async () => {
       const live = await start(setting);
@@ -93,6 +96,26 @@ describe('Hosts against the testbed (integration)', function () {
       console.log(`      event → model: start ${appearMs} ms, stop ${stopMs} ms, remove ${Date.now() - removedAt} ms`);
     });
   }
+
+  it('lists a Podman host next to the dockerd hosts, named as Podman with its version and its containers\' networks', async () => {
+    const onAlpha = fixture(alphaHost, 'oracle');
+    const onGamma = fixture(gammaHost, 'bw');
+    const live = await start(alpha, gamma);
+    assert.deepEqual(
+      live.hosts().map((host) => [host.spec.name, host.state, host.engine?.engine]),
+      [
+        ['alpha', 'connected', 'Docker'],
+        ['gamma', 'connected', 'Podman'],
+      ],
+      live.host('gamma')?.error?.message,
+    );
+    assert.match(live.host('gamma')?.engine?.version ?? '', /^\d+\.\d+/);
+    assert.equal(live.findContainer('alpha', onAlpha)?.state, 'running');
+    const bw = live.findContainer('gamma', onGamma);
+    assert.equal(bw?.state, 'running');
+    assert.deepEqual(bw?.networks.map((network) => network.name), ['podman'], "Podman's default network");
+    assert.match(bw?.networks[0].ipAddress ?? '', /^10\.88\./);
+  });
 
   it('shows a host whose engine refuses as unreachable while the other host still lists', async () => {
     const onBeta = fixture(betaHost, 'still-here');

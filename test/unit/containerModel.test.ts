@@ -85,6 +85,22 @@ describe('ContainerModel (unit)', () => {
     assert.ok(changes.every((host) => host === 'alpha'));
   });
 
+  it('applies network connects from Docker (the network is the actor) and Podman (the container is the actor)', async () => {
+    const client = clients.get('alpha')!;
+    client.containers.set('a1', container('a1', 'web'));
+    await model.setHosts([alpha]);
+    const onAppnet = (id: string) => container(id, 'web', { networks: [{ name: 'appnet', ipAddress: '10.89.0.3', aliases: [] }] });
+    const networks = () => model.findContainer('alpha', 'web')?.networks.map((network) => network.name) ?? [];
+    client.containers.set('a1', onAppnet('a1'));
+    client.emitRaw({ type: 'network', action: 'connect', actorId: 'net123', attributes: { container: 'a1', name: 'appnet', type: 'bridge' }, timeNano: 1 });
+    await waitFor(() => networks().includes('appnet'), 'the Docker-style event applied');
+    client.emitRaw({ type: 'network', action: 'create', actorId: 'net456', attributes: { name: 'other', type: 'bridge' }, timeNano: 2 });
+    client.containers.set('a1', container('a1', 'web'));
+    client.emitRaw({ type: 'network', action: 'disconnect', actorId: 'a1', attributes: { name: 'web', image: 'docker.io/crosslink/fixture:latest', podId: '' }, timeNano: 3 });
+    await waitFor(() => !networks().includes('appnet'), 'the Podman-style event applied');
+    assert.ok(!client.listCalls.some((ids) => ids?.includes('net456')), 'a network create names no container');
+  });
+
   it('keeps listing the other hosts when one is unreachable, and retries by itself', async () => {
     const down = clients.get('beta')!;
     down.unreachable = new HostError('beta', 'refused', 'beta: connection refused');

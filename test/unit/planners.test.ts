@@ -78,6 +78,7 @@ describe('planners (unit)', () => {
       ['an alias that is not a DNS label', { alias: 'db_1' }, /not a DNS label/],
       ['a client on a user network', { client: subject(inspectDocument('web', { hostConfig: { NetworkMode: 'appnet' } })) }, /only on the default bridge/],
       ['a target off the default bridge', { target: inspectDocument('database', { networks: { appnet: {} } }) }, /not on the default bridge/],
+      ['a target on Podman (no legacy links there)', { target: inspectDocument('database', { networks: { podman: {} } }) }, /runs on Podman, which has no legacy links/],
       ['an alias already used for another target', { client: subject(inspectDocument('web', { hostConfig: { Links: ['/other:/web/db'] } })) }, /already links "db" to other/],
     ];
     for (const [what, overrides, message] of refusals) {

@@ -18,6 +18,7 @@ import {
 } from './ambassadorLabels';
 import { socatArguments } from './socat';
 import { ProvenanceError } from '../provenance/seal';
+import { defaultNetworks, podmanLegacyLinkProblem } from '../hosts/engines';
 
 /** The host port a server ambassador would publish is taken; `suggestedPort` is free. */
 export class PortInUseError extends CrosslinkError<'portInUse'> {
@@ -67,7 +68,8 @@ export interface CrossLinkPlan {
   upstream: { address: string; port: number };
 }
 
-const builtInNetworks = new Set(['bridge', 'host', 'none']);
+/** Networks a helper cannot share with the target to find it by name. */
+const builtInNetworks = new Set([...defaultNetworks, 'host', 'none']);
 
 /** The port the target already publishes for `port` on an interface other hosts reach, if any. */
 export function reusablePublishedPort(details: ContainerDetails, port: number, address: string): number | undefined {
@@ -187,6 +189,10 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
     steps.push({ kind: 'createContainer', ref: 'client-ambassador', name, body }, { kind: 'startContainer', container: { ref: 'client-ambassador' }, name });
   }
   if (mode === 'link' && !details.links.includes(`${name}:${alias}`)) {
+    const podmanProblem = podmanLegacyLinkProblem(details);
+    if (podmanProblem) {
+      throw new ConfigError('invalidOption', podmanProblem);
+    }
     const networkMode = (details.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
     if (!['default', 'bridge'].includes(networkMode)) {
       throw new ConfigError('invalidOption', `${details.name} uses network "${networkMode}" and legacy links work only on the default bridge; choose the network alias instead.`);

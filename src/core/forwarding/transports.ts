@@ -10,6 +10,7 @@ import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
 import { socatArguments } from '../ambassadors/socat';
 import { managedLabels } from '../links/labels';
 import { resolveHostAddress } from '../hosts/resolveAddress';
+import { defaultNetworks } from '../hosts/engines';
 import { Provenance } from '../provenance/provenance';
 
 export const defaultAmbassadorImage = 'alpine/socat:latest';
@@ -57,7 +58,8 @@ export const tunnelAmbassadorRole = 'tunnel-ambassador';
 
 /**
  * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects
- * the container and says whether the client can dial from the host (ssh and local sockets).
+ * the container and says whether the client can dial from the host (ssh, and local sockets
+ * whose engine does not run in a VM: see ContainerRoutes).
  * Throws ForwardError 'invalidPort', 'targetUnreachable' (not running) or 'noTransport'.
  */
 export function planTransport(
@@ -88,7 +90,7 @@ export function planTransport(
   }
   // A user-defined network first: its DNS keeps working for an ambassador when the IP changes.
   const network =
-    container.networks.find((candidate) => candidate.ipAddress && candidate.name !== 'bridge') ?? container.networks.find((candidate) => candidate.ipAddress);
+    container.networks.find((candidate) => candidate.ipAddress && !defaultNetworks.has(candidate.name)) ?? container.networks.find((candidate) => candidate.ipAddress);
   if (!network?.ipAddress) {
     throw new ForwardError('noTransport', `${spec.name}/${container.name} has no IP address (network mode none or shared); publish port ${port} to reach it.`);
   }
@@ -97,7 +99,9 @@ export function planTransport(
     const via = kind === 'sshChannel' ? 'SSH channel' : 'local bridge';
     return { kind, label: `${via} to ${formatAddress(network.ipAddress, port)}`, ip: network.ipAddress, port };
   }
-  if (!spec.address) {
+  // A local engine in a VM (Docker Desktop, Colima, Podman machine) forwards ports published on
+  // its loopback to this machine's: that is where its helper publishes without an address.
+  if (!hostAddress) {
     throw new ForwardError('noTransport', `Host ${spec.name} has no "address" setting, so a helper's published port cannot be reached; set one.`);
   }
   const name = `crosslink-tunnel-${container.name}-${port}`;
@@ -106,9 +110,9 @@ export function planTransport(
     label: `ambassador ${name}`,
     name,
     image: options.ambassadorImage ?? defaultAmbassadorImage,
-    publishAddress: spec.address,
+    publishAddress: hostAddress,
     network: network.name,
-    targetAddress: network.name === 'bridge' ? network.ipAddress : container.name,
+    targetAddress: defaultNetworks.has(network.name) ? network.ipAddress : container.name,
     targetPort: port,
     labels: managedLabels(tunnelAmbassadorRole, { [ambassadorLabel.target]: target }),
   };
@@ -179,6 +183,12 @@ export async function openTransport(plan: TransportPlan, client: DockerClient, o
       if (!dialFromHost) {
         throw new ForwardError('noTransport', `${client.hostName} cannot open connections from the host; no ${plan.label}.`);
       }
+      if (plan.kind === 'localBridge') {
+        // A container on this machine's bridge answers within milliseconds. One that does not is behind a
+        // VM's network: fail early enough that the ambassador fallback fits in the connection's own time.
+        const deadlineMs = Math.min(localBridgeDeadlineMs, options.connectTimeoutMs / 2);
+        return directTransport(plan, () => withDeadline(dialFromHost(plan.ip, plan.port), deadlineMs, `connect to ${plan.ip}:${plan.port}`));
+      }
       return directTransport(plan, () => dialFromHost(plan.ip, plan.port));
     }
     case 'ambassador': {
@@ -187,6 +197,28 @@ export async function openTransport(plan: TransportPlan, client: DockerClient, o
       return transport;
     }
   }
+}
+
+const localBridgeDeadlineMs = 3000;
+
+/** The dial's stream, or ETIMEDOUT after `ms`; a stream that connects later is closed. */
+function withDeadline(dial: Promise<Duplex>, ms: number, what: string): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' }));
+      void dial.then((late) => late.destroy(), () => undefined);
+    }, ms);
+    dial.then(
+      (stream) => {
+        clearTimeout(timer);
+        resolve(stream);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function directTransport(plan: DirectPlan | ChannelPlan, dial: () => Promise<Duplex>): Transport {

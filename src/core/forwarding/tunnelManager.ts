@@ -6,6 +6,8 @@ import { HostSpec } from '../hosts/hostSpec';
 import { ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
 import { Provenance } from '../provenance/provenance';
 import { Transport, TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
+import { ContainerRoutes } from './containerRoutes';
+import { LocalMachine } from '../hosts/engines';
 
 /** The client and spec of a configured host; the UI passes `name => model.client(name)` and `model.host(name).spec`. */
 export type HostAccess = (hostName: string) => { client: DockerClient; spec: HostSpec } | undefined;
@@ -73,6 +75,8 @@ export interface TunnelManagerOptions {
   /** Background retry of a 'reconnecting' tunnel: first delay, doubled up to the maximum. */
   reconnectInitialMs?: number;
   reconnectMaxMs?: number;
+  /** The machine tunnels listen on, to tell engines in a VM apart (default: this process's). */
+  localMachine?: LocalMachine;
 }
 
 const defaults = {
@@ -96,6 +100,7 @@ export class TunnelManager implements DisposableLike {
   private readonly tunnels = new Map<string, Tunnel>();
   private readonly opening = new Map<string, Promise<TunnelInfo>>();
   private readonly changed = new Emitter<string>();
+  private readonly routes: ContainerRoutes;
 
   /** Fires with the id of the tunnel that changed, or '' when tunnels were added or removed. */
   readonly onDidChange: EventLike<string> = this.changed.event;
@@ -103,7 +108,9 @@ export class TunnelManager implements DisposableLike {
   constructor(
     private readonly hosts: HostAccess,
     private readonly options: TunnelManagerOptions,
-  ) {}
+  ) {
+    this.routes = new ContainerRoutes(options.logger, options.localMachine);
+  }
 
   /**
    * Opens a tunnel and resolves once it listens, or returns the existing one for the same target
@@ -261,7 +268,7 @@ export class TunnelManager implements DisposableLike {
   }
 
   private createTunnel(id: string, request: TunnelRequest, adoptHelper: boolean): Tunnel {
-    return new Tunnel(id, request, adoptHelper, this.hosts, this.options, () => this.changed.fire(id));
+    return new Tunnel(id, request, adoptHelper, this.hosts, this.routes, this.options, () => this.changed.fire(id));
   }
 
   private add(tunnel: Tunnel): void {
@@ -305,6 +312,7 @@ class Tunnel {
     request: TunnelRequest,
     private readonly adoptHelper: boolean,
     private readonly hosts: HostAccess,
+    private readonly routes: ContainerRoutes,
     private readonly options: TunnelManagerOptions,
     private readonly notify: () => void,
   ) {
@@ -440,10 +448,13 @@ class Tunnel {
       this.reached();
       return stream;
     } catch (firstError) {
+      // A direct dial that found no route to a local engine's container (a VM) switches this host to ambassadors.
+      const routeLost = this.routes.noteFailedDial(this.transportClient, this.transport?.plan, firstError);
       // The route may be stale (a restart gave the container a new IP; the ambassador was removed): look it
       // up once more. While it keeps failing, at most once per interval, not once per client retry.
       const mayResolve =
-        current !== undefined && (this.route.state === 'active' || this.resolving !== undefined || Date.now() - this.lastResolvedAt >= minResolveIntervalMs);
+        routeLost ||
+        (current !== undefined && (this.route.state === 'active' || this.resolving !== undefined || Date.now() - this.lastResolvedAt >= minResolveIntervalMs));
       try {
         const fresh = mayResolve ? await this.resolve() : undefined;
         if (!fresh || fresh === current) {
@@ -468,7 +479,10 @@ class Tunnel {
     const details = await client.inspectContainer(this.container).catch((error: unknown) => {
       throw this.lookupError(error);
     });
-    const plan = planTransport(spec, details, this.port, client.dialFromHost !== undefined, { ambassadorImage: this.options.ambassadorImage });
+    const canDial = await this.routes.canDial(client, spec).catch((error: unknown) => {
+      throw this.lookupError(error);
+    });
+    const plan = planTransport(spec, details, this.port, canDial, { ambassadorImage: this.options.ambassadorImage });
     const previous = this.transport;
     const samePlan = previous !== undefined && JSON.stringify(previous.plan) === JSON.stringify(plan);
     if (previous && samePlan && this.transportClient === client) {

@@ -1,6 +1,6 @@
 import { DisposableLike } from '../like';
 import { Duplex, Readable, Writable } from 'node:stream';
-import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
+import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineHost, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
@@ -33,6 +33,8 @@ export interface DockerClient extends DisposableLike {
   version(): Promise<EngineInfo>;
   /** The engine's own ID (`GET /info` → ID): tells two engines apart whatever URL reaches them. */
   engineId(): Promise<string>;
+  /** Where the engine runs (`GET /info`), asked once per client: it does not change while connected. */
+  engineHost(): Promise<EngineHost>;
   /** All containers, running or not; `ids` narrows the list (for incremental updates). */
   listContainers(ids?: readonly string[]): Promise<ContainerSummary[]>;
   inspectContainer(idOrName: string): Promise<ContainerDetails>;

@@ -14,6 +14,7 @@ import {
   ContainerSummary,
   DockerEvent,
   EndpointConfig,
+  EngineHost,
   EngineInfo,
   ExecResult,
   FilesystemChange,
@@ -28,6 +29,7 @@ import { DockerStreamDemuxer, RawStreamChunker } from '../containers/dockerStrea
 import { HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
 import { translateApiError } from './translateError';
+import { engineName } from './engines';
 
 export interface DockerodeClientOptions {
   /** Upper bound for one API call, connection setup included. */
@@ -54,7 +56,7 @@ const containerStates = new Set<ContainerState>(['created', 'running', 'paused',
 /** The only place that talks to dockerode. */
 export class DockerodeClient implements DockerClient {
   readonly hostName: string;
-  private engineIdPromise?: Promise<string>;
+  private engineHostPromise?: Promise<EngineHost>;
   readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
   private readonly docker: Dockerode;
   private readonly where: string;
@@ -77,32 +79,50 @@ export class DockerodeClient implements DockerClient {
   version(): Promise<EngineInfo> {
     return this.call(async (abortSignal) => {
       // dockerode accepts options here at run time; its typings only know version().
-      const version = await (this.docker.version as (options: object) => Promise<Dockerode.DockerVersion>).call(this.docker, { abortSignal });
+      const version = (await (this.docker.version as (options: object) => Promise<Dockerode.DockerVersion>).call(this.docker, { abortSignal })) as Dockerode.DockerVersion & {
+        Platform?: { Name?: unknown };
+        Components?: Array<{ Name?: unknown }>;
+      };
       if (typeof version?.Version !== 'string') {
         throw new CrosslinkError('protocol', `${this.hostName}: ${this.where} answered, but not like a Docker engine.`);
       }
-      return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch };
+      const componentNames = (Array.isArray(version.Components) ? version.Components : []).map((component) => String(component?.Name ?? ''));
+      return {
+        version: version.Version,
+        apiVersion: version.ApiVersion,
+        os: version.Os,
+        arch: version.Arch,
+        engine: engineName(componentNames),
+        platformName: typeof version.Platform?.Name === 'string' ? version.Platform.Name : undefined,
+        kernelVersion: version.KernelVersion || undefined,
+      };
     });
   }
 
-  engineId(): Promise<string> {
-    this.engineIdPromise ??= this.call(async (abortSignal) => {
-      const info = (await (this.docker.info as (options: object) => Promise<{ ID?: unknown }>).call(this.docker, { abortSignal })) as { ID?: unknown };
+  async engineId(): Promise<string> {
+    return (await this.engineHost()).id;
+  }
+
+  engineHost(): Promise<EngineHost> {
+    this.engineHostPromise ??= this.call(async (abortSignal) => {
+      const info = (await (this.docker.info as (options: object) => Promise<Record<string, unknown>>).call(this.docker, { abortSignal })) as Record<string, unknown>;
       if (typeof info?.ID !== 'string' || !info.ID) {
         throw new CrosslinkError('protocol', `${this.hostName}: ${this.where} did not say its engine ID.`);
       }
-      return info.ID;
+      const text = (value: unknown) => (typeof value === 'string' ? value : '');
+      return { id: info.ID, name: text(info.Name), operatingSystem: text(info.OperatingSystem), kernelVersion: text(info.KernelVersion) };
     }).catch((error: unknown) => {
-      this.engineIdPromise = undefined;
+      this.engineHostPromise = undefined;
       throw error;
     });
-    return this.engineIdPromise;
+    return this.engineHostPromise;
   }
 
   listContainers(ids?: readonly string[]): Promise<ContainerSummary[]> {
     return this.call(async (abortSignal) => {
-      const filters = ids ? JSON.stringify({ id: ids }) : undefined;
-      const containers = await this.docker.listContainers({ all: true, filters, abortSignal });
+      // No `filters` key at all without ids: docker-modem would send an empty `filters=`, which
+      // Docker ignores and Podman rejects ("failed to decode filter parameters").
+      const containers = await this.docker.listContainers({ all: true, ...(ids ? { filters: JSON.stringify({ id: ids }) } : {}), abortSignal });
       return containers.map(toSummary);
     });
   }

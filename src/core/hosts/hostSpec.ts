@@ -20,7 +20,7 @@ export type HostEndpoint =
   | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles }
   | { kind: 'ssh'; host: string; user?: string; port?: number; identityFile?: string };
 
-export type HostSource = 'settings' | 'environment' | 'context' | 'default';
+export type HostSource = 'settings' | 'environment' | 'context' | 'default' | 'socket' | 'podmanConnection';
 
 /** A validated host: everything the Docker client needs, nothing it has to re-parse. */
 export interface HostSpec {

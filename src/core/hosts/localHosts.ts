@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DisposableLike, Logger } from '../like';
 import { HostEndpoint, HostSpec, TlsFiles, parseHostUrl } from './hostSpec';
+import { discoverEngineSockets } from './podmanHosts';
 
 /** Where the Docker CLI keeps its files, and the environment it reads; injectable for tests. */
 export interface DockerCliEnvironment {
   env: Record<string, string | undefined>;
   /** `$DOCKER_CONFIG`, else `~/.docker`. */
   configDir: string;
+  /** Where Podman's connection list is looked for (~/.config/containers); os.homedir() by default. */
+  homeDir?: string;
+  /** Podman and rootless Docker sockets are listed while they exist; injectable for tests. */
+  isSocket?: (file: string) => boolean;
 }
 
 const defaultSocketUrl = 'unix:///var/run/docker.sock';
@@ -30,6 +36,9 @@ export function discoverLocalHosts(
   const contexts = includeContexts ? readContexts(cli.configDir, logger) : [];
   const currentName = dockerHost ? localHostName : (cli.env.DOCKER_CONTEXT?.trim() || readCurrentContext(cli.configDir, logger));
   const hosts = [local, ...contexts.filter((context) => context.name !== localHostName)];
+  const localSockets = hosts.flatMap((host) => (host.endpoint.kind === 'unix' ? [host.endpoint.socketPath] : []));
+  const engines = discoverEngineSockets({ env: cli.env, homeDir: cli.homeDir ?? os.homedir(), isSocket: cli.isSocket }, localSockets, includeContexts, logger);
+  hosts.push(...engines.filter((engine) => !hosts.some((host) => host.name === engine.name)));
   const current = hosts.find((host) => host.name === currentName) ?? local;
   current.current = true;
   return [current, ...hosts.filter((host) => host !== current)];

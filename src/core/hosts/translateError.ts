@@ -29,6 +29,7 @@ const hints: Record<HostErrorReason, string> = {
   credentials: 'Check the path and permissions of the file in the host settings.',
   permission: 'Add your user to the "docker" group or fix the socket permissions.',
   protocol: 'Check that the URL points at a Docker engine.',
+  incompatible: 'Update the engine, or use Docker Engine or Podman 4.3 or newer.',
   closed: 'Retry; if it keeps happening, check the engine logs.',
 };
 
@@ -51,6 +52,7 @@ export function translateConnectError(hostName: string, where: string, error: un
     credentials: `a credentials file for ${where} cannot be read`,
     permission: `no permission to open ${where}`,
     protocol: `${where} did not answer like a Docker engine`,
+    incompatible: `${where} refused a call Crosslink needs`,
     closed: `connection to ${where} dropped`,
   };
   return new HostError(hostName, reason, `${hostName}: ${summary[reason]} (${detail}). ${hints[reason].replace('{service}', service)}`, { cause: error });

@@ -3,6 +3,7 @@ import { ContainerDetails } from '../types';
 import { Plan, newPlan } from '../planning/plan';
 import { RecreateSubject, recreateSteps } from '../planning/recreate';
 import { aliasProblem } from './names';
+import { podmanLegacyLinkProblem } from '../hosts/engines';
 
 export interface LegacyLinkRequest {
   host: string;
@@ -24,6 +25,10 @@ export function planLegacyLink(request: LegacyLinkRequest): Plan {
   const problem = aliasProblem(alias);
   if (problem) {
     throw new ConfigError('invalidOption', problem);
+  }
+  const podmanProblem = podmanLegacyLinkProblem(client) ?? podmanLegacyLinkProblem(target);
+  if (podmanProblem) {
+    throw new ConfigError('invalidOption', podmanProblem);
   }
   const clientMode = (client.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
   if (!['default', 'bridge'].includes(clientMode)) {

@@ -1,9 +1,10 @@
-import { CrosslinkError, HostError, errorMessage } from '../errors';
+import { CrosslinkError, DockerApiError, HostError, errorMessage } from '../errors';
 import { DisposableLike, Logger } from '../like';
 import { ContainerSummary, DockerEvent, EngineInfo } from '../types';
 import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
 import { countOf } from '../plural';
+import { engineLabel } from '../hosts/engines';
 
 export type HostState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 
@@ -113,8 +114,11 @@ export class HostWatcher implements DisposableLike {
     if (this.state !== 'connecting') {
       this.setState(this.state === 'unreachable' ? 'unreachable' : 'reconnecting');
     }
+    let step = 'the version call';
+    let engine: EngineInfo | undefined;
     try {
-      const engine = await this.client.version();
+      engine = await this.client.version();
+      step = 'the event stream';
       // Subscribe before listing so nothing that happens in between is missed.
       const subscription = await this.client.subscribeEvents({
         onEvent: (event) => generation === this.generation && this.onEvent(event),
@@ -125,6 +129,7 @@ export class HostWatcher implements DisposableLike {
         return;
       }
       this.subscription = subscription;
+      step = 'the container list';
       const containers = await this.client.listContainers();
       if (generation !== this.generation) {
         return;
@@ -133,7 +138,7 @@ export class HostWatcher implements DisposableLike {
       this.containers = new Map(containers.map((container) => [container.id, container]));
       this.error = undefined;
       this.failures = 0;
-      this.logger.info(`[${this.spec.name}] connected: Docker ${engine.version}, ${countOf(containers.length, 'container')}`);
+      this.logger.info(`[${this.spec.name}] connected: ${engineLabel(engine)}, ${countOf(containers.length, 'container')}`);
       this.setState('connected');
       this.scheduleLivenessCheck(generation);
     } catch (error) {
@@ -142,12 +147,27 @@ export class HostWatcher implements DisposableLike {
       }
       this.subscription?.dispose();
       this.subscription = undefined;
-      this.fail(error);
+      this.fail(DockerApiError.is(error) ? this.incompatible(step, engine, error) : error);
     } finally {
       if (generation === this.generation || this.disposed) {
         this.resolveFirstAttempt();
       }
     }
+  }
+
+  /**
+   * The engine answered and refused one of the three calls every host needs: it speaks a dialect
+   * Crosslink does not (an old Podman, an API version below the minimum), which retrying will not
+   * fix and which "unreachable" would misdescribe.
+   */
+  private incompatible(step: string, engine: EngineInfo | undefined, error: DockerApiError): HostError {
+    const who = engine ? engineLabel(engine) : 'The engine';
+    return new HostError(
+      this.spec.name,
+      'incompatible',
+      `${this.spec.name}: ${who} refused ${step} (${errorMessage(error).replace(`${this.spec.name}: `, '')}). Crosslink needs a Docker-compatible API: Docker Engine, or Podman's service 4.3 or newer.`,
+      { cause: error },
+    );
   }
 
   private fail(error: unknown): void {
@@ -201,7 +221,7 @@ export class HostWatcher implements DisposableLike {
   }
 
   private onEvent(event: DockerEvent): void {
-    const containerId = event.type === 'container' ? event.actorId : event.attributes.container;
+    const containerId = event.type === 'container' ? event.actorId : networkEventContainer(event);
     if (!containerId) {
       return;
     }
@@ -258,4 +278,13 @@ export class HostWatcher implements DisposableLike {
     this.state = state;
     this.onChange();
   }
+}
+
+/**
+ * The container a network event is about. Docker's actor is the network and names the container
+ * in `container` (and sends create/destroy with none); Podman's actor is the container itself,
+ * and, like all its container-related events, it carries `podId`.
+ */
+function networkEventContainer(event: DockerEvent): string | undefined {
+  return event.attributes.container ?? ('podId' in event.attributes ? event.actorId : undefined);
 }

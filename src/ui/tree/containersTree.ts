@@ -17,6 +17,7 @@ import { hasCrosslinkLabels } from '../../core/provenance/seal';
 import { countOf } from '../../core/plural';
 import { hasLinksOrAliases } from '../../core/model/containerChildren';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
+import { engineLabel } from '../../core/hosts/engines';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -303,9 +304,11 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const endpoint = describeEndpoint(host.spec.endpoint);
     const stateText =
       host.state === 'connected'
-        ? `Docker ${host.engine?.version ?? '?'} · ${countOf(host.containers.size, 'container')}`
+        ? `${host.engine ? engineLabel(host.engine) : 'Docker ?'} · ${countOf(host.containers.size, 'container')}`
         : host.state === 'unreachable'
-          ? `unreachable: ${host.error?.reason ?? 'unknown'}`
+          ? host.error?.reason === 'incompatible'
+            ? 'incompatible engine'
+            : `unreachable: ${host.error?.reason ?? 'unknown'}`
           : host.state;
     item.description = `${endpoint} · ${stateText}${host.spec.current ? ' · current' : ''}`;
     const [icon, color] = hostIcons[host.state];
@@ -319,7 +322,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       tooltip.appendMarkdown(`- Reached by other hosts at: \`${host.spec.address}\`\n`);
     }
     if (host.engine) {
-      tooltip.appendMarkdown(`- Docker ${host.engine.version} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
+      tooltip.appendMarkdown(`- ${engineLabel(host.engine)} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
     if (host.error && host.state !== 'connected') {

@@ -1,7 +1,8 @@
+import { release } from 'node:os';
 import { HostError } from '../../../src/core/errors';
 import { DisposableLike } from '../../../src/core/like';
 import { DockerClient, EventStreamHandlers } from '../../../src/core/hosts/dockerClient';
-import { ContainerDetails, ContainerSummary, DockerEvent, EngineInfo } from '../../../src/core/types';
+import { ContainerDetails, ContainerSummary, DockerEvent, EngineHost, EngineInfo } from '../../../src/core/types';
 
 /** An in-memory engine: containers, an event stream, and switches to make it fail. */
 export class FakeDockerClient implements DockerClient {
@@ -20,6 +21,14 @@ export class FakeDockerClient implements DockerClient {
   async engineId(): Promise<string> {
     this.throwIfDown();
     return `engine-${this.hostName}`;
+  }
+
+  /** This machine's own kernel: a local engine, not one in a VM, unless a test says otherwise. */
+  host: Omit<EngineHost, 'id'> = { name: 'fake', operatingSystem: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: release() };
+
+  async engineHost(): Promise<EngineHost> {
+    this.throwIfDown();
+    return { id: await this.engineId(), ...this.host };
   }
 
   async listContainers(ids?: readonly string[]): Promise<ContainerSummary[]> {
@@ -97,6 +106,11 @@ export class FakeDockerClient implements DockerClient {
   imageId = notFaked('imageId');
   imageConfig = notFaked('imageConfig');
   pullImage = notFaked('pullImage');
+
+  /** Emits an event as an engine wrote it (network events, Podman's shapes). */
+  emitRaw(event: DockerEvent): void {
+    this.emit(event);
+  }
 
   private emit(event: DockerEvent): void {
     for (const stream of this.streams) {

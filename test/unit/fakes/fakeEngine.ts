@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { release } from 'node:os';
 import { DockerApiError, HostError } from '../../../src/core/errors';
 import { DockerClient } from '../../../src/core/hosts/dockerClient';
-import { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, FilesystemChange, NetworkSummary, VolumeSummary } from '../../../src/core/types';
+import { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, EngineHost, FilesystemChange, NetworkSummary, VolumeSummary } from '../../../src/core/types';
 
 interface FakeContainer {
   id: string;
@@ -225,6 +226,10 @@ export class FakeEngine implements DockerClient {
 
   async engineId(): Promise<string> {
     return `engine-${this.hostName}`;
+  }
+
+  async engineHost(): Promise<EngineHost> {
+    return { id: await this.engineId(), name: this.hostName, operatingSystem: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: release() };
   }
 
   /** Containers here have no writable-layer changes, so recreations need no copy step. */

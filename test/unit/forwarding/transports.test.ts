@@ -92,6 +92,20 @@ describe('planTransport (unit)', () => {
     assert.equal(plan.image, 'crosslink/fixture:latest');
   });
 
+  it("Podman's default network has no DNS either: the ambassador targets the IP there, and prefers a user-defined network", () => {
+    const podman: ContainerNetwork = { name: 'podman', ipAddress: '10.88.0.4', aliases: [] };
+    const onDefault = planTransport(tcpHost, web({ networks: [podman] }), 80, false) as AmbassadorPlan;
+    assert.deepEqual([onDefault.network, onDefault.targetAddress], ['podman', '10.88.0.4']);
+    const withUserNetwork = planTransport(tcpHost, web({ networks: [podman, appnet] }), 80, false) as AmbassadorPlan;
+    assert.deepEqual([withUserNetwork.network, withUserNetwork.targetAddress], ['appnet', 'web']);
+  });
+
+  it('a local engine whose container IPs are not routable (a VM): an ambassador published on loopback', () => {
+    const plan = planTransport(localHost, web({ networks: [appnet] }), 80, false) as AmbassadorPlan;
+    assert.equal(plan.kind, 'ambassador');
+    assert.equal(plan.publishAddress, '127.0.0.1', 'Docker Desktop, Colima and Podman machine forward loopback-published ports');
+  });
+
   const failures: Array<{ name: string; target: ContainerDetails; port: number; reason: ForwardErrorReason }> = [
     { name: 'a stopped container', target: web({ state: 'exited' }), port: 80, reason: 'targetUnreachable' },
     { name: 'a container without an address', target: web({ networks: [{ name: 'none', aliases: [] }] }), port: 80, reason: 'noTransport' },

@@ -277,4 +277,72 @@ describe('TunnelManager (unit)', () => {
     assert.ok(fired.includes(''), 'the list changed');
     assert.ok(fired.includes(info.id), 'the tunnel changed');
   });
+
+  describe('a local engine whose container IPs are not routable from here (a VM)', () => {
+    const localSpec = hostSpec('local', 'unix:///var/run/docker.sock');
+
+    /** A unix-socket engine whose direct dials fail with `code`; its ambassador "publishes" the echo server on loopback. */
+    function localEngine(code: string): FakeEngine & { directDials: string[] } {
+      const directDials: string[] = [];
+      const engine = fakeEngine('local', async (ip) => {
+        directDials.push(ip);
+        throw Object.assign(new Error(`connect ${code} ${ip}:80`), { code });
+      });
+      engine.helperPort = echoServer.port;
+      engine.client.upsert(web);
+      return Object.assign(engine, { directDials });
+    }
+
+    it('falls back to an ambassador on loopback after the first direct dial finds no route, and the first connection still gets through', async () => {
+      const engine = localEngine('EHOSTUNREACH');
+      const tunnels = manager(engine, localSpec);
+      const info = await tunnels.open({ host: 'local', container: 'web', port: 80, localPort: 0 });
+      assert.equal(info.transportKind, 'localBridge', 'the engine did not say it runs in a VM');
+      assert.equal(await roundTrip(await dial(info.localPort as number), 'first'), 'first');
+      assert.equal(await roundTrip(await dial(info.localPort as number), 'second'), 'second');
+      assert.deepEqual(engine.directDials, ['172.17.0.5'], 'one direct dial, then the ambassador only');
+      assert.deepEqual(engine.created, ['crosslink-tunnel-web-80']);
+      const now = tunnels.list()[0];
+      assert.equal(now.transportKind, 'ambassador');
+      assert.equal(now.state, 'active');
+      const other = await tunnels.open({ host: 'local', container: 'web', port: 81, localPort: 0 });
+      assert.equal(other.transportKind, 'ambassador', 'the host is known to be a VM for later tunnels');
+    });
+
+    it('uses an ambassador from the start when the engine says it runs in a VM (Docker Desktop), never dialling a container IP', async () => {
+      const engine = localEngine('ETIMEDOUT');
+      engine.client.host = { ...engine.client.host, operatingSystem: 'Docker Desktop', name: 'docker-desktop' };
+      const info = await manager(engine, localSpec).open({ host: 'local', container: 'web', port: 80, localPort: 0 });
+      assert.equal(info.transportKind, 'ambassador');
+      assert.match(info.transport, /^ambassador crosslink-tunnel-web-80 \(127\.0\.0\.1:\d+\)$/, 'published on this machine\'s loopback');
+      assert.equal(await roundTrip(await dial(info.localPort as number), 'ping'), 'ping');
+      assert.deepEqual(engine.directDials, []);
+    });
+
+    it('gives up on a direct dial that hangs (a VM network that drops packets) early enough for the ambassador to answer the same connection', async () => {
+      const engine = fakeEngine('local', () => new Promise<never>(() => undefined));
+      engine.helperPort = echoServer.port;
+      engine.client.upsert(web);
+      const tunnels = new TunnelManager((name) => (name === 'local' ? { client: engine.client, spec: localSpec } : undefined), {
+        logger: silentLogger,
+        provenance,
+        connectTimeoutMs: 600,
+      });
+      managers.push(tunnels);
+      const info = await tunnels.open({ host: 'local', container: 'web', port: 80, localPort: 0 });
+      const startedAt = Date.now();
+      assert.equal(await roundTrip(await dial(info.localPort as number), 'ping'), 'ping');
+      assert.ok(Date.now() - startedAt < 600, 'within the connection\'s own connect time');
+      assert.equal(tunnels.list()[0].transportKind, 'ambassador');
+    });
+
+    it('keeps dialling directly when the container refuses (a route exists, nothing listens)', async () => {
+      const engine = localEngine('ECONNREFUSED');
+      const tunnels = manager(engine, localSpec);
+      const info = await tunnels.open({ host: 'local', container: 'web', port: 80, localPort: 0 });
+      assert.equal(await connectAndWatch(info.localPort as number, 2000), 'reset');
+      assert.equal(tunnels.list()[0].transportKind, 'localBridge');
+      assert.deepEqual(engine.created, [], 'no ambassador');
+    });
+  });
 });
