@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { OutputChunk } from '../core/containers/dockerStream';
+import { OutputChunk } from '../core/hosts/dockerStream';
 import { TerminalSize } from '../core/hosts/dockerClient';
 import { errorMessage } from '../core/errors';
 import { Logger } from '../core/like';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CrossLink } from '../core/ambassadors/ambassadorLabels';
+import { CrossLink } from '../core/values/labels';
 import { CrossLinkHealthEntry, CrossLinkHealthMonitor } from '../core/ambassadors/crossLinkHealth';
 import { CrossLinkOperations } from '../core/ambassadors/crossLinkOperations';
 import { EventLike, Logger } from '../core/like';

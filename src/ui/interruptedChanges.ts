@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { Logger } from '../core/like';
 import { ContainerModel } from '../core/model/containerModel';
-import { formatContainerRef } from '../core/model/containerRef';
+import { formatContainerRef } from '../core/values/containerRef';
 import { Journal } from '../core/planning/journal';
 import { InterruptedChange, findInterruptedChanges } from '../core/planning/recovery';
 import { InterruptedChangeNode } from './tree/treeNodes';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatTarget } from '../core/ambassadors/ambassadorLabels';
+import { formatTarget } from '../core/values/labels';
 import { CrossLinkHealth } from './crossLinkHealth';
 
 /** "1 broken link" while any cross-host link is broken (hidden otherwise); click opens the Containers view. */

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { ContainerActionError, actionStates, applyContainerAction, openLogs, openShell, planContainerAction } from '../../src/core/containers/containerActions';
-import { DockerStreamDemuxer, OutputChunk } from '../../src/core/containers/dockerStream';
+import { DockerStreamDemuxer, OutputChunk } from '../../src/core/hosts/dockerStream';
 import { DockerClient } from '../../src/core/hosts/dockerClient';
 import { DockerodeClient, defaultDockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { testProvenance } from '../support/provenance';
 import { execFileSync } from 'node:child_process';
-import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
+import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../../src/core/values/labels';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { silentLogger } from '../../src/core/like';
 import { LinkOperations } from '../../src/core/links/linkOperations';

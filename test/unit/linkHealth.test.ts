@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { clientAmbassadorLabels, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
+import { clientAmbassadorLabels, serverAmbassadorLabels } from '../../src/core/values/labels';
 import { CrossLinkHealthMonitor } from '../../src/core/ambassadors/crossLinkHealth';
 import { VerifyResult } from '../../src/core/links/hops';
 import { LinkPart, linkHealth, partsKey } from '../../src/core/links/linkHealth';

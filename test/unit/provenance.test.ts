@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CrossLink, clientAmbassadorLabels, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
+import { CrossLink, clientAmbassadorLabels, serverAmbassadorLabels } from '../../src/core/values/labels';
 import { usersOfTarget } from '../../src/core/ambassadors/crossLinkOperations';
 import { HostState, planCrossLink, planCrossLinkRemoval } from '../../src/core/ambassadors/crossLinkPlanner';
 import { keeperCandidates } from '../../src/core/ambassadors/networkKeeper';

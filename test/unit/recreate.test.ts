@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { planShareVolume } from '../../src/core/links/volumePlanner';
 import { silentLogger } from '../../src/core/like';
-import { userAliases } from '../../src/core/model/aliases';
+import { userAliases } from '../../src/core/values/aliases';
 import { copyChangedPaths } from '../../src/core/planning/copyPaths';
 import { newPlan } from '../../src/core/planning/plan';
 import { executePlan } from '../../src/core/planning/planExecutor';

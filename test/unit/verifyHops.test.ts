@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CrossLink } from '../../src/core/ambassadors/ambassadorLabels';
+import { CrossLink } from '../../src/core/values/labels';
 import { CrossLinkParts, crossLinkChecks } from '../../src/core/ambassadors/verifyCrossLink';
 import { HopCheck, interpretHops } from '../../src/core/links/hops';
 import { DockerClient } from '../../src/core/hosts/dockerClient';

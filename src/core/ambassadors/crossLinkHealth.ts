@@ -5,7 +5,7 @@ import { VerifyResult } from '../links/hops';
 import { VerifyOptions } from '../links/verifyLink';
 import { ContainerModel } from '../model/containerModel';
 import { ContainerSummary } from '../types';
-import { CrossLink, crossLinkOf } from './ambassadorLabels';
+import { CrossLink, crossLinkOf } from '../values/labels';
 import { CrossLinkParts, crossLinkParts } from './verifyCrossLink';
 
 export interface CrossLinkHealthEntry {

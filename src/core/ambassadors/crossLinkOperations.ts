@@ -9,13 +9,13 @@ import { Plan } from '../planning/plan';
 import { LinkOperations, WritableLayerChoice } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
 import { VerifyOptions, VerifyResult } from '../links/verifyLink';
-import { formatContainerRef, parseContainerRef } from '../model/containerRef';
+import { formatContainerRef, parseContainerRef } from '../values/containerRef';
 import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
 import { ExecuteOptions, executePlans } from '../planning/planExecutor';
 import { Journal } from '../planning/journal';
 import { ContainerSummary } from '../types';
-import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
+import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
 import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
 
@@ -243,7 +243,7 @@ export class CrossLinkOperations {
       const networkName = ambassador.labels[ambassadorLabel.createdNetwork] === 'true' ? ambassador.labels[ambassadorLabel.network] : undefined;
       const network = networkName ? (await client.listNetworks()).find((candidate) => candidate.name === networkName) : undefined;
       if (network && this.provenance.originOf('network', network, engineId) === 'foreign') {
-        this.provenance.record({ id: network.id, kind: 'network', host: side.host, name: network.name, role: network.labels['crosslink.role'] ?? '', adopted: true });
+        this.provenance.record({ id: network.id, kind: 'network', host: side.host, name: network.name, role: network.labels[roleLabel] ?? '', adopted: true });
         adopted.push(`${side.host}: network ${network.name}`);
       }
     }

@@ -12,10 +12,11 @@ import {
   clientAmbassadorLabels,
   clientAmbassadorName,
   crossLinkOf,
+  managedLabels,
   isServerAmbassadorFor,
   serverAmbassadorLabels,
   serverAmbassadorName,
-} from './ambassadorLabels';
+} from '../values/labels';
 import { socatArguments } from './socat';
 import { ProvenanceError } from '../provenance/seal';
 
@@ -212,7 +213,7 @@ function sharedNetwork(request: CrossLinkRequest, details: ContainerDetails, hos
   }
   const created = !existing;
   if (created) {
-    steps.push({ kind: 'createNetwork', name, labels: { 'crosslink.managed': 'true', 'crosslink.role': 'ambassador-network' } });
+    steps.push({ kind: 'createNetwork', name, labels: managedLabels('ambassador-network') });
   }
   steps.push({ kind: 'connectNetwork', network: name, container: { id: details.id }, name: details.name, endpoint: {} });
   return { name, joined: true, created };

@@ -1,10 +1,10 @@
 import { errorMessage } from '../errors';
 import { DisposableLike, Logger } from '../like';
-import { parseContainerRef } from '../model/containerRef';
+import { parseContainerRef } from '../values/containerRef';
 import { ContainerModel } from '../model/containerModel';
 import { Provenance } from '../provenance/provenance';
 import { ContainerSummary } from '../types';
-import { ambassadorLabel } from './ambassadorLabels';
+import { ambassadorLabel } from '../values/labels';
 
 /**
  * Keeps cross-host links alive when the user recreates a linked container outside Crosslink

@@ -4,7 +4,7 @@ import { HopCheck, HopStatus, VerifyResult, interpretHops, legacyStep, probeStat
 import { NamespaceRunner, ProbeResult } from '../links/probe';
 import { VerifyOptions, notChecked, resolveStatus } from '../links/verifyLink';
 import { ContainerSummary } from '../types';
-import { CrossLink, ambassadorLabel, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
+import { CrossLink, ambassadorLabel, isServerAmbassadorFor, serverAmbassadorName } from '../values/labels';
 
 /** The containers a cross-host link is made of, as its hosts list them now. */
 export interface CrossLinkParts {

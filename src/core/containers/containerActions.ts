@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
 import { CrosslinkError } from '../errors';
-import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
+import { ambassadorLabel, isManaged, roleOf } from '../values/labels';
 import { DockerClient, InteractiveExec } from '../hosts/dockerClient';
-import { isManaged, roleLabel } from '../links/labels';
-import { formatContainerRef } from '../model/containerRef';
+import { formatContainerRef } from '../values/containerRef';
 import { countOf } from '../plural';
 import { ContainerDetails, ContainerState, ContainerSummary } from '../types';
 
@@ -141,7 +140,7 @@ function refuseManaged(ref: string, container: ContainerSummary): void {
   if (!isManaged(container.labels)) {
     return;
   }
-  const role = container.labels[roleLabel];
+  const role = roleOf(container.labels);
   const target = container.labels[ambassadorLabel.target];
   const what =
     role === 'client-ambassador'

@@ -6,9 +6,8 @@ import { DockerClient } from '../hosts/dockerClient';
 import { HostSpec } from '../hosts/hostSpec';
 import { dialTcp } from './reusedBufferSocket';
 import { formatAddress, loopbackAddress } from './tcpForwarder';
-import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
+import { ambassadorLabel, CrosslinkRole, managedLabels } from '../values/labels';
 import { socatArguments } from '../ambassadors/socat';
-import { managedLabels } from '../links/labels';
 import { resolveHostAddress } from '../hosts/resolveAddress';
 import { Provenance } from '../provenance/provenance';
 
@@ -53,7 +52,7 @@ export interface PlanOptions {
   ambassadorImage?: string;
 }
 
-export const tunnelAmbassadorRole = 'tunnel-ambassador';
+export const tunnelAmbassadorRole: CrosslinkRole = 'tunnel-ambassador';
 
 /**
  * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects

@@ -6,6 +6,7 @@ import { HostSpec } from '../hosts/hostSpec';
 import { ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
 import { Provenance } from '../provenance/provenance';
 import { Transport, TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
+import { roleLabel } from '../values/labels';
 
 /** The client and spec of a configured host; the UI passes `name => model.client(name)` and `model.host(name).spec`. */
 export type HostAccess = (hostName: string) => { client: DockerClient; spec: HostSpec } | undefined;
@@ -215,7 +216,7 @@ export class TunnelManager implements DisposableLike {
     for (const helper of containers) {
       const entry = provenance.registry.get(helper.id);
       const leftover =
-        helper.labels['crosslink.role'] === tunnelAmbassadorRole && !inUse.has(helper.name) && provenance.isOurs('container', helper, engineId) && !processAlive(entry?.ownerPid);
+        helper.labels[roleLabel] === tunnelAmbassadorRole && !inUse.has(helper.name) && provenance.isOurs('container', helper, engineId) && !processAlive(entry?.ownerPid);
       if (leftover && (await removeHelper(client, helper.name, { logger, provenance }))) {
         removed.push(helper.name);
       }

@@ -22,9 +22,9 @@ import {
   PortBinding,
   VolumeSummary,
 } from '../types';
-import { userAliases } from '../model/aliases';
+import { userAliases } from '../values/aliases';
 import { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize } from './dockerClient';
-import { DockerStreamDemuxer, RawStreamChunker } from '../containers/dockerStream';
+import { DockerStreamDemuxer, RawStreamChunker } from './dockerStream';
 import { HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
 import { translateApiError } from './translateError';

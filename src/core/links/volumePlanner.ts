@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 import { VolumeSummary } from '../types';
 import { Plan, PlanStep, newPlan } from '../planning/plan';
 import { RecreateSubject, UnsavedChangesError, recreateSteps } from '../planning/recreate';
-import { managedLabels } from './labels';
+import { managedLabels } from '../values/labels';
 import { mountPathProblem, volumeNameProblem } from './names';
 
 export interface ShareVolumeRequest {

@@ -1,6 +1,6 @@
 import { Logger } from '../like';
 import { DockerClient } from '../hosts/dockerClient';
-import { formatContainerRef } from '../model/containerRef';
+import { formatContainerRef } from '../values/containerRef';
 import { ContainerDetails, ContainerSummary } from '../types';
 import { Journal, JournalEntry, RecoveryError, finalPhases, isInProgress } from './journal';
 import { PlanStep, newPlan } from './plan';

@@ -1,6 +1,6 @@
 import { ConfigError, CrosslinkError } from '../errors';
 import { ContainerCreateBody, ContainerDetails, EndpointConfig, FilesystemChange } from '../types';
-import { userAliases } from '../model/aliases';
+import { userAliases } from '../values/aliases';
 import { PlanStep } from './plan';
 import { ignoredPaths, unsavedChanges } from './writableLayer';
 

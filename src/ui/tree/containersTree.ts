@@ -7,7 +7,7 @@ import { errorMessage } from '../../core/errors';
 import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
 import { InterruptedChanges } from '../interruptedChanges';
 import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
-import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
+import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/values/labels';
 import { CrossLinkHealth } from '../crossLinkHealth';
 import { hopTitle } from '../../core/links/hops';
 import { LinkHealth, LinkHealthState } from '../../core/links/linkHealth';
