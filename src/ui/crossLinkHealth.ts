@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { CrossLink } from '../core/values/labels';
-import { CrossLinkHealthEntry, CrossLinkHealthMonitor } from '../core/ambassadors/crossLinkHealth';
-import { CrossLinkOperations } from '../core/ambassadors/crossLinkOperations';
-import { EventLike, Logger } from '../core/like';
-import { VerifyResult } from '../core/links/hops';
-import { LinkHealth } from '../core/links/linkHealth';
-import { ContainerModel } from '../core/model/containerModel';
+import type { CrossLink } from '../core/values/labels';
+import { type CrossLinkHealthEntry, CrossLinkHealthMonitor } from '../core/ambassadors/crossLinkHealth';
+import type { CrossLinkOperations } from '../core/ambassadors/crossLinkOperations';
+import type { EventLike, Logger } from '../core/like';
+import type { VerifyResult } from '../core/links/hops';
+import type { LinkHealth } from '../core/links/linkHealth';
+import type { ContainerModel } from '../core/model/containerModel';
 import { settingsSection } from './hostSettings';
 
 const intervalSetting = 'links.healthCheckInterval';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ContainerModel } from '../core/model/containerModel';
+import type { ContainerModel } from '../core/model/containerModel';
 import { countOf } from '../core/plural';
 
 /** "2/2 hosts" at a glance; a warning color when a host is down; click opens the Containers view. */

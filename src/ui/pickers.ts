@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { ContainerModel } from '../core/model/containerModel';
+import type { ContainerModel } from '../core/model/containerModel';
 import { aliasProblem, portProblem } from '../core/links/names';
-import { ContainerSummary } from '../core/types';
+import type { ContainerSummary } from '../core/types';
 
 export interface ResolvedContainer {
   hostName: string;

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { AmbassadorNetworkKeeper } from '../../src/core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
-import { CrossLink } from '../../src/core/values/labels';
+import type { CrossLink } from '../../src/core/values/labels';
 import { ConfigError } from '../../src/core/errors';
 import { TunnelManager } from '../../src/core/forwarding/tunnelManager';
 import { ObjectRegistry } from '../../src/core/provenance/objectRegistry';

@@ -5,8 +5,8 @@ import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { silentLogger } from '../../src/core/like';
 import { LinkOperations } from '../../src/core/links/linkOperations';
-import { HostSpec } from '../../src/core/hosts/hostSpec';
-import { ContainerDetails, ImageConfig, NetworkSummary } from '../../src/core/types';
+import type { HostSpec } from '../../src/core/hosts/hostSpec';
+import type { ContainerDetails, ImageConfig, NetworkSummary } from '../../src/core/types';
 import { FakeDockerClient } from './fakes/fakeDockerClient';
 import { inspectDocument } from './fakes/inspectDocument';
 

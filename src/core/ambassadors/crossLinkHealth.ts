@@ -1,12 +1,12 @@
 import { errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger } from '../like';
-import { LinkHealth, LinkPart, PartsCheck, linkHealth, partsKey } from '../links/linkHealth';
-import { VerifyResult } from '../links/hops';
-import { VerifyOptions } from '../links/verifyLink';
-import { ContainerModel } from '../model/containerModel';
-import { ContainerSummary } from '../types';
-import { CrossLink, crossLinkOf } from '../values/labels';
-import { CrossLinkParts, crossLinkParts } from './verifyCrossLink';
+import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
+import { type LinkHealth, type LinkPart, type PartsCheck, linkHealth, partsKey } from '../links/linkHealth';
+import type { VerifyResult } from '../links/hops';
+import type { VerifyOptions } from '../links/verifyLink';
+import type { ContainerModel } from '../model/containerModel';
+import type { ContainerSummary } from '../types';
+import { type CrossLink, crossLinkOf } from '../values/labels';
+import { type CrossLinkParts, crossLinkParts } from './verifyCrossLink';
 
 export interface CrossLinkHealthEntry {
   link: CrossLink;

@@ -1,22 +1,22 @@
 import { ConfigError, errorMessage } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
-import { Provenance } from '../provenance/provenance';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import { type AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
+import type { Provenance } from '../provenance/provenance';
 import { ProvenanceError } from '../provenance/seal';
-import { Plan } from '../planning/plan';
-import { LinkOperations, WritableLayerChoice } from '../links/linkOperations';
+import type { Plan } from '../planning/plan';
+import { LinkOperations, type WritableLayerChoice } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
-import { VerifyOptions, VerifyResult } from '../links/verifyLink';
+import type { VerifyOptions, VerifyResult } from '../links/verifyLink';
 import { formatContainerRef, parseContainerRef } from '../values/containerRef';
-import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
+import type { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
-import { ExecuteOptions, executePlans } from '../planning/planExecutor';
-import { Journal } from '../planning/journal';
-import { ContainerSummary } from '../types';
-import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
-import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
+import { type ExecuteOptions, executePlans } from '../planning/planExecutor';
+import type { Journal } from '../planning/journal';
+import type { ContainerSummary } from '../types';
+import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
+import { type CrossLinkPlan, type HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
 
 /** How the operations reach the configured hosts (the ContainerModel in the extension). */

@@ -1,12 +1,12 @@
 import { ConfigError, CrosslinkError } from '../errors';
 import { aliasProblem, portProblem } from '../links/names';
-import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { RecreateSubject, recreateSteps } from '../planning/recreate';
-import { ContainerCreateBody, ContainerDetails, ContainerSummary, NetworkSummary } from '../types';
+import { type Plan, type PlanStep, newPlan } from '../planning/plan';
+import { type RecreateSubject, recreateSteps } from '../planning/recreate';
+import type { ContainerCreateBody, ContainerDetails, ContainerSummary, NetworkSummary } from '../types';
 import {
-  CrossLink,
-  CrossLinkMode,
-  TargetRef,
+  type CrossLink,
+  type CrossLinkMode,
+  type TargetRef,
   ambassadorLabel,
   ambassadorNetworkName,
   clientAmbassadorLabels,

@@ -1,9 +1,9 @@
 import { errorMessage } from '../errors';
-import { DisposableLike, Logger } from '../like';
+import type { DisposableLike, Logger } from '../like';
 import { parseContainerRef } from '../values/containerRef';
-import { ContainerModel } from '../model/containerModel';
-import { Provenance } from '../provenance/provenance';
-import { ContainerSummary } from '../types';
+import type { ContainerModel } from '../model/containerModel';
+import type { Provenance } from '../provenance/provenance';
+import type { ContainerSummary } from '../types';
 import { ambassadorLabel } from '../values/labels';
 
 /**

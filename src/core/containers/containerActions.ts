@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { CrosslinkError } from '../errors';
 import { ambassadorLabel, isManaged, roleOf } from '../values/labels';
-import { DockerClient, InteractiveExec } from '../hosts/dockerClient';
+import type { DockerClient, InteractiveExec } from '../hosts/dockerClient';
 import { formatContainerRef } from '../values/containerRef';
 import { countOf } from '../plural';
-import { ContainerDetails, ContainerState, ContainerSummary } from '../types';
+import type { ContainerDetails, ContainerState, ContainerSummary } from '../types';
 
 export type ContainerActionErrorReason =
   | 'managedByCrosslink' // an ambassador or helper: its link or tunnel owns it

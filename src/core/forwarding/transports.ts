@@ -1,15 +1,15 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
-import { Logger } from '../like';
-import { ContainerCreateBody, ContainerDetails, PortBinding } from '../types';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
+import type { Logger } from '../like';
+import type { ContainerCreateBody, ContainerDetails, PortBinding } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
 import { dialTcp } from './reusedBufferSocket';
 import { formatAddress, loopbackAddress } from './tcpForwarder';
-import { ambassadorLabel, CrosslinkRole, managedLabels } from '../values/labels';
+import { ambassadorLabel, type CrosslinkRole, managedLabels } from '../values/labels';
 import { socatArguments } from '../ambassadors/socat';
 import { resolveHostAddress } from '../hosts/resolveAddress';
-import { Provenance } from '../provenance/provenance';
+import type { Provenance } from '../provenance/provenance';
 
 export const defaultAmbassadorImage = 'alpine/socat:latest';
 

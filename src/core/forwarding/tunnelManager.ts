@@ -1,11 +1,11 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
-import { Provenance } from '../provenance/provenance';
-import { Transport, TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
+import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import { type ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
+import type { Provenance } from '../provenance/provenance';
+import { type Transport, type TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
 import { roleLabel } from '../values/labels';
 
 /** The client and spec of a configured host; the UI passes `name => model.client(name)` and `model.host(name).spec`. */

@@ -1,6 +1,6 @@
-import { DisposableLike } from '../like';
-import { ContainerModel } from '../model/containerModel';
-import { TunnelManager } from './tunnelManager';
+import type { DisposableLike } from '../like';
+import type { ContainerModel } from '../model/containerModel';
+import type { TunnelManager } from './tunnelManager';
 
 /**
  * Looks a host's tunnel targets up again when it matters — the host dropped or came back, or a

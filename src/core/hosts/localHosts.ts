@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DisposableLike, Logger } from '../like';
-import { HostEndpoint, HostSpec, TlsFiles, parseHostUrl } from './hostSpec';
+import type { DisposableLike, Logger } from '../like';
+import { type HostEndpoint, type HostSpec, type TlsFiles, parseHostUrl } from './hostSpec';
 
 /** Where the Docker CLI keeps its files, and the environment it reads; injectable for tests. */
 export interface DockerCliEnvironment {

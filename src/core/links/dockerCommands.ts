@@ -1,4 +1,4 @@
-import { ContainerDetails, HealthcheckConfig, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
+import type { ContainerDetails, HealthcheckConfig, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 import { isDefaultHostname, userAliases } from '../values/aliases';
 import { isManaged } from '../values/labels';
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
-import { ContainerDetails, NetworkSummary } from '../types';
-import { Plan, PlanStep, newPlan } from '../planning/plan';
+import type { ContainerDetails, NetworkSummary } from '../types';
+import { type Plan, type PlanStep, newPlan } from '../planning/plan';
 import { managedLabels } from '../values/labels';
 import { aliasProblem, networkNameProblem } from './names';
 

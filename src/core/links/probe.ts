@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
 import { ambassadorLabel, managedLabels } from '../values/labels';
 
 /** How a connection attempt from one network namespace ended. */

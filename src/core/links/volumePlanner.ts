@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
-import { VolumeSummary } from '../types';
-import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { RecreateSubject, UnsavedChangesError, recreateSteps } from '../planning/recreate';
+import type { VolumeSummary } from '../types';
+import { type Plan, type PlanStep, newPlan } from '../planning/plan';
+import { type RecreateSubject, UnsavedChangesError, recreateSteps } from '../planning/recreate';
 import { managedLabels } from '../values/labels';
 import { mountPathProblem, volumeNameProblem } from './names';
 

@@ -1,9 +1,9 @@
 import { ConfigError, errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger } from '../like';
-import { ContainerSummary } from '../types';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { HostSnapshot, HostWatcher, HostWatcherOptions, defaultHostWatcherOptions } from './hostWatcher';
+import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
+import type { ContainerSummary } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import { type HostSnapshot, HostWatcher, type HostWatcherOptions, defaultHostWatcherOptions } from './hostWatcher';
 
 export type DockerClientFactory = (spec: HostSpec) => DockerClient;
 

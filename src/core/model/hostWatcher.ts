@@ -1,8 +1,8 @@
 import { CrosslinkError, HostError, errorMessage } from '../errors';
-import { DisposableLike, Logger } from '../like';
-import { ContainerSummary, DockerEvent, EngineInfo } from '../types';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
+import type { DisposableLike, Logger } from '../like';
+import type { ContainerSummary, DockerEvent, EngineInfo } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
 import { countOf } from '../plural';
 
 export type HostState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';

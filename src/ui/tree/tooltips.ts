@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { ContainerModel } from '../../core/model/containerModel';
-import { ContainerDetails, ContainerSummary } from '../../core/types';
+import type { ContainerModel } from '../../core/model/containerModel';
+import type { ContainerDetails, ContainerSummary } from '../../core/types';
 import { containerFacts } from '../../core/model/containerFacts';
 
 /** Markdown tooltip for a container: networks with IPs and aliases, ports, links (from inspect). */

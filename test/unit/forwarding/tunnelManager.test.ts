@@ -5,16 +5,16 @@ import * as net from 'node:net';
 import { ForwardError, HostError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { findFreePort } from '../../../src/core/forwarding/tcpForwarder';
-import { TunnelManager, TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
-import { HostSpec } from '../../../src/core/hosts/hostSpec';
+import { TunnelManager, type TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
+import type { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
 import { waitFor } from '../../support/waitFor';
 import { testProvenance } from '../../support/provenance';
 import { ObjectRegistry } from '../../../src/core/provenance/objectRegistry';
 import { Provenance, newSecret } from '../../../src/core/provenance/provenance';
 import { Sealer } from '../../../src/core/provenance/seal';
-import { FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
-import { LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
+import { type FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
+import { type LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
 
 describe('TunnelManager (unit)', () => {
   let echoServer: LoopbackServer;
