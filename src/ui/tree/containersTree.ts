@@ -322,7 +322,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       tooltip.appendMarkdown(`- Docker ${host.engine.version} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
-    if (host.error && host.state !== 'connected') {
+    if (host.error) {
       tooltip.appendMarkdown(`\n${withoutHostPrefix(node.hostName, host.error.message)}\n`);
     }
     item.tooltip = tooltip;
