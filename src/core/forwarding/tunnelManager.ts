@@ -69,7 +69,7 @@ export interface TunnelManagerOptions {
   ambassadorImage?: string;
   /** Per new connection: how long the transport may take to reach the target. */
   connectTimeoutMs?: number;
-  /** How often a tunnel's counters may fire onDidChange. */
+  /** How often a tunnel's counters may fire onDidChangeCounters. */
   changeIntervalMs?: number;
   /** Background retry of a 'reconnecting' tunnel: first delay, doubled up to the maximum. */
   reconnectInitialMs?: number;
@@ -97,9 +97,16 @@ export class TunnelManager implements DisposableLike {
   private readonly tunnels = new Map<string, Tunnel>();
   private readonly opening = new Map<string, Promise<TunnelInfo>>();
   private readonly changed = new Emitter<string>();
+  private readonly countersChanged = new Emitter<string>();
 
-  /** Fires with the id of the tunnel that changed, or '' when tunnels were added or removed. */
+  /**
+   * Fires with the id of the tunnel whose state, local port or pause changed, or '' when tunnels were
+   * added or removed: everything `serialize()` and a tunnel's state show. Not for moving counters,
+   * so what persists tunnels writes only when they change.
+   */
   readonly onDidChange: EventLike<string> = this.changed.event;
+  /** Fires with the id of a tunnel whose byte and connection counters moved (at most every `changeIntervalMs`). */
+  readonly onDidChangeCounters: EventLike<string> = this.countersChanged.event;
 
   constructor(
     private readonly hosts: HostAccess,
@@ -233,6 +240,7 @@ export class TunnelManager implements DisposableLike {
     const tunnels = [...this.tunnels.values()];
     this.tunnels.clear();
     this.changed.dispose();
+    this.countersChanged.dispose();
     await Promise.all(tunnels.map((tunnel) => tunnel.stop()));
   }
 
@@ -262,7 +270,10 @@ export class TunnelManager implements DisposableLike {
   }
 
   private createTunnel(id: string, request: TunnelRequest, adoptHelper: boolean): Tunnel {
-    return new Tunnel(id, request, adoptHelper, this.hosts, this.options, () => this.changed.fire(id));
+    return new Tunnel(id, request, adoptHelper, this.hosts, this.options, {
+      state: () => this.changed.fire(id),
+      counters: () => this.countersChanged.fire(id),
+    });
   }
 
   private add(tunnel: Tunnel): void {
@@ -307,7 +318,7 @@ class Tunnel {
     private readonly adoptHelper: boolean,
     private readonly hosts: HostAccess,
     private readonly options: TunnelManagerOptions,
-    private readonly notify: () => void,
+    private readonly notify: { state(): void; counters(): void },
   ) {
     this.host = request.host;
     this.container = request.container;
@@ -322,7 +333,8 @@ class Tunnel {
       connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
       changeIntervalMs: options.changeIntervalMs,
     });
-    this.forwarder.onDidChange(() => notify());
+    // The forwarder reports its counters; every state change below calls notify.state itself.
+    this.forwarder.onDidChange(() => notify.counters());
   }
 
   info(): TunnelInfo {
@@ -368,7 +380,7 @@ class Tunnel {
   pause(): void {
     this.forwarder.pause();
     this.paused = true;
-    this.notify();
+    this.notify.state();
   }
 
   /** Resolves with the error that kept it from listening, if any. */
@@ -384,7 +396,7 @@ class Tunnel {
     } catch (error) {
       this.paused = false;
       this.listenProblem = errorMessage(error);
-      this.notify();
+      this.notify.state();
       return error instanceof Error ? error : new Error(String(error));
     }
   }
@@ -399,7 +411,7 @@ class Tunnel {
       }
     } catch (error) {
       this.listenProblem = errorMessage(error);
-      this.notify();
+      this.notify.state();
     }
   }
 
@@ -493,7 +505,7 @@ class Tunnel {
     this.transport = transport;
     this.transportClient = client;
     this.options.logger.info(`[tunnel ${this.id}] via ${transport.label}`);
-    this.notify();
+    this.notify.state();
     return transport;
   }
 
@@ -510,7 +522,7 @@ class Tunnel {
   private listening(): void {
     this.paused = false;
     this.listenProblem = undefined;
-    this.notify();
+    this.notify.state();
   }
 
   /** Runs once per connection: keep it cheap when nothing changes. */
@@ -551,7 +563,7 @@ class Tunnel {
     if (JSON.stringify(route) !== JSON.stringify(this.route)) {
       this.route = route;
       this.options.logger.info(`[tunnel ${this.id}] ${route.state}${route.state === 'active' ? '' : `: ${route.problem}`}`);
-      this.notify();
+      this.notify.state();
     }
   }
 }

@@ -59,10 +59,13 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       this.changed.fire(node);
     });
     const healthChanged = health.onDidChange(() => this.changed.fire(undefined));
-    // A new or removed tunnel shows or hides the section; counters refresh only the section.
+    // A new or removed tunnel shows or hides the section; a tunnel's state or counters refresh only the section.
     const tunnelsChanged = tunnels.onDidChange((id) => this.changed.fire(id ? this.tunnelsNode : undefined));
+    const countersChanged = tunnels.onDidChangeCounters(() => this.changed.fire(this.tunnelsNode));
     const interruptedChanged = interrupted?.onDidChange(() => this.changed.fire(undefined));
-    this.subscription = { dispose: () => [modelChanged, healthChanged, tunnelsChanged, interruptedChanged].forEach((disposable) => disposable?.dispose()) };
+    this.subscription = {
+      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged].forEach((disposable) => disposable?.dispose()),
+    };
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {

@@ -57,7 +57,7 @@ describe('TunnelManager (unit)', () => {
     return engine;
   }
 
-  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number; ownerPid?: number } = {}): TunnelManager {
+  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number; ownerPid?: number; changeIntervalMs?: number } = {}): TunnelManager {
     const created = new TunnelManager((name) => (name === spec.name ? { client: engine.client, spec } : undefined), { logger: silentLogger, provenance, ...options });
     managers.push(created);
     return created;
@@ -276,5 +276,22 @@ describe('TunnelManager (unit)', () => {
     tunnels.pauseAll();
     assert.ok(fired.includes(''), 'the list changed');
     assert.ok(fired.includes(info.id), 'the tunnel changed');
+  });
+
+  it('reports moving counters on onDidChangeCounters only, so what persists tunnels is not written for traffic', async () => {
+    const tunnels = manager(sshEngine(), sshSpec, { changeIntervalMs: 5 });
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    const changes: string[] = [];
+    const counters: string[] = [];
+    tunnels.onDidChange((id) => changes.push(id));
+    tunnels.onDidChangeCounters((id) => counters.push(id));
+    const socket = await dial(info.localPort!);
+    assert.equal(await roundTrip(socket, 'ping'), 'ping');
+    await waitFor(() => counters.length > 0, 'the counters moved');
+    socket.destroy();
+    assert.deepEqual([...new Set(counters)], [info.id]);
+    assert.deepEqual(changes, [], 'traffic changes no state, port or list');
+    tunnels.pauseAll();
+    assert.deepEqual(changes, [info.id], 'pausing is a state change');
   });
 });
