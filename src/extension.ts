@@ -40,14 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const interrupted = new InterruptedChanges(model, journal, logger, (container, title, action) => new InterruptedChangeNode(container, title, action));
   const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance, { journal });
   const health = new CrossLinkHealth(model, crossLinks, logger);
-  const tunnels = new TunnelManager(
-    (name) => {
-      const client = model.client(name);
-      const spec = model.spec(name);
-      return client && spec ? { client, spec } : undefined;
-    },
-    { logger, ambassadorImage: ambassadorImage(), provenance },
-  );
+  const tunnels = new TunnelManager(model, { logger, ambassadorImage: ambassadorImage(), provenance });
   activeTunnels = tunnels;
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
   const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/like';
-import type { ContainerModel } from '../core/model/containerModel';
+import type { HostDirectory } from '../core/hosts/hostDirectory';
 import { formatContainerRef } from '../core/values/containerRef';
 import type { Journal } from '../core/planning/journal';
 import { type InterruptedChange, findInterruptedChanges } from '../core/planning/recovery';
@@ -20,7 +20,7 @@ export class InterruptedChanges implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly model: ContainerModel,
+    private readonly model: HostDirectory,
     private readonly journal: Journal,
     private readonly logger: Logger,
     /**

@@ -67,14 +67,7 @@ describe('Tunnels against the testbed (integration)', function () {
   });
 
   function tunnels(options: { reconnectInitialMs?: number } = {}): TunnelManager {
-    const manager = new TunnelManager(
-      (name) => {
-        const client = model.client(name);
-        const spec = model.host(name)?.spec;
-        return client && spec ? { client, spec } : undefined;
-      },
-      { logger, provenance, ...options },
-    );
+    const manager = new TunnelManager(model, { logger, provenance, ...options });
     managers.push(manager);
     return manager;
   }

@@ -1,7 +1,6 @@
 import { ConfigError, errorMessage } from '../errors';
 import type { Logger } from '../like';
 import type { DockerClient } from '../hosts/dockerClient';
-import type { HostSpec } from '../hosts/hostSpec';
 import { type AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
 import type { Provenance } from '../provenance/provenance';
 import { ProvenanceError } from '../provenance/seal';
@@ -18,16 +17,7 @@ import type { ContainerSummary } from '../types';
 import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
 import { type CrossLinkPlan, type HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
-
-/** How the operations reach the configured hosts (the ContainerModel in the extension). */
-export interface HostDirectory {
-  client(hostName: string): DockerClient | undefined;
-  spec(hostName: string): HostSpec | undefined;
-  /** Names of the hosts that are connected now. */
-  connectedHosts(): string[];
-  /** Every configured host, connected or not (a client on an offline host still counts). */
-  hosts(): ReadonlyArray<{ spec: { name: string } }>;
-}
+import type { HostDirectory } from '../hosts/hostDirectory';
 
 /** Acting on objects this installation did not make needs the caller to say so, after asking the user. */
 export interface ForeignConsent {
@@ -57,7 +47,8 @@ export interface CrossLinkArgs {
 /** Links containers across hosts through ambassadors, and finds, repairs, verifies and removes those links. */
 export class CrossLinkOperations {
   constructor(
-    private readonly hosts: HostDirectory,
+    // Only what operations need of the seam, so a test passes four functions.
+    private readonly hosts: Pick<HostDirectory, 'client' | 'spec' | 'connectedHosts' | 'hosts'>,
     private readonly logger: Logger,
     private readonly image: () => string,
     private readonly provenance: Provenance,

@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors';
 import type { DisposableLike, Logger } from '../like';
 import { parseContainerRef } from '../values/containerRef';
-import type { ContainerModel } from '../model/containerModel';
+import type { HostDirectory } from '../hosts/hostDirectory';
 import type { Provenance } from '../provenance/provenance';
 import type { ContainerSummary } from '../types';
 import { ambassadorLabel } from '../values/labels';
@@ -22,7 +22,7 @@ export class AmbassadorNetworkKeeper implements DisposableLike {
   private readonly seenMembers = new Map<string, string>();
 
   constructor(
-    private readonly model: ContainerModel,
+    private readonly model: HostDirectory,
     private readonly logger: Logger,
     private readonly provenance: Provenance,
   ) {

@@ -3,13 +3,21 @@ import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors
 import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
 import type { DockerClient } from '../hosts/dockerClient';
 import type { HostSpec } from '../hosts/hostSpec';
+import type { HostDirectory } from '../hosts/hostDirectory';
 import { type ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
 import type { Provenance } from '../provenance/provenance';
 import { type Transport, type TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
 import { roleLabel } from '../values/labels';
 
 /** The client and spec of a configured host; the UI passes `name => model.client(name)` and `model.host(name).spec`. */
-export type HostAccess = (hostName: string) => { client: DockerClient; spec: HostSpec } | undefined;
+/** What tunnels need of the host seam: a host's client and spec (the ContainerModel in the extension). */
+export type TunnelHosts = Pick<HostDirectory, 'client' | 'spec'>;
+
+function hostAccess(hosts: TunnelHosts, hostName: string): { client: DockerClient; spec: HostSpec } | undefined {
+  const client = hosts.client(hostName);
+  const spec = hosts.spec(hostName);
+  return client && spec ? { client, spec } : undefined;
+}
 
 export interface TunnelRequest {
   host: string;
@@ -109,7 +117,7 @@ export class TunnelManager implements DisposableLike {
   readonly onDidChangeCounters: EventLike<string> = this.countersChanged.event;
 
   constructor(
-    private readonly hosts: HostAccess,
+    private readonly hosts: TunnelHosts,
     private readonly options: TunnelManagerOptions,
   ) {}
 
@@ -211,7 +219,7 @@ export class TunnelManager implements DisposableLike {
    * of another open window, and look-alikes Crosslink did not create, stay. Returns the names removed.
    */
   async removeLeftoverHelpers(hostName: string): Promise<string[]> {
-    const access = this.hosts(hostName);
+    const access = hostAccess(this.hosts, hostName);
     if (!access) {
       return [];
     }
@@ -316,7 +324,7 @@ class Tunnel {
     readonly id: string,
     request: TunnelRequest,
     private readonly adoptHelper: boolean,
-    private readonly hosts: HostAccess,
+    private readonly hosts: TunnelHosts,
     private readonly options: TunnelManagerOptions,
     private readonly notify: { state(): void; counters(): void },
   ) {
@@ -473,7 +481,7 @@ class Tunnel {
   };
 
   private async resolveOnce(): Promise<Transport> {
-    const access = this.hosts(this.host);
+    const access = hostAccess(this.hosts, this.host);
     if (!access) {
       throw new ForwardError('hostUnreachable', `Host ${this.host} is not configured.`);
     }

@@ -1,26 +1,13 @@
 import { CrosslinkError, HostError, errorMessage } from '../errors';
 import type { DisposableLike, Logger } from '../like';
-import type { ContainerSummary, DockerEvent, EngineInfo } from '../types';
+import type { ContainerSummary, DockerEvent } from '../types';
 import type { DockerClient } from '../hosts/dockerClient';
 import type { HostSpec } from '../hosts/hostSpec';
+import type { HostSnapshot, HostStatus } from '../hosts/hostDirectory';
 import { countOf } from '../plural';
 
-export type HostState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
-
-/**
- * Where a host's connection stands, with exactly the facts that state has: a connected host has its
- * engine, a failing one the reason (and the engine it last answered with, if it ever did).
- */
-export type HostStatus =
-  | { readonly state: 'connecting'; readonly engine?: undefined; readonly error?: undefined }
-  | { readonly state: 'connected'; readonly engine: EngineInfo; readonly error?: undefined }
-  | { readonly state: 'reconnecting' | 'unreachable'; readonly engine?: EngineInfo; readonly error: CrosslinkError };
-
-export type HostSnapshot = HostStatus & {
-  readonly spec: HostSpec;
-  /** By container id, in the engine's order. */
-  readonly containers: ReadonlyMap<string, ContainerSummary>;
-};
+// src/ui/commands imports the snapshot type from here.
+export type { HostSnapshot, HostState, HostStatus } from '../hosts/hostDirectory';
 
 export interface HostWatcherOptions {
   /** Events arriving within this window are applied with one list call. */

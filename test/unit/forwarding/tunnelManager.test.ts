@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { ForwardError, HostError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { findFreePort } from '../../../src/core/forwarding/tcpForwarder';
-import { TunnelManager, type TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
+import { TunnelManager, type TunnelHosts, type TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
 import type { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
 import { waitFor } from '../../support/waitFor';
@@ -57,8 +57,13 @@ describe('TunnelManager (unit)', () => {
     return engine;
   }
 
+  /** The host seam with one host on it. */
+  function oneHost(spec: HostSpec, engine: FakeEngine): TunnelHosts {
+    return { client: (name) => (name === spec.name ? engine.client : undefined), spec: (name) => (name === spec.name ? spec : undefined) };
+  }
+
   function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number; ownerPid?: number; changeIntervalMs?: number } = {}): TunnelManager {
-    const created = new TunnelManager((name) => (name === spec.name ? { client: engine.client, spec } : undefined), { logger: silentLogger, provenance, ...options });
+    const created = new TunnelManager(oneHost(spec, engine), { logger: silentLogger, provenance, ...options });
     managers.push(created);
     return created;
   }
@@ -249,7 +254,7 @@ describe('TunnelManager (unit)', () => {
   it('removes a helper it could not record (it could never prove it its own later) and fails with noTransport', async () => {
     const engine = tcpEngine();
     const unrecordable = new Provenance(new Sealer(newSecret()), new ObjectRegistry('/dev/null/objects.json'));
-    const tunnels = new TunnelManager((name) => (name === 'alpha' ? { client: engine.client, spec: tcpSpec } : undefined), { logger: silentLogger, provenance: unrecordable });
+    const tunnels = new TunnelManager(oneHost(tcpSpec, engine), { logger: silentLogger, provenance: unrecordable });
     managers.push(tunnels);
     await assert.rejects(tunnels.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 }), (error: unknown) => ForwardError.is(error, 'noTransport'));
     assert.deepEqual(engine.removed, engine.created, 'nothing stays published');
