@@ -247,6 +247,8 @@ export const QUIET_SETTINGS = {
  * @param {Record<string, unknown>} [opts.settings]  more user settings
  * @param {boolean} [opts.quiet]            don't echo code-server's output (it goes to userDataDir/code-server.log anyway)
  * @param {number} [opts.timeoutMs]         readiness timeout (default 60 s)
+ * @param {string} [opts.home]              HOME for code-server and the extension host (the testbed's, so its
+ *                                          known_hosts is read and the developer's ~/.ssh is never needed)
  */
 export async function startCodeServer(opts) {
   const { hosts, folder, settings = {}, quiet = true, timeoutMs = 60_000 } = opts;
@@ -286,7 +288,7 @@ export async function startCodeServer(opts) {
     // own process group so stop() can end code-server and its extension host together
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: opts.home ? { ...process.env, HOME: opts.home } : process.env,
   });
   let exited = false;
   const exitPromise = new Promise((resolve) => child.on('exit', (c, s) => { exited = true; resolve(c ?? s); }));

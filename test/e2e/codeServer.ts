@@ -28,6 +28,7 @@ export interface CodeServerModule {
     settings?: Record<string, unknown>;
     quiet?: boolean;
     timeoutMs?: number;
+    home?: string;
   }): Promise<CodeServer>;
 }
 

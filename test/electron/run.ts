@@ -87,7 +87,8 @@ async function main(): Promise<number> {
       vscodeExecutablePath,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath,
-      extensionTestsEnv: { CROSSLINK_TESTBED_DIR: process.env.CROSSLINK_TESTBED_DIR },
+      // The testbed's home: its .ssh knows beta's host key, so the real ~/.ssh is neither read nor written.
+      extensionTestsEnv: { CROSSLINK_TESTBED_DIR: process.env.CROSSLINK_TESTBED_DIR, ...(tb.sshHome ? { HOME: tb.sshHome } : {}) },
       launchArgs: [
         repoRoot,
         '--user-data-dir', userDataDir,
