@@ -8,7 +8,7 @@
 // Library:
 //   ensureCodeServer()                      -> path of the code-server binary
 //   startCodeServer({ hosts, folder, ... }) -> { url, port, userDataDir, extensionsDir, workbenchUrl(), stop() }
-//   ensureAptPackages([...]), ensureChromium()
+//   installPackages([...groups]), ensureChromium()
 //
 // code-server is installed from npm into ${CROSSLINK_CACHE_DIR:-~/.cache/crosslink}/code-server-VERSION,
 // outside the repo. Its postinstall builds VS Code's native modules (needs libkrb5-dev, pkg-config,
@@ -25,7 +25,6 @@ import { fileURLToPath } from 'node:url';
 export const CODE_SERVER_VERSION = '4.100.3';
 const RIPGREP_CACHE = 'vscode-ripgrep-cache-1.15.11';
 const RIPGREP_VERSION = 'v13.0.0-10';
-const BUILD_APT_PACKAGES = ['libkrb5-dev', 'pkg-config', 'build-essential', 'ripgrep'];
 const MARKER = '.crosslink-installed';
 
 const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
@@ -51,48 +50,24 @@ export function installedCodeServer() {
 // ---------------------------------------------------------------------------------------------
 // Debian packages
 
-function dpkgInstalled(pkg) {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes('install ok installed');
-}
-
-let aptUpdated = false;
-
-/** Installs the Debian packages that are missing (apt-get update once per process). */
-export function ensureAptPackages(packages) {
-  const missing = packages.filter((p) => !dpkgInstalled(p));
-  if (missing.length === 0) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const sudo = isRoot ? [] : ['sudo', '-n'];
-  if (spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error(`missing system packages ${missing.join(', ')} and no apt-get to install them; install them by hand`);
+/**
+ * Installs the machine packages of the named groups that are missing, through the one script that
+ * lists them (scripts/install-packages.sh, also used by .ci/run and the testbed).
+ *
+ * @param {string[]} groups  'code-server', 'browser', 'electron', 'testbed' or 'ci'
+ */
+export function installPackages(groups) {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'install-packages.sh');
+  const r = spawnSync(script, groups, { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    throw new Error(`'scripts/install-packages.sh ${groups.join(' ')}' failed (exit ${r.status ?? r.signal}); run it as root, then retry`);
   }
-  const run = (args) => {
-    const [cmd, ...rest] = [...sudo, ...args];
-    log(`$ ${[cmd, ...rest].join(' ')}`);
-    const r = spawnSync(cmd, rest, {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (r.status !== 0) {
-      throw new Error(
-        `'${[cmd, ...rest].join(' ')}' failed (exit ${r.status ?? r.signal})` +
-          (isRoot ? '' : ' (not root: run it yourself with sudo, then retry)'),
-      );
-    }
-  };
-  log(`installing Debian packages: ${missing.join(' ')}`);
-  if (!aptUpdated) {
-    run(['apt-get', 'update', '-q']);
-    aptUpdated = true;
-  }
-  run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing]);
 }
 
 /** Debian's chromium for Playwright (`npx playwright install` cannot download a browser here). */
 export function ensureChromium() {
   const exe = process.env.CROSSLINK_CHROMIUM || '/usr/bin/chromium';
-  if (!fs.existsSync(exe)) ensureAptPackages(['chromium', 'fonts-dejavu-core']);
+  if (!fs.existsSync(exe)) installPackages(['browser']);
   if (!fs.existsSync(exe)) throw new Error(`chromium not found at ${exe} after installing Debian's chromium`);
   return exe;
 }
@@ -138,7 +113,7 @@ async function doEnsureCodeServer() {
   const dir = installDir();
   const started = Date.now();
   log(`installing code-server@${CODE_SERVER_VERSION} into ${dir} (about 1-2 minutes, ~300 MB)`);
-  if (process.platform === 'linux') ensureAptPackages(BUILD_APT_PACKAGES);
+  if (process.platform === 'linux') installPackages(['code-server']);
   const env = {
     ...process.env,
     npm_config_yes: 'true', // an inner `npx node-gyp` would otherwise wait for a yes
@@ -170,8 +145,8 @@ async function doEnsureCodeServer() {
   if (code !== 0 || !fs.existsSync(bin)) {
     throw new Error(
       `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code}) in ${dir}. ` +
-        'Check the npm output above; it needs the npm registry, the Debian packages ' +
-        `${BUILD_APT_PACKAGES.join(', ')} and Node 20.`,
+        'Check the npm output above; it needs the npm registry, the packages of ' +
+        '`scripts/install-packages.sh code-server` and Node 20.',
     );
   }
   const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });

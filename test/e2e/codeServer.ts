@@ -19,7 +19,7 @@ export interface CodeServerModule {
   CODE_SERVER_VERSION: string;
   ensureCodeServer(): Promise<string>;
   ensureChromium(): string;
-  ensureAptPackages(packages: string[]): void;
+  installPackages(groups: string[]): void;
   startCodeServer(opts: {
     hosts: unknown[];
     folder: string;
