@@ -27,7 +27,7 @@ const RIPGREP_CACHE = 'vscode-ripgrep-cache-1.15.11';
 const RIPGREP_VERSION = 'v13.0.0-10';
 const MARKER = '.crosslink-installed';
 
-const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
+const log = (/** @type {string} */ msg) => process.stderr.write(`[code-server] ${msg}\n`);
 
 export function cacheDir() {
   return process.env.CROSSLINK_CACHE_DIR || path.join(os.homedir(), '.cache', 'crosslink');
@@ -75,8 +75,11 @@ export function ensureChromium() {
 // ---------------------------------------------------------------------------------------------
 // Install
 
+/** @param {NodeJS.ProcessEnv} env */
 function seedRipgrepCache(env) {
-  const target = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' }[process.arch];
+  /** @type {Partial<Record<string, string>>} */
+  const targets = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' };
+  const target = targets[process.arch];
   if (!target || process.platform !== 'linux') {
     log(`no ripgrep cache seeding for ${process.platform}/${process.arch}; @vscode/ripgrep will try to download`);
     return;
@@ -96,9 +99,13 @@ function seedRipgrepCache(env) {
   log(`seeded ripgrep download cache: ${file}`);
 }
 
+/** @type {Promise<string> | undefined} */
 let installing;
 
-/** Installs code-server if needed; resolves to the path of its binary. Idempotent and fast when installed. */
+/**
+ * Installs code-server if needed; resolves to the path of its binary. Idempotent and fast when installed.
+ * @returns {Promise<string>}
+ */
 export function ensureCodeServer() {
   installing ??= doEnsureCodeServer().finally(() => {
     installing = undefined;
@@ -160,18 +167,23 @@ async function doEnsureCodeServer() {
 // ---------------------------------------------------------------------------------------------
 // Start
 
+/** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });
 }
 
+/**
+ * @param {string} url
+ * @returns {Promise<number | undefined>}
+ */
 function httpStatus(url) {
   return new Promise((resolve) => {
     const req = http.get(url, (res) => {
@@ -267,8 +279,9 @@ export async function startCodeServer(opts) {
   });
   let exited = false;
   const exitPromise = new Promise((resolve) => child.on('exit', (c, s) => { exited = true; resolve(c ?? s); }));
+  /** @type {string[]} */
   const tail = [];
-  const onData = (chunk) => {
+  const onData = (/** @type {Buffer} */ chunk) => {
     logStream.write(chunk);
     const lines = chunk.toString().split('\n').filter(Boolean);
     tail.push(...lines);
@@ -278,10 +291,11 @@ export async function startCodeServer(opts) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
 
+  const pid = /** @type {number} */ (child.pid);
   const stop = async () => {
     if (!exited) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
+      const t = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
       await exitPromise;
       clearTimeout(t);
     }
@@ -305,8 +319,9 @@ export async function startCodeServer(opts) {
   }
 
   /** Workbench URL opening `folder`, with extensionDevelopmentPath (+ optional extensionTestsPath) in the payload. */
+  /** @param {{ extensionTestsPath?: string; authority?: string; developmentPath?: string }} [options] */
   const workbenchUrl = ({ extensionTestsPath, authority = `127.0.0.1:${port}`, developmentPath = extensionDevelopmentPath } = {}) => {
-    const remote = (p) => `vscode-remote://${authority}${path.resolve(p)}`;
+    const remote = (/** @type {string} */ p) => `vscode-remote://${authority}${path.resolve(p)}`;
     const payload = [];
     if (developmentPath) payload.push(['extensionDevelopmentPath', remote(developmentPath)]);
     if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
