@@ -23,7 +23,7 @@ describe('npm run lint', function () {
         'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true }, include: ['src/**/*.ts'] }),
         // hosts importing model: the upward import issue 12 found (core/hosts -> core/model/aliases).
         'src/core/hosts/client.ts': "import { watcher } from '../model/watcher';\nexport const client = watcher;\n",
-        'src/core/model/watcher.ts': "export const watcher = 1;\n",
+        'src/core/model/watcher.ts': 'export const watcher = 1;\n',
         // A type-only upward import is still a layer violation: the layers are about what depends on what.
         'src/core/values/ref.ts': "import type { Tunnel } from '../forwarding/tunnel';\nexport type Ref = Tunnel;\n",
         'src/core/forwarding/tunnel.ts': 'export interface Tunnel { port: number }\n',
@@ -33,7 +33,7 @@ describe('npm run lint', function () {
         // A downward import is fine.
         'src/ui/view.ts': "import { client } from '../core/hosts/client';\nexport const view = client;\n",
         // A folder no layer names, imported from a layer.
-        'src/core/newthing/x.ts': "export const x = 1;\n",
+        'src/core/newthing/x.ts': 'export const x = 1;\n',
         'src/core/model/usesNew.ts': "import { x } from '../newthing/x';\nexport const y = x;\n",
       };
       for (const [name, text] of Object.entries(files)) {
@@ -61,15 +61,30 @@ describe('npm run lint', function () {
 
     it('fails an upward import, a type-only upward import, a cycle and an unlayered folder, and passes a downward import', () => {
       const found = violations();
-      assert.ok(found.some((v) => v.rule === 'layer: core/hosts' && v.from === 'src/core/hosts/client.ts' && v.to === 'src/core/model/watcher.ts'), JSON.stringify(found));
-      assert.ok(found.some((v) => v.rule === 'layer: core/values' && v.from === 'src/core/values/ref.ts'), JSON.stringify(found));
-      assert.ok(found.some((v) => v.rule === 'no-circular' && v.from.startsWith('src/core/links/')), JSON.stringify(found));
-      assert.ok(found.some((v) => v.rule === 'layer: unknown folder' && v.to === 'src/core/newthing/x.ts'), JSON.stringify(found));
+      assert.ok(
+        found.some((v) => v.rule === 'layer: core/hosts' && v.from === 'src/core/hosts/client.ts' && v.to === 'src/core/model/watcher.ts'),
+        JSON.stringify(found),
+      );
+      assert.ok(
+        found.some((v) => v.rule === 'layer: core/values' && v.from === 'src/core/values/ref.ts'),
+        JSON.stringify(found),
+      );
+      assert.ok(
+        found.some((v) => v.rule === 'no-circular' && v.from.startsWith('src/core/links/')),
+        JSON.stringify(found),
+      );
+      assert.ok(
+        found.some((v) => v.rule === 'layer: unknown folder' && v.to === 'src/core/newthing/x.ts'),
+        JSON.stringify(found),
+      );
       assert.ok(!found.some((v) => v.from === 'src/ui/view.ts'), JSON.stringify(found));
     });
 
     it('passes on the real src/', () => {
-      const output = execFileSync(path.join(repoRoot, 'node_modules/.bin/depcruise'), ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd: repoRoot, encoding: 'utf8' });
+      const output = execFileSync(path.join(repoRoot, 'node_modules/.bin/depcruise'), ['src', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      });
       assert.deepEqual((JSON.parse(output) as { summary: { violations: unknown[] } }).summary.violations, []);
     });
   });
@@ -85,7 +100,9 @@ describe('npm run lint', function () {
     }
 
     it('fails a run-time vscode import in src/core and allows a type-only one', async () => {
-      assert.deepEqual(await ruleIds('src/core/hosts/lintFixture.ts', "import * as vscode from 'vscode';\nexport const x = vscode.window;\n"), ['@typescript-eslint/no-restricted-imports']);
+      assert.deepEqual(await ruleIds('src/core/hosts/lintFixture.ts', "import * as vscode from 'vscode';\nexport const x = vscode.window;\n"), [
+        '@typescript-eslint/no-restricted-imports',
+      ]);
       assert.deepEqual(await ruleIds('src/core/hosts/lintFixture.ts', "import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n"), []);
       assert.deepEqual(await ruleIds('src/ui/lintFixture.ts', "import * as vscode from 'vscode';\nexport const x = vscode.window;\n"), []);
     });

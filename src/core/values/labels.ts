@@ -12,14 +12,7 @@ export const managedLabel = 'crosslink.managed';
 export const roleLabel = 'crosslink.role';
 
 /** What an object Crosslink made is for, as its `crosslink.role` label says. */
-export type CrosslinkRole =
-  | 'server-ambassador'
-  | 'client-ambassador'
-  | 'ambassador-network'
-  | 'tunnel-ambassador'
-  | 'verify-helper'
-  | 'network'
-  | 'volume';
+export type CrosslinkRole = 'server-ambassador' | 'client-ambassador' | 'ambassador-network' | 'tunnel-ambassador' | 'verify-helper' | 'network' | 'volume';
 
 export function managedLabels(role: CrosslinkRole, extra: Record<string, string> = {}): Record<string, string> {
   return { [managedLabel]: 'true', [roleLabel]: role, ...extra };
