@@ -103,7 +103,8 @@ async function testbedHosts() {
   const byName = (name, i) => tb.hosts.find((/** @type {TestbedHost} */ h) => h.name === name) ?? tb.hosts[i];
   ensureDemoContainer(byName('beta', 1), 'database', image, demoServer, ['--expose', String(demoPort)]);
   ensureDemoContainer(byName('alpha', 0), 'web', image, demoClient);
-  return tb.settings;
+  // The testbed's home knows beta's host key (the testbed never writes the real ~/.ssh).
+  return { hosts: /** @type {HostSetting[]} */ (tb.settings), home: /** @type {string | undefined} */ (tb.sshHome) };
 }
 
 async function main() {
@@ -113,17 +114,19 @@ async function main() {
 
   /** @type {HostSetting[]} */
   let hosts;
+  /** @type {string | undefined} */
+  let home;
   if (process.env.CROSSLINK_HOSTS) {
     hosts = hostsFromEnv(process.env.CROSSLINK_HOSTS);
     log(`hosts from CROSSLINK_HOSTS: ${hosts.map((h) => h.name).join(', ')}`);
   } else {
-    hosts = await testbedHosts();
+    ({ hosts, home } = await testbedHosts());
     log(`testbed hosts: ${hosts.map((h) => `${h.name} (${h.url})`).join(', ')}`);
   }
 
   const port = process.env.CROSSLINK_PORT ? Number(process.env.CROSSLINK_PORT) : undefined;
   log('starting code-server (installs it on first use, 1-2 minutes)');
-  const server = await startCodeServer({ hosts, folder: repoRoot, port, extensionDevelopmentPath: repoRoot });
+  const server = await startCodeServer({ hosts, folder: repoRoot, port, extensionDevelopmentPath: repoRoot, home });
 
   let stopping = false;
   const stop = async (/** @type {number} */ code) => {
