@@ -12,12 +12,12 @@
  *
  * The same file is each of those processes: `node out/bench/forwarder.js [role] [json]`.
  */
-import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../src/core/hosts/hostSpec';
 import { silentLogger } from '../src/core/like';

@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
+/** @type {import('esbuild').BuildOptions} */
 const options = {
   entryPoints: ['src/extension.ts'],
   bundle: true,

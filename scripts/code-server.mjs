@@ -8,7 +8,7 @@
 // Library:
 //   ensureCodeServer()                      -> path of the code-server binary
 //   startCodeServer({ hosts, folder, ... }) -> { url, port, userDataDir, extensionsDir, workbenchUrl(), stop() }
-//   ensureAptPackages([...]), ensureChromium()
+//   installPackages([...groups]), ensureChromium()
 //
 // code-server is installed from npm into ${CROSSLINK_CACHE_DIR:-~/.cache/crosslink}/code-server-VERSION,
 // outside the repo. Its postinstall builds VS Code's native modules (needs libkrb5-dev, pkg-config,
@@ -25,10 +25,9 @@ import { fileURLToPath } from 'node:url';
 export const CODE_SERVER_VERSION = '4.100.3';
 const RIPGREP_CACHE = 'vscode-ripgrep-cache-1.15.11';
 const RIPGREP_VERSION = 'v13.0.0-10';
-const BUILD_APT_PACKAGES = ['libkrb5-dev', 'pkg-config', 'build-essential', 'ripgrep'];
 const MARKER = '.crosslink-installed';
 
-const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
+const log = (/** @type {string} */ msg) => process.stderr.write(`[code-server] ${msg}\n`);
 
 export function cacheDir() {
   return process.env.CROSSLINK_CACHE_DIR || path.join(os.homedir(), '.cache', 'crosslink');
@@ -51,48 +50,24 @@ export function installedCodeServer() {
 // ---------------------------------------------------------------------------------------------
 // Debian packages
 
-function dpkgInstalled(pkg) {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.includes('install ok installed');
-}
-
-let aptUpdated = false;
-
-/** Installs the Debian packages that are missing (apt-get update once per process). */
-export function ensureAptPackages(packages) {
-  const missing = packages.filter((p) => !dpkgInstalled(p));
-  if (missing.length === 0) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const sudo = isRoot ? [] : ['sudo', '-n'];
-  if (spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error(`missing system packages ${missing.join(', ')} and no apt-get to install them; install them by hand`);
+/**
+ * Installs the machine packages of the named groups that are missing, through the one script that
+ * lists them (scripts/install-packages.sh, also used by .ci/run and the testbed).
+ *
+ * @param {string[]} groups  'code-server', 'browser', 'electron', 'testbed' or 'ci'
+ */
+export function installPackages(groups) {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'install-packages.sh');
+  const r = spawnSync(script, groups, { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    throw new Error(`'scripts/install-packages.sh ${groups.join(' ')}' failed (exit ${r.status ?? r.signal}); run it as root, then retry`);
   }
-  const run = (args) => {
-    const [cmd, ...rest] = [...sudo, ...args];
-    log(`$ ${[cmd, ...rest].join(' ')}`);
-    const r = spawnSync(cmd, rest, {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    if (r.status !== 0) {
-      throw new Error(
-        `'${[cmd, ...rest].join(' ')}' failed (exit ${r.status ?? r.signal})` +
-          (isRoot ? '' : ' (not root: run it yourself with sudo, then retry)'),
-      );
-    }
-  };
-  log(`installing Debian packages: ${missing.join(' ')}`);
-  if (!aptUpdated) {
-    run(['apt-get', 'update', '-q']);
-    aptUpdated = true;
-  }
-  run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', ...missing]);
 }
 
 /** Debian's chromium for Playwright (`npx playwright install` cannot download a browser here). */
 export function ensureChromium() {
   const exe = process.env.CROSSLINK_CHROMIUM || '/usr/bin/chromium';
-  if (!fs.existsSync(exe)) ensureAptPackages(['chromium', 'fonts-dejavu-core']);
+  if (!fs.existsSync(exe)) installPackages(['browser']);
   if (!fs.existsSync(exe)) throw new Error(`chromium not found at ${exe} after installing Debian's chromium`);
   return exe;
 }
@@ -100,8 +75,11 @@ export function ensureChromium() {
 // ---------------------------------------------------------------------------------------------
 // Install
 
+/** @param {NodeJS.ProcessEnv} env */
 function seedRipgrepCache(env) {
-  const target = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' }[process.arch];
+  /** @type {Partial<Record<string, string>>} */
+  const targets = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' };
+  const target = targets[process.arch];
   if (!target || process.platform !== 'linux') {
     log(`no ripgrep cache seeding for ${process.platform}/${process.arch}; @vscode/ripgrep will try to download`);
     return;
@@ -121,9 +99,13 @@ function seedRipgrepCache(env) {
   log(`seeded ripgrep download cache: ${file}`);
 }
 
+/** @type {Promise<string> | undefined} */
 let installing;
 
-/** Installs code-server if needed; resolves to the path of its binary. Idempotent and fast when installed. */
+/**
+ * Installs code-server if needed; resolves to the path of its binary. Idempotent and fast when installed.
+ * @returns {Promise<string>}
+ */
 export function ensureCodeServer() {
   installing ??= doEnsureCodeServer().finally(() => {
     installing = undefined;
@@ -138,7 +120,7 @@ async function doEnsureCodeServer() {
   const dir = installDir();
   const started = Date.now();
   log(`installing code-server@${CODE_SERVER_VERSION} into ${dir} (about 1-2 minutes, ~300 MB)`);
-  if (process.platform === 'linux') ensureAptPackages(BUILD_APT_PACKAGES);
+  if (process.platform === 'linux') installPackages(['code-server']);
   const env = {
     ...process.env,
     npm_config_yes: 'true', // an inner `npx node-gyp` would otherwise wait for a yes
@@ -170,8 +152,8 @@ async function doEnsureCodeServer() {
   if (code !== 0 || !fs.existsSync(bin)) {
     throw new Error(
       `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${code}) in ${dir}. ` +
-        'Check the npm output above; it needs the npm registry, the Debian packages ' +
-        `${BUILD_APT_PACKAGES.join(', ')} and Node 20.`,
+        'Check the npm output above; it needs the npm registry, the packages of ' +
+        '`scripts/install-packages.sh code-server` and Node 20.',
     );
   }
   const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
@@ -185,18 +167,23 @@ async function doEnsureCodeServer() {
 // ---------------------------------------------------------------------------------------------
 // Start
 
+/** @returns {Promise<number>} */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = /** @type {net.AddressInfo} */ (srv.address());
       srv.close(() => resolve(port));
     });
   });
 }
 
+/**
+ * @param {string} url
+ * @returns {Promise<number | undefined>}
+ */
 function httpStatus(url) {
   return new Promise((resolve) => {
     const req = http.get(url, (res) => {
@@ -247,6 +234,8 @@ export const QUIET_SETTINGS = {
  * @param {Record<string, unknown>} [opts.settings]  more user settings
  * @param {boolean} [opts.quiet]            don't echo code-server's output (it goes to userDataDir/code-server.log anyway)
  * @param {number} [opts.timeoutMs]         readiness timeout (default 60 s)
+ * @param {string} [opts.home]              HOME for code-server and the extension host (the testbed's, so its
+ *                                          known_hosts is read and the developer's ~/.ssh is never needed)
  */
 export async function startCodeServer(opts) {
   const { hosts, folder, settings = {}, quiet = true, timeoutMs = 60_000 } = opts;
@@ -286,12 +275,13 @@ export async function startCodeServer(opts) {
     // own process group so stop() can end code-server and its extension host together
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
+    env: opts.home ? { ...process.env, HOME: opts.home } : process.env,
   });
   let exited = false;
   const exitPromise = new Promise((resolve) => child.on('exit', (c, s) => { exited = true; resolve(c ?? s); }));
+  /** @type {string[]} */
   const tail = [];
-  const onData = (chunk) => {
+  const onData = (/** @type {Buffer} */ chunk) => {
     logStream.write(chunk);
     const lines = chunk.toString().split('\n').filter(Boolean);
     tail.push(...lines);
@@ -301,10 +291,11 @@ export async function startCodeServer(opts) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
 
+  const pid = /** @type {number} */ (child.pid);
   const stop = async () => {
     if (!exited) {
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
+      const t = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
       await exitPromise;
       clearTimeout(t);
     }
@@ -328,8 +319,9 @@ export async function startCodeServer(opts) {
   }
 
   /** Workbench URL opening `folder`, with extensionDevelopmentPath (+ optional extensionTestsPath) in the payload. */
+  /** @param {{ extensionTestsPath?: string; authority?: string; developmentPath?: string }} [options] */
   const workbenchUrl = ({ extensionTestsPath, authority = `127.0.0.1:${port}`, developmentPath = extensionDevelopmentPath } = {}) => {
-    const remote = (p) => `vscode-remote://${authority}${path.resolve(p)}`;
+    const remote = (/** @type {string} */ p) => `vscode-remote://${authority}${path.resolve(p)}`;
     const payload = [];
     if (developmentPath) payload.push(['extensionDevelopmentPath', remote(developmentPath)]);
     if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);

@@ -16,13 +16,22 @@ import { startCodeServer } from './code-server.mjs';
 import { demoClient, demoPort, demoServer, demoVersion } from './demo.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const log = (msg) => process.stdout.write(`[start] ${msg}\n`);
+/** @typedef {{ name: string; url: string; [key: string]: unknown }} HostSetting */
+/** @typedef {{ name: string; socket?: string; tcpUrl?: string }} TestbedHost */
 
+const log = (/** @type {string} */ msg) => process.stdout.write(`[start] ${msg}\n`);
+
+/** @param {string} msg */
 function fail(msg) {
   process.stderr.write(`[start] error: ${msg}\n`);
   process.exit(1);
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @returns {Promise<void>}
+ */
 function run(cmd, args) {
   log(`$ ${[cmd, ...args].join(' ')}`);
   return new Promise((resolve, reject) => {
@@ -34,17 +43,25 @@ function run(cmd, args) {
   });
 }
 
+/**
+ * @param {string} value
+ * @returns {HostSetting[]}
+ */
 function hostsFromEnv(value) {
   const text = value.trim().startsWith('[') ? value : fs.readFileSync(path.resolve(value), 'utf8');
   const hosts = JSON.parse(text);
-  if (!Array.isArray(hosts) || hosts.some((h) => !h || typeof h.name !== 'string' || typeof h.url !== 'string')) {
+  if (!Array.isArray(hosts) || hosts.some((/** @type {HostSetting | null} */ h) => !h || typeof h.name !== 'string' || typeof h.url !== 'string')) {
     throw new Error('CROSSLINK_HOSTS must be a JSON array of { "name": ..., "url": ... } (or a file holding one)');
   }
   return hosts;
 }
 
+/**
+ * @param {TestbedHost} host
+ * @param {string[]} args
+ */
 function docker(host, args) {
-  const engine = host.socket ? `unix://${host.socket}` : host.tcpUrl;
+  const engine = host.socket ? `unix://${host.socket}` : String(host.tcpUrl);
   const r = spawnSync(process.env.CROSSLINK_DOCKER || 'docker', ['-H', engine, ...args], { encoding: 'utf8', timeout: 60_000 });
   if (r.error) throw new Error(`docker: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`docker -H ${engine} ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
@@ -52,6 +69,13 @@ function docker(host, args) {
 }
 
 /** Creates (or starts) the demo container `name` on `host` unless it is already running. */
+/**
+ * @param {TestbedHost} host
+ * @param {string} name
+ * @param {string} image
+ * @param {string} script
+ * @param {string[]} [extraArgs]
+ */
 function ensureDemoContainer(host, name, image, script, extraArgs = []) {
   const found = docker(host, ['ps', '-a', '--filter', `name=^/${name}$`, '--format', '{{.State}} {{.Label "crosslink.demo"}}']);
   if (found) {
@@ -75,10 +99,12 @@ async function testbedHosts() {
   const file = path.join(process.env.CROSSLINK_TESTBED_DIR || '/var/lib/crosslink-testbed', 'testbed.json');
   const tb = JSON.parse(fs.readFileSync(file, 'utf8'));
   const image = tb.images?.fixture ?? 'crosslink/fixture:latest';
-  const byName = (name, i) => tb.hosts.find((h) => h.name === name) ?? tb.hosts[i];
+  /** @type {(name: string, i: number) => TestbedHost} */
+  const byName = (name, i) => tb.hosts.find((/** @type {TestbedHost} */ h) => h.name === name) ?? tb.hosts[i];
   ensureDemoContainer(byName('beta', 1), 'database', image, demoServer, ['--expose', String(demoPort)]);
   ensureDemoContainer(byName('alpha', 0), 'web', image, demoClient);
-  return tb.settings;
+  // The testbed's home knows beta's host key (the testbed never writes the real ~/.ssh).
+  return { hosts: /** @type {HostSetting[]} */ (tb.settings), home: /** @type {string | undefined} */ (tb.sshHome) };
 }
 
 async function main() {
@@ -86,21 +112,24 @@ async function main() {
   await run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build']);
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('npm run build did not produce dist/extension.js');
 
+  /** @type {HostSetting[]} */
   let hosts;
+  /** @type {string | undefined} */
+  let home;
   if (process.env.CROSSLINK_HOSTS) {
     hosts = hostsFromEnv(process.env.CROSSLINK_HOSTS);
     log(`hosts from CROSSLINK_HOSTS: ${hosts.map((h) => h.name).join(', ')}`);
   } else {
-    hosts = await testbedHosts();
+    ({ hosts, home } = await testbedHosts());
     log(`testbed hosts: ${hosts.map((h) => `${h.name} (${h.url})`).join(', ')}`);
   }
 
   const port = process.env.CROSSLINK_PORT ? Number(process.env.CROSSLINK_PORT) : undefined;
   log('starting code-server (installs it on first use, 1-2 minutes)');
-  const server = await startCodeServer({ hosts, folder: repoRoot, port, extensionDevelopmentPath: repoRoot });
+  const server = await startCodeServer({ hosts, folder: repoRoot, port, extensionDevelopmentPath: repoRoot, home });
 
   let stopping = false;
-  const stop = async (code) => {
+  const stop = async (/** @type {number} */ code) => {
     if (stopping) return;
     stopping = true;
     log('stopping code-server');

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DisposableLike, Logger } from './core/like';
+import type { DisposableLike, Logger } from './core/like';
 import { DockerodeClient } from './core/hosts/dockerodeClient';
 import { watchDockerCliConfig } from './core/hosts/localHosts';
-import { ContainerModel, DockerClientFactory } from './core/model/containerModel';
+import { ContainerModel, type DockerClientFactory } from './core/model/containerModel';
 import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
@@ -18,6 +18,7 @@ import { HostsStatusBar } from './ui/hostsStatusBar';
 import { LinksStatusBar } from './ui/linksStatusBar';
 import { channelLogger } from './ui/log';
 import { ContainersTreeProvider } from './ui/tree/containersTree';
+import { InterruptedChangeNode } from './ui/tree/treeNodes';
 import { FileJournal } from './core/planning/journal';
 import { InterruptedChanges } from './ui/interruptedChanges';
 
@@ -36,17 +37,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const model = new ContainerModel(createClient, logger);
   // Changes in progress are recorded here, so one cut short by a crash or a closed window can be finished or rolled back.
   const journal = new FileJournal(path.join(context.globalStorageUri.fsPath, 'changes'));
-  const interrupted = new InterruptedChanges(model, journal, logger);
+  const interrupted = new InterruptedChanges(model, journal, logger, (container, title, action) => new InterruptedChangeNode(container, title, action));
   const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance, { journal });
   const health = new CrossLinkHealth(model, crossLinks, logger);
-  const tunnels = new TunnelManager(
-    (name) => {
-      const client = model.client(name);
-      const spec = model.spec(name);
-      return client && spec ? { client, spec } : undefined;
-    },
-    { logger, ambassadorImage: ambassadorImage(), provenance },
-  );
+  const tunnels = new TunnelManager(model, { logger, ambassadorImage: ambassadorImage(), provenance });
   activeTunnels = tunnels;
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
   const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);

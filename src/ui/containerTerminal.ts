@@ -1,10 +1,10 @@
-import { Readable, Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
-import { OutputChunk } from '../core/containers/dockerStream';
-import { TerminalSize } from '../core/hosts/dockerClient';
+import type { OutputChunk } from '../core/hosts/dockerStream';
+import type { TerminalSize } from '../core/hosts/dockerClient';
 import { errorMessage } from '../core/errors';
-import { Logger } from '../core/like';
+import type { Logger } from '../core/like';
 
 /** What a container terminal shows: a log stream or an interactive exec. */
 export interface TerminalSession {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { CrossLink } from '../core/ambassadors/ambassadorLabels';
-import { CrossLinkHealthEntry, CrossLinkHealthMonitor } from '../core/ambassadors/crossLinkHealth';
-import { CrossLinkOperations } from '../core/ambassadors/crossLinkOperations';
-import { EventLike, Logger } from '../core/like';
-import { VerifyResult } from '../core/links/hops';
-import { LinkHealth } from '../core/links/linkHealth';
-import { ContainerModel } from '../core/model/containerModel';
+import type { CrossLink } from '../core/values/labels';
+import { type CrossLinkHealthEntry, CrossLinkHealthMonitor } from '../core/ambassadors/crossLinkHealth';
+import type { CrossLinkOperations } from '../core/ambassadors/crossLinkOperations';
+import type { EventLike, Logger } from '../core/like';
+import type { VerifyResult } from '../core/links/hops';
+import type { LinkHealth } from '../core/links/linkHealth';
+import type { HostDirectory } from '../core/hosts/hostDirectory';
 import { settingsSection } from './hostSettings';
 
 const intervalSetting = 'links.healthCheckInterval';
@@ -21,7 +21,7 @@ export class CrossLinkHealth implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   readonly onDidChange: EventLike<void>;
 
-  constructor(model: ContainerModel, crossLinks: CrossLinkOperations, logger: Logger) {
+  constructor(model: HostDirectory, crossLinks: CrossLinkOperations, logger: Logger) {
     this.monitor = new CrossLinkHealthMonitor(model, (link, options) => crossLinks.verify(link, options), logger);
     this.onDidChange = this.monitor.onDidChange;
     this.monitor.configure({ intervalSeconds: intervalSeconds() });

@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConfigError } from '../core/errors';
-import { Logger } from '../core/like';
-import { HostSettingEntry, HostSpec, parseHostEntries } from '../core/hosts/hostSpec';
+import type { ConfigError } from '../core/errors';
+import type { Logger } from '../core/like';
+import { type HostSettingEntry, type HostSpec, parseHostEntries } from '../core/hosts/hostSpec';
 import { discoverLocalHosts } from '../core/hosts/localHosts';
 
 export const settingsSection = 'crosslink';

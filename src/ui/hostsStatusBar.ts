@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ContainerModel } from '../core/model/containerModel';
+import type { HostDirectory } from '../core/hosts/hostDirectory';
 import { countOf } from '../core/plural';
 
 /** "2/2 hosts" at a glance; a warning color when a host is down; click opens the Containers view. */
@@ -7,7 +7,7 @@ export class HostsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('crosslink.hosts', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: { dispose(): void };
 
-  constructor(private readonly model: ContainerModel) {
+  constructor(private readonly model: HostDirectory) {
     this.item.name = 'Crosslink Hosts';
     this.item.command = 'crosslink.containers.focus';
     this.subscription = model.onDidChange(() => this.update());

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import { Logger } from '../core/like';
-import { ContainerModel } from '../core/model/containerModel';
-import { formatContainerRef } from '../core/model/containerRef';
-import { Journal } from '../core/planning/journal';
-import { InterruptedChange, findInterruptedChanges } from '../core/planning/recovery';
-import { InterruptedChangeNode } from './tree/treeNodes';
+import type { Logger } from '../core/like';
+import type { HostDirectory } from '../core/hosts/hostDirectory';
+import { formatContainerRef } from '../core/values/containerRef';
+import type { Journal } from '../core/planning/journal';
+import { type InterruptedChange, findInterruptedChanges } from '../core/planning/recovery';
 
 /**
  * The interrupted changes on the connected hosts: found on activation, and again whenever a host
@@ -21,9 +20,14 @@ export class InterruptedChanges implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly model: ContainerModel,
+    private readonly model: HostDirectory,
     private readonly journal: Journal,
     private readonly logger: Logger,
+    /**
+     * The argument Recover Interrupted Change takes for a choice made here (the tree's node):
+     * injected so this module, below the tree, does not import the tree's node classes.
+     */
+    private readonly recoverArgument: (container: string, title: string, action: 'finish' | 'rollBack') => unknown,
   ) {
     this.subscription = model.onDidChange(() => this.scheduleScan());
   }
@@ -79,7 +83,7 @@ export class InterruptedChanges implements vscode.Disposable {
       'Roll Back',
     );
     if (choice) {
-      await vscode.commands.executeCommand('crosslink.recoverChange', new InterruptedChangeNode(container, change.title, choice === 'Finish' ? 'finish' : 'rollBack'));
+      await vscode.commands.executeCommand('crosslink.recoverChange', this.recoverArgument(container, change.title, choice === 'Finish' ? 'finish' : 'rollBack'));
     }
   }
 }

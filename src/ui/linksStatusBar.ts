@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { formatTarget } from '../core/ambassadors/ambassadorLabels';
-import { CrossLinkHealth } from './crossLinkHealth';
+import { formatTarget } from '../core/values/labels';
+import type { CrossLinkHealth } from './crossLinkHealth';
 
 /** "1 broken link" while any cross-host link is broken (hidden otherwise); click opens the Containers view. */
 export class LinksStatusBar implements vscode.Disposable {

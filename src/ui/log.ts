@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
-import { Logger } from '../core/like';
+import type * as vscode from 'vscode';
+import type { Logger } from '../core/like';
 
 /** Removes credentials that could slip into messages (user:password@ in URLs, key material). */
 export function redact(message: string): string {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { ContainerModel } from '../core/model/containerModel';
+import type { HostDirectory } from '../core/hosts/hostDirectory';
 import { aliasProblem, portProblem } from '../core/links/names';
-import { ContainerSummary } from '../core/types';
+import type { ContainerSummary } from '../core/types';
 
 export interface ResolvedContainer {
   hostName: string;
@@ -20,7 +20,7 @@ export interface ContainerPickOptions {
 type ContainerItem = vscode.QuickPickItem & { resolved?: ResolvedContainer };
 
 /** Quick pick items grouped by host: name, host · state · image; stopped containers are marked. */
-function containerItems(model: ContainerModel, options: ContainerPickOptions, picked: ReadonlySet<string> = new Set()): ContainerItem[] {
+function containerItems(model: HostDirectory, options: ContainerPickOptions, picked: ReadonlySet<string> = new Set()): ContainerItem[] {
   const items: ContainerItem[] = [];
   for (const host of model.hosts()) {
     if (options.hostName && host.spec.name !== options.hostName) {
@@ -48,7 +48,7 @@ function containerItems(model: ContainerModel, options: ContainerPickOptions, pi
   return items;
 }
 
-export async function pickContainer(model: ContainerModel, options: ContainerPickOptions): Promise<ResolvedContainer | undefined> {
+export async function pickContainer(model: HostDirectory, options: ContainerPickOptions): Promise<ResolvedContainer | undefined> {
   const items = containerItems(model, options);
   if (!items.some((item) => item.resolved)) {
     void vscode.window.showInformationMessage(`${options.title}: no container can be picked here.`);
@@ -58,7 +58,7 @@ export async function pickContainer(model: ContainerModel, options: ContainerPic
   return picked?.resolved;
 }
 
-export async function pickContainers(model: ContainerModel, options: ContainerPickOptions & { picked?: ReadonlySet<string> }): Promise<ResolvedContainer[] | undefined> {
+export async function pickContainers(model: HostDirectory, options: ContainerPickOptions & { picked?: ReadonlySet<string> }): Promise<ResolvedContainer[] | undefined> {
   const items = containerItems(model, options, options.picked);
   const picked = await vscode.window.showQuickPick(items, {
     title: options.title,

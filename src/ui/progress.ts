@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ExecuteOptions } from '../core/planning/planExecutor';
+import type { ExecuteOptions } from '../core/planning/planExecutor';
 
 /** Runs a plan-executing operation under a notification that shows each step as it starts. */
 export function withStepProgress<T>(title: string, run: (options: ExecuteOptions) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
-import { Logger } from '../core/like';
+import type { Logger } from '../core/like';
 import { ObjectRegistry } from '../core/provenance/objectRegistry';
 import { Provenance, fileSecret, newSecret } from '../core/provenance/provenance';
 import { Sealer } from '../core/provenance/seal';

@@ -2,34 +2,11 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { repoRoot } from '../support/testbed';
+import type * as CodeServerScript from '../../scripts/code-server.mjs';
 
-export interface CodeServer {
-  /** Workbench URL with the repo loaded as development extension. */
-  url: string;
-  origin: string;
-  port: number;
-  userDataDir: string;
-  extensionsDir: string;
-  logFile: string;
-  workbenchUrl(opts?: { extensionTestsPath?: string; authority?: string; developmentPath?: string }): string;
-  stop(): Promise<void>;
-}
-
-export interface CodeServerModule {
-  CODE_SERVER_VERSION: string;
-  ensureCodeServer(): Promise<string>;
-  ensureChromium(): string;
-  ensureAptPackages(packages: string[]): void;
-  startCodeServer(opts: {
-    hosts: unknown[];
-    folder: string;
-    port?: number;
-    extensionDevelopmentPath?: string;
-    settings?: Record<string, unknown>;
-    quiet?: boolean;
-    timeoutMs?: number;
-  }): Promise<CodeServer>;
-}
+// The types come from the script's JSDoc (checked by tsconfig.scripts.json), never copied here.
+export type CodeServerModule = typeof CodeServerScript;
+export type CodeServer = Awaited<ReturnType<CodeServerModule['startCodeServer']>>;
 
 // tsc (module: commonjs) turns `import()` into `require()`, which cannot load an .mjs on every
 // Node 20; keep a real dynamic import.

@@ -266,7 +266,7 @@ async function main(): Promise<number> {
     makeContainer(tb, alpha, web);
     makeContainer(tb, beta, db);
 
-    codeServer = await csModule.startCodeServer({ hosts: tb.settings, folder: repoRoot, extensionDevelopmentPath: repoRoot });
+    codeServer = await csModule.startCodeServer({ hosts: tb.settings, folder: repoRoot, extensionDevelopmentPath: repoRoot, home: tb.sshHome });
     log(`code-server ${csModule.CODE_SERVER_VERSION} on ${codeServer.origin} (user data: ${codeServer.userDataDir})`);
     browser = await chromium.launch({
       executablePath,

@@ -23,7 +23,7 @@ function looksOffline(err: unknown): boolean {
 async function ensureDisplay(): Promise<ChildProcess | undefined> {
   if (process.platform !== 'linux' || process.env.DISPLAY) return undefined;
   const cs = await loadCodeServerModule();
-  cs.ensureAptPackages(['xvfb', 'libnss3', 'libgbm1', 'libasound2', 'libgtk-3-0', 'libxkbfile1', 'libsecret-1-0']);
+  cs.installPackages(['electron']);
   const display = `:${90 + Math.floor(Math.random() * 100)}`;
   const xvfb = spawn('Xvfb', [display, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
   const socket = `/tmp/.X11-unix/X${display.slice(1)}`;
@@ -87,7 +87,8 @@ async function main(): Promise<number> {
       vscodeExecutablePath,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath,
-      extensionTestsEnv: { CROSSLINK_TESTBED_DIR: process.env.CROSSLINK_TESTBED_DIR },
+      // The testbed's home: its .ssh knows beta's host key, so the real ~/.ssh is neither read nor written.
+      extensionTestsEnv: { CROSSLINK_TESTBED_DIR: process.env.CROSSLINK_TESTBED_DIR, ...(tb.sshHome ? { HOME: tb.sshHome } : {}) },
       launchArgs: [
         repoRoot,
         '--user-data-dir', userDataDir,

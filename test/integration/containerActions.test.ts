@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { ContainerActionError, LifecycleAction, applyContainerAction, openLogs, openShell, planContainerAction } from '../../src/core/containers/containerActions';
-import { OutputChunk } from '../../src/core/containers/dockerStream';
+import type { Readable } from 'node:stream';
+import { ContainerActionError, type LifecycleAction, applyContainerAction, openLogs, openShell, planContainerAction } from '../../src/core/containers/containerActions';
+import type { OutputChunk } from '../../src/core/hosts/dockerStream';
 import { DockerApiError } from '../../src/core/errors';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CrossLink, ambassadorLabel } from '../../src/core/ambassadors/ambassadorLabels';
+import { type CrossLink, ambassadorLabel } from '../../src/core/values/labels';
 import { CrossLinkHealthMonitor } from '../../src/core/ambassadors/crossLinkHealth';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { docker, removeContainer, testbedHost } from '../support/testbed';

@@ -32,14 +32,7 @@ describe('The npm start demo (integration)', function () {
   const { model } = newModel(logger);
   const provenance = testProvenance();
   const operations = new CrossLinkOperations(model, logger, () => testbed.images.socat, provenance);
-  const tunnels = new TunnelManager(
-    (name) => {
-      const client = model.client(name);
-      const spec = model.host(name)?.spec;
-      return client && spec ? { client, spec } : undefined;
-    },
-    { logger, provenance },
-  );
+  const tunnels = new TunnelManager(model, { logger, provenance });
   const server = uniqueName('demo-database');
   const client = uniqueName('demo-web');
   const logs = () => docker(alphaHost, ['logs', client]);

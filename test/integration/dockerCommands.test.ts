@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { LinkOperations } from '../../src/core/links/linkOperations';
-import { TestbedHost, docker, removeContainer, replyServer, testbedHost } from '../support/testbed';
+import { type TestbedHost, docker, removeContainer, replyServer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';

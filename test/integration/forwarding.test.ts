@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import { ForwardError } from '../../src/core/errors';
-import { TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
-import { ContainerModel } from '../../src/core/model/containerModel';
+import { type TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
+import type { ContainerModel } from '../../src/core/model/containerModel';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { connectAndWatch, dial, readToEnd } from '../unit/forwarding/loopback';
 import { testProvenance } from '../support/provenance';
@@ -70,14 +70,7 @@ describe('Tunnels against the testbed (integration)', function () {
   });
 
   function tunnels(options: { reconnectInitialMs?: number } = {}): TunnelManager {
-    const manager = new TunnelManager(
-      (name) => {
-        const client = model.client(name);
-        const spec = model.host(name)?.spec;
-        return client && spec ? { client, spec } : undefined;
-      },
-      { logger, provenance, ...options },
-    );
+    const manager = new TunnelManager(model, { logger, provenance, ...options });
     managers.push(manager);
     return manager;
   }

@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Logger } from '../../src/core/like';
-import { DockerodeClient, DockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
-import { HostSettingEntry, HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
-import { SshFiles } from '../../src/core/hosts/sshConnection';
+import type { Logger } from '../../src/core/like';
+import { DockerodeClient, type DockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
+import { type HostSettingEntry, type HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
+import type { SshFiles } from '../../src/core/hosts/sshConnection';
 import { ContainerModel } from '../../src/core/model/containerModel';
-import { Testbed, readTestbed } from '../support/testbed';
+import { type Testbed, readTestbed } from '../support/testbed';
 
 export const testbed: Testbed & { settings: HostSettingEntry[] } = readTestbed() as Testbed & { settings: HostSettingEntry[] };
 

@@ -6,7 +6,7 @@ import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperati
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
-import { TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
+import { type TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
 import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
 import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, testbedSshFiles, uniqueName } from './harness';
@@ -144,14 +144,7 @@ describe('Podman host gamma (integration)', function () {
     });
 
     function tunnels(): TunnelManager {
-      const manager = new TunnelManager(
-        (name) => {
-          const client = model.client(name);
-          const spec = model.host(name)?.spec;
-          return client && spec ? { client, spec } : undefined;
-        },
-        { logger, provenance: testProvenance() },
-      );
+      const manager = new TunnelManager(model, { logger, provenance: testProvenance() });
       managers.push(manager);
       return manager;
     }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { AmbassadorNetworkKeeper } from '../../src/core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
-import { CrossLink } from '../../src/core/ambassadors/ambassadorLabels';
+import type { CrossLink } from '../../src/core/values/labels';
 import { ConfigError } from '../../src/core/errors';
 import { TunnelManager } from '../../src/core/forwarding/tunnelManager';
 import { ObjectRegistry } from '../../src/core/provenance/objectRegistry';
@@ -206,11 +206,7 @@ describe('Only what Crosslink made (integration)', function () {
     assert.deepEqual(changes, [], 'repair or remove acted on a forged link');
 
     // The tunnel cleanup of a new window leaves them alone too.
-    const tunnels = new TunnelManager((name) => {
-      const client = model.client(name);
-      const spec = model.spec(name);
-      return client && spec ? { client, spec } : undefined;
-    }, { logger, provenance });
+    const tunnels = new TunnelManager(model, { logger, provenance });
     assert.deepEqual([...(await tunnels.removeLeftoverHelpers('alpha')), ...(await tunnels.removeLeftoverHelpers('beta'))], []);
     await tunnels.shutdown();
     assert.deepEqual(changes, []);
@@ -305,11 +301,6 @@ describe('Tunnel ambassadors do not outlive their window (integration)', functio
   const web = uniqueName('tunnel-owner');
   const helper = (port: number) => `crosslink-tunnel-${web}-${port}`;
   const leftovers: string[] = [];
-  const access = (name: string) => {
-    const client = model.client(name);
-    const spec = model.spec(name);
-    return client && spec ? { client, spec } : undefined;
-  };
   const exists = (name: string) => {
     try {
       docker(alphaHost, ['inspect', '--format', '{{.Id}}', name]);
@@ -338,7 +329,7 @@ describe('Tunnel ambassadors do not outlive their window (integration)', functio
   });
 
   it('removes its ambassador when the tunnel stops and when the window closes', async () => {
-    const tunnels = new TunnelManager(access, { logger, provenance, ambassadorImage: socat });
+    const tunnels = new TunnelManager(model, { logger, provenance, ambassadorImage: socat });
     const first = await tunnels.open({ host: 'alpha', container: web, port: 81, localPort: 0 });
     assert.equal(first.transportKind, 'ambassador');
     assert.ok(exists(helper(81)));
@@ -353,14 +344,14 @@ describe('Tunnel ambassadors do not outlive their window (integration)', functio
 
   it('on the next start removes the ambassador a crashed window left, and leaves a forged one alone', async () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
-    const crashed = new TunnelManager(access, { logger, provenance, ambassadorImage: socat, ownerPid: deadPid });
+    const crashed = new TunnelManager(model, { logger, provenance, ambassadorImage: socat, ownerPid: deadPid });
     await crashed.open({ host: 'alpha', container: web, port: 83, localPort: 0 });
     crashed.pauseAll(); // The window died here: listeners gone, nothing removed.
     const forged = uniqueName('crosslink-tunnel-forged');
     leftovers.push(forged);
     docker(alphaHost, ['run', '-d', '--name', forged, ...labelArgs(labelsOf(alphaHost, helper(83))), image, 'sleep', '86400']);
 
-    const next = new TunnelManager(access, { logger, provenance, ambassadorImage: socat });
+    const next = new TunnelManager(model, { logger, provenance, ambassadorImage: socat });
     assert.deepEqual(await next.removeLeftoverHelpers('alpha'), [helper(83)]);
     assert.equal(exists(helper(83)), false);
     assert.ok(exists(forged), 'a container with copied labels is not Crosslink\'s to remove');

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
-import { DockerClient } from '../../src/core/hosts/dockerClient';
+import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';

@@ -25,6 +25,8 @@ export interface Testbed {
   hosts: TestbedHost[];
   settings: HostSetting[];
   images: { fixture: string; [key: string]: string };
+  /** A home whose .ssh/known_hosts holds beta's host key: the extension under test runs with it as HOME. */
+  sshHome?: string;
 }
 
 /** Repo root (extensionDevelopmentPath) from out/test/<dir>/<file>.js. */

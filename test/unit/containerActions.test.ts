@@ -4,8 +4,8 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { ContainerActionError, actionStates, applyContainerAction, openLogs, openShell, planContainerAction } from '../../src/core/containers/containerActions';
-import { DockerStreamDemuxer, OutputChunk } from '../../src/core/containers/dockerStream';
-import { DockerClient } from '../../src/core/hosts/dockerClient';
+import { DockerStreamDemuxer, type OutputChunk } from '../../src/core/hosts/dockerStream';
+import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { DockerodeClient, defaultDockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { HostError } from '../../src/core/errors';
@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/core/like';
 import { withoutHostPrefix } from '../../src/core/hosts/translateError';
 import { hasLinksOrAliases } from '../../src/core/model/containerChildren';
 import { countOf } from '../../src/core/plural';
-import { ContainerDetails, ContainerState, ContainerSummary } from '../../src/core/types';
+import type { ContainerDetails, ContainerState, ContainerSummary } from '../../src/core/types';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';
 
 function frame(type: number, text: string): Buffer {

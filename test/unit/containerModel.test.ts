@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/like';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
-import { HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
+import { type HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { defaultSshFiles } from '../../src/core/hosts/sshConnection';
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';

@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { testProvenance } from '../support/provenance';
 import { execFileSync } from 'node:child_process';
-import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
+import { clientAmbassadorLabels, crossLinkOf, serverAmbassadorLabels } from '../../src/core/values/labels';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { silentLogger } from '../../src/core/like';
 import { LinkOperations } from '../../src/core/links/linkOperations';
-import { HostSpec } from '../../src/core/hosts/hostSpec';
-import { ContainerDetails, ImageConfig, NetworkSummary } from '../../src/core/types';
+import type { HostSpec } from '../../src/core/hosts/hostSpec';
+import type { HostSnapshot } from '../../src/core/hosts/hostDirectory';
+import type { ContainerDetails, ImageConfig, NetworkSummary } from '../../src/core/types';
 import { FakeDockerClient } from './fakes/fakeDockerClient';
 import { inspectDocument } from './fakes/inspectDocument';
 
@@ -75,7 +76,7 @@ function setup(mode: 'network' | 'link', clientUrl = 'ssh://root@10.231.0.12') {
       client: (host) => clients[host],
       spec: (host) => ({ name: host, url: urls[host] }) as HostSpec,
       connectedHosts: () => ['alpha', 'beta'],
-      hosts: () => [{ spec: { name: 'alpha' } }, { spec: { name: 'beta' } }],
+      hosts: () => ['alpha', 'beta'].map((name) => ({ state: 'connecting', spec: { name } }) as HostSnapshot),
     },
     silentLogger,
     () => 'alpine/socat:latest',

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { comment, concatCommands, dockerCommandsFor, looksSecret, shellQuote } from '../../src/core/links/dockerCommands';
-import { ImageConfig } from '../../src/core/types';
+import type { ImageConfig } from '../../src/core/types';
 import { inspectDocument } from './fakes/inspectDocument';
 
 const fixtureImage: ImageConfig = { env: ['PATH=/bin'], cmd: ['sh'], entrypoint: null, labels: {}, exposedPorts: [], workingDir: '', user: '' };

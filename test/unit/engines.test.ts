@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { containerIpReach, engineLabel, engineName } from '../../src/core/hosts/engines';
-import { EngineHost, EngineInfo } from '../../src/core/types';
+import type { EngineHost, EngineInfo } from '../../src/core/types';
 
 describe('engines (unit)', () => {
   const linuxHere = { platform: 'linux' as const, kernelRelease: '6.1.0-18-amd64' };

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileJournal, JournalEntry, isInProgress, newChangeId } from '../../src/core/planning/journal';
+import { FileJournal, type JournalEntry, isInProgress, newChangeId } from '../../src/core/planning/journal';
 
 function entry(id: string, overrides: Partial<JournalEntry> = {}): JournalEntry {
   return {

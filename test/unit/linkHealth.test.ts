@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { clientAmbassadorLabels, serverAmbassadorLabels } from '../../src/core/ambassadors/ambassadorLabels';
+import { clientAmbassadorLabels, serverAmbassadorLabels } from '../../src/core/values/labels';
 import { CrossLinkHealthMonitor } from '../../src/core/ambassadors/crossLinkHealth';
-import { VerifyResult } from '../../src/core/links/hops';
-import { LinkPart, linkHealth, partsKey } from '../../src/core/links/linkHealth';
+import type { VerifyResult } from '../../src/core/links/hops';
+import { type LinkPart, linkHealth, partsKey } from '../../src/core/links/linkHealth';
 import { silentLogger } from '../../src/core/like';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { ContainerModel } from '../../src/core/model/containerModel';
-import { ContainerState } from '../../src/core/types';
+import type { ContainerState } from '../../src/core/types';
 import { waitFor } from '../support/waitFor';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';
 

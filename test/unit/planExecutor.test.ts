@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { silentLogger } from '../../src/core/like';
-import { PlanStep, irreversibleKinds } from '../../src/core/planning/plan';
+import { type PlanStep, irreversibleKinds } from '../../src/core/planning/plan';
 import { IncompleteChangeError, PlanError, executePlans } from '../../src/core/planning/planExecutor';
 import { findInterruptedChanges } from '../../src/core/planning/recovery';
-import { FakeEngine } from './fakes/fakeEngine';
+import type { FakeEngine } from './fakes/fakeEngine';
 import { MemoryJournal } from './fakes/memoryJournal';
-import { Scenario, assertIntact, engineOf, legacyLinkScenario, scenarios } from './fakes/scenarios';
+import { type Scenario, assertIntact, engineOf, legacyLinkScenario, scenarios } from './fakes/scenarios';
 
 /**
  * How a step goes wrong: it throws before doing anything, the engine refuses it, no reply comes

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { HostError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/like';
 import { DockerodeClient, defaultDockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';

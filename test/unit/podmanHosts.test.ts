@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Logger, silentLogger } from '../../src/core/like';
+import { type Logger, silentLogger } from '../../src/core/like';
 import { discoverLocalHosts } from '../../src/core/hosts/localHosts';
 import { discoverEngineSockets, rootfulPodmanSocket } from '../../src/core/hosts/podmanHosts';
 

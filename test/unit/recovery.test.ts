@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { silentLogger } from '../../src/core/like';
-import { JournalEntry, RecoveryError } from '../../src/core/planning/journal';
-import { PlanStep, irreversibleKinds } from '../../src/core/planning/plan';
+import { type JournalEntry, RecoveryError } from '../../src/core/planning/journal';
+import { type PlanStep, irreversibleKinds } from '../../src/core/planning/plan';
 import { executePlans } from '../../src/core/planning/planExecutor';
-import { InterruptedChange, findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
+import { type InterruptedChange, findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
 import { FakeEngine } from './fakes/fakeEngine';
 import { inspectDocument } from './fakes/inspectDocument';
 import { MemoryJournal } from './fakes/memoryJournal';
-import { Scenario, assertIntact, engineOf, legacyLinkScenario, scenarios } from './fakes/scenarios';
+import { type Scenario, assertIntact, engineOf, legacyLinkScenario, scenarios } from './fakes/scenarios';
 
 const fast = { retry: { attempts: 2, delayMs: 1 }, settleMs: 0 };
 /** A pid that no process has: the change's process died. */

@@ -2,16 +2,16 @@ import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { planShareVolume } from '../../src/core/links/volumePlanner';
 import { silentLogger } from '../../src/core/like';
-import { userAliases } from '../../src/core/model/aliases';
+import { userAliases } from '../../src/core/values/aliases';
 import { copyChangedPaths } from '../../src/core/planning/copyPaths';
 import { newPlan } from '../../src/core/planning/plan';
 import { executePlan } from '../../src/core/planning/planExecutor';
 import { NamespaceDependentsError, UnsavedChangesError, recreateBody, recreateSteps, sharedNamespaces, versionAtLeast } from '../../src/core/planning/recreate';
 import { ignoredPaths, unsavedChanges } from '../../src/core/planning/writableLayer';
-import { EndpointConfig, FilesystemChange } from '../../src/core/types';
+import type { EndpointConfig, FilesystemChange } from '../../src/core/types';
 import { FakeDockerClient } from './fakes/fakeDockerClient';
 import { inspectDocument, subject } from './fakes/inspectDocument';
-import { RecordedVersion, anonymousVolume, imageVolume, recordedInspect, recordedVersions, shortId } from './fakes/recordedInspect';
+import { type RecordedVersion, anonymousVolume, imageVolume, recordedInspect, recordedVersions, shortId } from './fakes/recordedInspect';
 
 const without = (record: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
 

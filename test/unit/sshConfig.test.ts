@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { includedFilesReader, parseSshConfig, resolveSshHost } from '../../src/core/hosts/sshConfig';
-import { SshFiles, resolveSshTarget } from '../../src/core/hosts/sshConnection';
+import { type SshFiles, resolveSshTarget } from '../../src/core/hosts/sshConnection';
 
 describe('sshConfig (unit)', () => {
   const config = `

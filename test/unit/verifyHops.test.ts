@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { CrossLink } from '../../src/core/ambassadors/ambassadorLabels';
-import { CrossLinkParts, crossLinkChecks } from '../../src/core/ambassadors/verifyCrossLink';
-import { HopCheck, interpretHops } from '../../src/core/links/hops';
-import { DockerClient } from '../../src/core/hosts/dockerClient';
+import type { CrossLink } from '../../src/core/values/labels';
+import { type CrossLinkParts, crossLinkChecks } from '../../src/core/ambassadors/verifyCrossLink';
+import { type HopCheck, interpretHops } from '../../src/core/links/hops';
+import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { silentLogger } from '../../src/core/like';
-import { NamespaceRunner, ProbeResult, connectMs, parseListeningPorts, parseProbeOutput } from '../../src/core/links/probe';
+import { NamespaceRunner, type ProbeResult, connectMs, parseListeningPorts, parseProbeOutput } from '../../src/core/links/probe';
 import { FakeDockerClient, container } from './fakes/fakeDockerClient';
 
 const link: CrossLink = {

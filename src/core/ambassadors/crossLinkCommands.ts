@@ -1,7 +1,7 @@
-import { DockerClient } from '../hosts/dockerClient';
-import { DockerCommands, DockerCommandsOptions, command, comment, networkConnectCommand } from '../links/dockerCommands';
-import { LinkOperations } from '../links/linkOperations';
-import { CrossLink, ambassadorLabel, isServerAmbassadorFor } from './ambassadorLabels';
+import type { DockerClient } from '../hosts/dockerClient';
+import { type DockerCommands, type DockerCommandsOptions, command, comment, networkConnectCommand } from '../links/dockerCommands';
+import type { LinkOperations } from '../links/linkOperations';
+import { type CrossLink, ambassadorLabel, isServerAmbassadorFor } from '../values/labels';
 
 /** What the commands of a cross-host link are read from: each host's client, URL and single-host operations. */
 export interface CrossLinkCommandHosts {

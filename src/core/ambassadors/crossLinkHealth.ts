@@ -1,12 +1,12 @@
 import { errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger } from '../like';
-import { LinkHealth, LinkPart, PartsCheck, linkHealth, partsKey } from '../links/linkHealth';
-import { VerifyResult } from '../links/hops';
-import { VerifyOptions } from '../links/verifyLink';
-import { ContainerModel } from '../model/containerModel';
-import { ContainerSummary } from '../types';
-import { CrossLink, crossLinkOf } from './ambassadorLabels';
-import { CrossLinkParts, crossLinkParts } from './verifyCrossLink';
+import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
+import { type LinkHealth, type LinkPart, type PartsCheck, linkHealth, partsKey } from '../links/linkHealth';
+import type { VerifyResult } from '../links/hops';
+import type { VerifyOptions } from '../links/verifyLink';
+import type { HostDirectory } from '../hosts/hostDirectory';
+import type { ContainerSummary } from '../types';
+import { type CrossLink, crossLinkOf } from '../values/labels';
+import { type CrossLinkParts, crossLinkParts } from './verifyCrossLink';
 
 export interface CrossLinkHealthEntry {
   link: CrossLink;
@@ -45,7 +45,7 @@ export function healthParts(link: CrossLink, parts: CrossLinkParts): LinkPart[] 
 }
 
 /**
- * The live health of every cross-host link on the connected hosts. Parts follow the ContainerModel
+ * The live health of every cross-host link on the connected hosts. Parts follow the HostDirectory
  * (Docker events), so a stopped ambassador or target turns its link broken as soon as the event
  * arrives; while `active` (the view is visible) a periodic check finds what events cannot show:
  * a target that stopped listening, a blocked port, an alias gone from the network.
@@ -64,7 +64,7 @@ export class CrossLinkHealthMonitor implements DisposableLike {
   readonly onDidChange: EventLike<void> = this.changed.event;
 
   constructor(
-    private readonly model: ContainerModel,
+    private readonly model: HostDirectory,
     private readonly verify: (link: CrossLink, options: VerifyOptions) => Promise<VerifyResult>,
     private readonly logger: Logger,
   ) {

@@ -1,33 +1,23 @@
 import { ConfigError, errorMessage } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
-import { Provenance } from '../provenance/provenance';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import { type AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
+import type { Provenance } from '../provenance/provenance';
 import { ProvenanceError } from '../provenance/seal';
-import { Plan } from '../planning/plan';
-import { LinkOperations, WritableLayerChoice } from '../links/linkOperations';
+import type { Plan } from '../planning/plan';
+import { LinkOperations, type WritableLayerChoice } from '../links/linkOperations';
 import { defaultAlias } from '../links/names';
-import { VerifyOptions, VerifyResult } from '../links/verifyLink';
-import { formatContainerRef, parseContainerRef } from '../model/containerRef';
-import { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
+import type { VerifyOptions, VerifyResult } from '../links/verifyLink';
+import { formatContainerRef, parseContainerRef } from '../values/containerRef';
+import type { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
-import { ExecuteOptions, executePlans } from '../planning/planExecutor';
-import { Journal } from '../planning/journal';
-import { ContainerSummary } from '../types';
-import { CrossLink, CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
-import { CrossLinkPlan, HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
+import { type ExecuteOptions, executePlans } from '../planning/planExecutor';
+import type { Journal } from '../planning/journal';
+import type { ContainerSummary } from '../types';
+import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
+import { type CrossLinkPlan, type HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
-
-/** How the operations reach the configured hosts (the ContainerModel in the extension). */
-export interface HostDirectory {
-  client(hostName: string): DockerClient | undefined;
-  spec(hostName: string): HostSpec | undefined;
-  /** Names of the hosts that are connected now. */
-  connectedHosts(): string[];
-  /** Every configured host, connected or not (a client on an offline host still counts). */
-  hosts(): ReadonlyArray<{ spec: { name: string } }>;
-}
+import type { HostDirectory } from '../hosts/hostDirectory';
 
 /** Acting on objects this installation did not make needs the caller to say so, after asking the user. */
 export interface ForeignConsent {
@@ -57,7 +47,8 @@ export interface CrossLinkArgs {
 /** Links containers across hosts through ambassadors, and finds, repairs, verifies and removes those links. */
 export class CrossLinkOperations {
   constructor(
-    private readonly hosts: HostDirectory,
+    // Only what operations need of the seam, so a test passes four functions.
+    private readonly hosts: Pick<HostDirectory, 'client' | 'spec' | 'connectedHosts' | 'hosts'>,
     private readonly logger: Logger,
     private readonly image: () => string,
     private readonly provenance: Provenance,
@@ -243,7 +234,7 @@ export class CrossLinkOperations {
       const networkName = ambassador.labels[ambassadorLabel.createdNetwork] === 'true' ? ambassador.labels[ambassadorLabel.network] : undefined;
       const network = networkName ? (await client.listNetworks()).find((candidate) => candidate.name === networkName) : undefined;
       if (network && this.provenance.originOf('network', network, engineId) === 'foreign') {
-        this.provenance.record({ id: network.id, kind: 'network', host: side.host, name: network.name, role: network.labels['crosslink.role'] ?? '', adopted: true });
+        this.provenance.record({ id: network.id, kind: 'network', host: side.host, name: network.name, role: network.labels[roleLabel] ?? '', adopted: true });
         adopted.push(`${side.host}: network ${network.name}`);
       }
     }

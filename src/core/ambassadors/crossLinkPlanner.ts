@@ -1,21 +1,22 @@
 import { ConfigError, CrosslinkError } from '../errors';
 import { aliasProblem, portProblem } from '../links/names';
-import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { RecreateSubject, recreateSteps } from '../planning/recreate';
-import { ContainerCreateBody, ContainerDetails, ContainerSummary, NetworkSummary } from '../types';
+import { type Plan, type PlanStep, newPlan } from '../planning/plan';
+import { type RecreateSubject, recreateSteps } from '../planning/recreate';
+import type { ContainerCreateBody, ContainerDetails, ContainerSummary, NetworkSummary } from '../types';
 import {
-  CrossLink,
-  CrossLinkMode,
-  TargetRef,
+  type CrossLink,
+  type CrossLinkMode,
+  type TargetRef,
   ambassadorLabel,
   ambassadorNetworkName,
   clientAmbassadorLabels,
   clientAmbassadorName,
   crossLinkOf,
+  managedLabels,
   isServerAmbassadorFor,
   serverAmbassadorLabels,
   serverAmbassadorName,
-} from './ambassadorLabels';
+} from '../values/labels';
 import { socatArguments } from './socat';
 import { ProvenanceError } from '../provenance/seal';
 import { defaultNetworks, podmanLegacyLinkProblem } from '../hosts/engines';
@@ -218,7 +219,7 @@ function sharedNetwork(request: CrossLinkRequest, details: ContainerDetails, hos
   }
   const created = !existing;
   if (created) {
-    steps.push({ kind: 'createNetwork', name, labels: { 'crosslink.managed': 'true', 'crosslink.role': 'ambassador-network' } });
+    steps.push({ kind: 'createNetwork', name, labels: managedLabels('ambassador-network') });
   }
   steps.push({ kind: 'connectNetwork', network: name, container: { id: details.id }, name: details.name, endpoint: {} });
   return { name, joined: true, created };

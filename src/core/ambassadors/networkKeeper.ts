@@ -1,10 +1,10 @@
 import { errorMessage } from '../errors';
-import { DisposableLike, Logger } from '../like';
-import { parseContainerRef } from '../model/containerRef';
-import { ContainerModel } from '../model/containerModel';
-import { Provenance } from '../provenance/provenance';
-import { ContainerSummary } from '../types';
-import { ambassadorLabel } from './ambassadorLabels';
+import type { DisposableLike, Logger } from '../like';
+import { parseContainerRef } from '../values/containerRef';
+import type { HostDirectory } from '../hosts/hostDirectory';
+import type { Provenance } from '../provenance/provenance';
+import type { ContainerSummary } from '../types';
+import { ambassadorLabel } from '../values/labels';
 
 /**
  * Keeps cross-host links alive when the user recreates a linked container outside Crosslink
@@ -22,7 +22,7 @@ export class AmbassadorNetworkKeeper implements DisposableLike {
   private readonly seenMembers = new Map<string, string>();
 
   constructor(
-    private readonly model: ContainerModel,
+    private readonly model: HostDirectory,
     private readonly logger: Logger,
     private readonly provenance: Provenance,
   ) {

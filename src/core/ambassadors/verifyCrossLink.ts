@@ -1,10 +1,10 @@
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { HopCheck, HopStatus, VerifyResult, interpretHops, legacyStep, probeStatus } from '../links/hops';
-import { NamespaceRunner, ProbeResult } from '../links/probe';
-import { VerifyOptions, notChecked, resolveStatus } from '../links/verifyLink';
-import { ContainerSummary } from '../types';
-import { CrossLink, ambassadorLabel, isServerAmbassadorFor, serverAmbassadorName } from './ambassadorLabels';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import { type HopCheck, type HopStatus, type VerifyResult, interpretHops, legacyStep, probeStatus } from '../links/hops';
+import { NamespaceRunner, type ProbeResult } from '../links/probe';
+import { type VerifyOptions, notChecked, resolveStatus } from '../links/verifyLink';
+import type { ContainerSummary } from '../types';
+import { type CrossLink, ambassadorLabel, isServerAmbassadorFor, serverAmbassadorName } from '../values/labels';
 
 /** The containers a cross-host link is made of, as its hosts list them now. */
 export interface CrossLinkParts {

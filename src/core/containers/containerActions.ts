@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { CrosslinkError } from '../errors';
-import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
-import { DockerClient, InteractiveExec } from '../hosts/dockerClient';
-import { isManaged, roleLabel } from '../links/labels';
-import { formatContainerRef } from '../model/containerRef';
+import { ambassadorLabel, isManaged, roleOf } from '../values/labels';
+import type { DockerClient, InteractiveExec } from '../hosts/dockerClient';
+import { formatContainerRef } from '../values/containerRef';
 import { countOf } from '../plural';
-import { ContainerDetails, ContainerState, ContainerSummary } from '../types';
+import type { ContainerDetails, ContainerState, ContainerSummary } from '../types';
 
 export type ContainerActionErrorReason =
   | 'managedByCrosslink' // an ambassador or helper: its link or tunnel owns it
@@ -141,7 +140,7 @@ function refuseManaged(ref: string, container: ContainerSummary): void {
   if (!isManaged(container.labels)) {
     return;
   }
-  const role = container.labels[roleLabel];
+  const role = roleOf(container.labels);
   const target = container.labels[ambassadorLabel.target];
   const what =
     role === 'client-ambassador'

@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import { CrosslinkError } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { ContainerIpReach, LocalMachine, containerIpReach } from '../hosts/engines';
-import { TransportPlan } from './transports';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import { type ContainerIpReach, type LocalMachine, containerIpReach } from '../hosts/engines';
+import type { TransportPlan } from './transports';
 
 /** Connect failures that say "no route to that address from here", not "nothing listens there". */
 const noRouteCodes = new Set(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EPERM', 'EACCES']);

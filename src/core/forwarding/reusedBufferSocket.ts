@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 /**
  * Node reads every socket into a fresh 64 KiB allocation. For bulk transfers that allocation

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { ForwardError, errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger, silentLogger } from '../like';
+import { type DisposableLike, Emitter, type EventLike, type Logger, silentLogger } from '../like';
 import { readIntoReusedBuffer, relayReusedBuffer, socketHighWaterMark } from './reusedBufferSocket';
 
 /** What the UI shows for one tunnel. Bytes count what local clients sent (in) and received (out). */

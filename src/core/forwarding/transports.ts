@@ -1,17 +1,16 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
-import { Logger } from '../like';
-import { ContainerCreateBody, ContainerDetails, PortBinding } from '../types';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
+import type { Logger } from '../like';
+import type { ContainerCreateBody, ContainerDetails, PortBinding } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
 import { dialTcp } from './reusedBufferSocket';
 import { formatAddress, loopbackAddress } from './tcpForwarder';
-import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
+import { ambassadorLabel, type CrosslinkRole, managedLabels } from '../values/labels';
 import { socatArguments } from '../ambassadors/socat';
-import { managedLabels } from '../links/labels';
 import { resolveHostAddress } from '../hosts/resolveAddress';
 import { defaultNetworks } from '../hosts/engines';
-import { Provenance } from '../provenance/provenance';
+import type { Provenance } from '../provenance/provenance';
 
 export const defaultAmbassadorImage = 'alpine/socat:latest';
 
@@ -54,7 +53,7 @@ export interface PlanOptions {
   ambassadorImage?: string;
 }
 
-export const tunnelAmbassadorRole = 'tunnel-ambassador';
+export const tunnelAmbassadorRole: CrosslinkRole = 'tunnel-ambassador';
 
 /**
  * Picks the transport for `port` of `container` on the host `spec`. Pure: the caller inspects

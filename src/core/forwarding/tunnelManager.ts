@@ -1,16 +1,25 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
-import { Provenance } from '../provenance/provenance';
-import { Transport, TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
+import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import type { HostDirectory } from '../hosts/hostDirectory';
+import { type ForwarderStats, TcpForwarder, connectableAddress, formatAddress } from './tcpForwarder';
+import type { Provenance } from '../provenance/provenance';
+import { type Transport, type TransportPlan, openTransport, planTransport, processAlive, removeHelper, tunnelAmbassadorRole } from './transports';
+import { roleLabel } from '../values/labels';
 import { ContainerRoutes } from './containerRoutes';
-import { LocalMachine } from '../hosts/engines';
+import type { LocalMachine } from '../hosts/engines';
 
 /** The client and spec of a configured host; the UI passes `name => model.client(name)` and `model.host(name).spec`. */
-export type HostAccess = (hostName: string) => { client: DockerClient; spec: HostSpec } | undefined;
+/** What tunnels need of the host seam: a host's client and spec (the ContainerModel in the extension). */
+export type TunnelHosts = Pick<HostDirectory, 'client' | 'spec'>;
+
+function hostAccess(hosts: TunnelHosts, hostName: string): { client: DockerClient; spec: HostSpec } | undefined {
+  const client = hosts.client(hostName);
+  const spec = hosts.spec(hostName);
+  return client && spec ? { client, spec } : undefined;
+}
 
 export interface TunnelRequest {
   host: string;
@@ -70,7 +79,7 @@ export interface TunnelManagerOptions {
   ambassadorImage?: string;
   /** Per new connection: how long the transport may take to reach the target. */
   connectTimeoutMs?: number;
-  /** How often a tunnel's counters may fire onDidChange. */
+  /** How often a tunnel's counters may fire onDidChangeCounters. */
   changeIntervalMs?: number;
   /** Background retry of a 'reconnecting' tunnel: first delay, doubled up to the maximum. */
   reconnectInitialMs?: number;
@@ -101,12 +110,19 @@ export class TunnelManager implements DisposableLike {
   private readonly opening = new Map<string, Promise<TunnelInfo>>();
   private readonly changed = new Emitter<string>();
   private readonly routes: ContainerRoutes;
+  private readonly countersChanged = new Emitter<string>();
 
-  /** Fires with the id of the tunnel that changed, or '' when tunnels were added or removed. */
+  /**
+   * Fires with the id of the tunnel whose state, local port or pause changed, or '' when tunnels were
+   * added or removed: everything `serialize()` and a tunnel's state show. Not for moving counters,
+   * so what persists tunnels writes only when they change.
+   */
   readonly onDidChange: EventLike<string> = this.changed.event;
+  /** Fires with the id of a tunnel whose byte and connection counters moved (at most every `changeIntervalMs`). */
+  readonly onDidChangeCounters: EventLike<string> = this.countersChanged.event;
 
   constructor(
-    private readonly hosts: HostAccess,
+    private readonly hosts: TunnelHosts,
     private readonly options: TunnelManagerOptions,
   ) {
     this.routes = new ContainerRoutes(options.logger, options.localMachine);
@@ -210,7 +226,7 @@ export class TunnelManager implements DisposableLike {
    * of another open window, and look-alikes Crosslink did not create, stay. Returns the names removed.
    */
   async removeLeftoverHelpers(hostName: string): Promise<string[]> {
-    const access = this.hosts(hostName);
+    const access = hostAccess(this.hosts, hostName);
     if (!access) {
       return [];
     }
@@ -222,7 +238,7 @@ export class TunnelManager implements DisposableLike {
     for (const helper of containers) {
       const entry = provenance.registry.get(helper.id);
       const leftover =
-        helper.labels['crosslink.role'] === tunnelAmbassadorRole && !inUse.has(helper.name) && provenance.isOurs('container', helper, engineId) && !processAlive(entry?.ownerPid);
+        helper.labels[roleLabel] === tunnelAmbassadorRole && !inUse.has(helper.name) && provenance.isOurs('container', helper, engineId) && !processAlive(entry?.ownerPid);
       if (leftover && (await removeHelper(client, helper.name, { logger, provenance }))) {
         removed.push(helper.name);
       }
@@ -239,6 +255,7 @@ export class TunnelManager implements DisposableLike {
     const tunnels = [...this.tunnels.values()];
     this.tunnels.clear();
     this.changed.dispose();
+    this.countersChanged.dispose();
     await Promise.all(tunnels.map((tunnel) => tunnel.stop()));
   }
 
@@ -268,7 +285,10 @@ export class TunnelManager implements DisposableLike {
   }
 
   private createTunnel(id: string, request: TunnelRequest, adoptHelper: boolean): Tunnel {
-    return new Tunnel(id, request, adoptHelper, this.hosts, this.routes, this.options, () => this.changed.fire(id));
+    return new Tunnel(id, request, adoptHelper, this.hosts, this.routes, this.options, {
+      state: () => this.changed.fire(id),
+      counters: () => this.countersChanged.fire(id),
+    });
   }
 
   private add(tunnel: Tunnel): void {
@@ -311,10 +331,10 @@ class Tunnel {
     readonly id: string,
     request: TunnelRequest,
     private readonly adoptHelper: boolean,
-    private readonly hosts: HostAccess,
+    private readonly hosts: TunnelHosts,
     private readonly routes: ContainerRoutes,
     private readonly options: TunnelManagerOptions,
-    private readonly notify: () => void,
+    private readonly notify: { state(): void; counters(): void },
   ) {
     this.host = request.host;
     this.container = request.container;
@@ -329,7 +349,8 @@ class Tunnel {
       connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
       changeIntervalMs: options.changeIntervalMs,
     });
-    this.forwarder.onDidChange(() => notify());
+    // The forwarder reports its counters; every state change below calls notify.state itself.
+    this.forwarder.onDidChange(() => notify.counters());
   }
 
   info(): TunnelInfo {
@@ -375,7 +396,7 @@ class Tunnel {
   pause(): void {
     this.forwarder.pause();
     this.paused = true;
-    this.notify();
+    this.notify.state();
   }
 
   /** Resolves with the error that kept it from listening, if any. */
@@ -391,7 +412,7 @@ class Tunnel {
     } catch (error) {
       this.paused = false;
       this.listenProblem = errorMessage(error);
-      this.notify();
+      this.notify.state();
       return error instanceof Error ? error : new Error(String(error));
     }
   }
@@ -406,7 +427,7 @@ class Tunnel {
       }
     } catch (error) {
       this.listenProblem = errorMessage(error);
-      this.notify();
+      this.notify.state();
     }
   }
 
@@ -471,7 +492,7 @@ class Tunnel {
   };
 
   private async resolveOnce(): Promise<Transport> {
-    const access = this.hosts(this.host);
+    const access = hostAccess(this.hosts, this.host);
     if (!access) {
       throw new ForwardError('hostUnreachable', `Host ${this.host} is not configured.`);
     }
@@ -506,7 +527,7 @@ class Tunnel {
     this.transport = transport;
     this.transportClient = client;
     this.options.logger.info(`[tunnel ${this.id}] via ${transport.label}`);
-    this.notify();
+    this.notify.state();
     return transport;
   }
 
@@ -523,7 +544,7 @@ class Tunnel {
   private listening(): void {
     this.paused = false;
     this.listenProblem = undefined;
-    this.notify();
+    this.notify.state();
   }
 
   /** Runs once per connection: keep it cheap when nothing changes. */
@@ -564,7 +585,7 @@ class Tunnel {
     if (JSON.stringify(route) !== JSON.stringify(this.route)) {
       this.route = route;
       this.options.logger.info(`[tunnel ${this.id}] ${route.state}${route.state === 'active' ? '' : `: ${route.problem}`}`);
-      this.notify();
+      this.notify.state();
     }
   }
 }

@@ -1,13 +1,13 @@
-import { DisposableLike } from '../like';
-import { ContainerModel } from '../model/containerModel';
-import { TunnelManager } from './tunnelManager';
+import type { DisposableLike } from '../like';
+import type { HostDirectory } from '../hosts/hostDirectory';
+import type { TunnelManager } from './tunnelManager';
 
 /**
  * Looks a host's tunnel targets up again when it matters — the host dropped or came back, or a
  * target was restarted, recreated or moved to another address — rather than on every batch of
  * Docker events, which on a busy host would mean an inspect per tunnel several times a second.
  */
-export function refreshTunnelsOnTargetChanges(model: ContainerModel, tunnels: TunnelManager): DisposableLike {
+export function refreshTunnelsOnTargetChanges(model: HostDirectory, tunnels: TunnelManager): DisposableLike {
   const seen = new Map<string, string>();
   return model.onDidChange((changedHost) => {
     const hosts = changedHost ? [changedHost] : model.hosts().map((host) => host.spec.name);

@@ -1,6 +1,6 @@
-import { DisposableLike } from '../like';
-import { Duplex, Readable, Writable } from 'node:stream';
-import { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineHost, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
+import type { DisposableLike } from '../like';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import type { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineHost, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;

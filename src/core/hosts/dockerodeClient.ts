@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Duplex, Readable, Writable } from 'node:stream';
+import { type Duplex, Readable, Writable } from 'node:stream';
 import Dockerode from 'dockerode';
 import { CrosslinkError, DockerApiError, HostError } from '../errors';
-import { DisposableLike, Logger } from '../like';
-import {
+import type { DisposableLike, Logger } from '../like';
+import type {
   ContainerCreateBody,
   ContainerDetails,
   ContainerNetwork,
@@ -23,11 +23,11 @@ import {
   PortBinding,
   VolumeSummary,
 } from '../types';
-import { userAliases } from '../model/aliases';
-import { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize } from './dockerClient';
-import { DockerStreamDemuxer, RawStreamChunker } from '../containers/dockerStream';
-import { HostSpec, describeEndpoint } from './hostSpec';
-import { SshConnection, SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
+import { userAliases } from '../values/aliases';
+import type { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize } from './dockerClient';
+import { DockerStreamDemuxer, RawStreamChunker } from './dockerStream';
+import { type HostSpec, describeEndpoint } from './hostSpec';
+import { SshConnection, type SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
 import { translateApiError } from './translateError';
 import { engineName } from './engines';
 

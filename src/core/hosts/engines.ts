@@ -1,4 +1,4 @@
-import { EngineHost, EngineInfo } from '../types';
+import type { EngineHost, EngineInfo } from '../types';
 
 /**
  * Which engine answers the Docker API: Podman's service names itself in `/version`'s

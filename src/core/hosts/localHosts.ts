@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DisposableLike, Logger } from '../like';
-import { HostEndpoint, HostSpec, TlsFiles, parseHostUrl } from './hostSpec';
+import type { DisposableLike, Logger } from '../like';
+import { type HostEndpoint, type HostSpec, type TlsFiles, parseHostUrl } from './hostSpec';
 import { discoverEngineSockets } from './podmanHosts';
 
 /** Where the Docker CLI keeps its files, and the environment it reads; injectable for tests. */

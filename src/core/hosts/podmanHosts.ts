@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Logger } from '../like';
-import { HostSpec, parseHostUrl } from './hostSpec';
+import type { Logger } from '../like';
+import { type HostSpec, parseHostUrl } from './hostSpec';
 
 /** Where Podman and rootless Docker keep their sockets and connection lists; injectable for tests. */
 export interface EngineSocketEnvironment {

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Duplex } from 'node:stream';
-import { AnyAuthMethod, AuthHandlerMiddleware, Client, ClientChannel, ConnectConfig } from 'ssh2';
+import type { Duplex } from 'node:stream';
+import { type AnyAuthMethod, type AuthHandlerMiddleware, Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { HostError, errorMessage } from '../errors';
-import { DisposableLike, Logger } from '../like';
-import { HostEndpoint } from './hostSpec';
-import { HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey } from './knownHosts';
+import type { DisposableLike, Logger } from '../like';
+import type { HostEndpoint } from './hostSpec';
+import { type HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey } from './knownHosts';
 import { expandHome, includedFilesReader, parseSshConfig, resolveSshHost } from './sshConfig';
 import { translateConnectError } from './translateError';
 

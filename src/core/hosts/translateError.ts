@@ -1,4 +1,4 @@
-import { CrosslinkError, DockerApiError, DockerApiErrorReason, HostError, HostErrorReason } from '../errors';
+import { CrosslinkError, DockerApiError, type DockerApiErrorReason, HostError, type HostErrorReason } from '../errors';
 
 const tlsCodes = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY|GET)_|EPROTO$)/;
 

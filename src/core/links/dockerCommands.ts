@@ -1,6 +1,6 @@
-import { ContainerDetails, HealthcheckConfig, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
-import { isDefaultHostname, userAliases } from '../model/aliases';
-import { isManaged } from './labels';
+import type { ContainerDetails, HealthcheckConfig, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
+import { isDefaultHostname, userAliases } from '../values/aliases';
+import { isManaged } from '../values/labels';
 
 type Endpoint = {
   Aliases?: string[] | null;

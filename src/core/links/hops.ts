@@ -1,4 +1,4 @@
-import { ProbeResult } from './probe';
+import type { ProbeResult } from './probe';
 
 /**
  * The hops of a link, in the order traffic takes them. One host: the client resolves the alias,

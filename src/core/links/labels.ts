@@ -1,11 +1,3 @@
-/** Every object Crosslink creates carries these, so cleanup can find exactly its own objects. */
-export const managedLabel = 'crosslink.managed';
-export const roleLabel = 'crosslink.role';
-
-export function managedLabels(role: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { [managedLabel]: 'true', [roleLabel]: role, ...extra };
-}
-
-export function isManaged(labels: Record<string, string> | undefined): boolean {
-  return labels?.[managedLabel] === 'true';
-}
+// Temporary re-export: src/ui/commands still imports this path. The coordinator removes this file
+// after merging the commands rewrite (which imports ../../core/values/labels instead).
+export { isManaged, managedLabel, managedLabels, roleLabel } from '../values/labels';

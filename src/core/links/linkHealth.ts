@@ -1,5 +1,5 @@
-import { ContainerState } from '../types';
-import { HopAction, HopName, HopReason, VerifyResult, hopTitle } from './hops';
+import type { ContainerState } from '../types';
+import { type HopAction, type HopName, type HopReason, type VerifyResult, hopTitle } from './hops';
 
 /**
  * A link's health at a glance. ok: every part runs and the last check (if any still applies)

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
-import { ContainerDetails } from '../types';
-import { Plan, newPlan } from '../planning/plan';
-import { RecreateSubject, recreateSteps } from '../planning/recreate';
+import type { ContainerDetails } from '../types';
+import { type Plan, newPlan } from '../planning/plan';
+import { type RecreateSubject, recreateSteps } from '../planning/recreate';
 import { aliasProblem } from './names';
 import { podmanLegacyLinkProblem } from '../hosts/engines';
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
-import { ContainerDetails, NetworkSummary } from '../types';
-import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { managedLabels } from './labels';
+import type { ContainerDetails, NetworkSummary } from '../types';
+import { type Plan, type PlanStep, newPlan } from '../planning/plan';
+import { managedLabels } from '../values/labels';
 import { aliasProblem, networkNameProblem } from './names';
 
 export interface NetworkConnectRequest {

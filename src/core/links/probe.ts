@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { managedLabels } from './labels';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import { ambassadorLabel, managedLabels } from '../values/labels';
 
 /** How a connection attempt from one network namespace ended. */
 export type ProbeOutcome = 'ok' | 'notResolving' | 'refused' | 'timedOut' | 'unreachable' | 'failed' | 'noTool' | 'notChecked';
@@ -183,7 +183,7 @@ export class NamespaceRunner {
       Image: this.options.helperImage,
       Entrypoint: ['sleep'],
       Cmd: ['60'],
-      Labels: managedLabels('verify-helper', { 'crosslink.client': container.name }),
+      Labels: managedLabels('verify-helper', { [ambassadorLabel.client]: container.name }),
       HostConfig: { NetworkMode: `container:${container.id}`, AutoRemove: false },
     });
     try {

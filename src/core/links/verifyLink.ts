@@ -1,10 +1,10 @@
 import { ConfigError } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { ContainerDetails, ContainerSummary } from '../types';
-import { HopCheck, VerifyResult, interpretHops, legacyStep, probeStatus } from './hops';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { ContainerDetails, ContainerSummary } from '../types';
+import { type HopCheck, type VerifyResult, interpretHops, legacyStep, probeStatus } from './hops';
 import { aliasProblem, portProblem } from './names';
-import { NamespaceRunner, ProbeResult } from './probe';
+import { NamespaceRunner, type ProbeResult } from './probe';
 
 export type { VerifyResult, VerifyStep } from './hops';
 

@@ -1,8 +1,8 @@
 import { ConfigError } from '../errors';
-import { VolumeSummary } from '../types';
-import { Plan, PlanStep, newPlan } from '../planning/plan';
-import { RecreateSubject, UnsavedChangesError, recreateSteps } from '../planning/recreate';
-import { managedLabels } from './labels';
+import type { VolumeSummary } from '../types';
+import { type Plan, type PlanStep, newPlan } from '../planning/plan';
+import { type RecreateSubject, UnsavedChangesError, recreateSteps } from '../planning/recreate';
+import { managedLabels } from '../values/labels';
 import { mountPathProblem, volumeNameProblem } from './names';
 
 export interface ShareVolumeRequest {

@@ -1,4 +1,4 @@
-import { ContainerDetails } from '../types';
+import type { ContainerDetails } from '../types';
 
 /**
  * Whether inspect shows anything to list under a container besides its cross-host links: a legacy

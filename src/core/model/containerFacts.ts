@@ -1,4 +1,4 @@
-import { ContainerDetails, ContainerSummary, PortBinding } from '../types';
+import type { ContainerDetails, ContainerSummary, PortBinding } from '../types';
 
 /** One line per fact a user looks for when linking: addresses per network, aliases, ports, links. */
 export function containerFacts(container: ContainerSummary | ContainerDetails): string[] {

@@ -1,14 +1,15 @@
 import { ConfigError, errorMessage } from '../errors';
-import { DisposableLike, Emitter, EventLike, Logger } from '../like';
-import { ContainerSummary } from '../types';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
-import { HostSnapshot, HostWatcher, HostWatcherOptions, defaultHostWatcherOptions } from './hostWatcher';
+import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
+import type { ContainerSummary } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import type { HostDirectory, HostSnapshot } from '../hosts/hostDirectory';
+import { HostWatcher, type HostWatcherOptions, defaultHostWatcherOptions } from './hostWatcher';
 
 export type DockerClientFactory = (spec: HostSpec) => DockerClient;
 
 /** Every configured host and its containers, kept live. The tree, status bar and commands read it. */
-export class ContainerModel implements DisposableLike {
+export class ContainerModel implements HostDirectory, DisposableLike {
   private readonly watchers = new Map<string, HostWatcher>();
   private readonly changed = new Emitter<string>();
   private configProblems: ConfigError[] = [];

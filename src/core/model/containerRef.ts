@@ -1,19 +1,4 @@
-import { ConfigError } from '../errors';
-
-/** A container as commands name it: "host/container". */
-export interface ContainerRef {
-  host: string;
-  container: string;
-}
-
-export function parseContainerRef(reference: string): ContainerRef {
-  const slash = reference.indexOf('/');
-  if (slash <= 0 || slash === reference.length - 1) {
-    throw new ConfigError('invalidOption', `"${reference}" does not name a container; write it as "host/container", e.g. "staging/web".`);
-  }
-  return { host: reference.slice(0, slash), container: reference.slice(slash + 1) };
-}
-
-export function formatContainerRef(host: string, container: string): string {
-  return `${host}/${container}`;
-}
+// Temporary re-export: src/ui/commands still imports this path. The coordinator removes this file
+// after merging the commands rewrite (which imports ../../core/values/containerRef instead).
+export { formatContainerRef, parseContainerRef } from '../values/containerRef';
+export type { ContainerRef } from '../values/containerRef';

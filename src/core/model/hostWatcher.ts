@@ -1,22 +1,14 @@
 import { CrosslinkError, DockerApiError, HostError, errorMessage } from '../errors';
-import { DisposableLike, Logger } from '../like';
-import { ContainerSummary, DockerEvent, EngineInfo } from '../types';
-import { DockerClient } from '../hosts/dockerClient';
-import { HostSpec } from '../hosts/hostSpec';
+import type { DisposableLike, Logger } from '../like';
+import type { ContainerSummary, DockerEvent, EngineInfo } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { HostSpec } from '../hosts/hostSpec';
+import type { HostSnapshot, HostStatus } from '../hosts/hostDirectory';
 import { countOf } from '../plural';
 import { engineLabel } from '../hosts/engines';
 
-export type HostState = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
-
-export interface HostSnapshot {
-  readonly spec: HostSpec;
-  readonly state: HostState;
-  readonly engine?: EngineInfo;
-  /** Why the host is unreachable or reconnecting. */
-  readonly error?: CrosslinkError;
-  /** By container id, in the engine's order. */
-  readonly containers: ReadonlyMap<string, ContainerSummary>;
-}
+// src/ui/commands imports the snapshot type from here.
+export type { HostSnapshot, HostState, HostStatus } from '../hosts/hostDirectory';
 
 export interface HostWatcherOptions {
   /** Events arriving within this window are applied with one list call. */
@@ -45,9 +37,7 @@ export const defaultHostWatcherOptions: HostWatcherOptions = {
  * asks whether the host still answers.
  */
 export class HostWatcher implements DisposableLike {
-  private state: HostState = 'connecting';
-  private engine?: EngineInfo;
-  private error?: CrosslinkError;
+  private status: HostStatus = { state: 'connecting' };
   private containers = new Map<string, ContainerSummary>();
   private subscription?: DisposableLike;
   private pendingIds = new Set<string>();
@@ -71,7 +61,7 @@ export class HostWatcher implements DisposableLike {
   }
 
   get snapshot(): HostSnapshot {
-    return { spec: this.spec, state: this.state, engine: this.engine, error: this.error, containers: this.containers };
+    return { ...this.status, spec: this.spec, containers: this.containers };
   }
 
   /** Resolves once the first connection attempt succeeded or failed. */
@@ -86,7 +76,7 @@ export class HostWatcher implements DisposableLike {
 
   /** Connects again now (after a failure), or re-lists everything (when connected). */
   async refresh(): Promise<void> {
-    if (this.state === 'connected' && this.subscription) {
+    if (this.status.state === 'connected' && this.subscription) {
       await this.resync();
       return;
     }
@@ -111,8 +101,11 @@ export class HostWatcher implements DisposableLike {
     this.subscription?.dispose();
     this.subscription = undefined;
     const generation = ++this.generation;
-    if (this.state !== 'connecting') {
-      this.setState(this.state === 'unreachable' ? 'unreachable' : 'reconnecting');
+    if (this.status.state === 'connected') {
+      this.setStatus({ state: 'reconnecting', engine: this.status.engine, error: new HostError(this.spec.name, 'closed', `${this.spec.name}: reconnecting.`) });
+    } else if (this.status.state !== 'connecting') {
+      // Tell listeners an attempt is under way (the state and reason stay what they were).
+      this.setStatus(this.status);
     }
     let step = 'the version call';
     let engine: EngineInfo | undefined;
@@ -134,12 +127,10 @@ export class HostWatcher implements DisposableLike {
       if (generation !== this.generation) {
         return;
       }
-      this.engine = engine;
       this.containers = new Map(containers.map((container) => [container.id, container]));
-      this.error = undefined;
       this.failures = 0;
       this.logger.info(`[${this.spec.name}] connected: ${engineLabel(engine)}, ${countOf(containers.length, 'container')}`);
-      this.setState('connected');
+      this.setStatus({ state: 'connected', engine });
       this.scheduleLivenessCheck(generation);
     } catch (error) {
       if (generation !== this.generation) {
@@ -171,11 +162,11 @@ export class HostWatcher implements DisposableLike {
   }
 
   private fail(error: unknown): void {
-    this.error = error instanceof CrosslinkError ? error : new HostError(this.spec.name, 'closed', errorMessage(error), { cause: error });
+    const reason = error instanceof CrosslinkError ? error : new HostError(this.spec.name, 'closed', errorMessage(error), { cause: error });
     const delay = this.options.retryDelaysMs[Math.min(this.failures, this.options.retryDelaysMs.length - 1)];
     this.failures++;
-    this.logger.warn(`[${this.spec.name}] unreachable (${this.error.reason}): ${this.error.message} Retrying in ${delay / 1000} s.`);
-    this.setState('unreachable');
+    this.logger.warn(`[${this.spec.name}] unreachable (${reason.reason}): ${reason.message} Retrying in ${delay / 1000} s.`);
+    this.setStatus({ state: 'unreachable', engine: this.status.engine, error: reason });
     this.scheduleReconnect(delay);
   }
 
@@ -212,9 +203,9 @@ export class HostWatcher implements DisposableLike {
 
   private onStreamClosed(error?: Error): void {
     this.subscription = undefined;
-    this.error = error instanceof CrosslinkError ? error : new HostError(this.spec.name, 'closed', `${this.spec.name}: the event stream ended.`);
+    const reason = error instanceof CrosslinkError ? error : new HostError(this.spec.name, 'closed', `${this.spec.name}: the event stream ended.`);
     this.logger.warn(`[${this.spec.name}] event stream closed${error ? `: ${error.message}` : ''}; reconnecting`);
-    this.setState('reconnecting');
+    this.setStatus({ state: 'reconnecting', engine: this.status.engine, error: reason });
     const delay = this.options.retryDelaysMs[Math.min(this.failures, this.options.retryDelaysMs.length - 1)];
     this.failures++;
     this.scheduleReconnect(this.failures === 1 ? 0 : delay);
@@ -252,10 +243,17 @@ export class HostWatcher implements DisposableLike {
       }
       this.onChange();
     } catch (error) {
-      this.logger.warn(`[${this.spec.name}] could not apply events: ${errorMessage(error)}`);
+      if (generation !== this.generation || this.disposed) {
+        // A reconnect lists every container anew; these ids need no second try.
+        return;
+      }
+      this.logger.warn(`[${this.spec.name}] could not apply events: ${errorMessage(error)}; trying again`);
       for (const id of ids) {
         this.pendingIds.add(id);
       }
+      // No later event may come to trigger a flush: without this the tree would show the old state of these containers.
+      this.flushTimer ??= setTimeout(() => void this.flush(), Math.max(this.options.eventDebounceMs, this.options.retryDelaysMs[0] ?? 0));
+      this.flushTimer.unref?.();
     }
   }
 
@@ -274,8 +272,8 @@ export class HostWatcher implements DisposableLike {
     }
   }
 
-  private setState(state: HostState): void {
-    this.state = state;
+  private setStatus(status: HostStatus): void {
+    this.status = status;
     this.onChange();
   }
 }

@@ -1,5 +1,5 @@
-import { DockerClient } from '../hosts/dockerClient';
-import { IgnoredPaths, parentDirectory, unsavedChanges } from './writableLayer';
+import type { DockerClient } from '../hosts/dockerClient';
+import { type IgnoredPaths, parentDirectory, unsavedChanges } from './writableLayer';
 
 /**
  * Copies what the (stopped) original wrote into its own filesystem to the new container, which

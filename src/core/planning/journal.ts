@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CrosslinkError } from '../errors';
-import { PlanStep } from './plan';
+import type { PlanStep } from './plan';
 
 /**
  * Where a change stands. `applying`: steps run forward. `rollingBack`: a step failed before the

@@ -1,5 +1,5 @@
-import { ContainerCreateBody, EndpointConfig } from '../types';
-import { IgnoredPaths } from './writableLayer';
+import type { ContainerCreateBody, EndpointConfig } from '../types';
+import type { IgnoredPaths } from './writableLayer';
 
 /**
  * A plan is data: what will happen on one host, in order, with a sentence per step for the

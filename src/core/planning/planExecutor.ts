@@ -1,9 +1,9 @@
 import { CrosslinkError, DockerApiError, errorMessage } from '../errors';
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { ChangePhase, Journal, JournalEntry, JournalOriginal, RecoveryError, currentOwner, newChangeId } from './journal';
-import { Plan, PlanStep, describeStep, describeUndo, irreversibleKinds } from './plan';
-import { StepAction, StepContext, delay, isCandidate, orUndefined, stepAction } from './stepActions';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import { type ChangePhase, type Journal, type JournalEntry, type JournalOriginal, RecoveryError, currentOwner, newChangeId } from './journal';
+import { type Plan, type PlanStep, describeStep, describeUndo, irreversibleKinds } from './plan';
+import { type StepAction, type StepContext, delay, isCandidate, orUndefined, stepAction } from './stepActions';
 
 /** A step failed before the point of no return; what the change had done was undone (or `rollbackFailures` says what was not). */
 export class PlanError extends CrosslinkError<'stepFailed'> {

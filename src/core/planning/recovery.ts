@@ -1,10 +1,10 @@
-import { Logger } from '../like';
-import { DockerClient } from '../hosts/dockerClient';
-import { formatContainerRef } from '../model/containerRef';
-import { ContainerDetails, ContainerSummary } from '../types';
-import { Journal, JournalEntry, RecoveryError, finalPhases, isInProgress } from './journal';
-import { PlanStep, newPlan } from './plan';
-import { ExecuteOptions, ResumeAction, executePlan, resumeChange } from './planExecutor';
+import type { Logger } from '../like';
+import type { DockerClient } from '../hosts/dockerClient';
+import { formatContainerRef } from '../values/containerRef';
+import type { ContainerDetails, ContainerSummary } from '../types';
+import { type Journal, type JournalEntry, RecoveryError, finalPhases, isInProgress } from './journal';
+import { type PlanStep, newPlan } from './plan';
+import { type ExecuteOptions, type ResumeAction, executePlan, resumeChange } from './planExecutor';
 import { isUp, orUndefined } from './stepActions';
 
 /** recreateSteps parks an original as NAME-crosslink-replaced-<first 8 hex digits of its id>. */

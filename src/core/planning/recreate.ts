@@ -1,7 +1,7 @@
 import { ConfigError, CrosslinkError } from '../errors';
-import { ContainerCreateBody, ContainerDetails, EndpointConfig, FilesystemChange } from '../types';
-import { userAliases } from '../model/aliases';
-import { PlanStep } from './plan';
+import type { ContainerCreateBody, ContainerDetails, EndpointConfig, FilesystemChange } from '../types';
+import { userAliases } from '../values/aliases';
+import type { PlanStep } from './plan';
 import { ignoredPaths, unsavedChanges } from './writableLayer';
 
 /** Recreating would lose files the container wrote outside its volumes, and the caller did not say what to do with them. */

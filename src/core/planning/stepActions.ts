@@ -1,8 +1,8 @@
 import { DockerApiError } from '../errors';
-import { DockerClient } from '../hosts/dockerClient';
-import { ContainerDetails } from '../types';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { ContainerDetails } from '../types';
 import { copyChangedPaths } from './copyPaths';
-import { ContainerHandle, PlanStep } from './plan';
+import type { ContainerHandle, PlanStep } from './plan';
 
 /** What a step needs to act on its host. */
 export interface StepContext {

@@ -1,4 +1,4 @@
-import { FilesystemChange } from '../types';
+import type { FilesystemChange } from '../types';
 
 /**
  * Files the engine itself writes into every container's filesystem (or mounts over it): they are

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DockerClient } from '../hosts/dockerClient';
-import { ObjectRegistry, RegistryEntry } from './objectRegistry';
-import { Origin, SealedKind, Sealer, hasCrosslinkLabels } from './seal';
+import type { DockerClient } from '../hosts/dockerClient';
+import type { ObjectRegistry, RegistryEntry } from './objectRegistry';
+import { type Origin, type SealedKind, type Sealer, hasCrosslinkLabels } from './seal';
 
 /** What the judgement needs of a container or network. */
 export interface LabelledObject {

@@ -1,7 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ambassadorLabel } from '../ambassadors/ambassadorLabels';
+import { ambassadorLabel, managedLabel, roleLabel } from '../values/labels';
 import { CrosslinkError } from '../errors';
-import { managedLabel, roleLabel } from '../links/labels';
 
 /** The label that proves an object was made by this installation of Crosslink. */
 export const sealLabel = 'crosslink.seal';

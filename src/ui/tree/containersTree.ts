@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import { describeEndpoint } from '../../core/hosts/hostSpec';
-import { ContainerModel } from '../../core/model/containerModel';
-import { HostSnapshot } from '../../core/model/hostWatcher';
-import { ContainerState, ContainerSummary } from '../../core/types';
+import type { ContainerModel } from '../../core/model/containerModel';
+import type { HostSnapshot } from '../../core/model/hostWatcher';
+import type { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
-import { InterruptedChanges } from '../interruptedChanges';
-import { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
-import { CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/ambassadors/ambassadorLabels';
-import { CrossLinkHealth } from '../crossLinkHealth';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, type TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
+import type { InterruptedChanges } from '../interruptedChanges';
+import type { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
+import { type CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/values/labels';
+import type { CrossLinkHealth } from '../crossLinkHealth';
 import { hopTitle } from '../../core/links/hops';
-import { LinkHealth, LinkHealthState } from '../../core/links/linkHealth';
+import type { LinkHealth, LinkHealthState } from '../../core/links/linkHealth';
 import { containerTooltip } from './tooltips';
-import { Provenance } from '../../core/provenance/provenance';
+import type { Provenance } from '../../core/provenance/provenance';
 import { hasCrosslinkLabels } from '../../core/provenance/seal';
 import { countOf } from '../../core/plural';
 import { hasLinksOrAliases } from '../../core/model/containerChildren';
@@ -60,10 +60,13 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       this.changed.fire(node);
     });
     const healthChanged = health.onDidChange(() => this.changed.fire(undefined));
-    // A new or removed tunnel shows or hides the section; counters refresh only the section.
+    // A new or removed tunnel shows or hides the section; a tunnel's state or counters refresh only the section.
     const tunnelsChanged = tunnels.onDidChange((id) => this.changed.fire(id ? this.tunnelsNode : undefined));
+    const countersChanged = tunnels.onDidChangeCounters(() => this.changed.fire(this.tunnelsNode));
     const interruptedChanged = interrupted?.onDidChange(() => this.changed.fire(undefined));
-    this.subscription = { dispose: () => [modelChanged, healthChanged, tunnelsChanged, interruptedChanged].forEach((disposable) => disposable?.dispose()) };
+    this.subscription = {
+      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged].forEach((disposable) => disposable?.dispose()),
+    };
   }
 
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
@@ -325,7 +328,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       tooltip.appendMarkdown(`- ${engineLabel(host.engine)} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
-    if (host.error && host.state !== 'connected') {
+    if (host.error) {
       tooltip.appendMarkdown(`\n${withoutHostPrefix(node.hostName, host.error.message)}\n`);
     }
     item.tooltip = tooltip;

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { ContainerModel } from '../../core/model/containerModel';
-import { ContainerDetails, ContainerSummary } from '../../core/types';
+import type { HostDirectory } from '../../core/hosts/hostDirectory';
+import type { ContainerDetails, ContainerSummary } from '../../core/types';
 import { containerFacts } from '../../core/model/containerFacts';
 
 /** Markdown tooltip for a container: networks with IPs and aliases, ports, links (from inspect). */
-export async function containerTooltip(model: ContainerModel, hostName: string, summary: ContainerSummary): Promise<vscode.MarkdownString> {
+export async function containerTooltip(model: HostDirectory, hostName: string, summary: ContainerSummary): Promise<vscode.MarkdownString> {
   let details: ContainerDetails | undefined;
   let problem: string | undefined;
   try {

@@ -1,4 +1,4 @@
-import { CrossLink } from '../../core/ambassadors/ambassadorLabels';
+import type { CrossLink } from '../../core/values/labels';
 
 /** Tree elements are small, stable keys; everything shown is read from the model when rendered. */
 export class HostNode {

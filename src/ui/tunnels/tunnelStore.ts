@@ -1,7 +1,7 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { Logger } from '../../core/like';
-import { TunnelManager, TunnelRecord } from '../../core/forwarding/tunnelManager';
+import type { Logger } from '../../core/like';
+import type { TunnelManager, TunnelRecord } from '../../core/forwarding/tunnelManager';
 import { countOf } from '../../core/plural';
 
 const storageKey = 'crosslink.tunnels';

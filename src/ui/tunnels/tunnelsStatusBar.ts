@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { TunnelManager } from '../../core/forwarding/tunnelManager';
+import type { TunnelManager } from '../../core/forwarding/tunnelManager';
 
 /** The number of tunnels; click pauses them all (listeners closed) or resumes them. Hidden while there are none. */
 export class TunnelsStatusBar implements vscode.Disposable {

@@ -1,8 +1,8 @@
 import { release } from 'node:os';
-import { HostError } from '../../../src/core/errors';
-import { DisposableLike } from '../../../src/core/like';
-import { DockerClient, EventStreamHandlers } from '../../../src/core/hosts/dockerClient';
-import { ContainerDetails, ContainerSummary, DockerEvent, EngineHost, EngineInfo } from '../../../src/core/types';
+import type { HostError } from '../../../src/core/errors';
+import type { DisposableLike } from '../../../src/core/like';
+import type { DockerClient, EventStreamHandlers } from '../../../src/core/hosts/dockerClient';
+import type { ContainerDetails, ContainerSummary, DockerEvent, EngineHost, EngineInfo } from '../../../src/core/types';
 
 /** An in-memory engine: containers, an event stream, and switches to make it fail. */
 export class FakeDockerClient implements DockerClient {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { release } from 'node:os';
 import { DockerApiError, HostError } from '../../../src/core/errors';
-import { DockerClient } from '../../../src/core/hosts/dockerClient';
-import { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, EngineHost, FilesystemChange, NetworkSummary, VolumeSummary } from '../../../src/core/types';
+import type { DockerClient } from '../../../src/core/hosts/dockerClient';
+import type { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, EngineHost, FilesystemChange, NetworkSummary, VolumeSummary } from '../../../src/core/types';
 
 interface FakeContainer {
   id: string;

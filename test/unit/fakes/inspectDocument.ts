@@ -1,5 +1,5 @@
-import { RecreateSubject } from '../../../src/core/planning/recreate';
-import { ContainerDetails } from '../../../src/core/types';
+import type { RecreateSubject } from '../../../src/core/planning/recreate';
+import type { ContainerDetails } from '../../../src/core/types';
 
 /** A `docker inspect` document shaped like the engine's, with what the planners read. */
 export function inspectDocument(name: string, overrides: { config?: object; hostConfig?: object; networks?: object; mounts?: object[]; running?: boolean; id?: string } = {}): ContainerDetails {

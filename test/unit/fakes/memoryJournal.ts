@@ -1,4 +1,4 @@
-import { Journal, JournalEntry } from '../../../src/core/planning/journal';
+import type { Journal, JournalEntry } from '../../../src/core/planning/journal';
 
 /** Keeps changes in memory, with every saved state in order, for tests that check what was recorded when. */
 export class MemoryJournal implements Journal {

@@ -1,4 +1,4 @@
-import { ContainerDetails } from '../../../src/core/types';
+import type { ContainerDetails } from '../../../src/core/types';
 
 /**
  * `GET /containers/{id}/json` of one container, as engines of several releases return it, written by

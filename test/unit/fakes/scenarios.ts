@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { planCrossLink } from '../../../src/core/ambassadors/crossLinkPlanner';
 import { planLegacyLink } from '../../../src/core/links/linkPlanner';
 import { planShareVolume } from '../../../src/core/links/volumePlanner';
-import { Plan } from '../../../src/core/planning/plan';
-import { ContainerDetails } from '../../../src/core/types';
+import type { Plan } from '../../../src/core/planning/plan';
+import type { ContainerDetails } from '../../../src/core/types';
 import { FakeEngine } from './fakeEngine';
 import { inspectDocument, subject } from './inspectDocument';
 

@@ -1,7 +1,7 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { DockerApiError } from '../../../src/core/errors';
-import { HostSpec, parseHostEntry } from '../../../src/core/hosts/hostSpec';
-import { ContainerCreateBody, ContainerDetails, ContainerSummary } from '../../../src/core/types';
+import { type HostSpec, parseHostEntry } from '../../../src/core/hosts/hostSpec';
+import type { ContainerCreateBody, ContainerDetails, ContainerSummary } from '../../../src/core/types';
 import { FakeDockerClient, container } from '../fakes/fakeDockerClient';
 
 interface Helper extends ContainerSummary {

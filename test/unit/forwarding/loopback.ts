@@ -1,7 +1,7 @@
 // Real loopback servers and clients for the forwarding tests: port 0, 127.0.0.1 only.
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 export interface LoopbackServer {
   server: net.Server;

@@ -4,15 +4,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ForwardError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { dialTcp, readIntoReusedBuffer } from '../../../src/core/forwarding/reusedBufferSocket';
-import { ForwarderStats, TcpForwarder, findFreePort } from '../../../src/core/forwarding/tcpForwarder';
+import { type ForwarderStats, TcpForwarder, findFreePort } from '../../../src/core/forwarding/tcpForwarder';
 import { waitFor } from '../../support/waitFor';
-import { LoopbackServer, connectAndWatch, dial, echo, howItEnds, listenLoopback, plainDialer, readToEnd, roundTrip } from './loopback';
+import { type LoopbackServer, connectAndWatch, dial, echo, howItEnds, listenLoopback, plainDialer, readToEnd, roundTrip } from './loopback';
 
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;

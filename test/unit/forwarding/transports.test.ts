@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { ForwardError, ForwardErrorReason } from '../../../src/core/errors';
-import { HostSpec } from '../../../src/core/hosts/hostSpec';
-import { AmbassadorPlan, ambassadorCreateBody, planTransport } from '../../../src/core/forwarding/transports';
-import { ContainerDetails, ContainerNetwork, PortBinding } from '../../../src/core/types';
+import { ForwardError, type ForwardErrorReason } from '../../../src/core/errors';
+import type { HostSpec } from '../../../src/core/hosts/hostSpec';
+import { type AmbassadorPlan, ambassadorCreateBody, planTransport } from '../../../src/core/forwarding/transports';
+import type { ContainerDetails, ContainerNetwork, PortBinding } from '../../../src/core/types';
 import { container } from '../fakes/fakeDockerClient';
 import { hostSpec } from './fakeEngine';
 

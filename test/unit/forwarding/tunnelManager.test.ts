@@ -5,16 +5,16 @@ import * as net from 'node:net';
 import { ForwardError, HostError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { findFreePort } from '../../../src/core/forwarding/tcpForwarder';
-import { TunnelManager, TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
-import { HostSpec } from '../../../src/core/hosts/hostSpec';
+import { TunnelManager, type TunnelHosts, type TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
+import type { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
 import { waitFor } from '../../support/waitFor';
 import { testProvenance } from '../../support/provenance';
 import { ObjectRegistry } from '../../../src/core/provenance/objectRegistry';
 import { Provenance, newSecret } from '../../../src/core/provenance/provenance';
 import { Sealer } from '../../../src/core/provenance/seal';
-import { FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
-import { LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
+import { type FakeEngine, fakeEngine, hostSpec } from './fakeEngine';
+import { type LoopbackServer, connectAndWatch, dial, echo, listenLoopback, plainDialer, roundTrip } from './loopback';
 
 describe('TunnelManager (unit)', () => {
   let echoServer: LoopbackServer;
@@ -57,8 +57,13 @@ describe('TunnelManager (unit)', () => {
     return engine;
   }
 
-  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number; ownerPid?: number } = {}): TunnelManager {
-    const created = new TunnelManager((name) => (name === spec.name ? { client: engine.client, spec } : undefined), { logger: silentLogger, provenance, ...options });
+  /** The host seam with one host on it. */
+  function oneHost(spec: HostSpec, engine: FakeEngine): TunnelHosts {
+    return { client: (name) => (name === spec.name ? engine.client : undefined), spec: (name) => (name === spec.name ? spec : undefined) };
+  }
+
+  function manager(engine: FakeEngine, spec: HostSpec, options: { reconnectInitialMs?: number; ownerPid?: number; changeIntervalMs?: number } = {}): TunnelManager {
+    const created = new TunnelManager(oneHost(spec, engine), { logger: silentLogger, provenance, ...options });
     managers.push(created);
     return created;
   }
@@ -249,7 +254,7 @@ describe('TunnelManager (unit)', () => {
   it('removes a helper it could not record (it could never prove it its own later) and fails with noTransport', async () => {
     const engine = tcpEngine();
     const unrecordable = new Provenance(new Sealer(newSecret()), new ObjectRegistry('/dev/null/objects.json'));
-    const tunnels = new TunnelManager((name) => (name === 'alpha' ? { client: engine.client, spec: tcpSpec } : undefined), { logger: silentLogger, provenance: unrecordable });
+    const tunnels = new TunnelManager(oneHost(tcpSpec, engine), { logger: silentLogger, provenance: unrecordable });
     managers.push(tunnels);
     await assert.rejects(tunnels.open({ host: 'alpha', container: 'web', port: 80, localPort: 0 }), (error: unknown) => ForwardError.is(error, 'noTransport'));
     assert.deepEqual(engine.removed, engine.created, 'nothing stays published');
@@ -323,7 +328,7 @@ describe('TunnelManager (unit)', () => {
       const engine = fakeEngine('local', () => new Promise<never>(() => undefined));
       engine.helperPort = echoServer.port;
       engine.client.upsert(web);
-      const tunnels = new TunnelManager((name) => (name === 'local' ? { client: engine.client, spec: localSpec } : undefined), {
+      const tunnels = new TunnelManager(oneHost(localSpec, engine), {
         logger: silentLogger,
         provenance,
         connectTimeoutMs: 600,
@@ -344,5 +349,22 @@ describe('TunnelManager (unit)', () => {
       assert.equal(tunnels.list()[0].transportKind, 'localBridge');
       assert.deepEqual(engine.created, [], 'no ambassador');
     });
+  });
+
+  it('reports moving counters on onDidChangeCounters only, so what persists tunnels is not written for traffic', async () => {
+    const tunnels = manager(sshEngine(), sshSpec, { changeIntervalMs: 5 });
+    const info = await tunnels.open({ host: 'beta', container: 'web', port: 80, localPort: 0 });
+    const changes: string[] = [];
+    const counters: string[] = [];
+    tunnels.onDidChange((id) => changes.push(id));
+    tunnels.onDidChangeCounters((id) => counters.push(id));
+    const socket = await dial(info.localPort!);
+    assert.equal(await roundTrip(socket, 'ping'), 'ping');
+    await waitFor(() => counters.length > 0, 'the counters moved');
+    socket.destroy();
+    assert.deepEqual([...new Set(counters)], [info.id]);
+    assert.deepEqual(changes, [], 'traffic changes no state, port or list');
+    tunnels.pauseAll();
+    assert.deepEqual(changes, [info.id], 'pausing is a state change');
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { HostError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { refreshTunnelsOnTargetChanges } from '../../../src/core/forwarding/tunnelRefresh';
-import { TunnelManager } from '../../../src/core/forwarding/tunnelManager';
+import type { TunnelManager } from '../../../src/core/forwarding/tunnelManager';
 import { parseHostEntry } from '../../../src/core/hosts/hostSpec';
 import { ContainerModel } from '../../../src/core/model/containerModel';
 import { waitFor } from '../../support/waitFor';

@@ -1,4 +1,4 @@
-import { Transform, TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 
 /** One piece of a container's output, with the stream it came from (stderr may be shown differently). */
 export interface OutputChunk {
