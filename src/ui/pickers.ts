@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { ContainerModel } from '../core/model/containerModel';
-import { aliasProblem, portProblem } from '../core/links/names';
+import { Logger } from '../core/like';
+import { aliasProblem } from '../core/links/names';
+import { pickPort, portCandidates } from './prompts';
+import { createVscodePrompter } from './vscodePrompter';
 import { ContainerSummary } from '../core/types';
 
 export interface ResolvedContainer {
@@ -86,31 +89,14 @@ export async function inputAlias(options: { title: string; prompt: string; value
   return alias?.trim();
 }
 
-/** A TCP port of the container: its exposed and published ports are offered, any other can be typed. */
-export async function pickContainerPort(target: ResolvedContainer, title: string): Promise<number | undefined> {
-  const ports = [...new Set(target.container.ports.filter((port) => port.protocol === 'tcp').map((port) => port.privatePort))].sort((a, b) => a - b);
-  const typed = { label: '$(edit) Type a Port…', port: undefined as number | undefined };
-  const items = [
-    ...ports.map((port) => {
-      const published = target.container.ports.find((binding) => binding.privatePort === port && binding.publicPort);
-      return { label: String(port), description: published ? `published on ${published.hostIp ?? '0.0.0.0'}:${published.publicPort}` : 'exposed', port };
-    }),
-    typed,
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
-  if (!picked) {
-    return undefined;
-  }
-  if (picked.port !== undefined) {
-    return picked.port;
-  }
-  const value = await vscode.window.showInputBox({
-    title: `Port ${target.container.name} listens on`,
-    placeHolder: '8080',
-    ignoreFocusOut: true,
-    validateInput: (text) => portProblem(Number(text.trim())),
-  });
-  return value === undefined ? undefined : Number(value.trim());
+/**
+ * A TCP port of the container: its exposed, published and listening ports are offered, and any
+ * other is accepted where it is typed.
+ */
+export async function pickContainerPort(target: ResolvedContainer, title: string, model: ContainerModel, logger: Logger): Promise<number | undefined> {
+  const candidates = await portCandidates(target, model.client(target.hostName), logger);
+  const port = await pickPort(createVscodePrompter(), candidates, { title });
+  return typeof port === 'number' ? port : undefined;
 }
 
 /**

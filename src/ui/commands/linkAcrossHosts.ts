@@ -97,7 +97,7 @@ async function promptForArgs(context: CommandContext, node: ContainerNode | unde
   if (!target) {
     return undefined;
   }
-  const port = await pickContainerPort(target, `Link Container Across Hosts (2/5): port of ${target.container.name}`);
+  const port = await pickContainerPort(target, `Link Container Across Hosts (2/5): port of ${target.container.name}`, context.model, context.logger);
   if (port === undefined) {
     return undefined;
   }
