@@ -8,13 +8,18 @@ import { findContainerRef } from './commandArguments';
 /** Read-only documents of `docker inspect` output, by URI; the provider serves them to the editor. */
 export const inspectScheme = 'crosslink-inspect';
 const documents = new Map<string, string>();
-const changed = new vscode.EventEmitter<vscode.Uri>();
+/** Tells an open document of a container inspected again to show the new output. */
+let changed: vscode.EventEmitter<vscode.Uri> | undefined;
 
 export function registerInspectProvider(): vscode.Disposable {
-  return vscode.workspace.registerTextDocumentContentProvider(inspectScheme, {
-    onDidChange: changed.event,
-    provideTextDocumentContent: (uri) => documents.get(uri.toString()) ?? '',
-  });
+  const emitter = (changed = new vscode.EventEmitter<vscode.Uri>());
+  return vscode.Disposable.from(
+    emitter,
+    vscode.workspace.registerTextDocumentContentProvider(inspectScheme, {
+      onDidChange: emitter.event,
+      provideTextDocumentContent: (uri) => documents.get(uri.toString()) ?? '',
+    }),
+  );
 }
 
 /** Opens `docker inspect` of a container as read-only JSON. Args: container node, "host/name" or `{ container }`. */
@@ -31,7 +36,7 @@ export const inspectContainerCommand: Command<{ container: string }, { container
     const details = await client.inspectContainer(resolved.container.id);
     const uri = vscode.Uri.from({ scheme: inspectScheme, path: `/${resolved.hostName}/${details.name}.json` });
     documents.set(uri.toString(), JSON.stringify(details.raw, null, 2));
-    changed.fire(uri);
+    changed?.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, 'json');
     await vscode.window.showTextDocument(document, { preview: true });

@@ -1,0 +1,73 @@
+import '../fakes/vscodeStub';
+import * as assert from 'node:assert/strict';
+import { ArgumentError, ArgumentProblem, invoke, isScriptedArgument } from '../../../src/ui/commands/command';
+import { addHostCommand } from '../../../src/ui/commands/addHost';
+import { forwardPortCommand } from '../../../src/ui/commands/forwardPort';
+import { inspectContainerCommand } from '../../../src/ui/commands/inspectContainer';
+import { retryHostCommand } from '../../../src/ui/commands/retryHost';
+import { CommandContext } from '../../../src/ui/commands/commandContext';
+import { HostNode } from '../../../src/ui/tree/treeNodes';
+import { ScriptedPrompter } from '../fakes/scriptedPrompter';
+
+function rejects(parse: () => unknown, field: string, reason: ArgumentProblem): void {
+  assert.throws(parse, (error: unknown) => ArgumentError.is(error, reason) && error.field === field, `expected ${reason} on "${field}"`);
+}
+
+describe('command arguments (unit): parse() pins the scripted API of the README', () => {
+  it('crosslink.addHost { name, url, identityFile?, tls?, address? }', () => {
+    const args = { name: 'staging', url: 'ssh://me@box', identityFile: '/k' };
+    assert.deepEqual(addHostCommand.parse(args), { entry: args, connection: 'unchecked' });
+    rejects(() => addHostCommand.parse('staging'), 'arguments', 'wrongType');
+    rejects(() => addHostCommand.parse({ url: 'ssh://me@box' }), 'name', 'missing');
+    rejects(() => addHostCommand.parse({ name: 3, url: 'ssh://me@box' }), 'name', 'wrongType');
+    rejects(() => addHostCommand.parse({ name: 'staging' }), 'url', 'missing');
+    rejects(() => addHostCommand.parse({ name: 'staging', url: 'x', identityFile: 1 }), 'identityFile', 'wrongType');
+  });
+
+  it('crosslink.retryHost "host" or { host }', () => {
+    assert.deepEqual(retryHostCommand.parse('alpha'), { host: 'alpha' });
+    assert.deepEqual(retryHostCommand.parse({ host: 'alpha' }), { host: 'alpha' });
+    rejects(() => retryHostCommand.parse({}), 'host', 'missing');
+    rejects(() => retryHostCommand.parse({ host: 1 }), 'host', 'wrongType');
+  });
+
+  it('crosslink.inspectContainer "host/name" or { container }', () => {
+    assert.deepEqual(inspectContainerCommand.parse('alpha/web'), { container: 'alpha/web' });
+    assert.deepEqual(inspectContainerCommand.parse({ container: 'alpha/web' }), { container: 'alpha/web' });
+    rejects(() => inspectContainerCommand.parse('web'), 'container', 'invalidValue');
+    rejects(() => inspectContainerCommand.parse({}), 'container', 'missing');
+  });
+
+  it('crosslink.forwardPort { container: "host/name", port, localPort? }', () => {
+    assert.deepEqual(forwardPortCommand.parse({ container: 'beta/db', port: 5432 }), { container: 'beta/db', port: 5432, localPort: undefined });
+    assert.deepEqual(forwardPortCommand.parse({ container: 'beta/db', port: 5432, localPort: 15432 }), { container: 'beta/db', port: 5432, localPort: 15432 });
+    rejects(() => forwardPortCommand.parse({ port: 5432 }), 'container', 'missing');
+    rejects(() => forwardPortCommand.parse({ container: 'db', port: 5432 }), 'container', 'invalidValue');
+    rejects(() => forwardPortCommand.parse({ container: 'beta/db' }), 'port', 'missing');
+    rejects(() => forwardPortCommand.parse({ container: 'beta/db', port: '5432' }), 'port', 'wrongType');
+    rejects(() => forwardPortCommand.parse({ container: 'beta/db', port: 70000 }), 'port', 'invalidValue');
+    rejects(() => forwardPortCommand.parse({ container: 'beta/db', port: 5432, localPort: 0 }), 'localPort', 'invalidValue');
+  });
+
+  it('scripted means a string or a plain object; tree nodes and nothing mean a user', () => {
+    assert.equal(isScriptedArgument('alpha/web'), true);
+    assert.equal(isScriptedArgument({ host: 'alpha' }), true);
+    assert.equal(isScriptedArgument(undefined), false);
+    assert.equal(isScriptedArgument(new HostNode('alpha')), false);
+  });
+
+  it('the "+" button (the view title hands over the focused host node) prompts; only plain arguments are parsed', async () => {
+    const calls: string[] = [];
+    const probe = {
+      id: 'crosslink.probe',
+      parse: () => (calls.push('parse'), {}),
+      prompt: async () => (calls.push('prompt'), undefined),
+      run: async () => (calls.push('run'), 'ran'),
+    };
+    const context = {} as CommandContext;
+    assert.equal(await invoke(probe, context, new ScriptedPrompter([]), [new HostNode('alpha')]), undefined);
+    assert.equal(await invoke(probe, context, new ScriptedPrompter([]), []), undefined);
+    assert.equal(await invoke(probe, context, new ScriptedPrompter([]), [{ name: '' }]), 'ran');
+    assert.deepEqual(calls, ['prompt', 'prompt', 'parse', 'run']);
+  });
+});
