@@ -6,6 +6,7 @@ import { ContainerModel, DockerClientFactory } from '../../core/model/containerM
 import { CrossLinkHealth } from '../crossLinkHealth';
 import { Journal } from '../../core/planning/journal';
 import { InterruptedChanges } from '../interruptedChanges';
+import { Prompter } from '../prompter';
 
 /** What every command may use; built once in activate(). */
 export interface CommandContext {
@@ -22,6 +23,8 @@ export interface CommandContext {
   /** Where changes are recorded while they run (extension global storage). */
   journal: Journal;
   interrupted: InterruptedChanges;
+  /** Every question and notice to the user (the one Prompter, built from vscode.window in registerCommands). */
+  ui: Prompter;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

@@ -35,12 +35,12 @@ export async function linkAcrossHosts(context: CommandContext, argument?: unknow
     return undefined;
   }
   const runOnce = (request: CrossLinkArgs) =>
-    withForeignConsent(argument, !scripted, 'Use them', (confirmForeign) =>
+    withForeignConsent(scripted ? undefined : context.ui, (argument as { confirmForeign?: unknown } | undefined)?.confirmForeign === true, 'Use them', (confirmForeign) =>
       withStepProgress(`Linking ${request.client} → ${request.target}:${request.port}`, (options) =>
         context.crossLinks.link({ ...request, confirmForeign }, { ...options, onPull: (status) => context.logger.info(status) }),
       ),
     );
-  const run = (request: CrossLinkArgs) => (scripted ? runOnce(request) : withWritableLayerChoice((writableLayer) => runOnce({ ...request, writableLayer })));
+  const run = (request: CrossLinkArgs) => (scripted ? runOnce(request) : withWritableLayerChoice(context.ui, (writableLayer) => runOnce({ ...request, writableLayer })));
   let result;
   try {
     result = await run(args);

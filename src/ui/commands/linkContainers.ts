@@ -55,7 +55,7 @@ export async function linkContainers(context: CommandContext, argument?: unknown
     withStepProgress(`Linking ${client.container.name} → ${target.container.name}`, (options) =>
       operations.linkContainers({ client: client.container.name, target: target.container.name, alias, writableLayer: choice }, options),
     );
-  const plan = scripted ? await run() : await withWritableLayerChoice(run);
+  const plan = scripted ? await run() : await withWritableLayerChoice(context.ui, run);
   if (!plan) {
     return undefined;
   }

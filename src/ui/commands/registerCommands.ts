@@ -64,7 +64,8 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.recoverChange': recoverChange,
 };
 
-export function registerCommands(context: CommandContext, ui: Prompter = createVscodePrompter()): vscode.Disposable[] {
+export function registerCommands(services: Omit<CommandContext, 'ui'>, ui: Prompter = createVscodePrompter()): vscode.Disposable[] {
+  const context: CommandContext = { ...services, ui };
   const entries: Array<[string, (args: unknown[]) => Promise<unknown>]> = [
     ...commands.map((command): [string, (args: unknown[]) => Promise<unknown>] => [command.id, (args) => invoke(command, context, ui, args)]),
     ...Object.entries(handlers).map(([id, handler]): [string, (args: unknown[]) => Promise<unknown>] => [id, (args) => handler(context, ...args)]),

@@ -36,10 +36,10 @@ export async function removeCrossLink(
     }
   }
   const run = (choice = writableLayer) =>
-    withForeignConsent(argument, interactive, 'Remove them', (confirmForeign) =>
+    withForeignConsent(interactive ? context.ui : undefined, (argument as { confirmForeign?: unknown } | undefined)?.confirmForeign === true, 'Remove them', (confirmForeign) =>
       withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, { ...options, confirmForeign }, choice)),
     );
-  const result = interactive ? await withWritableLayerChoice(run) : await run();
+  const result = interactive ? await withWritableLayerChoice(context.ui, run) : await run();
   if (!result) {
     return undefined;
   }

@@ -16,7 +16,7 @@ export async function repairCrossLink(context: CommandContext, argument?: unknow
     return undefined;
   }
   const interactive = argument === undefined || argument instanceof CrossLinkNode;
-  const plan = await withForeignConsent(argument, interactive, 'Repair them', (confirmForeign) =>
+  const plan = await withForeignConsent(interactive ? context.ui : undefined, (argument as { confirmForeign?: unknown } | undefined)?.confirmForeign === true, 'Repair them', (confirmForeign) =>
     withStepProgress(`Repairing ${link.client.container} → ${formatTarget(link.target)}`, (options) => context.crossLinks.repair(link, { ...options, confirmForeign })),
   );
   if (!plan) {

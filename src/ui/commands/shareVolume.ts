@@ -75,7 +75,7 @@ export async function shareVolume(context: CommandContext, argument?: unknown): 
     withStepProgress(`Sharing ${volume}`, (options) =>
       operations.shareVolume({ containers: containers.map((resolved) => resolved.container.name), volume, mountPath, readOnly, writableLayer: choice }, options),
     );
-  const plan = interactive ? await withWritableLayerChoice(run) : await run();
+  const plan = interactive ? await withWritableLayerChoice(context.ui, run) : await run();
   if (!plan) {
     return undefined;
   }
