@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 import { ContainerModel } from '../core/model/containerModel';
-import { Logger } from '../core/like';
 import { aliasProblem } from '../core/links/names';
-import { pickPort, portCandidates } from './prompts';
-import { createVscodePrompter } from './vscodePrompter';
 import { ContainerSummary } from '../core/types';
 
 export interface ResolvedContainer {
@@ -87,16 +84,6 @@ export async function inputAlias(options: { title: string; prompt: string; value
     validateInput: (value) => (options.optional && value.trim() === '' ? undefined : aliasProblem(value.trim())),
   });
   return alias?.trim();
-}
-
-/**
- * A TCP port of the container: its exposed, published and listening ports are offered, and any
- * other is accepted where it is typed.
- */
-export async function pickContainerPort(target: ResolvedContainer, title: string, model: ContainerModel, logger: Logger): Promise<number | undefined> {
-  const candidates = await portCandidates(target, model.client(target.hostName), logger);
-  const port = await pickPort(createVscodePrompter(), candidates, { title });
-  return typeof port === 'number' ? port : undefined;
 }
 
 /**

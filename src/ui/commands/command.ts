@@ -1,4 +1,5 @@
 import { CrosslinkError } from '../../core/errors';
+import type { ExecuteOptions } from '../../core/planning/planExecutor';
 import { aliasProblem, portProblem } from '../../core/links/names';
 import { Prompter, RunProgress } from '../prompter';
 import { TreeNode } from '../tree/treeNodes';
@@ -148,6 +149,18 @@ export class Fields {
     return value as T | undefined;
   }
 
+  /** "reuse" (the port the container publishes) or a host port. */
+  publish(field: string): 'reuse' | number | undefined {
+    const value = this.raw[field];
+    if (value === undefined || value === 'reuse') {
+      return value;
+    }
+    if (typeof value !== 'number') {
+      this.fail(field, 'wrongType', `must be "reuse" or a port number, not ${JSON.stringify(value)}.`);
+    }
+    return this.port(field);
+  }
+
   /** copyChanges / discardChanges: the answer to files a recreation would lose. */
   writableLayer(): 'copy' | 'discard' | undefined {
     const copy = this.flag('copyChanges');
@@ -173,6 +186,11 @@ export function hostNameArgument(command: string, args: unknown): string {
     return args;
   }
   return new Fields(command, args, '"host" or { host: "host" }').string('host');
+}
+
+/** Plan executor options that show each step in the progress and stop at Cancel (rolling back before the point of no return). */
+export function executeOptions(progress: RunProgress): ExecuteOptions {
+  return { onStep: (description, index, total) => progress.report(`${description} (${index + 1}/${total})`), signal: progress.signal };
 }
 
 const quietProgress: RunProgress = { report: () => undefined };

@@ -13,7 +13,7 @@ import { inspectContainerCommand, registerInspectProvider } from './inspectConta
 import { changeTunnelPort } from './changeTunnelPort';
 import { copyTunnelAddress } from './copyTunnelAddress';
 import { forwardPortCommand } from './forwardPort';
-import { linkAcrossHosts } from './linkAcrossHosts';
+import { linkAcrossHostsCommand } from './linkAcrossHosts';
 import { openTunnelInBrowser } from './openTunnelInBrowser';
 import { stopTunnel } from './stopTunnel';
 import { toggleTunnels } from './toggleTunnels';
@@ -30,7 +30,7 @@ import { Prompter } from '../prompter';
 import { createVscodePrompter } from '../vscodePrompter';
 
 /** Commands in the parse / prompt / run shape (command.ts). */
-export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand];
+export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand, linkAcrossHostsCommand];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
 const handlers: Record<string, CommandHandler> = {
@@ -42,7 +42,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.shareVolume': shareVolume,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
-  'crosslink.linkAcrossHosts': linkAcrossHosts,
   'crosslink.repairCrossLink': repairCrossLink,
   'crosslink.removeCrossLink': removeCrossLink,
   'crosslink.adoptCrossLink': adoptCrossLink,

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { ArgumentError, ArgumentProblem, invoke, isScriptedArgument } from '../../../src/ui/commands/command';
 import { addHostCommand } from '../../../src/ui/commands/addHost';
 import { forwardPortCommand } from '../../../src/ui/commands/forwardPort';
+import { linkAcrossHostsCommand } from '../../../src/ui/commands/linkAcrossHosts';
 import { inspectContainerCommand } from '../../../src/ui/commands/inspectContainer';
 import { retryHostCommand } from '../../../src/ui/commands/retryHost';
 import { CommandContext } from '../../../src/ui/commands/commandContext';
@@ -47,6 +48,31 @@ describe('command arguments (unit): parse() pins the scripted API of the README'
     rejects(() => forwardPortCommand.parse({ container: 'beta/db', port: '5432' }), 'port', 'wrongType');
     rejects(() => forwardPortCommand.parse({ container: 'beta/db', port: 70000 }), 'port', 'invalidValue');
     rejects(() => forwardPortCommand.parse({ container: 'beta/db', port: 5432, localPort: 0 }), 'localPort', 'invalidValue');
+  });
+
+  it('crosslink.linkAcrossHosts { client, target, port, alias?, mode?, publish?, copyChanges?, discardChanges?, confirmForeign? }', () => {
+    const base = { client: 'beta/app', target: 'alpha/db', port: 5432 };
+    assert.deepEqual(linkAcrossHostsCommand.parse(base), { ...base, alias: undefined, mode: undefined, publish: undefined, writableLayer: undefined, confirmForeign: undefined });
+    assert.deepEqual(linkAcrossHostsCommand.parse({ ...base, alias: 'pg', mode: 'link', publish: 'reuse', copyChanges: true, confirmForeign: true }), {
+      ...base,
+      alias: 'pg',
+      mode: 'link',
+      publish: 'reuse',
+      writableLayer: 'copy',
+      confirmForeign: true,
+    });
+    assert.equal(linkAcrossHostsCommand.parse({ ...base, publish: 15432 }).publish, 15432);
+    assert.equal(linkAcrossHostsCommand.parse({ ...base, discardChanges: true }).writableLayer, 'discard');
+    rejects(() => linkAcrossHostsCommand.parse({ target: 'alpha/db', port: 5432 }), 'client', 'missing');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, target: 'db' }), 'target', 'invalidValue');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, port: '5432' }), 'port', 'wrongType');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, alias: 'bad alias' }), 'alias', 'invalidValue');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, mode: 'bridge' }), 'mode', 'invalidValue');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, publish: 'yes' }), 'publish', 'wrongType');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, publish: 70000 }), 'publish', 'invalidValue');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, copyChanges: 'yes' }), 'copyChanges', 'wrongType');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, copyChanges: true, discardChanges: true }), 'discardChanges', 'conflict');
+    rejects(() => linkAcrossHostsCommand.parse({ ...base, confirmForeign: 1 }), 'confirmForeign', 'wrongType');
   });
 
   it('scripted means a string or a plain object; tree nodes and nothing mean a user', () => {
