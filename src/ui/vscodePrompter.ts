@@ -81,8 +81,11 @@ function pick<T>(options: PickOptions<T>, many: boolean): Promise<Answer<T | T[]
         const selected = many ? [...quickPick.selectedItems] : [...quickPick.activeItems];
         if (!many) {
           const [item] = selected;
-          if (item?.value !== undefined) {
-            finish(item.value);
+          // Enter may come before the typed item was added (the list updates asynchronously): read the text then.
+          const typed = item ? undefined : options.typed?.(quickPick.value.trim());
+          const value = item?.value ?? (typed && 'value' in typed ? typed.value : undefined);
+          if (value !== undefined) {
+            finish(value);
           }
           return; // an invalid typed value or nothing highlighted: stay open, the message says why
         }
