@@ -161,7 +161,7 @@ export const uiSteps: UiStep[] = [
       await resetUi(page);
       await openView(page);
       await treeRow(page, alpha.name).click();
-      await viewlet(page).locator('.actions .action-label[aria-label="Add Docker Host…"]').first().click();
+      await page.locator('.part.sidebar .action-label[aria-label="Add Docker Host…"]').first().click();
       const title = quickInput(page).locator('.quick-input-title');
       await title.waitFor({ state: 'visible' });
       assert.match((await title.textContent()) ?? '', /Add Docker Host/);
