@@ -10,7 +10,7 @@ import { editHost, removeHost, showEngineInfo } from './hostActions';
 import { copyDockerCommands } from './copyDockerCommands';
 import { copyReference } from './copyReference';
 import { inspectContainerCommand, registerInspectProvider } from './inspectContainer';
-import { changeTunnelPort } from './changeTunnelPort';
+import { changeTunnelPortCommand } from './changeTunnelPort';
 import { copyTunnelAddress } from './copyTunnelAddress';
 import { forwardPortCommand } from './forwardPort';
 import { linkAcrossHostsCommand } from './linkAcrossHosts';
@@ -30,7 +30,7 @@ import { Prompter } from '../prompter';
 import { createVscodePrompter } from '../vscodePrompter';
 
 /** Commands in the parse / prompt / run shape (command.ts). */
-export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand, linkAcrossHostsCommand];
+export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand, linkAcrossHostsCommand, changeTunnelPortCommand];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
 const handlers: Record<string, CommandHandler> = {
@@ -49,7 +49,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.stopTunnel': stopTunnel,
   'crosslink.openTunnelInBrowser': openTunnelInBrowser,
   'crosslink.copyTunnelAddress': copyTunnelAddress,
-  'crosslink.changeTunnelPort': changeTunnelPort,
   'crosslink.startContainer': containerLifecycle('start'),
   'crosslink.stopContainer': containerLifecycle('stop'),
   'crosslink.restartContainer': containerLifecycle('restart'),
