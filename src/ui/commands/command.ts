@@ -26,6 +26,8 @@ export interface Command<Request, Result> {
   answer?(ui: Prompter, error: unknown, request: Request, context: CommandContext): Promise<Request | undefined | 'rethrow'>;
   /** Interactive calls only: tells the user what happened (scripted callers get the result). */
   report?(ui: Prompter, result: Result, request: Request, context: CommandContext): void;
+  /** What callers of executeCommand get, when `run` returns more than that (e.g. a message for `report`). */
+  toResult?(result: Result): unknown;
 }
 
 export type AnyCommand = Command<any, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -217,8 +219,9 @@ export function isScriptedArgument(argument: unknown): boolean {
  */
 export async function invoke(command: AnyCommand, context: CommandContext, ui: Prompter, args: unknown[]): Promise<unknown> {
   const [first] = args;
+  const toResult = (result: unknown) => (command.toResult ? command.toResult(result) : result);
   if (isScriptedArgument(first)) {
-    return command.run(context, command.parse(first), quietProgress);
+    return toResult(await command.run(context, command.parse(first), quietProgress));
   }
   let request = await command.prompt(ui, context, first as TreeNode | undefined);
   while (request !== undefined) {
@@ -228,7 +231,7 @@ export async function invoke(command: AnyCommand, context: CommandContext, ui: P
         ? await ui.withProgress(command.progressTitle(current), (progress) => command.run(context, current, progress))
         : await command.run(context, current, quietProgress);
       command.report?.(ui, result, current, context);
-      return result;
+      return toResult(result);
     } catch (error) {
       const answered = command.answer ? await command.answer(ui, error, current, context) : 'rethrow';
       if (answered === 'rethrow') {

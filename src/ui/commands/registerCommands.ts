@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
 import { addHostCommand } from './addHost';
-import { adoptCrossLink } from './adoptCrossLink';
+import { adoptCrossLinkCommand } from './adoptCrossLink';
 import { AnyCommand, invoke, isScriptedArgument } from './command';
 import { CommandContext, CommandHandler } from './commandContext';
 import { connectNetwork } from './connectNetwork';
@@ -18,8 +18,8 @@ import { openTunnelInBrowser } from './openTunnelInBrowser';
 import { stopTunnel } from './stopTunnel';
 import { toggleTunnels } from './toggleTunnels';
 import { linkContainers } from './linkContainers';
-import { removeCrossLink } from './removeCrossLink';
-import { repairCrossLink } from './repairCrossLink';
+import { removeCrossLinkCommand } from './removeCrossLink';
+import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChange } from './recoverChange';
 import { refresh } from './refresh';
 import { retryHostCommand } from './retryHost';
@@ -30,7 +30,12 @@ import { Prompter } from '../prompter';
 import { createVscodePrompter } from '../vscodePrompter';
 
 /** Commands in the parse / prompt / run shape (command.ts). */
-export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand, linkAcrossHostsCommand, changeTunnelPortCommand];
+export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand, linkAcrossHostsCommand,
+  changeTunnelPortCommand,
+  repairCrossLinkCommand,
+  removeCrossLinkCommand,
+  adoptCrossLinkCommand,
+];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
 const handlers: Record<string, CommandHandler> = {
@@ -42,9 +47,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.shareVolume': shareVolume,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
-  'crosslink.repairCrossLink': repairCrossLink,
-  'crosslink.removeCrossLink': removeCrossLink,
-  'crosslink.adoptCrossLink': adoptCrossLink,
   'crosslink.toggleTunnels': toggleTunnels,
   'crosslink.stopTunnel': stopTunnel,
   'crosslink.openTunnelInBrowser': openTunnelInBrowser,
