@@ -4,7 +4,7 @@ import { aliasProblem, portProblem } from '../core/links/names';
 import { parseListeningPorts } from '../core/links/probe';
 import type { ContainerModel } from '../core/model/containerModel';
 import type { ContainerSummary } from '../core/types';
-import { Answer, PickItem, Prompter, Separator, StepPosition } from './prompter';
+import { Answer, PickItem, Prompter, Separator, StepPosition, back } from './prompter';
 
 /** The prompts several commands share, built on the Prompter (plain Node, tested with the scripted fake). */
 
@@ -75,6 +75,11 @@ export function inputAlias(ui: Prompter, options: StepPosition & { title: string
   return ui.inputText({ ...options, validate: (text) => aliasProblem(text.trim()) });
 }
 
+/** An alias that may be left empty (none). */
+export function inputAliasOptional(ui: Prompter, options: StepPosition & { title: string; prompt: string; value?: string }): Promise<Answer<string>> {
+  return ui.inputText({ ...options, validate: (text) => (text.trim() === '' ? undefined : aliasProblem(text.trim())) });
+}
+
 export interface PortCandidate {
   port: number;
   description: string;
@@ -126,4 +131,70 @@ export function pickPort(ui: Prompter, candidates: PortCandidate[], options: Ste
       return problem ? { problem } : { value: port, label: `Port ${port}` };
     },
   });
+}
+
+/**
+ * Several containers of one host (a container the command was started on is preselected and only
+ * its host is offered). Containers on two hosts are refused with the cross-host alternative.
+ */
+export async function pickContainersOnOneHost(
+  ui: Prompter,
+  model: Pick<ContainerModel, 'hosts'>,
+  options: StepPosition & { title: string; placeholder: string; started?: ResolvedContainer; picked?: ResolvedContainer[]; unavailable?: ContainerPickOptions['unavailable'] },
+): Promise<Answer<ResolvedContainer[]>> {
+  const chosen = new Set((options.picked ?? (options.started ? [options.started] : [])).map((resolved) => resolved.container.id));
+  const items = containerItems(model, { ...options, hostName: options.started?.hostName }).map((item) => ('value' in item ? { ...item, picked: chosen.has(item.value.container.id) } : item));
+  if (items.length === 0) {
+    void ui.notify('info', `${options.title}: no container can be picked here; start or create containers on a host first.`);
+    return undefined;
+  }
+  const picked = await ui.pickMany({ ...options, items });
+  if (Array.isArray(picked)) {
+    const hosts = [...new Set(picked.map((resolved) => resolved.hostName))];
+    if (picked.length === 0) {
+      return undefined;
+    }
+    if (hosts.length > 1) {
+      void ui.notify('warning', `${options.title} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`);
+      return undefined;
+    }
+  }
+  return picked;
+}
+
+/**
+ * An existing named object (network, volume) or a new one: typed right in the pick, or through
+ * "Create…" with a suggested name. A new name is validated as the user types and may not repeat
+ * an existing one. Back from the name returns to the pick.
+ */
+export async function pickOrCreateName(
+  ui: Prompter,
+  options: StepPosition & {
+    title: string;
+    placeholder?: string;
+    existing: Array<{ name: string; description: string }>;
+    /** Every name on the host, listed or not. */
+    taken: ReadonlySet<string>;
+    createLabel: string;
+    suggestedName: string;
+    nameProblem: (name: string) => string | undefined;
+    active?: string;
+  },
+): Promise<Answer<string>> {
+  const problem = (name: string) => options.nameProblem(name) ?? (options.taken.has(name) ? `${name} exists; pick it from the list instead.` : undefined);
+  const create = '\0create';
+  for (;;) {
+    const picked = await ui.pickOne<string>({
+      ...options,
+      items: [{ label: `$(add) ${options.createLabel}`, value: create }, ...options.existing.map(({ name, description }) => ({ label: name, description, value: name }))],
+      typed: (text) => (problem(text) ? { problem: problem(text)! } : { value: text, label: `$(add) Create ${text}` }),
+    });
+    if (picked !== create) {
+      return picked;
+    }
+    const name = await ui.inputText({ ...options, title: options.createLabel.replace(/…$/, ''), value: options.suggestedName, validate: (text) => problem(text.trim()) });
+    if (name !== back) {
+      return name?.trim();
+    }
+  }
 }

@@ -106,6 +106,23 @@ export class Fields {
     return value;
   }
 
+  /** A non-empty list of "host/name" references. */
+  refs(field: string): string[] {
+    const value = this.raw[field];
+    if (value === undefined) {
+      this.fail(field, 'missing', 'is required: a list of "host/name" references.');
+    }
+    if (!Array.isArray(value) || value.length === 0 || value.some((reference) => typeof reference !== 'string')) {
+      this.fail(field, 'wrongType', `must be a non-empty list of "host/name" references, not ${JSON.stringify(value)}.`);
+    }
+    value.forEach((reference: string) => {
+      if (!/^[^/]+\/.+$/.test(reference)) {
+        this.fail(field, 'invalidValue', `must name containers as "host/name", e.g. "staging/web", not "${reference}".`);
+      }
+    });
+    return value as string[];
+  }
+
   port(field: string): number;
   port(field: string, optional: 'optional'): number | undefined;
   port(field: string, optional?: 'optional'): number | undefined {

@@ -26,3 +26,9 @@ export async function containerOf(ui: Prompter, context: CommandContext, node: T
   const picked = await pickContainer(ui, context.model, { title, placeholder: title, empty: { message: 'no host shows a container yet; add a host or start a container first.' } });
   return typeof picked === 'object' ? picked : undefined;
 }
+
+/** The container a command was invoked on from the tree, if any. */
+export function startedOn(context: CommandContext, node: TreeNode | undefined): ResolvedContainer | undefined {
+  const container = node instanceof ContainerNode ? context.model.findContainer(node.hostName, node.containerId) : undefined;
+  return container && node instanceof ContainerNode ? { hostName: node.hostName, container } : undefined;
+}

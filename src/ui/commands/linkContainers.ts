@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
-import { ConfigError } from '../../core/errors';
+import { ConfigError, errorMessage } from '../../core/errors';
 import { defaultAlias } from '../../core/links/names';
 import { formatContainerRef } from '../../core/model/containerRef';
 import { ResolvedContainer, inputAlias, pickContainer } from '../pickers';
 import { withStepProgress } from '../progress';
 import { ContainerNode } from '../tree/treeNodes';
 import { findContainerRef, operationsFor } from './commandArguments';
+import { invoke } from './command';
 import { CommandContext } from './commandContext';
+import { connectNetworkCommand, promptConnectNetwork } from './connectNetwork';
 import { scriptedWritableLayer, withWritableLayerChoice, writableLayerNote } from './writableLayerChoice';
 
 const deprecationNoticeKey = 'crosslink.legacyLinkNoticeShown';
@@ -110,9 +112,8 @@ async function confirmRecreation(context: CommandContext, client: ResolvedContai
   const choice = await vscode.window.showWarningMessage(`Link ${client.container.name} to ${target.container.name}?`, { modal: true, detail }, recreate, useNetwork);
   await context.state.update(deprecationNoticeKey, true);
   if (choice === useNetwork) {
-    void vscode.commands.executeCommand('crosslink.connectNetwork', {
-      containers: [client, target].map((resolved) => formatContainerRef(resolved.hostName, resolved.container.name)),
-    });
+    const connect = { ...connectNetworkCommand, prompt: () => promptConnectNetwork(context.ui, context, [client, target]) };
+    void invoke(connect, context, context.ui, []).catch((error: unknown) => context.ui.notify('warning', errorMessage(error)));
     return false;
   }
   return choice === recreate;

@@ -4,7 +4,7 @@ import { addHostCommand } from './addHost';
 import { adoptCrossLinkCommand } from './adoptCrossLink';
 import { AnyCommand, invoke, isScriptedArgument } from './command';
 import { CommandContext, CommandHandler } from './commandContext';
-import { connectNetwork } from './connectNetwork';
+import { connectNetworkCommand } from './connectNetwork';
 import { containerLifecycle, openShellCommand, showLogs, terminalOutput } from './containerActions';
 import { editHost, removeHost, showEngineInfo } from './hostActions';
 import { copyDockerCommands } from './copyDockerCommands';
@@ -35,6 +35,7 @@ export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forward
   repairCrossLinkCommand,
   removeCrossLinkCommand,
   adoptCrossLinkCommand,
+  connectNetworkCommand,
 ];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
@@ -43,7 +44,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.copyReference': copyReference,
   'crosslink.showLog': showLog,
   'crosslink.linkContainers': linkContainers,
-  'crosslink.connectNetwork': connectNetwork,
   'crosslink.shareVolume': shareVolume,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
