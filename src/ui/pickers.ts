@@ -58,22 +58,6 @@ export async function pickContainer(model: ContainerModel, options: ContainerPic
   return picked?.resolved;
 }
 
-export async function pickContainers(model: ContainerModel, options: ContainerPickOptions & { picked?: ReadonlySet<string> }): Promise<ResolvedContainer[] | undefined> {
-  const items = containerItems(model, options, options.picked);
-  const picked = await vscode.window.showQuickPick(items, {
-    title: options.title,
-    placeHolder: options.placeHolder,
-    canPickMany: true,
-    matchOnDescription: true,
-    matchOnDetail: true,
-    ignoreFocusOut: true,
-  });
-  if (!picked || picked.length === 0) {
-    return undefined;
-  }
-  return picked.flatMap((item) => (item.resolved ? [item.resolved] : []));
-}
-
 /** An alias, validated as a DNS label while the user types. Empty input is allowed when `optional`. */
 export async function inputAlias(options: { title: string; prompt: string; value?: string; optional?: boolean }): Promise<string | undefined> {
   const alias = await vscode.window.showInputBox({
@@ -84,33 +68,4 @@ export async function inputAlias(options: { title: string; prompt: string; value
     validateInput: (value) => (options.optional && value.trim() === '' ? undefined : aliasProblem(value.trim())),
   });
   return alias?.trim();
-}
-
-/**
- * Picks an existing named object (network, volume) or names a new one; the new name is validated
- * as the user types and may not repeat an existing one (those are in the list).
- */
-export async function pickOrCreateName(options: {
-  title: string;
-  placeHolder?: string;
-  existing: Array<{ name: string; description: string }>;
-  /** Every name on the host, listed or not. */
-  taken: ReadonlySet<string>;
-  createLabel: string;
-  suggestedName: string;
-  nameProblem: (name: string) => string | undefined;
-}): Promise<string | undefined> {
-  const create = { label: `$(add) ${options.createLabel}`, create: true };
-  const items = [create, ...options.existing.map(({ name, description }) => ({ label: name, description, create: false }))];
-  const picked = await vscode.window.showQuickPick(items, { title: options.title, placeHolder: options.placeHolder, ignoreFocusOut: true });
-  if (!picked || !picked.create) {
-    return picked?.label;
-  }
-  const name = await vscode.window.showInputBox({
-    title: options.createLabel.replace(/…$/, ''),
-    value: options.suggestedName,
-    ignoreFocusOut: true,
-    validateInput: (value) => options.nameProblem(value.trim()) ?? (options.taken.has(value.trim()) ? `${value.trim()} exists; pick it from the list instead.` : undefined),
-  });
-  return name?.trim();
 }

@@ -23,7 +23,7 @@ import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChange } from './recoverChange';
 import { refresh } from './refresh';
 import { retryHostCommand } from './retryHost';
-import { shareVolume } from './shareVolume';
+import { shareVolumeCommand } from './shareVolume';
 import { showLog } from './showLog';
 import { verifyLink } from './verifyLink';
 import { Prompter } from '../prompter';
@@ -36,6 +36,7 @@ export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forward
   removeCrossLinkCommand,
   adoptCrossLinkCommand,
   connectNetworkCommand,
+  shareVolumeCommand,
 ];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
@@ -44,7 +45,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.copyReference': copyReference,
   'crosslink.showLog': showLog,
   'crosslink.linkContainers': linkContainers,
-  'crosslink.shareVolume': shareVolume,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
   'crosslink.toggleTunnels': toggleTunnels,

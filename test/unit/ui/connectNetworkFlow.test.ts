@@ -5,7 +5,8 @@ import { CommandContext } from '../../../src/ui/commands/commandContext';
 import { connectNetworkCommand, promptConnectNetwork } from '../../../src/ui/commands/connectNetwork';
 import { InputOptions, PickOptions } from '../../../src/ui/prompter';
 import { ResolvedContainer } from '../../../src/ui/prompts';
-import { ScriptedPrompter, escape, goBack, inspect, notice, pick, pickMany, type } from '../fakes/scriptedPrompter';
+import { promptShareVolume, shareVolumeCommand } from '../../../src/ui/commands/shareVolume';
+import { ScriptedPrompter, confirm, escape, goBack, inspect, notice, pick, pickMany, type } from '../fakes/scriptedPrompter';
 
 function container(hostName: string, name: string): ResolvedContainer {
   return { hostName, container: { id: `${hostName}-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [{ name: 'bridge' }], ports: [] } } as unknown as ResolvedContainer;
@@ -92,3 +93,35 @@ describe('Connect Containers on a Network (unit)', () => {
 function goBackValue() {
   return goBack('inputText', '').answer(undefined as never);
 }
+
+describe('Share a Volume (unit)', () => {
+  const volumeContext = (): CommandContext =>
+    ({ ...contextOf([web, db]), model: { ...contextOf([web, db]).model, client: () => ({ listVolumes: async () => [{ name: 'data', driver: 'local', labels: {} }, { name: 'a'.repeat(64), driver: 'local', labels: {} }] }) } }) as unknown as CommandContext;
+
+  it('parse: { containers, volume, mountPath, readOnly?, copyChanges?, discardChanges? }', () => {
+    assert.deepEqual(shareVolumeCommand.parse({ containers: ['alpha/web'], volume: 'data', mountPath: '/shared' }), { containers: ['alpha/web'], volume: 'data', mountPath: '/shared', readOnly: false, writableLayer: undefined });
+    assert.equal(shareVolumeCommand.parse({ containers: ['alpha/web'], volume: 'data', mountPath: '/s', readOnly: true, copyChanges: true }).writableLayer, 'copy');
+    const fails = (args: unknown, field: string) => assert.throws(() => shareVolumeCommand.parse(args), (error: unknown) => ArgumentError.is(error) && error.field === field);
+    fails({ containers: ['alpha/web'], volume: 'data' }, 'mountPath');
+    fails({ containers: ['alpha/web'], volume: 'data', mountPath: 'relative' }, 'mountPath');
+    fails({ containers: ['alpha/web'], mountPath: '/s' }, 'volume');
+    fails({ containers: ['alpha/web'], volume: 'data', mountPath: '/s', readOnly: 'no' }, 'readOnly');
+  });
+
+  it('containers → volume (anonymous ones not offered) → mount path → access → confirmation; Back keeps the path; Cancel at the confirmation', async () => {
+    const ui = new ScriptedPrompter([
+      pickMany(/containers/, ['web', 'db']),
+      inspect('pickOne', /volume on alpha/, (options: PickOptions<string>) => (assert.equal(options.items.length, 2, 'Create… and data'), 'data')),
+      inspect('inputText', /mount path/, (options: InputOptions) => (assert.ok(options.validate!('relative')), '/data')),
+      goBack('pickOne', /access/),
+      inspect('inputText', /mount path/, (options: InputOptions) => (assert.equal(options.value, '/data'), '/data')),
+      pick(/access/, 'Read-only'),
+      confirm(/Mount data at \/data in web, db/, 'Recreate and Mount'),
+    ]);
+    assert.deepEqual(await promptShareVolume(ui, volumeContext()), { containers: ['alpha/web', 'alpha/db'], volume: 'data', mountPath: '/data', readOnly: true });
+    ui.done();
+    const cancelled = new ScriptedPrompter([pickMany(/containers/, ['web']), pick(/volume/, 'data'), type(/mount path/, '/d'), pick(/access/, 'Read and write'), confirm(/Mount data/, undefined)]);
+    assert.equal(await promptShareVolume(cancelled, volumeContext()), undefined);
+    cancelled.done();
+  });
+});
