@@ -20,7 +20,7 @@ import { toggleTunnels } from './toggleTunnels';
 import { linkContainers } from './linkContainers';
 import { removeCrossLinkCommand } from './removeCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
-import { recoverChange } from './recoverChange';
+import { recoverChangeCommand } from './recoverChange';
 import { refresh } from './refresh';
 import { retryHostCommand } from './retryHost';
 import { shareVolumeCommand } from './shareVolume';
@@ -37,6 +37,7 @@ export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forward
   adoptCrossLinkCommand,
   connectNetworkCommand,
   shareVolumeCommand,
+  recoverChangeCommand,
 ];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
@@ -61,7 +62,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.editHost': editHost,
   'crosslink.removeHost': removeHost,
   'crosslink.showEngineInfo': showEngineInfo,
-  'crosslink.recoverChange': recoverChange,
 };
 
 export function registerCommands(services: Omit<CommandContext, 'ui'>, ui: Prompter = createVscodePrompter()): vscode.Disposable[] {
