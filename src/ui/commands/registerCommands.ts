@@ -17,7 +17,7 @@ import { linkAcrossHostsCommand } from './linkAcrossHosts';
 import { openTunnelInBrowser } from './openTunnelInBrowser';
 import { stopTunnel } from './stopTunnel';
 import { toggleTunnels } from './toggleTunnels';
-import { linkContainers } from './linkContainers';
+import { linkContainersCommand } from './linkContainers';
 import { removeCrossLinkCommand } from './removeCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChangeCommand } from './recoverChange';
@@ -38,6 +38,7 @@ export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forward
   connectNetworkCommand,
   shareVolumeCommand,
   recoverChangeCommand,
+  linkContainersCommand,
 ];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
@@ -45,7 +46,6 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.refresh': refresh,
   'crosslink.copyReference': copyReference,
   'crosslink.showLog': showLog,
-  'crosslink.linkContainers': linkContainers,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
   'crosslink.toggleTunnels': toggleTunnels,
