@@ -30,7 +30,12 @@ import { Prompter } from '../prompter';
 import { createVscodePrompter } from '../vscodePrompter';
 
 /** Commands in the parse / prompt / run shape (command.ts). */
-export const commands: AnyCommand[] = [addHostCommand, retryHostCommand, forwardPortCommand, inspectContainerCommand, linkAcrossHostsCommand,
+export const commands: AnyCommand[] = [
+  addHostCommand,
+  retryHostCommand,
+  forwardPortCommand,
+  inspectContainerCommand,
+  linkAcrossHostsCommand,
   changeTunnelPortCommand,
   repairCrossLinkCommand,
   removeCrossLinkCommand,
@@ -63,6 +68,9 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.removeHost': removeHost,
   'crosslink.showEngineInfo': showEngineInfo,
 };
+
+/** Every command id this extension registers. */
+export const registeredIds: readonly string[] = [...commands.map((command) => command.id), ...Object.keys(handlers)];
 
 export function registerCommands(services: Omit<CommandContext, 'ui'>, ui: Prompter = createVscodePrompter()): vscode.Disposable[] {
   const context: CommandContext = { ...services, ui };

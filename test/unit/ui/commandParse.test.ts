@@ -97,3 +97,26 @@ describe('command arguments (unit): parse() pins the scripted API of the README'
     assert.deepEqual(calls, ['prompt', 'prompt', 'parse', 'run']);
   });
 });
+
+describe('the command table (unit)', () => {
+  it('every command of the README table and of package.json is registered', async () => {
+    const { registeredIds } = await import('../../../src/ui/commands/registerCommands');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const root = path.join(__dirname, '../../../..');
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Commands'), readme.indexOf('## Development'));
+    const fromReadme = new Set<string>();
+    for (const row of table.split('\n').filter((line) => line.startsWith('| `crosslink.'))) {
+      const cell = row.split(' | ')[0];
+      const ids = [...cell.matchAll(/`(?:crosslink\.)?(\w+)`/g)].map((match) => `crosslink.${match[1]}`);
+      ids.forEach((id) => fromReadme.add(id));
+    }
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
+    assert.ok(fromReadme.size >= 30, `read ${fromReadme.size} ids from the README table`);
+    const registered = new Set(registeredIds);
+    assert.deepEqual([...fromReadme].filter((id) => !registered.has(id)), [], 'README commands that are not registered');
+    assert.deepEqual(manifest.contributes.commands.map(({ command }) => command).filter((id) => !registered.has(id)), [], 'package.json commands that are not registered');
+    assert.equal(registered.size, registeredIds.length, 'no id registered twice');
+  });
+});
