@@ -43,11 +43,4 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // TEMPORARY (issue 12): src/ui/commands is being rewritten into parse/prompt/run on another branch;
-    // its 57 type-only imports are left for `npx eslint --fix src/ui/commands` after that merge.
-    // The coordinator deletes this block then.
-    files: ['src/ui/commands/**/*.ts'],
-    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
-  },
 );

@@ -51,7 +51,7 @@ export interface UiStep {
   run(ctx: UiContext): Promise<void>;
 }
 
-/** Link Container Across Hosts from the palette: target, typed port, client, alias, network alias. */
+/** Link Container Across Hosts from the palette: target, port typed in the pick, client, alias, network alias. */
 async function linkAcrossHostsFromPalette(ctx: UiContext, link: { target: string; port: number; client: string; alias: string }): Promise<void> {
   const { page, beta } = ctx;
   await resetUi(page);
@@ -62,7 +62,7 @@ async function linkAcrossHostsFromPalette(ctx: UiContext, link: { target: string
   // Other tests' containers crowd the shared testbed: filter the pickers so the entry is on screen.
   await filterQuickPick(page, link.target);
   await quickPickSelect(page, link.target);
-  await quickPickSelect(page, 'Type a Port…');
+  // The port is typed where it is asked for; Enter accepts it.
   await quickInputSubmit(page, String(link.port));
   await filterQuickPick(page, link.client);
   await quickPickSelect(page, link.client);
@@ -152,6 +152,20 @@ export const uiSteps: UiStep[] = [
       await menuItem(page, 'Inspect').waitFor({ state: 'visible' });
       await menuItem(page, 'Copy Reference (host/name)').waitFor({ state: 'visible' });
       // screenshot is taken with the menu open; run.ts resets the UI before the next step
+    },
+  },
+  {
+    // The view title's "+" hands the focused host node to the command: it must prompt, not fail as a scripted call.
+    name: 'add-host-button-prompts',
+    async run({ page, alpha }) {
+      await resetUi(page);
+      await openView(page);
+      await treeRow(page, alpha.name).click();
+      await page.locator('.part.sidebar .action-label[aria-label="Add Docker Host…"]').first().click();
+      const title = quickInput(page).locator('.quick-input-title');
+      await title.waitFor({ state: 'visible' });
+      assert.match((await title.textContent()) ?? '', /Add Docker Host/);
+      await page.keyboard.press('Escape');
     },
   },
   {
@@ -305,7 +319,6 @@ export const uiSteps: UiStep[] = [
       await expandRow(page, beta.name);
       await contextMenu(page, web);
       await runMenuItem(page, 'Forward Port to Localhost…');
-      await quickPickSelect(page, 'Type a Port…');
       await quickInputSubmit(page, '8080');
       await quickInputSubmit(page, '18480');
       await notification(page, /127\.0\.0\.1:18480 → beta\/ui-http:8080/).waitFor({ state: 'visible', timeout: 30_000 });

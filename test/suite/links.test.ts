@@ -94,7 +94,7 @@ describe('Link commands', () => {
       Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', args)),
       (error: unknown) => reasonOf(error) === 'unsavedChanges' && JSON.stringify((error as { containers: unknown }).containers) === JSON.stringify([{ name: remoteless, paths: ['/root/notes'], deleted: [] }]),
     );
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true, discardChanges: true })), (error: unknown) => reasonOf(error) === 'invalidOption');
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true, discardChanges: true })), (error: unknown) => reasonOf(error) === 'conflict');
     assert.strictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]), idBefore, 'refusals change nothing');
     await vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true });
     assert.notStrictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]), idBefore);

@@ -61,6 +61,6 @@ describe('Recover Interrupted Change', () => {
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/no-such-${suffix}`, action: 'finish' })), (error: unknown) => (error as { reason?: string }).reason === 'notFound');
     const { name } = interrupted(false);
     await vscode.commands.executeCommand('crosslink.refresh', { host: alpha.name });
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/${name}` })), (error: unknown) => (error as { reason?: string }).reason === 'invalidOption');
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/${name}` })), (error: unknown) => (error as { reason?: string }).reason === 'missing');
   });
 });

@@ -98,6 +98,32 @@ describe('planExecutor (unit)', () => {
     });
   }
 
+  it('Cancel between steps: before the point of no return everything is undone (PlanError cancelled); after it the change is finished', async () => {
+    const steps = ordered(await legacyLinkScenario());
+    for (const [index, step] of steps.entries()) {
+      const scenario = await legacyLinkScenario();
+      const before = objects(scenario.engines);
+      const controller = new AbortController();
+      const journal = new MemoryJournal();
+      const cancelAt = (_: PlanStep, at: number) => (at === index ? controller.abort() : undefined);
+      const outcome = await executePlans(runs(scenario), silentLogger, { ...fast, journal, signal: controller.signal, beforeStep: cancelAt }).then(
+        () => 'done' as const,
+        (error: unknown) => error,
+      );
+      const pastNoReturn = steps.slice(0, index + 1).some((earlier) => irreversibleKinds.has(earlier.kind));
+      if (pastNoReturn || index === steps.length - 1) {
+        assert.equal(outcome, 'done', `cancel at step ${index} (${step.kind}) after the point of no return, or at the last step: finished`);
+        await assertIntact(scenario, 'replacement');
+      } else {
+        assert.ok(PlanError.is(outcome, 'cancelled'), `cancel at step ${index} (${step.kind}): ${String(outcome)}`);
+        assert.deepEqual(outcome.rollbackFailures, []);
+        await assertIntact(scenario, 'original');
+        assert.deepEqual(objects(scenario.engines), before, 'nothing left behind');
+      }
+      assert.equal(journal.entries.size, 0);
+    }
+  });
+
   it('records each step as started before it runs and done after, and the phases of a rollback', async () => {
     const scenario = await legacyLinkScenario();
     const journal = new MemoryJournal();

@@ -6,18 +6,18 @@ import { type Plan, type PlanStep, describeStep, describeUndo, irreversibleKinds
 import { type StepAction, type StepContext, delay, isCandidate, orUndefined, stepAction } from './stepActions';
 
 /** A step failed before the point of no return; what the change had done was undone (or `rollbackFailures` says what was not). */
-export class PlanError extends CrosslinkError<'stepFailed'> {
+export class PlanError extends CrosslinkError<'stepFailed' | 'cancelled'> {
   constructor(
     message: string,
     readonly failedStep: string,
     readonly rollbackFailures: string[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: 'stepFailed' | 'cancelled' },
   ) {
-    super('stepFailed', message, options);
+    super(options?.reason ?? 'stepFailed', message, options);
   }
 
-  static is(error: unknown): error is PlanError {
-    return error instanceof PlanError;
+  static is(error: unknown, reason?: 'stepFailed' | 'cancelled'): error is PlanError {
+    return error instanceof PlanError && (reason === undefined || error.reason === reason);
   }
 }
 
@@ -55,6 +55,12 @@ export interface ExecuteOptions {
   journal?: Journal;
   /** What the user asked for, recorded with the change. */
   title?: string;
+  /**
+   * Cancel (the progress notification's button): checked between steps. Before the point of no
+   * return the steps done so far are undone and PlanError 'cancelled' is thrown; after it the
+   * change is finished anyway, because stopping there would leave the host half changed.
+   */
+  signal?: AbortSignal;
   /** Attempts per step after the point of no return, and the pause between attempts and between looks at the host. */
   retry?: { attempts: number; delayMs: number };
   /** Check each step on the host before running it and skip what is already done (for recovery, which resumes a change). */
@@ -206,6 +212,14 @@ async function runEntry(entry: JournalEntry, clientOf: (host: string) => DockerC
       continue;
     }
     const description = describeStep(item.step);
+    if (options.signal?.aborted && !pointOfNoReturn) {
+      const rollbackFailures = await rollBack(scheduled, index, options.signal.reason, journal, logger);
+      if (rollbackFailures.length > 0) {
+        await journal.leave();
+      }
+      const tail = rollbackFailures.length > 0 ? ` Undone, except: ${rollbackFailures.join('; ')}.` : ' Everything was put back as it was.';
+      throw new PlanError(`Cancelled before ${item.host}: ${description}.${tail}`, description, rollbackFailures, { reason: 'cancelled' });
+    }
     options.onStep?.(`${where(item.host)}${description}`, index, scheduled.length);
     logger.info(`[${item.host}] ${description}`);
     pointOfNoReturn ||= irreversibleKinds.has(item.step.kind);

@@ -1,11 +1,12 @@
-import * as vscode from 'vscode';
-import { Logger } from '../../core/like';
-import { CrossLinkOperations } from '../../core/ambassadors/crossLinkOperations';
-import { TunnelManager } from '../../core/forwarding/tunnelManager';
-import { ContainerModel, DockerClientFactory } from '../../core/model/containerModel';
-import { CrossLinkHealth } from '../crossLinkHealth';
-import { Journal } from '../../core/planning/journal';
-import { InterruptedChanges } from '../interruptedChanges';
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/like';
+import type { CrossLinkOperations } from '../../core/ambassadors/crossLinkOperations';
+import type { TunnelManager } from '../../core/forwarding/tunnelManager';
+import type { ContainerModel, DockerClientFactory } from '../../core/model/containerModel';
+import type { CrossLinkHealth } from '../crossLinkHealth';
+import type { Journal } from '../../core/planning/journal';
+import type { InterruptedChanges } from '../interruptedChanges';
+import type { Prompter } from '../prompter';
 
 /** What every command may use; built once in activate(). */
 export interface CommandContext {
@@ -22,6 +23,8 @@ export interface CommandContext {
   /** Where changes are recorded while they run (extension global storage). */
   journal: Journal;
   interrupted: InterruptedChanges;
+  /** Every question and notice to the user (the one Prompter, built from vscode.window in registerCommands). */
+  ui: Prompter;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

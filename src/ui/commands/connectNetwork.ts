@@ -1,61 +1,136 @@
-import * as vscode from 'vscode';
 import { ConfigError } from '../../core/errors';
-import { isManaged } from '../../core/links/labels';
+import { isManaged } from '../../core/values/labels';
 import { networkNameProblem } from '../../core/links/names';
-import { formatContainerRef } from '../../core/model/containerRef';
-import { ResolvedContainer, inputAlias, pickOrCreateName } from '../pickers';
-import { withStepProgress } from '../progress';
-import { ContainerNode } from '../tree/treeNodes';
-import { containersArgument, findContainerRef, operationsFor } from './commandArguments';
-import { CommandContext } from './commandContext';
+import { formatContainerRef } from '../../core/values/containerRef';
 import { countOf } from '../../core/plural';
+import { type Prompter, type StepOutcome, back, keep, runSteps } from '../prompter';
+import { type ResolvedContainer, inputAliasOptional, pickContainersOnOneHost, pickOrCreateName } from '../prompts';
+import { type Command, Fields, executeOptions } from './command';
+import { findContainerRef, operationsFor } from './commandArguments';
+import type { CommandContext } from './commandContext';
+import { startedOn } from './containerRequest';
 
-interface ConnectNetworkArgs {
-  containers?: string[];
-  network?: string;
-  aliases?: Record<string, string>;
+const title = 'Connect Containers on a Network';
+
+interface ConnectNetworkRequest {
+  containers: string[];
+  network: string;
+  /** By "host/name". */
+  aliases: Record<string, string>;
 }
 
 /**
  * Connects containers to a user-defined bridge network (picked or created) so they resolve each
  * other by name and alias, both ways, without recreation. Args:
- * `{ containers: ["host/name", …], network, aliases?: { "host/name": "alias" } }`; what is missing is asked for.
+ * `{ containers: ["host/name", …], network, aliases?: { "host/name": "alias" } }`.
  */
-export async function connectNetwork(context: CommandContext, argument?: unknown): Promise<{ network: string; containers: string[] } | undefined> {
-  const args: ConnectNetworkArgs = argument instanceof ContainerNode || argument === undefined ? {} : (argument as ConnectNetworkArgs);
-  const selection = await containersArgument(context, argument, args.containers, 'Connect Containers on a Network', {
-    title: 'Connect Containers on a Network (1/3): containers',
-    placeHolder: 'Containers to connect (all on one host)',
-    unavailable: ({ container }) => (container.networks.length === 0 ? 'shares another network stack' : undefined),
-  });
-  if (!selection) {
-    return undefined;
+export const connectNetworkCommand: Command<ConnectNetworkRequest, { network: string; containers: string[] }> = {
+  id: 'crosslink.connectNetwork',
+  parse(args) {
+    const fields = new Fields(title, args, '{ containers: ["host/name", …], network, aliases? }');
+    const aliases = (args as { aliases?: unknown }).aliases ?? {};
+    if (typeof aliases !== 'object' || aliases === null || Object.values(aliases).some((alias) => typeof alias !== 'string')) {
+      fields.fail('aliases', 'wrongType', 'must map "host/name" to an alias, e.g. { "staging/web": "frontend" }.');
+    }
+    return { containers: fields.refs('containers'), network: fields.string('network'), aliases: aliases as Record<string, string> };
+  },
+  prompt: (ui, context, node) => {
+    const started = startedOn(context, node);
+    return promptConnectNetwork(ui, context, started && [started]);
+  },
+  progressTitle: (request) => `Connecting ${countOf(request.containers.length, 'container')} on ${request.network}`,
+  async run(context, request, progress) {
+    const containers = sameHost(context, request.containers, title);
+    const hostName = containers[0].hostName;
+    const aliases = Object.fromEntries(
+      Object.entries(request.aliases).map(([reference, alias]) => {
+        const resolved = findContainerRef(context.model, reference);
+        if (!containers.some((candidate) => candidate.container.id === resolved.container.id)) {
+          throw new ConfigError('invalidOption', `The alias for ${reference} names a container that is not among the ones to connect.`);
+        }
+        return [resolved.container.name, alias];
+      }),
+    );
+    await operationsFor(context, hostName).connectNetwork({ containers: containers.map((resolved) => resolved.container.name), network: request.network, aliases }, executeOptions(progress));
+    return { network: request.network, containers: containers.map((resolved) => formatContainerRef(hostName, resolved.container.name)) };
+  },
+  report(ui, result) {
+    void ui.notify('info', `${result.containers.map((reference) => reference.split('/')[1]).join(', ')} can now reach each other by name on ${result.network}.`);
+  },
+};
+
+
+/** Containers (preselected ones ticked) → network → an optional alias for each. */
+export async function promptConnectNetwork(ui: Prompter, context: CommandContext, preselected?: ResolvedContainer[]): Promise<ConnectNetworkRequest | undefined> {
+  const state: { containers?: ResolvedContainer[]; network?: string; aliases: Record<string, string> } = { aliases: {} };
+  const done = await runSteps([
+    async (position) =>
+      keep(
+        await pickContainersOnOneHost(ui, context.model, {
+          ...position,
+          title: `${title}: containers`,
+          placeholder: 'Containers to connect (all on one host)',
+          started: preselected?.[0],
+          picked: state.containers ?? preselected,
+          unavailable: ({ container }) => (container.networks.length === 0 ? 'shares another network stack' : undefined),
+        }),
+        (containers) => (state.containers = containers),
+      ),
+    async (position) => keep(await pickNetwork(ui, context, state.containers![0].hostName, position, state.network), (network) => (state.network = network)),
+    async (position) => askAliases(ui, state.containers!, state.network!, state.aliases, position),
+  ]);
+  return done && state.containers && state.network
+    ? { containers: state.containers.map((resolved) => formatContainerRef(resolved.hostName, resolved.container.name)), network: state.network, aliases: state.aliases }
+    : undefined;
   }
-  const { hostName, containers } = selection;
-  const network = args.network ?? (await pickNetwork(context, hostName));
-  if (network === undefined) {
-    return undefined;
+
+/** An optional alias per container, one input each; Back goes to the previous container, and from the first to the network. */
+async function askAliases(ui: Prompter, containers: ResolvedContainer[], network: string, aliases: Record<string, string>, position: { step: number; totalSteps: number }): Promise<StepOutcome> {
+  for (let index = 0; index < containers.length; ) {
+    const { hostName, container } = containers[index];
+    const reference = formatContainerRef(hostName, container.name);
+    const answer = await inputAliasOptional(ui, {
+      ...position,
+      title: `${title}: alias for ${container.name}`,
+      prompt: `Another name for ${container.name} on ${network}, besides its own (leave empty for none)`,
+      value: aliases[reference],
+    });
+    if (answer === undefined) {
+      return 'cancel';
+    }
+    if (answer === back) {
+      if (index === 0) {
+        return 'back';
+      }
+      index--;
+      continue;
+    }
+    if (answer) {
+      aliases[reference] = answer;
+    } else {
+      delete aliases[reference];
+    }
+    index++;
   }
-  const aliases = args.aliases ? aliasesByName(context, args.aliases, hostName) : args.containers ? {} : await askAliases(containers, network);
-  if (aliases === undefined) {
-    return undefined;
-  }
-  const operations = operationsFor(context, hostName);
-  await withStepProgress(`Connecting ${countOf(containers.length, 'container')} on ${network}`, (options) =>
-    operations.connectNetwork({ containers: containers.map((resolved) => resolved.container.name), network, aliases }, options),
-  );
-  const references = containers.map((resolved) => formatContainerRef(hostName, resolved.container.name));
-  if (!args.containers || !args.network) {
-    void vscode.window.showInformationMessage(`${containers.map((resolved) => resolved.container.name).join(', ')} can now reach each other by name on ${network}.`);
-  }
-  return { network, containers: references };
+  return 'next';
 }
 
-async function pickNetwork(context: CommandContext, hostName: string): Promise<string | undefined> {
+/** The containers of a request, which must all be on one host (networks, links and volumes are per host). */
+export function sameHost(context: CommandContext, references: string[], what: string): ResolvedContainer[] {
+  const containers = references.map((reference) => findContainerRef(context.model, reference));
+  const hosts = [...new Set(containers.map((resolved) => resolved.hostName))];
+  if (hosts.length > 1) {
+    throw new ConfigError('invalidOption', `${what} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`);
+  }
+  return containers;
+}
+
+async function pickNetwork(ui: Prompter, context: CommandContext, hostName: string, position: { step: number; totalSteps: number }, active?: string) {
   const networks = (await context.model.client(hostName)?.listNetworks()) ?? [];
-  return pickOrCreateName({
-    title: `Connect Containers on a Network (2/3): network on ${hostName}`,
-    placeHolder: 'A user-defined bridge network',
+  return pickOrCreateName(ui, {
+    ...position,
+    title: `${title}: network on ${hostName}`,
+    placeholder: 'A user-defined bridge network, or type a new name',
     existing: networks
       .filter((network) => network.driver === 'bridge' && !networkNameProblem(network.name))
       .map((network) => ({ name: network.name, description: isManaged(network.labels) ? 'made by Crosslink' : 'bridge' })),
@@ -63,36 +138,6 @@ async function pickNetwork(context: CommandContext, hostName: string): Promise<s
     createLabel: `Create a New Network on ${hostName}…`,
     suggestedName: 'app-net',
     nameProblem: networkNameProblem,
+    active,
   });
-}
-
-async function askAliases(containers: ResolvedContainer[], network: string): Promise<Record<string, string> | undefined> {
-  const aliases: Record<string, string> = {};
-  for (const { container } of containers) {
-    const alias = await inputAlias({
-      title: `Connect Containers on a Network (3/3): alias for ${container.name}`,
-      prompt: `Another name for ${container.name} on ${network}, besides its own (leave empty for none)`,
-      optional: true,
-    });
-    if (alias === undefined) {
-      return undefined;
-    }
-    if (alias) {
-      aliases[container.name] = alias;
-    }
-  }
-  return aliases;
-}
-
-/** Scripted aliases are keyed by "host/name"; the planner wants container names. */
-function aliasesByName(context: CommandContext, aliases: Record<string, string>, hostName: string): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(aliases).map(([reference, alias]) => {
-      const resolved = findContainerRef(context.model, reference);
-      if (resolved.hostName !== hostName) {
-        throw new ConfigError('invalidOption', `The alias for ${reference} names a container that is not among the ones to connect.`);
-      }
-      return [resolved.container.name, alias];
-    }),
-  );
 }

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { LifecycleAction, applyContainerAction, openLogs, openShell, planContainerAction } from '../../core/containers/containerActions';
-import { DockerClient } from '../../core/hosts/dockerClient';
+import { type LifecycleAction, applyContainerAction, openLogs, openShell, planContainerAction } from '../../core/containers/containerActions';
+import type { DockerClient } from '../../core/hosts/dockerClient';
 import { HostError } from '../../core/errors';
-import { ContainerDetails } from '../../core/types';
-import { formatContainerRef } from '../../core/model/containerRef';
+import type { ContainerDetails } from '../../core/types';
+import { formatContainerRef } from '../../core/values/containerRef';
 import { ContainerTerminal, showContainerTerminal, terminalTranscript } from '../containerTerminal';
 import { ContainerNode } from '../tree/treeNodes';
 import { resolveContainerArgument } from './commandArguments';
-import { CommandContext, CommandHandler } from './commandContext';
+import type { CommandContext, CommandHandler } from './commandContext';
 
 const verbs: Record<LifecycleAction, string> = { start: 'Starting', stop: 'Stopping', restart: 'Restarting', remove: 'Removing' };
 

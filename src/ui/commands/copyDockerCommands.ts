@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { ConfigError } from '../../core/errors';
-import { DockerCommands, DockerCommandsOptions, redacted } from '../../core/links/dockerCommands';
-import { formatContainerRef } from '../../core/model/containerRef';
+import { type DockerCommands, type DockerCommandsOptions, redacted } from '../../core/links/dockerCommands';
+import { formatContainerRef } from '../../core/values/containerRef';
 import { AliasNode, CrossLinkNode, LinkNode } from '../tree/treeNodes';
 import { operationsFor, resolveContainerArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 export interface CopiedDockerCommands {
   container: string;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { formatContainerRef } from '../../core/model/containerRef';
+import { formatContainerRef } from '../../core/values/containerRef';
 import { resolveContainerArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 /** Copies "host/name", the form every Crosslink command takes as an argument. */
 export async function copyReference({ model }: CommandContext, argument?: unknown): Promise<{ reference: string } | undefined> {

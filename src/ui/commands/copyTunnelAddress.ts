@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveTunnel } from './tunnelArgument';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 export async function copyTunnelAddress(context: CommandContext, argument?: unknown): Promise<{ address: string } | undefined> {
   const tunnel = await resolveTunnel(context, argument, 'Copy a Tunnel Address');

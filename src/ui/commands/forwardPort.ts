@@ -1,89 +1,54 @@
 import * as vscode from 'vscode';
-import { ConfigError, ForwardError } from '../../core/errors';
+import { ForwardError } from '../../core/errors';
 import { findFreePort } from '../../core/forwarding/tcpForwarder';
-import { TunnelInfo } from '../../core/forwarding/tunnelManager';
-import { portProblem } from '../../core/links/names';
 import { tunnelBindAddress } from '../hostSettings';
-import { pickContainerPort } from '../pickers';
-import { resolveContainerArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import { portCandidates } from '../prompts';
+import { type Command, Fields } from './command';
+import { findContainerRef } from './commandArguments';
+import { containerOf } from './containerRequest';
+import { type ForwardRequest, promptForward } from './forwardPortPrompt';
 
 /**
  * Tunnels a container port (published or not) to this machine, on 127.0.0.1 unless
  * crosslink.tunnels.localAddress says otherwise. Args: `{ container: "host/name", port, localPort? }`
  * or a container node; returns `{ localPort }`.
  */
-export async function forwardPort(context: CommandContext, argument?: unknown): Promise<{ localPort: number; localAddress: string; transport: string } | undefined> {
-  const request = argument && typeof argument === 'object' && 'port' in argument ? (argument as { container?: unknown; port?: unknown; localPort?: unknown }) : undefined;
-  const resolved = await resolveContainerArgument(context.model, request ? request.container : argument, 'Container whose port to forward');
-  if (!resolved) {
-    return undefined;
-  }
-  let port: number | undefined;
-  let localPort: number | undefined;
-  if (request) {
-    port = numberArgument(request.port, 'port');
-    localPort = request.localPort === undefined ? undefined : numberArgument(request.localPort, 'localPort');
-  } else {
-    port = await pickContainerPort(resolved, `Forward a port of ${resolved.container.name} to localhost`);
-    if (port === undefined) {
+export const forwardPortCommand: Command<ForwardRequest, { localPort: number; localAddress: string; transport: string }> = {
+  id: 'crosslink.forwardPort',
+  parse(args) {
+    const fields = new Fields('Forward Port', args, '{ container: "host/name", port, localPort? }');
+    return { container: fields.ref('container'), port: fields.port('port'), localPort: fields.port('localPort', 'optional') };
+  },
+  async prompt(ui, context, node) {
+    const target = await containerOf(ui, context, node, 'Container whose port to forward');
+    if (!target) {
       return undefined;
     }
-    localPort = await askLocalPort(port);
-    if (localPort === undefined) {
-      return undefined;
+    const candidates = await portCandidates(target, context.model.client(target.hostName), context.logger);
+    return promptForward(ui, target, candidates, (port) => findFreePort(port, tunnelBindAddress()));
+  },
+  progressTitle: (request) => `Forwarding ${request.container}:${request.port}…`,
+  async run(context, request) {
+    const resolved = findContainerRef(context.model, request.container);
+    const tunnel = await context.tunnels.open({ host: resolved.hostName, container: resolved.container.name, port: request.port, localPort: request.localPort, bindAddress: tunnelBindAddress() });
+    return { localPort: tunnel.localPort!, localAddress: tunnel.localAddress!, transport: tunnel.transport };
+  },
+  async answer(ui, error, request) {
+    if (!ForwardError.is(error, 'portInUse') || request.localPort === undefined) {
+      return 'rethrow';
     }
-  }
-  const open = (chosen: number | undefined) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Forwarding ${resolved.container.name}:${port}…` }, () =>
-      context.tunnels.open({ host: resolved.hostName, container: resolved.container.name, port: port!, localPort: chosen, bindAddress: tunnelBindAddress() }),
-    );
-  let tunnel: TunnelInfo;
-  try {
-    tunnel = await open(localPort);
-  } catch (error) {
-    if (request || !ForwardError.is(error, 'portInUse') || localPort === undefined) {
-      throw error;
-    }
-    const free = await findFreePort(localPort + 1, tunnelBindAddress());
-    const choice = await vscode.window.showWarningMessage(`${error.message}`, { modal: true }, `Use Port ${free}`);
-    if (!choice) {
-      return undefined;
-    }
-    tunnel = await open(free);
-  }
-  if (!request) {
-    void vscode.window.showInformationMessage(`${tunnel.localAddress} → ${tunnel.id} (${tunnel.transport})`, 'Open in Browser', 'Copy Address').then((choice) => {
+    const free = await findFreePort(request.localPort + 1, tunnelBindAddress());
+    const choice = await ui.confirm({ message: error.message, actions: [`Use Port ${free}`] });
+    return choice ? { ...request, localPort: free } : undefined;
+  },
+  report(ui, result, request) {
+    const id = `${request.container}:${request.port}`;
+    void ui.notify('info', `${result.localAddress} → ${id} (${result.transport})`, 'Open in Browser', 'Copy Address').then((choice) => {
       if (choice === 'Open in Browser') {
-        void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id: tunnel.id });
+        void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id });
       } else if (choice === 'Copy Address') {
-        void vscode.commands.executeCommand('crosslink.copyTunnelAddress', { id: tunnel.id });
+        void vscode.commands.executeCommand('crosslink.copyTunnelAddress', { id });
       }
     });
-  }
-  return { localPort: tunnel.localPort!, localAddress: tunnel.localAddress!, transport: tunnel.transport };
-}
-
-/** The same port number when it is free here, else a free one; the user may change it. */
-async function askLocalPort(port: number): Promise<number | undefined> {
-  const suggested = await findFreePort(port, tunnelBindAddress());
-  const value = await vscode.window.showInputBox({
-    title: 'Local port',
-    prompt: suggested === port ? `Port ${port} is free here` : `Port ${port} is taken here; ${suggested} is free`,
-    value: String(suggested),
-    ignoreFocusOut: true,
-    validateInput: (text) => portProblem(Number(text.trim())),
-  });
-  return value === undefined ? undefined : Number(value.trim());
-}
-
-function numberArgument(value: unknown, name: string): number {
-  if (typeof value !== 'number') {
-    throw new ConfigError('invalidOption', `"${name}" must be a number, got ${JSON.stringify(value)}.`);
-  }
-  const problem = portProblem(value);
-  if (problem) {
-    throw new ConfigError('invalidOption', `"${name}": ${problem}`);
-  }
-  return value;
-}
+  },
+};

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { ConfigError, HostError } from '../../core/errors';
 import { describeEndpoint } from '../../core/hosts/hostSpec';
-import { HostSnapshot } from '../../core/model/hostWatcher';
+import type { HostSnapshot } from '../../core/model/hostWatcher';
 import { configuredHostEntries, settingsSection, writeHostEntries } from '../hostSettings';
 import { HostNode } from '../tree/treeNodes';
 import { hostArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 /**
  * Opens the settings.json that holds the host's `crosslink.hosts` entry, with the entry selected.

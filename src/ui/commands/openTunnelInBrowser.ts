@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfigError } from '../../core/errors';
 import { resolveTunnel } from './tunnelArgument';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 /** Opens http://localhost:PORT of a tunnel (https for 443 and 8443). Args: tunnel node or `{ id }`. */
 export async function openTunnelInBrowser(context: CommandContext, argument?: unknown): Promise<{ url: string } | undefined> {

@@ -1,5 +1,5 @@
 import { hostArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 export interface RefreshResult {
   hosts: Array<{ name: string; state: string; error?: string; containers: string[] }>;

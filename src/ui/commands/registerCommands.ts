@@ -1,54 +1,62 @@
 import * as vscode from 'vscode';
 import { CrosslinkError, errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, TunnelNode } from '../tree/treeNodes';
-import { addHost } from './addHost';
-import { adoptCrossLink } from './adoptCrossLink';
-import { CommandContext, CommandHandler } from './commandContext';
-import { connectNetwork } from './connectNetwork';
+import { addHostCommand } from './addHost';
+import { adoptCrossLinkCommand } from './adoptCrossLink';
+import { type AnyCommand, invoke, isScriptedArgument } from './command';
+import type { CommandContext, CommandHandler } from './commandContext';
+import { connectNetworkCommand } from './connectNetwork';
 import { containerLifecycle, openShellCommand, showLogs, terminalOutput } from './containerActions';
 import { editHost, removeHost, showEngineInfo } from './hostActions';
 import { copyDockerCommands } from './copyDockerCommands';
 import { copyReference } from './copyReference';
-import { inspectContainer } from './inspectContainer';
-import { changeTunnelPort } from './changeTunnelPort';
+import { inspectContainerCommand, registerInspectProvider } from './inspectContainer';
+import { changeTunnelPortCommand } from './changeTunnelPort';
 import { copyTunnelAddress } from './copyTunnelAddress';
-import { forwardPort } from './forwardPort';
-import { linkAcrossHosts } from './linkAcrossHosts';
+import { forwardPortCommand } from './forwardPort';
+import { linkAcrossHostsCommand } from './linkAcrossHosts';
 import { openTunnelInBrowser } from './openTunnelInBrowser';
 import { stopTunnel } from './stopTunnel';
 import { toggleTunnels } from './toggleTunnels';
-import { linkContainers } from './linkContainers';
-import { removeCrossLink } from './removeCrossLink';
-import { repairCrossLink } from './repairCrossLink';
-import { recoverChange } from './recoverChange';
+import { linkContainersCommand } from './linkContainers';
+import { removeCrossLinkCommand } from './removeCrossLink';
+import { repairCrossLinkCommand } from './repairCrossLink';
+import { recoverChangeCommand } from './recoverChange';
 import { refresh } from './refresh';
-import { retryHost } from './retryHost';
-import { shareVolume } from './shareVolume';
+import { retryHostCommand } from './retryHost';
+import { shareVolumeCommand } from './shareVolume';
 import { showLog } from './showLog';
 import { verifyLink } from './verifyLink';
+import type { Prompter } from '../prompter';
+import { createVscodePrompter } from '../vscodePrompter';
 
-const commands: Record<string, CommandHandler> = {
+/** Commands in the parse / prompt / run shape (command.ts). */
+export const commands: AnyCommand[] = [
+  addHostCommand,
+  retryHostCommand,
+  forwardPortCommand,
+  inspectContainerCommand,
+  linkAcrossHostsCommand,
+  changeTunnelPortCommand,
+  repairCrossLinkCommand,
+  removeCrossLinkCommand,
+  adoptCrossLinkCommand,
+  connectNetworkCommand,
+  shareVolumeCommand,
+  recoverChangeCommand,
+  linkContainersCommand,
+];
+
+/** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
+const handlers: Record<string, CommandHandler> = {
   'crosslink.refresh': refresh,
-  'crosslink.addHost': addHost,
-  'crosslink.retryHost': retryHost,
   'crosslink.copyReference': copyReference,
-  'crosslink.inspectContainer': inspectContainer,
   'crosslink.showLog': showLog,
-  'crosslink.linkContainers': linkContainers,
-  'crosslink.connectNetwork': connectNetwork,
-  'crosslink.shareVolume': shareVolume,
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
-  'crosslink.linkAcrossHosts': linkAcrossHosts,
-  'crosslink.repairCrossLink': repairCrossLink,
-  'crosslink.removeCrossLink': removeCrossLink,
-  'crosslink.adoptCrossLink': adoptCrossLink,
-  'crosslink.forwardPort': forwardPort,
   'crosslink.toggleTunnels': toggleTunnels,
   'crosslink.stopTunnel': stopTunnel,
   'crosslink.openTunnelInBrowser': openTunnelInBrowser,
   'crosslink.copyTunnelAddress': copyTunnelAddress,
-  'crosslink.changeTunnelPort': changeTunnelPort,
   'crosslink.startContainer': containerLifecycle('start'),
   'crosslink.stopContainer': containerLifecycle('stop'),
   'crosslink.restartContainer': containerLifecycle('restart'),
@@ -59,14 +67,21 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.editHost': editHost,
   'crosslink.removeHost': removeHost,
   'crosslink.showEngineInfo': showEngineInfo,
-  'crosslink.recoverChange': recoverChange,
 };
 
-export function registerCommands(context: CommandContext): vscode.Disposable[] {
-  return Object.entries(commands).map(([id, handler]) =>
+/** Every command id this extension registers. */
+export const registeredIds: readonly string[] = [...commands.map((command) => command.id), ...Object.keys(handlers)];
+
+export function registerCommands(services: Omit<CommandContext, 'ui'>, ui: Prompter = createVscodePrompter()): vscode.Disposable[] {
+  const context: CommandContext = { ...services, ui };
+  const entries: Array<[string, (args: unknown[]) => Promise<unknown>]> = [
+    ...commands.map((command): [string, (args: unknown[]) => Promise<unknown>] => [command.id, (args) => invoke(command, context, ui, args)]),
+    ...Object.entries(handlers).map(([id, handler]): [string, (args: unknown[]) => Promise<unknown>] => [id, (args) => handler(context, ...args)]),
+  ];
+  return [registerInspectProvider(), ...entries.map(([id, handle]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        return await handler(context, ...args);
+        return await handle(args);
       } catch (error) {
         context.logger.error(`${id} failed: ${errorMessage(error)}`);
         if (error instanceof CrosslinkError) {
@@ -75,16 +90,11 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
           void vscode.window.showErrorMessage(`Crosslink: ${errorMessage(error)}`, 'Show Log').then((choice) => choice && context.channel.show());
         }
         // Scripted callers (executeCommand with arguments) get the error; menu and palette users got the message.
-        if (isScripted(args)) {
+        if (isScriptedArgument(args[0])) {
           throw error;
         }
         return undefined;
       }
     }),
-  );
-}
-
-function isScripted(args: unknown[]): boolean {
-  const [first] = args;
-  return first !== undefined && ![HostNode, ContainerNode, LinkNode, AliasNode, CrossLinkNode, TunnelNode, InterruptedChangeNode].some((nodeClass) => first instanceof nodeClass);
+  )];
 }

@@ -1,11 +1,13 @@
-import * as vscode from 'vscode';
-import { formatTarget } from '../../core/ambassadors/ambassadorLabels';
-import { withStepProgress } from '../progress';
-import { CrossLinkNode } from '../tree/treeNodes';
-import { resolveCrossLink } from './crossLinkArgument';
-import { CommandContext } from './commandContext';
-import { scriptedWritableLayer, withWritableLayerChoice, writableLayerNote } from './writableLayerChoice';
-import { withForeignConsent } from './foreignConsent';
+import type { CrossLinkRemoval } from '../../core/ambassadors/crossLinkOperations';
+import type { WritableLayerChoice } from '../../core/links/linkOperations';
+import { type Command, executeOptions } from './command';
+import { type CrossLinkRequest, describeCrossLink, findCrossLink, parseCrossLink, promptCrossLink } from './crossLinkArgument';
+import { askForeignConsent } from './foreignConsent';
+import { askAboutChanges, writableLayerNote } from './writableLayerChoice';
+
+const command = 'Remove a Cross-Host Link';
+
+type RemoveRequest = CrossLinkRequest & { writableLayer?: WritableLayerChoice; confirmForeign?: boolean };
 
 /**
  * Removes both ambassadors (the server one only when no client on any host, connected or not,
@@ -14,41 +16,45 @@ import { withForeignConsent } from './foreignConsent';
  * answer for the client's files outside volumes when a legacy-link client is recreated); a link
  * this installation did not create is refused (ProvenanceError 'foreign') unless `confirmForeign: true`.
  */
-export async function removeCrossLink(
-  context: CommandContext,
-  argument?: unknown,
-): Promise<{ removed: string; serverAmbassador: 'removed' | 'kept' | 'none'; otherClients: string[]; offlineHosts: string[] } | undefined> {
-  const link = await resolveCrossLink(context, argument, 'Remove a Cross-Host Link');
-  if (!link) {
-    return undefined;
-  }
-  const description = `${link.client.container} on ${link.client.host} → ${link.alias} (${formatTarget(link.target)})`;
-  const interactive = argument === undefined || argument instanceof CrossLinkNode;
-  const writableLayer = interactive ? undefined : scriptedWritableLayer(argument as { copyChanges?: unknown; discardChanges?: unknown }, 'Remove a Cross-Host Link');
-  if (interactive) {
+export const removeCrossLinkCommand: Command<RemoveRequest, { removed: string } & CrossLinkRemoval> = {
+  id: 'crosslink.removeCrossLink',
+  parse(args) {
+    const { fields, ...request } = parseCrossLink(command, args);
+    return { ...request, writableLayer: fields.writableLayer(), confirmForeign: fields.flag('confirmForeign') };
+  },
+  async prompt(ui, context, node) {
+    const request = await promptCrossLink(ui, context, node, command);
+    const link = request?.link;
+    if (!link) {
+      return undefined;
+    }
     const detail =
       link.mode === 'link'
         ? `${link.client.container} is recreated without the link (settings and volumes kept; ${writableLayerNote}); the ambassadors are removed.`
         : 'The ambassadors and the network membership Crosslink added are removed; your containers are not touched otherwise.';
-    const choice = await vscode.window.showWarningMessage(`Remove the link ${description}?`, { modal: true, detail }, 'Remove Link');
-    if (!choice) {
-      return undefined;
+    const choice = await ui.confirm({ message: `Remove the link ${describeCrossLink(link)}?`, detail, actions: ['Remove Link'] });
+    return choice ? request : undefined;
+  },
+  progressTitle: (request) => `Removing ${request.link ? describeCrossLink(request.link) : `${request.client} → ${request.alias}`}`,
+  async run(context, request, progress) {
+    const link = await findCrossLink(context, command, request);
+    const result = await context.crossLinks.remove(link, { ...executeOptions(progress), confirmForeign: request.confirmForeign }, request.writableLayer);
+    return { removed: describeCrossLink(link), ...result };
+  },
+  async answer(ui, error, request) {
+    const writableLayer = await askAboutChanges(ui, error);
+    if (writableLayer !== 'rethrow') {
+      return writableLayer && { ...request, writableLayer };
     }
-  }
-  const run = (choice = writableLayer) =>
-    withForeignConsent(argument, interactive, 'Remove them', (confirmForeign) =>
-      withStepProgress(`Removing ${description}`, (options) => context.crossLinks.remove(link, { ...options, confirmForeign }, choice)),
-    );
-  const result = interactive ? await withWritableLayerChoice(run) : await run();
-  if (!result) {
-    return undefined;
-  }
-  if (interactive) {
+    const consent = await askForeignConsent(ui, error, 'Remove them');
+    return consent === 'rethrow' ? 'rethrow' : consent && { ...request, confirmForeign: true };
+  },
+  report(ui, result, request) {
+    const offline = result.offlineHosts;
     const kept =
-      result.offlineHosts.length > 0
-        ? ` Kept the server-side ambassador on ${link.target.host}: ${result.offlineHosts.join(', ')} ${result.offlineHosts.length === 1 ? 'is' : 'are'} offline and may still use it. Remove the link again once ${result.offlineHosts.length === 1 ? 'it is' : 'they are'} back.`
+      offline.length > 0
+        ? ` Kept the server-side ambassador on ${request.link?.target.host}: ${offline.join(', ')} ${offline.length === 1 ? 'is' : 'are'} offline and may still use it. Remove the link again once ${offline.length === 1 ? 'it is' : 'they are'} back.`
         : '';
-    void vscode.window.showInformationMessage(`Removed the link ${description}.${kept}`);
-  }
-  return { removed: description, ...result };
-}
+    void ui.notify('info', `Removed the link ${result.removed}.${kept}`);
+  },
+};

@@ -1,13 +1,22 @@
-import { ConfigError } from '../../core/errors';
-import { hostArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import { HostNode, type TreeNode } from '../tree/treeNodes';
+import { ArgumentError, type Command, hostNameArgument } from './command';
 
 /** Connects to one host again now instead of waiting for the next automatic attempt. Args: host node, name or `{ host }`. */
-export async function retryHost({ model }: CommandContext, argument?: unknown): Promise<{ host: string; state: string }> {
-  const hostName = hostArgument(argument);
-  if (!hostName || !model.host(hostName)) {
-    throw new ConfigError('invalidOption', `Retry needs a configured host; got "${hostName ?? ''}".`);
-  }
-  await model.refresh(hostName);
-  return { host: hostName, state: model.host(hostName)?.state ?? 'unknown' };
-}
+export const retryHostCommand: Command<{ host: string }, { host: string; state: string }> = {
+  id: 'crosslink.retryHost',
+  parse: (args) => ({ host: hostNameArgument('Retry', args) }),
+  async prompt(ui, context, node?: TreeNode) {
+    if (node instanceof HostNode) {
+      return { host: node.hostName };
+    }
+    const picked = await ui.pickOne({ title: 'Retry Host', placeholder: 'The host to connect to again', items: context.model.hosts().map((host) => ({ label: host.spec.name, description: host.state, value: host.spec.name })) });
+    return typeof picked === 'string' ? { host: picked } : undefined;
+  },
+  async run({ model }, { host }) {
+    if (!model.host(host)) {
+      throw new ArgumentError('Retry', 'host', 'invalidValue', `names no configured host; got "${host}".`);
+    }
+    await model.refresh(host);
+    return { host, state: model.host(host)?.state ?? 'unknown' };
+  },
+};

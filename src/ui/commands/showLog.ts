@@ -1,4 +1,4 @@
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 export async function showLog({ channel }: CommandContext): Promise<void> {
   channel.show(true);

@@ -1,5 +1,5 @@
 import { resolveTunnel } from './tunnelArgument';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 import * as vscode from 'vscode';
 
 /** Closes a tunnel and its connections, and removes the helper it created (nothing else). Args: tunnel node or `{ id }`. */

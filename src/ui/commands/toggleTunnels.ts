@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 /** The status-bar toggle: pauses every tunnel (listeners closed) or, when all are paused, resumes them. */
 export async function toggleTunnels(context: CommandContext): Promise<{ paused: boolean; tunnels: number }> {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { CrossLink } from '../../core/ambassadors/ambassadorLabels';
+import type { CrossLink } from '../../core/values/labels';
 import { ConfigError } from '../../core/errors';
-import { verifyLink as verify, VerifyResult } from '../../core/links/verifyLink';
-import { formatContainerRef } from '../../core/model/containerRef';
+import { verifyLink as verify, type VerifyResult } from '../../core/links/verifyLink';
+import { formatContainerRef } from '../../core/values/containerRef';
 import { ambassadorImage } from '../hostSettings';
 import { inputAlias } from '../pickers';
 import { CrossLinkNode, LinkNode } from '../tree/treeNodes';
 import { findContainerRef, operationsFor, resolveContainerArgument } from './commandArguments';
-import { CommandContext } from './commandContext';
+import type { CommandContext } from './commandContext';
 
 /**
  * Checks a link hop by hop, each from where it lives, and reports the first failing hop with its

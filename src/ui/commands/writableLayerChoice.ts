@@ -1,7 +1,7 @@
-import * as vscode from 'vscode';
-import { ConfigError } from '../../core/errors';
-import { WritableLayerChoice } from '../../core/links/linkOperations';
+import type { WritableLayerChoice } from '../../core/links/linkOperations';
 import { UnsavedChangesError } from '../../core/planning/recreate';
+import type { Prompter } from '../prompter';
+import { Fields } from './command';
 
 /** What the confirmations of recreating commands say about a container's own files (checked before anything changes). */
 export const writableLayerNote = 'files it wrote outside volumes are listed before anything changes, so you can copy them';
@@ -10,16 +10,8 @@ export const writableLayerNote = 'files it wrote outside volumes are listed befo
  * The choice a scripted call makes with `copyChanges: true` or `discardChanges: true`; without
  * either, a recreation that would lose files is refused (UnsavedChangesError names them).
  */
-export function scriptedWritableLayer(args: { copyChanges?: unknown; discardChanges?: unknown }, command: string): WritableLayerChoice | undefined {
-  for (const key of ['copyChanges', 'discardChanges'] as const) {
-    if (args[key] !== undefined && typeof args[key] !== 'boolean') {
-      throw new ConfigError('invalidOption', `${command}: "${key}" must be true or false, not ${JSON.stringify(args[key])}.`);
-    }
-  }
-  if (args.copyChanges && args.discardChanges) {
-    throw new ConfigError('invalidOption', `${command}: pass either copyChanges or discardChanges, not both.`);
-  }
-  return args.copyChanges ? 'copy' : args.discardChanges ? 'discard' : undefined;
+export function scriptedWritableLayer(args: unknown, command: string): WritableLayerChoice | undefined {
+  return new Fields(command, args ?? {}, '{ …, copyChanges?, discardChanges? }').writableLayer();
 }
 
 /**
@@ -27,19 +19,23 @@ export function scriptedWritableLayer(args: { copyChanges?: unknown; discardChan
  * user sees them and chooses: copy them into the new container (the default), go on without
  * them, or cancel (undefined, nothing changed).
  */
-export async function withWritableLayerChoice<T>(run: (choice?: WritableLayerChoice) => Promise<T>): Promise<T | undefined> {
+export async function withWritableLayerChoice<T>(ui: Prompter, run: (choice?: WritableLayerChoice) => Promise<T>): Promise<T | undefined> {
   try {
     return await run(undefined);
   } catch (error) {
-    if (!UnsavedChangesError.is(error)) {
+    const choice = await askAboutChanges(ui, error);
+    if (choice === 'rethrow') {
       throw error;
     }
-    const choice = await askAboutChanges(error);
     return choice ? run(choice) : undefined;
   }
 }
 
-async function askAboutChanges(error: UnsavedChangesError): Promise<WritableLayerChoice | undefined> {
+/** The user's answer to an UnsavedChangesError; 'rethrow' for any other failure. */
+export async function askAboutChanges(ui: Prompter, error: unknown): Promise<WritableLayerChoice | undefined | 'rethrow'> {
+  if (!UnsavedChangesError.is(error)) {
+    return 'rethrow';
+  }
   const copy = 'Copy Files and Continue';
   const without = 'Continue Without Them';
   const names = error.containers.map(({ name }) => name).join(', ');
@@ -52,12 +48,7 @@ async function askAboutChanges(error: UnsavedChangesError): Promise<WritableLaye
       return lines.join('\n');
     })
     .join('\n\n');
-  const choice = await vscode.window.showWarningMessage(
-    `${names} wrote files outside volumes; recreating without copying them loses them.`,
-    { modal: true, detail },
-    copy,
-    without,
-  );
+  const choice = await ui.confirm({ message: `${names} wrote files outside volumes; recreating without copying them loses them.`, detail, actions: [copy, without] });
   return choice === copy ? 'copy' : choice === without ? 'discard' : undefined;
 }
 
