@@ -36,10 +36,13 @@ export function discoverLocalHosts(
 }
 
 function localEngine(dockerHost: string | undefined, cli: DockerCliEnvironment, logger: Logger): HostSpec {
-  let url = dockerHost || defaultSocketUrl;
+  const tls = tlsFromEnvironment(cli);
+  // The CLI's default host is the local socket, or tcp://localhost:2376 once TLS is asked for (opts.ParseHost).
+  let url = dockerHost || (tls ? defaultTlsUrl : defaultSocketUrl);
   let endpoint: HostEndpoint;
   try {
-    endpoint = parseHostUrl(url, { tls: dockerHost ? tlsFromEnvironment(cli.env) : undefined });
+    // The CLI fills a missing DOCKER_HOST port with 2375 even with TLS (opts.ParseTCPAddr with DefaultTCPHost).
+    endpoint = parseHostUrl(url, { tls, defaultTcpPort: 2375 });
   } catch (error) {
     logger.warn(`DOCKER_HOST is not usable (${String(error)}); using ${defaultSocketUrl}.`);
     url = defaultSocketUrl;
@@ -50,16 +53,27 @@ function localEngine(dockerHost: string | undefined, cli: DockerCliEnvironment, 
     url,
     endpoint,
     address: endpoint.kind === 'unix' ? undefined : endpoint.host,
-    source: dockerHost ? 'environment' : 'default',
+    source: dockerHost || tls ? 'environment' : 'default',
   };
 }
 
-/** DOCKER_TLS_VERIFY + DOCKER_CERT_PATH, as the CLI reads them. */
-function tlsFromEnvironment(env: Record<string, string | undefined>): TlsFiles | undefined {
-  if (!env.DOCKER_TLS_VERIFY || !env.DOCKER_CERT_PATH) {
+const defaultTlsUrl = 'tcp://localhost:2376';
+
+/**
+ * TLS for the local engine, as the Docker CLI derives it from its environment (cli/flags): any
+ * non-empty DOCKER_TLS_VERIFY turns TLS on and checks the engine against `ca.pem`; any non-empty
+ * DOCKER_TLS turns TLS on without that check. The files are in DOCKER_CERT_PATH, else the config
+ * directory (DOCKER_CONFIG, else ~/.docker); a missing cert.pem or key.pem is left out as the CLI
+ * does, a missing ca.pem under DOCKER_TLS_VERIFY fails the connection with the file's name.
+ */
+export function tlsFromEnvironment(cli: DockerCliEnvironment): TlsFiles | undefined {
+  const verify = Boolean(cli.env.DOCKER_TLS_VERIFY);
+  if (!verify && !cli.env.DOCKER_TLS) {
     return undefined;
   }
-  return pemFiles(env.DOCKER_CERT_PATH);
+  const files = pemFiles(cli.env.DOCKER_CERT_PATH || cli.configDir);
+  const client = existingFiles(files);
+  return verify ? { ca: files.ca, cert: client.cert, key: client.key } : { cert: client.cert, key: client.key, skipVerify: true };
 }
 
 function pemFiles(directory: string): TlsFiles {
@@ -93,10 +107,9 @@ function readContexts(configDir: string, logger: Logger): HostSpec[] {
     if (!name || typeof docker?.Host !== 'string') {
       continue;
     }
-    const tlsDir = path.join(configDir, 'contexts', 'tls', contextDigest(name), 'docker');
-    const tls = fs.existsSync(tlsDir) ? existingFiles(pemFiles(tlsDir)) : undefined;
+    const tls = contextTls(configDir, name, docker.SkipTLSVerify === true);
     try {
-      const endpoint = parseHostUrl(docker.Host, { tls });
+      const endpoint = parseHostUrl(docker.Host, { tls, defaultTcpPort: 2375 });
       hosts.push({
         name,
         url: docker.Host,
@@ -109,6 +122,19 @@ function readContexts(configDir: string, logger: Logger): HostSpec[] {
     }
   }
   return hosts;
+}
+
+/**
+ * A context's TLS as the CLI builds it (context/docker/load.go): TLS when the context stores TLS
+ * files or says SkipTLSVerify; SkipTLSVerify keeps the client certificate but does not check the engine's.
+ */
+function contextTls(configDir: string, name: string, skipVerify: boolean): TlsFiles | undefined {
+  const tlsDir = path.join(configDir, 'contexts', 'tls', contextDigest(name), 'docker');
+  const files = fs.existsSync(tlsDir) ? existingFiles(pemFiles(tlsDir)) : undefined;
+  if (!skipVerify) {
+    return files;
+  }
+  return { cert: files?.cert, key: files?.key, skipVerify: true };
 }
 
 const cliConfigPollMs = 3000;
