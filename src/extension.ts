@@ -78,6 +78,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void applyHostSettings(model, logger);
       }
     }),
+    // Trusting the folder brings its restricted settings (its own hosts) into effect.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void applyHostSettings(model, logger)),
     // Without crosslink.hosts the view shows the CLI's contexts; with it, this changes nothing.
     watchDockerCliConfig(dockerCliConfigDir(), () => {
       logger.info('Docker CLI contexts changed');

@@ -72,7 +72,8 @@ export function hostUrlProblem(url: string): string | undefined {
  */
 export function parseHostUrl(url: string, options: { tls?: TlsFiles; defaultTcpPort?: number } = {}): HostEndpoint {
   const trimmed = url.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+  // Lower case only, as the Docker CLI reads DOCKER_HOST (and as the settings schema's pattern says).
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(trimmed)?.[1];
   if (!scheme) {
     throw invalidUrl(url, 'Use unix:///var/run/docker.sock, npipe:////./pipe/docker_engine, tcp://host:2376 or ssh://user@host.');
   }
@@ -150,12 +151,17 @@ export function processPathContext(): PathContext {
  * variable becomes empty), so `~/certs/ca.pem` in settings.json names the same file as in a shell.
  */
 export function expandPath(value: string, context: PathContext): string {
-  const withEnv = value.replace(/\$\{env:([^}]+)\}/g, (_match, name: string) => context.env[name] ?? '');
-  if (withEnv === '~') {
-    return context.homeDir;
-  }
-  return /^~[/\\]/.test(withEnv) ? context.homeDir + withEnv.slice(1) : withEnv;
+  return expandHome(value.replace(/\$\{env:([^}]+)\}/g, (_match, name: string) => context.env[name] ?? ''), context.homeDir);
 }
+
+function expandHome(value: string, homeDir: string): string {
+  if (value === '~') {
+    return homeDir;
+  }
+  return /^~[/\\]/.test(value) ? homeDir + value.slice(1) : value;
+}
+
+const hostEntryKeys = ['name', 'url', 'identityFile', 'tls', 'address'];
 
 /** Validates one raw setting entry (unknown JSON) and turns it into a HostSpec. */
 export function parseHostEntry(entry: unknown, source: HostSource = 'settings', paths: PathContext = processPathContext()): HostSpec {
@@ -164,6 +170,10 @@ export function parseHostEntry(entry: unknown, source: HostSource = 'settings', 
   }
   const raw = entry as Record<string, unknown>;
   const name = typeof raw.name === 'string' ? raw.name : '';
+  const unknownKey = Object.keys(raw).find((key) => !hostEntryKeys.includes(key));
+  if (unknownKey !== undefined) {
+    throw new ConfigError('invalidOption', `Host "${name}": unknown key "${unknownKey}"; an entry takes ${hostEntryKeys.join(', ')}.`);
+  }
   const nameProblem = hostNameProblem(name);
   if (nameProblem) {
     throw new ConfigError('invalidName', `Host name "${name}": ${nameProblem}`);
@@ -264,10 +274,10 @@ function optionalPath(raw: Record<string, unknown>, key: string, hostName: strin
   return value === undefined ? undefined : expandPath(value, paths);
 }
 
-/** A unix:// socket path is a path setting too (`unix://~/.colima/default/docker.sock`). */
+/** A unix:// socket path may start with `~` (`unix://~/.colima/default/docker.sock`), as the schema's pattern allows. */
 function expandUnixPath(url: string, paths: PathContext): string {
   const trimmed = url.trim();
-  return /^unix:\/\//i.test(trimmed) ? `unix://${expandPath(trimmed.slice('unix://'.length), paths)}` : url;
+  return trimmed.startsWith('unix://') ? `unix://${expandHome(trimmed.slice('unix://'.length), paths.homeDir)}` : url;
 }
 
 function optionalTls(value: unknown, hostName: string, paths: PathContext): TlsFiles | undefined {
