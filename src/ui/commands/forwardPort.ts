@@ -7,6 +7,7 @@ import { tunnelBindAddress } from '../hostSettings';
 import { pickContainerPort } from '../pickers';
 import { resolveContainerArgument } from './commandArguments';
 import { CommandContext } from './commandContext';
+import { reachableTunnelAddress } from '../tunnels/reachableAddress';
 
 /**
  * Tunnels a container port (published or not) to this machine, on 127.0.0.1 unless
@@ -53,7 +54,9 @@ export async function forwardPort(context: CommandContext, argument?: unknown): 
     tunnel = await open(free);
   }
   if (!request) {
-    void vscode.window.showInformationMessage(`${tunnel.localAddress} → ${tunnel.id} (${tunnel.transport})`, 'Open in Browser', 'Copy Address').then((choice) => {
+    const { address, listensOn } = await reachableTunnelAddress({ ...tunnel, localPort: tunnel.localPort!, localAddress: tunnel.localAddress! });
+    const message = `${address} → ${tunnel.id} (${tunnel.transport}; listens on ${listensOn})`;
+    void vscode.window.showInformationMessage(message, 'Open in Browser', 'Copy Address').then((choice) => {
       if (choice === 'Open in Browser') {
         void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id: tunnel.id });
       } else if (choice === 'Copy Address') {

@@ -17,6 +17,7 @@ import { hasCrosslinkLabels } from '../../core/provenance/seal';
 import { countOf } from '../../core/plural';
 import { hasLinksOrAliases } from '../../core/model/containerChildren';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
+import { currentTunnelMachine } from '../tunnels/reachableAddress';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -107,7 +108,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       const item = new vscode.TreeItem('Tunnels', vscode.TreeItemCollapsibleState.Expanded);
       item.id = 'tunnels';
       item.iconPath = new vscode.ThemeIcon('plug');
-      item.description = `${this.tunnels.list().filter((tunnel) => tunnel.state !== 'paused').length} active`;
+      const machine = currentTunnelMachine();
+      item.description = `${this.tunnels.list().filter((tunnel) => tunnel.state !== 'paused').length} active${machine.remote ? ` · on ${machine.label}` : ''}`;
       item.contextValue = 'tunnels';
       return item;
     }
@@ -440,8 +442,10 @@ function tunnelItem(tunnel: TunnelInfo): vscode.TreeItem {
   item.description = `→ ${tunnel.id} · ${tunnel.state === 'active' ? `${activeConnections} conn · ${formatBytes(bytesIn + bytesOut)}` : tunnel.state}`;
   const [icon, color] = tunnelIcons[tunnel.state];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const machine = currentTunnelMachine();
   item.tooltip = new vscode.MarkdownString(
     `**${tunnel.localAddress ?? 'not listening'}** → ${tunnel.id}\n\n` +
+      `- listens on: ${machine.label}${machine.remote ? ' (Open in Browser and Copy Local Address give the address your browser reaches)' : ''}\n` +
       `- transport: ${tunnel.transport || 'not resolved yet'}\n` +
       `- state: ${tunnel.state}${tunnel.problem ? ` — ${tunnel.problem}` : ''}\n` +
       `- connections: ${activeConnections} open, ${tunnel.stats.totalConnections} in all, ${tunnel.stats.errors} failed\n` +
