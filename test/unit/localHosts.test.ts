@@ -197,9 +197,9 @@ describe('localHosts (unit)', () => {
     assert.deepEqual(names(discoverLocalHosts({ env: {}, configDir }, false, silentLogger)), ['local*']);
   });
 
-  it('notices docker context use and create, and stays quiet otherwise', async () => {
+  it('notices docker context use, create and update through file events, and stays quiet otherwise', async () => {
     let changes = 0;
-    const watcher = watchDockerCliConfig(configDir, () => changes++, 20);
+    const watcher = watchDockerCliConfig(configDir, () => changes++, { settleMs: 20, fallbackPollMs: 60_000 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 60));
       assert.equal(changes, 0);
@@ -207,6 +207,25 @@ describe('localHosts (unit)', () => {
       await waitFor(() => changes === 1, 'the current context change');
       addContext('remote', 'tcp://10.0.0.5:2375');
       await waitFor(() => changes === 2, 'the new context');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      addContext('remote', 'tcp://10.0.0.6:2375');
+      await waitFor(() => changes === 3, 'the updated context (a file one directory down)');
+      fs.writeFileSync(path.join(configDir, 'unrelated.txt'), 'x');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(changes, 3, 'a file that does not matter changes nothing');
+    } finally {
+      watcher.dispose();
+    }
+  });
+
+  it('polls only where it cannot watch: a config dir created later is noticed', async () => {
+    const later = path.join(configDir, 'later');
+    let changes = 0;
+    const watcher = watchDockerCliConfig(later, () => changes++, { settleMs: 20, fallbackPollMs: 20 });
+    try {
+      fs.mkdirSync(later);
+      fs.writeFileSync(path.join(later, 'config.json'), JSON.stringify({ currentContext: 'x' }));
+      await waitFor(() => changes === 1, 'the new config dir');
     } finally {
       watcher.dispose();
     }

@@ -137,25 +137,98 @@ function contextTls(configDir: string, name: string, skipVerify: boolean): TlsFi
   return { cert: files?.cert, key: files?.key, skipVerify: true };
 }
 
-const cliConfigPollMs = 3000;
+export interface CliConfigWatchOptions {
+  /** Quiet time after a file event before the files are compared (the CLI writes in several steps). */
+  settleMs: number;
+  /** Only where a directory cannot be watched (it does not exist yet, or fs.watch fails). */
+  fallbackPollMs: number;
+}
+
+const defaultWatchOptions: CliConfigWatchOptions = { settleMs: 100, fallbackPollMs: 3000 };
 
 /**
  * Calls `onChange` after the Docker CLI's contexts or its current context change (`docker
  * context create`, `rm`, `update`, `use`), so the hosts shown without `crosslink.hosts` follow
- * the CLI. It polls a fingerprint of the few files involved: fs.watch cannot recurse on Linux
- * and misses directories created later (the first context creates contexts/meta).
+ * the CLI. The files that matter are config.json (currentContext) and contexts/meta/<digest>/meta.json;
+ * their directories are watched (the CLI replaces files by rename, and fs.watch cannot recurse on
+ * Linux), and re-watched as contexts come and go. Events only prompt a comparison of the files'
+ * fingerprint, so unrelated writes (credentials in config.json aside) change nothing. Where a
+ * directory cannot be watched (no ~/.docker yet), a slow poll stands in.
  */
-export function watchDockerCliConfig(configDir: string, onChange: () => void, intervalMs = cliConfigPollMs): DisposableLike {
+export function watchDockerCliConfig(configDir: string, onChange: () => void, options: Partial<CliConfigWatchOptions> = {}): DisposableLike {
+  const { settleMs, fallbackPollMs } = { ...defaultWatchOptions, ...options };
+  const metaRoot = path.join(configDir, 'contexts', 'meta');
+  const watchers = new Map<string, fs.FSWatcher>();
   let last = cliConfigFingerprint(configDir);
-  const timer = setInterval(() => {
+  let settle: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  const check = () => {
     const now = cliConfigFingerprint(configDir);
     if (now !== last) {
       last = now;
       onChange();
     }
-  }, intervalMs);
-  timer.unref();
-  return { dispose: () => clearInterval(timer) };
+    rewatch();
+  };
+  const schedule = () => {
+    clearTimeout(settle);
+    settle = setTimeout(check, settleMs);
+    settle.unref();
+  };
+  const startPoll = () => {
+    poll ??= setInterval(check, fallbackPollMs);
+    poll.unref();
+  };
+  const rewatch = () => {
+    const wanted = [configDir, path.join(configDir, 'contexts'), metaRoot, ...contextDigests(metaRoot).map((digest) => path.join(metaRoot, digest))];
+    for (const [directory, watcher] of watchers) {
+      if (!wanted.includes(directory) || !fs.existsSync(directory)) {
+        watcher.close();
+        watchers.delete(directory);
+      }
+    }
+    let complete = true;
+    for (const directory of wanted) {
+      if (watchers.has(directory)) {
+        continue;
+      }
+      try {
+        const watcher = fs.watch(directory, { persistent: false }, schedule);
+        watcher.on('error', () => {
+          watcher.close();
+          watchers.delete(directory);
+          startPoll();
+        });
+        watchers.set(directory, watcher);
+      } catch {
+        // Not there yet (contexts/ before the first context) is normal; the directory above tells when it comes.
+        complete &&= directory !== configDir;
+      }
+    }
+    if (!complete) {
+      startPoll();
+    } else if (poll) {
+      clearInterval(poll);
+      poll = undefined;
+    }
+  };
+  rewatch();
+  return {
+    dispose: () => {
+      clearTimeout(settle);
+      clearInterval(poll);
+      watchers.forEach((watcher) => watcher.close());
+      watchers.clear();
+    },
+  };
+}
+
+function contextDigests(metaRoot: string): string[] {
+  try {
+    return fs.readdirSync(metaRoot).sort();
+  } catch {
+    return [];
+  }
 }
 
 function cliConfigFingerprint(configDir: string): string {
@@ -168,13 +241,7 @@ function cliConfigFingerprint(configDir: string): string {
     }
   };
   const metaRoot = path.join(configDir, 'contexts', 'meta');
-  let digests: string[] = [];
-  try {
-    digests = fs.readdirSync(metaRoot).sort();
-  } catch {
-    // No contexts yet.
-  }
-  return [stamp(path.join(configDir, 'config.json')), ...digests.map((digest) => `${digest}=${stamp(path.join(metaRoot, digest, 'meta.json'))}`)].join('|');
+  return [stamp(path.join(configDir, 'config.json')), ...contextDigests(metaRoot).map((digest) => `${digest}=${stamp(path.join(metaRoot, digest, 'meta.json'))}`)].join('|');
 }
 
 export function contextDigest(name: string): string {

@@ -22,6 +22,8 @@ export interface CommandContext {
   /** Where changes are recorded while they run (extension global storage). */
   journal: Journal;
   interrupted: InterruptedChanges;
+  /** Reads the host settings and connects, once per window: activation itself connects nothing (see extension.ts). */
+  connect: () => Promise<void>;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

@@ -66,6 +66,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        await context.connect();
         return await handler(context, ...args);
       } catch (error) {
         context.logger.error(`${id} failed: ${errorMessage(error)}`);
