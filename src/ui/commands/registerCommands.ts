@@ -16,7 +16,8 @@ import { forwardPort } from './forwardPort';
 import { linkAcrossHosts } from './linkAcrossHosts';
 import { openTunnelInBrowser } from './openTunnelInBrowser';
 import { stopTunnel } from './stopTunnel';
-import { toggleTunnels } from './toggleTunnels';
+import { pauseTunnels, resumeTunnels, toggleTunnels } from './toggleTunnels';
+import { useLocalEngine } from './useLocalEngine';
 import { linkContainers } from './linkContainers';
 import { removeCrossLink } from './removeCrossLink';
 import { repairCrossLink } from './repairCrossLink';
@@ -45,6 +46,9 @@ const commands: Record<string, CommandHandler> = {
   'crosslink.adoptCrossLink': adoptCrossLink,
   'crosslink.forwardPort': forwardPort,
   'crosslink.toggleTunnels': toggleTunnels,
+  'crosslink.pauseTunnels': pauseTunnels,
+  'crosslink.resumeTunnels': resumeTunnels,
+  'crosslink.useLocalEngine': useLocalEngine,
   'crosslink.stopTunnel': stopTunnel,
   'crosslink.openTunnelInBrowser': openTunnelInBrowser,
   'crosslink.copyTunnelAddress': copyTunnelAddress,

@@ -18,6 +18,7 @@ import { countOf } from '../../core/plural';
 import { hasLinksOrAliases } from '../../core/model/containerChildren';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
 import { currentTunnelMachine } from '../tunnels/reachableAddress';
+import { noEngineAnswers } from '../welcomeState';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -69,7 +70,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
     if (!element) {
       const tunnels = this.tunnels.list().length > 0 ? [this.tunnelsNode] : [];
-      return [...tunnels, ...this.problemNodes(), ...this.model.hosts().map((host) => this.hostNode(host.spec.name))];
+      const problems = this.problemNodes();
+      const hosts = this.model.hosts();
+      // Empty, so the welcome (Add Docker Host, Use the Local Engine) shows in its place.
+      const welcome = noEngineAnswers(hosts) && tunnels.length === 0 && problems.length === 0;
+      void vscode.commands.executeCommand('setContext', 'crosslink.noEngine', welcome);
+      return welcome ? [] : [...tunnels, ...problems, ...hosts.map((host) => this.hostNode(host.spec.name))];
     }
     if (element instanceof TunnelsNode) {
       return this.tunnels.list().map((tunnel) => new TunnelNode(tunnel.id));
@@ -110,7 +116,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       item.iconPath = new vscode.ThemeIcon('plug');
       const machine = currentTunnelMachine();
       item.description = `${this.tunnels.list().filter((tunnel) => tunnel.state !== 'paused').length} active${machine.remote ? ` · on ${machine.label}` : ''}`;
-      item.contextValue = 'tunnels';
+      // The inline Pause or Resume action, whose icon shows which one it is.
+      item.contextValue = this.tunnels.list().every((tunnel) => tunnel.state === 'paused') ? 'tunnels.paused' : 'tunnels.active';
       return item;
     }
     if (element instanceof TunnelNode) {
