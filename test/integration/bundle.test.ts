@@ -69,7 +69,7 @@ describe('Docker calls from the bundle (BuildKit stubbed)', function () {
         assert.equal(result.stdout.trim(), 'from-exec');
         const logs = await client.logs(id, { follow: false });
         let text = '';
-        for await (const chunk of logs) text += String(chunk);
+        for await (const chunk of logs as AsyncIterable<{ data: Buffer }>) text += chunk.data.toString();
         assert.match(text, /bundled/);
         const deadline = Date.now() + 10_000;
         while (!events.some((event) => event.actorId === id && event.action === 'start') && Date.now() < deadline) {
