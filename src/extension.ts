@@ -56,10 +56,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // runs, or tunnels saved by the last session are to be reopened (then at once).
   let connected: Promise<void> | undefined;
   const connect = () => {
-    connected ??= applyHostSettings(model, logger).then(() => {
-      void interrupted.scan();
-      cliWatch.update();
-    });
+    connected ??= applyHostSettings(model, logger).then(
+      () => {
+        void interrupted.scan();
+        cliWatch.update();
+      },
+      (error: unknown) => {
+        // The next view or command tries again; this one goes on with what there is.
+        connected = undefined;
+        logger.error(`Could not apply the host settings: ${String(error)}`);
+      },
+    );
     return connected;
   };
   // The Docker CLI's files are watched only while their changes can show: the view is visible or tunnels exist.
