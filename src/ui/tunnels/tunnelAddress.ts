@@ -33,11 +33,12 @@ const remoteLabels: Record<string, string> = {
 };
 
 export function tunnelMachine(place: ExtensionPlace): TunnelMachine {
-  if (place.remoteName && place.workspaceSide) {
-    return { remote: true, label: `the remote machine (${remoteLabels[place.remoteName] ?? place.remoteName})` };
-  }
+  // First: in code-server remoteName is the server's authority ("host:port"), not a kind worth showing.
   if (place.web) {
     return { remote: true, label: 'the server behind this browser window' };
+  }
+  if (place.remoteName && place.workspaceSide) {
+    return { remote: true, label: `the remote machine (${remoteLabels[place.remoteName] ?? place.remoteName})` };
   }
   return { remote: false, label: 'this computer' };
 }
