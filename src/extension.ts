@@ -46,10 +46,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
 
+  // Activation connects nothing: hosts are read and connected once the view is shown, a command
+  // runs, or tunnels saved by the last session are to be reopened (then at once).
+  let connected: Promise<void> | undefined;
+  const connect = () => {
+    connected ??= applyHostSettings(model, logger).then(
+      () => {
+        void interrupted.scan();
+        cliWatch.update();
+      },
+      (error: unknown) => {
+        // The next view or command tries again; this one goes on with what there is.
+        connected = undefined;
+        logger.error(`Could not apply the host settings: ${String(error)}`);
+      },
+    );
+    return connected;
+  };
+  // The Docker CLI's files are watched only while their changes can show: the view is visible or tunnels exist.
+  const cliWatch = new CliConfigWatch(() => connected !== undefined && (view.visible || tunnels.list().length > 0), () => {
+    logger.info('Docker CLI contexts changed');
+    void applyHostSettings(model, logger);
+  });
   // Restored tunnels take their ambassadors back before leftovers are looked for.
-  const settingsApplied = applyHostSettings(model, logger);
-  const restored = settingsApplied.then(() => tunnelStore.restore());
-  void settingsApplied.then(() => interrupted.scan());
+  const restored = tunnelStore.hasSaved ? connect().then(() => tunnelStore.restore()) : Promise.resolve();
+  if (view.visible) {
+    void connect();
+  }
   context.subscriptions.push(
     channel,
     model,
@@ -66,18 +89,54 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect }),
+    view.onDidChangeVisibility(() => {
+      if (view.visible) {
+        void connect();
+      }
+      cliWatch.update();
+    }),
+    tunnels.onDidChange(() => cliWatch.update()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(settingsSection)) {
+      if (connected && event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
       }
     }),
-    // Without crosslink.hosts the view shows the CLI's contexts; with it, this changes nothing.
-    watchDockerCliConfig(dockerCliConfigDir(), () => {
-      logger.info('Docker CLI contexts changed');
-      void applyHostSettings(model, logger);
-    }),
+    // Trusting the folder brings its restricted settings (its own hosts) into effect.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => connected && void applyHostSettings(model, logger)),
+    cliWatch,
   );
+}
+
+/**
+ * Follows the Docker CLI's contexts (without crosslink.hosts the view lists them) while `wanted()`;
+ * turning on again re-reads them, so a change made while off is not missed.
+ */
+class CliConfigWatch implements DisposableLike {
+  private watcher?: DisposableLike;
+  private watchedBefore = false;
+
+  constructor(
+    private readonly wanted: () => boolean,
+    private readonly onChange: () => void,
+  ) {}
+
+  update(): void {
+    if (this.wanted() && !this.watcher) {
+      this.watcher = watchDockerCliConfig(dockerCliConfigDir(), this.onChange);
+      if (this.watchedBefore) {
+        this.onChange();
+      }
+      this.watchedBefore = true;
+    } else if (!this.wanted() && this.watcher) {
+      this.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+  }
 }
 
 /** Removes the window's tunnel ambassadors before the window goes; everything else is disposed through context.subscriptions. */

@@ -5,6 +5,7 @@ import type { ConfigError } from '../core/errors';
 import type { Logger } from '../core/like';
 import { type HostSettingEntry, type HostSpec, parseHostEntries } from '../core/hosts/hostSpec';
 import { discoverLocalHosts } from '../core/hosts/localHosts';
+import { effectiveSetting } from './trustedSettings';
 
 export const settingsSection = 'crosslink';
 
@@ -13,14 +14,18 @@ export interface ConfiguredHosts {
   problems: ConfigError[];
 }
 
+/** A `crosslink.*` setting; in Restricted Mode the workspace's values of restricted settings are ignored. */
+export function crosslinkSetting<T>(key: string): T | undefined {
+  return effectiveSetting(key, vscode.workspace.getConfiguration(settingsSection).inspect<T>(key), vscode.workspace.isTrusted);
+}
+
 /** `crosslink.hosts`, or when it is empty the local engine and Docker CLI contexts. */
 export function readConfiguredHosts(logger: Logger): ConfiguredHosts {
-  const configuration = vscode.workspace.getConfiguration(settingsSection);
-  const entries = configuration.get<unknown[]>('hosts') ?? [];
+  const entries = crosslinkSetting<unknown[]>('hosts') ?? [];
   if (Array.isArray(entries) && entries.length > 0) {
     return parseHostEntries(entries);
   }
-  const includeContexts = configuration.get<boolean>('includeDockerContexts') ?? true;
+  const includeContexts = crosslinkSetting<boolean>('includeDockerContexts') ?? true;
   return { hosts: discoverLocalHosts({ env: process.env, configDir: dockerCliConfigDir() }, includeContexts, logger), problems: [] };
 }
 
@@ -30,23 +35,27 @@ export function dockerCliConfigDir(): string {
 }
 
 export function configuredHostEntries(): HostSettingEntry[] {
-  return vscode.workspace.getConfiguration(settingsSection).get<HostSettingEntry[]>('hosts') ?? [];
+  return crosslinkSetting<HostSettingEntry[]>('hosts') ?? [];
 }
 
-/** Writes the host list where the user keeps it: the workspace if it is set there, else user settings. */
+/**
+ * Writes the host list where the user keeps it: the workspace if it is set there (and trusted: an
+ * untrusted workspace's list is not the one shown), else user settings.
+ */
 export async function writeHostEntries(entries: HostSettingEntry[]): Promise<void> {
   const configuration = vscode.workspace.getConfiguration(settingsSection);
   const inspected = configuration.inspect<HostSettingEntry[]>('hosts');
-  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const inWorkspace = inspected?.workspaceValue !== undefined && vscode.workspace.isTrusted;
+  const target = inWorkspace ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration.update('hosts', entries, target);
 }
 
 /** Image for ambassadors and helper containers (socat and a shell). */
 export function ambassadorImage(): string {
-  return vscode.workspace.getConfiguration(settingsSection).get<string>('ambassadorImage') || 'alpine/socat:latest';
+  return crosslinkSetting<string>('ambassadorImage') || 'alpine/socat:latest';
 }
 
 /** Where tunnels listen: loopback unless the user opted into all interfaces. */
 export function tunnelBindAddress(): string {
-  return vscode.workspace.getConfiguration(settingsSection).get<string>('tunnels.localAddress') === 'allInterfaces' ? '0.0.0.0' : '127.0.0.1';
+  return crosslinkSetting<string>('tunnels.localAddress') === 'allInterfaces' ? '0.0.0.0' : '127.0.0.1';
 }

@@ -12,9 +12,14 @@ function exact(text: string): RegExp {
   return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 }
 
-/** Waits until the workbench has restored and the extension's status-bar item is shown (= activated). */
+/**
+ * Waits until the workbench has restored and the extension's hosts status-bar item is shown. The
+ * extension connects to its hosts only once its view is shown (or a command runs), so this opens it.
+ */
 export async function waitForWorkbench(page: Page, timeout = 90_000): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
+  await activityBarItem(page).waitFor({ state: 'visible', timeout });
+  await openView(page);
   await page.locator('.part.statusbar .statusbar-item[id$=".crosslink.hosts"]').waitFor({ state: 'visible', timeout });
 }
 

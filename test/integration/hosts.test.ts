@@ -190,13 +190,13 @@ describe('Hosts against the testbed (integration)', function () {
     assert.ok(live.findContainer('bad-tls', onAlpha));
   });
 
-  it('follows docker context create and rm when crosslink.hosts is empty', async () => {
+  it('follows docker context create and rm when crosslink.hosts is empty, through file events (no poll)', async () => {
     const configDir = tempDir('crosslink-docker-config-');
     const made = newModel(logger);
     model = made.model;
     const apply = () => made.model.setHosts(discoverLocalHosts({ env: {}, configDir }, true, logger));
     await apply();
-    const watcher = watchDockerCliConfig(configDir, () => void apply(), 100);
+    const watcher = watchDockerCliConfig(configDir, () => void apply(), { settleMs: 50, fallbackPollMs: 60_000 });
     try {
       const contextName = uniqueName('ctx');
       execFileSync('docker', ['--config', configDir, 'context', 'create', contextName, '--docker', `host=${alphaHost.tcpUrl}`], { stdio: 'pipe' });

@@ -17,7 +17,8 @@ function testFiles(dir: string): string[] {
 }
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
+  // CROSSLINK_SUITE_GREP (while iterating): only the tests whose titles match.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec', grep: process.env.CROSSLINK_SUITE_GREP || undefined });
   const files = testFiles(__dirname);
   if (files.length === 0) throw new Error(`no *.test.js under ${__dirname}`);
   for (const file of files) mocha.addFile(file);

@@ -14,6 +14,16 @@ function get(port: number): Promise<string> {
   });
 }
 
+function getUrl(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve(body.trim()));
+    }).on('error', reject);
+  });
+}
+
 describe('Tunnel commands', () => {
   const testbed = readTestbed();
   const suffix = Math.random().toString(36).slice(2, 8);
@@ -49,6 +59,29 @@ describe('Tunnel commands', () => {
     const resumed = await vscode.commands.executeCommand<{ paused: boolean }>('crosslink.toggleTunnels');
     assert.strictEqual(resumed.paused, false);
     assert.strictEqual(await get(first.localPort), `hello-from-${hosts[0].name}`);
+  });
+
+  it('Open in Browser and Copy Local Address give the address the browser reaches (code-server: its proxy)', async () => {
+    const host = hosts[0];
+    const id = `${host.name}/${name}:8080`;
+    const forwarded = await vscode.commands.executeCommand<{ localPort: number; localAddress: string }>('crosslink.forwardPort', { container: `${host.name}/${name}`, port: 8080 });
+    const copied = await vscode.commands.executeCommand<{ address: string; listensOn: string }>('crosslink.copyTunnelAddress', { id });
+    assert.strictEqual(await vscode.env.clipboard.readText(), copied.address);
+    const opened = await vscode.commands.executeCommand<{ url: string; listensOn: string }>('crosslink.openTunnelInBrowser', { id });
+    if (vscode.env.uiKind === vscode.UIKind.Web) {
+      // The extension host runs on the server: localhost there is not the browser's, so both go through asExternalUri.
+      assert.match(opened.listensOn, /server/);
+      const external = new URL(opened.url);
+      assert.ok(copied.address === opened.url || copied.address === `${external.hostname}:${external.port || 80}`, `${copied.address} names ${opened.url}`);
+      if (external.pathname.includes('/proxy/')) {
+        assert.match(external.pathname, new RegExp(`/proxy/${forwarded.localPort}/$`));
+      }
+    } else {
+      assert.strictEqual(copied.address, forwarded.localAddress);
+      assert.match(opened.listensOn, /this computer/);
+    }
+    // The test runs on the browser's machine: the address it was given serves the container.
+    assert.strictEqual(await getUrl(opened.url), `hello-from-${host.name}`);
   });
 
   it('refuses a port out of range and an unknown container, opening nothing', async () => {

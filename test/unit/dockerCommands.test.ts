@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { comment, concatCommands, dockerCommandsFor, looksSecret, shellQuote } from '../../src/core/links/dockerCommands';
+import { comment, concatCommands, dockerCommandsFor, looksSecret } from '../../src/core/links/dockerCommands';
+import { shellQuote } from '../../src/core/values/shell';
 import type { ImageConfig } from '../../src/core/types';
 import { inspectDocument } from './fakes/inspectDocument';
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ConfigError } from '../../src/core/errors';
-import { describeEndpoint, hostNameProblem, parseHostEntries, parseHostEntry, parseHostUrl } from '../../src/core/hosts/hostSpec';
+import { describeEndpoint, expandPath, hostNameProblem, parseHostEntries, parseHostEntry, parseHostUrl } from '../../src/core/hosts/hostSpec';
+import { dialStdioCommand } from '../../src/core/hosts/sshConnection';
 
 describe('hostSpec (unit)', () => {
   describe('parseHostUrl', () => {
@@ -13,6 +14,11 @@ describe('hostSpec (unit)', () => {
       ['ssh://deploy@staging:2222', { kind: 'ssh', host: 'staging', user: 'deploy', port: 2222 }],
       ['ssh://staging', { kind: 'ssh', host: 'staging', user: undefined, port: undefined }],
       ['  ssh://a@b  ', { kind: 'ssh', host: 'b', user: 'a', port: undefined }],
+      ['ssh://a@b/', { kind: 'ssh', host: 'b', user: 'a', port: undefined }],
+      ['ssh://core@vm:2222/run/podman/podman.sock', { kind: 'ssh', host: 'vm', user: 'core', port: 2222, socketPath: '/run/podman/podman.sock' }],
+      ['npipe:////./pipe/docker_engine', { kind: 'unix', socketPath: '//./pipe/docker_engine' }],
+      ['npipe:////./pipe/podman-machine-default', { kind: 'unix', socketPath: '//./pipe/podman-machine-default' }],
+      ['npipe://\\\\.\\pipe\\docker_engine', { kind: 'unix', socketPath: '\\\\.\\pipe\\docker_engine' }],
     ];
     for (const [url, expected] of valid) {
       it(`parses ${url.trim()}`, () => assert.deepEqual(parseHostUrl(url), expected));
@@ -34,12 +40,48 @@ describe('hostSpec (unit)', () => {
       ['ssh://u:secret@h', /password/],
       ['ssh://', /host name is missing|malformed/],
       ['tcp://h:2375/path', /Remove "\/path"/],
+      ['ssh://h/sock?x=1', /Remove "\?x=1"/],
+      ['npipe://docker_engine', /npipe:\/\/\/\/\.\/pipe\/docker_engine/],
+      ['npipe:////./pipe/', /named pipe/],
     ];
     for (const [url, message] of invalid) {
       it(`rejects "${url}" with a hint`, () => {
         assert.throws(() => parseHostUrl(url), (error: unknown) => ConfigError.is(error) && error.reason === 'invalidUrl' && message.test(error.message));
       });
     }
+  });
+
+  it('runs the remote CLI stdio bridge against the socket an ssh:// URL names', () => {
+    assert.equal(dialStdioCommand(undefined), 'docker system dial-stdio');
+    assert.equal(dialStdioCommand('/run/user/1000/docker.sock'), 'docker --host unix:///run/user/1000/docker.sock system dial-stdio');
+    assert.equal(dialStdioCommand("/tmp/it's.sock"), "docker --host 'unix:///tmp/it'\\''s.sock' system dial-stdio");
+  });
+
+  describe('expandPath', () => {
+    const context = { env: { CERTS: '/srv/certs', HOME: '/home/u' }, homeDir: '/home/u' };
+    const cases: Array<[string, string]> = [
+      ['~', '/home/u'],
+      ['~/certs/ca.pem', '/home/u/certs/ca.pem'],
+      ['~\\certs\\ca.pem', '/home/u\\certs\\ca.pem'],
+      ['${env:CERTS}/ca.pem', '/srv/certs/ca.pem'],
+      ['${env:HOME}/.ssh/id_ed25519', '/home/u/.ssh/id_ed25519'],
+      ['${env:UNSET}/x', '/x'],
+      ['/abs/~/x', '/abs/~/x'],
+      ['~other/x', '~other/x'],
+    ];
+    for (const [input, output] of cases) {
+      it(`expands ${input}`, () => assert.equal(expandPath(input, context), output));
+    }
+
+    it('expands every path setting of a host entry', () => {
+      const tcp = parseHostEntry({ name: 'a', url: 'tcp://h:2376', tls: { ca: '~/c/ca.pem', cert: '${env:CERTS}/cert.pem', key: 'key.pem' } }, 'settings', context);
+      assert.deepEqual(tcp.endpoint, { kind: 'tcp', host: 'h', port: 2376, tls: { ca: '/home/u/c/ca.pem', cert: '/srv/certs/cert.pem', key: 'key.pem' } });
+      const ssh = parseHostEntry({ name: 'b', url: 'ssh://h', identityFile: '~/.ssh/k' }, 'settings', context);
+      assert.equal(ssh.endpoint.kind === 'ssh' && ssh.endpoint.identityFile, '/home/u/.ssh/k');
+      const unix = parseHostEntry({ name: 'c', url: 'unix://~/.colima/default/docker.sock' }, 'settings', context);
+      assert.deepEqual(unix.endpoint, { kind: 'unix', socketPath: '/home/u/.colima/default/docker.sock' });
+      assert.equal(unix.url, 'unix://~/.colima/default/docker.sock', 'the URL is kept as the user wrote it');
+    });
   });
 
   describe('parseHostEntry', () => {

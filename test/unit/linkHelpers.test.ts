@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { dockerCommandsFor, shellQuote } from '../../src/core/links/dockerCommands';
+import { dockerCommandsFor } from '../../src/core/links/dockerCommands';
+import { shellQuote } from '../../src/core/values/shell';
 import { aliasProblem, defaultAlias, mountPathProblem, networkNameProblem, portProblem } from '../../src/core/links/names';
 import { inspectDocument } from './fakes/inspectDocument';
 

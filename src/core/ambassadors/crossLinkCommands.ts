@@ -1,5 +1,6 @@
 import type { DockerClient } from '../hosts/dockerClient';
-import { type DockerCommands, type DockerCommandsOptions, command, comment, networkConnectCommand } from '../links/dockerCommands';
+import { type DockerCommands, type DockerCommandsOptions, comment, networkConnectCommand } from '../links/dockerCommands';
+import { command } from '../values/shell';
 import type { LinkOperations } from '../links/linkOperations';
 import { type CrossLink, ambassadorLabel, isServerAmbassadorFor } from '../values/labels';
 

@@ -491,7 +491,9 @@ export class DockerodeClient implements DockerClient {
             host: endpoint.host,
             port: endpoint.port,
             servername: net.isIP(endpoint.host) ? undefined : endpoint.host,
-            ca: readTlsFile(spec.name, 'ca', files.ca),
+            // DOCKER_TLS without DOCKER_TLS_VERIFY, or a context's SkipTLSVerify: encrypted, engine not checked.
+            rejectUnauthorized: !files.skipVerify,
+            ca: files.skipVerify ? undefined : readTlsFile(spec.name, 'ca', files.ca),
             cert: readTlsFile(spec.name, 'cert', files.cert),
             key: readTlsFile(spec.name, 'key', files.key),
           },

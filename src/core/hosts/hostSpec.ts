@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { ConfigError } from '../errors';
 
 /** One entry of the `crosslink.hosts` setting, as the user writes it. */
@@ -13,12 +14,18 @@ export interface TlsFiles {
   ca?: string;
   cert?: string;
   key?: string;
+  /**
+   * TLS without checking the engine's certificate (`ca` is then not used): the Docker CLI's
+   * `DOCKER_TLS` without `DOCKER_TLS_VERIFY`, or a context's `SkipTLSVerify`. Never set from settings.
+   */
+  skipVerify?: boolean;
 }
 
 export type HostEndpoint =
+  /** A unix socket, or on Windows a named pipe (`//./pipe/docker_engine`): both are local paths to Node and dockerode. */
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles }
-  | { kind: 'ssh'; host: string; user?: string; port?: number; identityFile?: string };
+  | { kind: 'ssh'; host: string; user?: string; port?: number; identityFile?: string; socketPath?: string };
 
 export type HostSource = 'settings' | 'environment' | 'context' | 'default' | 'socket' | 'podmanConnection';
 
@@ -58,12 +65,17 @@ export function hostUrlProblem(url: string): string | undefined {
   }
 }
 
-/** Parses a Docker host URL. A tcp:// URL without a port means 2376 with TLS (Docker's convention), else 2375. */
-export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): HostEndpoint {
+/**
+ * Parses a Docker host URL. A tcp:// URL without a port means 2376 with TLS (Docker's convention for
+ * its TLS port), else 2375; `defaultTcpPort` overrides that (the CLI reads DOCKER_HOST with 2375 always).
+ * `npipe:////./pipe/NAME` is a Windows named pipe; `ssh://host/PATH` reaches the engine socket PATH on host.
+ */
+export function parseHostUrl(url: string, options: { tls?: TlsFiles; defaultTcpPort?: number } = {}): HostEndpoint {
   const trimmed = url.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+  // Lower case only, as the Docker CLI reads DOCKER_HOST (and as the settings schema's pattern says).
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(trimmed)?.[1];
   if (!scheme) {
-    throw invalidUrl(url, 'Use unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host.');
+    throw invalidUrl(url, 'Use unix:///var/run/docker.sock, npipe:////./pipe/docker_engine, tcp://host:2376 or ssh://user@host.');
   }
   if (scheme === 'unix') {
     const socketPath = trimmed.slice('unix://'.length);
@@ -72,8 +84,15 @@ export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): Hos
     }
     return { kind: 'unix', socketPath };
   }
+  if (scheme === 'npipe') {
+    const pipePath = trimmed.slice('npipe://'.length);
+    if (!namedPipePattern.test(pipePath)) {
+      throw invalidUrl(url, 'A named pipe looks like npipe:////./pipe/docker_engine.');
+    }
+    return { kind: 'unix', socketPath: pipePath };
+  }
   if (scheme !== 'tcp' && scheme !== 'ssh') {
-    throw invalidUrl(url, `"${scheme}://" is not supported; use unix://, tcp:// or ssh://.`);
+    throw invalidUrl(url, `"${scheme}://" is not supported; use unix://, npipe://, tcp:// or ssh://.`);
   }
   // Read the port before URL parsing, which rejects out-of-range ports without saying why.
   const explicitPort = portFromAuthority(trimmed.slice(scheme.length + 3), url);
@@ -88,33 +107,73 @@ export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): Hos
   if (!host) {
     throw invalidUrl(url, 'The host name is missing.');
   }
-  if (parsed.pathname !== '/' || parsed.search || parsed.hash) {
-    throw invalidUrl(url, `Remove "${parsed.pathname}${parsed.search}${parsed.hash}" after the host.`);
+  if (parsed.search || parsed.hash) {
+    throw invalidUrl(url, `Remove "${parsed.search}${parsed.hash}" after the host.`);
   }
   if (scheme === 'tcp') {
+    if (parsed.pathname !== '/') {
+      throw invalidUrl(url, `Remove "${parsed.pathname}" after the host: a path only applies to ssh:// (the engine's socket there).`);
+    }
     if (parsed.username || parsed.password) {
       throw invalidUrl(url, 'tcp:// URLs take no user name; use tls settings for client certificates.');
     }
-    return { kind: 'tcp', host, port: explicitPort ?? (options.tls ? 2376 : 2375), tls: options.tls };
+    return { kind: 'tcp', host, port: explicitPort ?? options.defaultTcpPort ?? (options.tls ? 2376 : 2375), tls: options.tls };
   }
   if (parsed.password) {
     throw invalidUrl(url, 'Do not put a password in the URL; use an identity file or ssh-agent.');
   }
+  // ssh://host/run/user/1000/docker.sock (the CLI's and Podman's form) names the engine's socket on that host.
+  const socketPath = parsed.pathname === '/' ? undefined : decodeURIComponent(parsed.pathname);
   return {
     kind: 'ssh',
     host,
     user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     port: explicitPort,
+    ...(socketPath ? { socketPath } : {}),
   };
 }
 
+/** `//./pipe/NAME` as the Docker CLI writes it, or the backslash form. */
+const namedPipePattern = /^(?:\/\/\.\/pipe\/|\\\\\.\\pipe\\)[^/\\]+$/;
+
+/** Where `~` and `${env:NAME}` in path settings point; injectable for tests. */
+export interface PathContext {
+  env: Record<string, string | undefined>;
+  homeDir: string;
+}
+
+export function processPathContext(): PathContext {
+  return { env: process.env, homeDir: os.homedir() };
+}
+
+/**
+ * Expands a leading `~` and every `${env:NAME}` the way VS Code's own path settings do (an unset
+ * variable becomes empty), so `~/certs/ca.pem` in settings.json names the same file as in a shell.
+ */
+export function expandPath(value: string, context: PathContext): string {
+  return expandHome(value.replace(/\$\{env:([^}]+)\}/g, (_match, name: string) => context.env[name] ?? ''), context.homeDir);
+}
+
+function expandHome(value: string, homeDir: string): string {
+  if (value === '~') {
+    return homeDir;
+  }
+  return /^~[/\\]/.test(value) ? homeDir + value.slice(1) : value;
+}
+
+const hostEntryKeys = ['name', 'url', 'identityFile', 'tls', 'address'];
+
 /** Validates one raw setting entry (unknown JSON) and turns it into a HostSpec. */
-export function parseHostEntry(entry: unknown, source: HostSource = 'settings'): HostSpec {
+export function parseHostEntry(entry: unknown, source: HostSource = 'settings', paths: PathContext = processPathContext()): HostSpec {
   if (typeof entry !== 'object' || entry === null) {
     throw new ConfigError('invalidOption', 'Each entry of crosslink.hosts must be an object with "name" and "url".');
   }
   const raw = entry as Record<string, unknown>;
   const name = typeof raw.name === 'string' ? raw.name : '';
+  const unknownKey = Object.keys(raw).find((key) => !hostEntryKeys.includes(key));
+  if (unknownKey !== undefined) {
+    throw new ConfigError('invalidOption', `Host "${name}": unknown key "${unknownKey}"; an entry takes ${hostEntryKeys.join(', ')}.`);
+  }
   const nameProblem = hostNameProblem(name);
   if (nameProblem) {
     throw new ConfigError('invalidName', `Host name "${name}": ${nameProblem}`);
@@ -122,10 +181,10 @@ export function parseHostEntry(entry: unknown, source: HostSource = 'settings'):
   if (typeof raw.url !== 'string') {
     throw new ConfigError('invalidUrl', `Host "${name}" needs a "url" such as tcp://host:2376 or ssh://user@host.`);
   }
-  const identityFile = optionalString(raw, 'identityFile', name);
+  const identityFile = optionalPath(raw, 'identityFile', name, paths);
   const address = optionalString(raw, 'address', name);
-  const tls = optionalTls(raw.tls, name);
-  let endpoint = parseHostUrl(raw.url, { tls });
+  const tls = optionalTls(raw.tls, name, paths);
+  let endpoint = parseHostUrl(expandUnixPath(raw.url, paths), { tls });
   if (identityFile !== undefined) {
     if (endpoint.kind !== 'ssh') {
       throw new ConfigError('invalidOption', `Host "${name}": "identityFile" only applies to ssh:// URLs.`);
@@ -145,13 +204,13 @@ export function parseHostEntry(entry: unknown, source: HostSource = 'settings'):
 }
 
 /** Parses every entry, keeping the good ones and reporting each bad one. Names must be unique. */
-export function parseHostEntries(entries: readonly unknown[]): { hosts: HostSpec[]; problems: ConfigError[] } {
+export function parseHostEntries(entries: readonly unknown[], paths: PathContext = processPathContext()): { hosts: HostSpec[]; problems: ConfigError[] } {
   const hosts: HostSpec[] = [];
   const problems: ConfigError[] = [];
   const seen = new Set<string>();
   for (const entry of entries) {
     try {
-      const spec = parseHostEntry(entry);
+      const spec = parseHostEntry(entry, 'settings', paths);
       if (seen.has(spec.name)) {
         throw new ConfigError('duplicateName', `Host name "${spec.name}" is used twice in crosslink.hosts; names must be unique.`);
       }
@@ -172,7 +231,7 @@ export function describeEndpoint(endpoint: HostEndpoint): string {
     case 'tcp':
       return `${endpoint.tls ? 'tcp+tls' : 'tcp'}://${bracketIpv6(endpoint.host)}:${endpoint.port}`;
     case 'ssh':
-      return `ssh://${endpoint.user ? `${endpoint.user}@` : ''}${bracketIpv6(endpoint.host)}${endpoint.port ? `:${endpoint.port}` : ''}`;
+      return `ssh://${endpoint.user ? `${endpoint.user}@` : ''}${bracketIpv6(endpoint.host)}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.socketPath ?? ''}`;
   }
 }
 
@@ -210,7 +269,18 @@ function optionalString(raw: Record<string, unknown>, key: string, hostName: str
   return value;
 }
 
-function optionalTls(value: unknown, hostName: string): TlsFiles | undefined {
+function optionalPath(raw: Record<string, unknown>, key: string, hostName: string, paths: PathContext): string | undefined {
+  const value = optionalString(raw, key, hostName);
+  return value === undefined ? undefined : expandPath(value, paths);
+}
+
+/** A unix:// socket path may start with `~` (`unix://~/.colima/default/docker.sock`), as the schema's pattern allows. */
+function expandUnixPath(url: string, paths: PathContext): string {
+  const trimmed = url.trim();
+  return trimmed.startsWith('unix://') ? `unix://${expandHome(trimmed.slice('unix://'.length), paths.homeDir)}` : url;
+}
+
+function optionalTls(value: unknown, hostName: string, paths: PathContext): TlsFiles | undefined {
   if (value === undefined || value === null) {
     return undefined;
   }
@@ -219,9 +289,9 @@ function optionalTls(value: unknown, hostName: string): TlsFiles | undefined {
   }
   const raw = value as Record<string, unknown>;
   return {
-    ca: optionalString(raw, 'ca', hostName),
-    cert: optionalString(raw, 'cert', hostName),
-    key: optionalString(raw, 'key', hostName),
+    ca: optionalPath(raw, 'ca', hostName, paths),
+    cert: optionalPath(raw, 'cert', hostName, paths),
+    key: optionalPath(raw, 'key', hostName, paths),
   };
 }
 

@@ -45,10 +45,13 @@ export function discoverLocalHosts(
 }
 
 function localEngine(dockerHost: string | undefined, cli: DockerCliEnvironment, logger: Logger): HostSpec {
-  let url = dockerHost || defaultSocketUrl;
+  const tls = tlsFromEnvironment(cli);
+  // The CLI's default host is the local socket, or tcp://localhost:2376 once TLS is asked for (opts.ParseHost).
+  let url = dockerHost || (tls ? defaultTlsUrl : defaultSocketUrl);
   let endpoint: HostEndpoint;
   try {
-    endpoint = parseHostUrl(url, { tls: dockerHost ? tlsFromEnvironment(cli.env) : undefined });
+    // The CLI fills a missing DOCKER_HOST port with 2375 even with TLS (opts.ParseTCPAddr with DefaultTCPHost).
+    endpoint = parseHostUrl(url, { tls, defaultTcpPort: 2375 });
   } catch (error) {
     logger.warn(`DOCKER_HOST is not usable (${String(error)}); using ${defaultSocketUrl}.`);
     url = defaultSocketUrl;
@@ -59,16 +62,27 @@ function localEngine(dockerHost: string | undefined, cli: DockerCliEnvironment, 
     url,
     endpoint,
     address: endpoint.kind === 'unix' ? undefined : endpoint.host,
-    source: dockerHost ? 'environment' : 'default',
+    source: dockerHost || tls ? 'environment' : 'default',
   };
 }
 
-/** DOCKER_TLS_VERIFY + DOCKER_CERT_PATH, as the CLI reads them. */
-function tlsFromEnvironment(env: Record<string, string | undefined>): TlsFiles | undefined {
-  if (!env.DOCKER_TLS_VERIFY || !env.DOCKER_CERT_PATH) {
+const defaultTlsUrl = 'tcp://localhost:2376';
+
+/**
+ * TLS for the local engine, as the Docker CLI derives it from its environment (cli/flags): any
+ * non-empty DOCKER_TLS_VERIFY turns TLS on and checks the engine against `ca.pem`; any non-empty
+ * DOCKER_TLS turns TLS on without that check. The files are in DOCKER_CERT_PATH, else the config
+ * directory (DOCKER_CONFIG, else ~/.docker); a missing cert.pem or key.pem is left out as the CLI
+ * does, a missing ca.pem under DOCKER_TLS_VERIFY fails the connection with the file's name.
+ */
+export function tlsFromEnvironment(cli: DockerCliEnvironment): TlsFiles | undefined {
+  const verify = Boolean(cli.env.DOCKER_TLS_VERIFY);
+  if (!verify && !cli.env.DOCKER_TLS) {
     return undefined;
   }
-  return pemFiles(env.DOCKER_CERT_PATH);
+  const files = pemFiles(cli.env.DOCKER_CERT_PATH || cli.configDir);
+  const client = existingFiles(files);
+  return verify ? { ca: files.ca, cert: client.cert, key: client.key } : { cert: client.cert, key: client.key, skipVerify: true };
 }
 
 function pemFiles(directory: string): TlsFiles {
@@ -102,10 +116,9 @@ function readContexts(configDir: string, logger: Logger): HostSpec[] {
     if (!name || typeof docker?.Host !== 'string') {
       continue;
     }
-    const tlsDir = path.join(configDir, 'contexts', 'tls', contextDigest(name), 'docker');
-    const tls = fs.existsSync(tlsDir) ? existingFiles(pemFiles(tlsDir)) : undefined;
+    const tls = contextTls(configDir, name, docker.SkipTLSVerify === true);
     try {
-      const endpoint = parseHostUrl(docker.Host, { tls });
+      const endpoint = parseHostUrl(docker.Host, { tls, defaultTcpPort: 2375 });
       hosts.push({
         name,
         url: docker.Host,
@@ -120,25 +133,111 @@ function readContexts(configDir: string, logger: Logger): HostSpec[] {
   return hosts;
 }
 
-const cliConfigPollMs = 3000;
+/**
+ * A context's TLS as the CLI builds it (context/docker/load.go): TLS when the context stores TLS
+ * files or says SkipTLSVerify; SkipTLSVerify keeps the client certificate but does not check the engine's.
+ */
+function contextTls(configDir: string, name: string, skipVerify: boolean): TlsFiles | undefined {
+  const tlsDir = path.join(configDir, 'contexts', 'tls', contextDigest(name), 'docker');
+  const files = fs.existsSync(tlsDir) ? existingFiles(pemFiles(tlsDir)) : undefined;
+  if (!skipVerify) {
+    return files;
+  }
+  return { cert: files?.cert, key: files?.key, skipVerify: true };
+}
+
+export interface CliConfigWatchOptions {
+  /** Quiet time after a file event before the files are compared (the CLI writes in several steps). */
+  settleMs: number;
+  /** Only where a directory cannot be watched (it does not exist yet, or fs.watch fails). */
+  fallbackPollMs: number;
+}
+
+const defaultWatchOptions: CliConfigWatchOptions = { settleMs: 100, fallbackPollMs: 3000 };
 
 /**
  * Calls `onChange` after the Docker CLI's contexts or its current context change (`docker
  * context create`, `rm`, `update`, `use`), so the hosts shown without `crosslink.hosts` follow
- * the CLI. It polls a fingerprint of the few files involved: fs.watch cannot recurse on Linux
- * and misses directories created later (the first context creates contexts/meta).
+ * the CLI. The files that matter are config.json (currentContext) and contexts/meta/<digest>/meta.json;
+ * their directories are watched (the CLI replaces files by rename, and fs.watch cannot recurse on
+ * Linux), and re-watched as contexts come and go. Events only prompt a comparison of the files'
+ * fingerprint, so unrelated writes (credentials in config.json aside) change nothing. Where a
+ * directory cannot be watched (no ~/.docker yet), a slow poll stands in.
  */
-export function watchDockerCliConfig(configDir: string, onChange: () => void, intervalMs = cliConfigPollMs): DisposableLike {
+export function watchDockerCliConfig(configDir: string, onChange: () => void, options: Partial<CliConfigWatchOptions> = {}): DisposableLike {
+  const { settleMs, fallbackPollMs } = { ...defaultWatchOptions, ...options };
+  const metaRoot = path.join(configDir, 'contexts', 'meta');
+  const watchers = new Map<string, fs.FSWatcher>();
   let last = cliConfigFingerprint(configDir);
-  const timer = setInterval(() => {
+  let settle: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  const check = () => {
     const now = cliConfigFingerprint(configDir);
     if (now !== last) {
       last = now;
       onChange();
     }
-  }, intervalMs);
-  timer.unref();
-  return { dispose: () => clearInterval(timer) };
+    rewatch();
+  };
+  const schedule = () => {
+    clearTimeout(settle);
+    settle = setTimeout(check, settleMs);
+    settle.unref();
+  };
+  const startPoll = () => {
+    poll ??= setInterval(check, fallbackPollMs);
+    poll.unref();
+  };
+  const rewatch = () => {
+    const wanted = [configDir, path.join(configDir, 'contexts'), metaRoot, ...contextDigests(metaRoot).map((digest) => path.join(metaRoot, digest))];
+    for (const [directory, watcher] of watchers) {
+      if (!wanted.includes(directory) || !fs.existsSync(directory)) {
+        watcher.close();
+        watchers.delete(directory);
+      }
+    }
+    let complete = true;
+    for (const directory of wanted) {
+      if (watchers.has(directory)) {
+        continue;
+      }
+      try {
+        const watcher = fs.watch(directory, { persistent: false }, schedule);
+        watcher.on('error', () => {
+          watcher.close();
+          watchers.delete(directory);
+          startPoll();
+        });
+        watchers.set(directory, watcher);
+      } catch {
+        // Not there yet (contexts/ before the first context) is normal; the directory above tells when it comes.
+        complete &&= directory !== configDir;
+      }
+    }
+    if (!complete) {
+      startPoll();
+    } else if (poll) {
+      clearInterval(poll);
+      poll = undefined;
+    }
+  };
+  rewatch();
+  return {
+    dispose: () => {
+      clearTimeout(settle);
+      clearInterval(poll);
+      watchers.forEach((watcher) => watcher.close());
+      watchers.clear();
+    },
+  };
+}
+
+function contextDigests(metaRoot: string): string[] {
+  try {
+    return fs.readdirSync(metaRoot).sort();
+  } catch {
+    return [];
+  }
 }
 
 function cliConfigFingerprint(configDir: string): string {
@@ -151,13 +250,7 @@ function cliConfigFingerprint(configDir: string): string {
     }
   };
   const metaRoot = path.join(configDir, 'contexts', 'meta');
-  let digests: string[] = [];
-  try {
-    digests = fs.readdirSync(metaRoot).sort();
-  } catch {
-    // No contexts yet.
-  }
-  return [stamp(path.join(configDir, 'config.json')), ...digests.map((digest) => `${digest}=${stamp(path.join(metaRoot, digest, 'meta.json'))}`)].join('|');
+  return [stamp(path.join(configDir, 'config.json')), ...contextDigests(metaRoot).map((digest) => `${digest}=${stamp(path.join(metaRoot, digest, 'meta.json'))}`)].join('|');
 }
 
 export function contextDigest(name: string): string {

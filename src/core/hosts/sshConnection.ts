@@ -9,6 +9,7 @@ import type { HostEndpoint } from './hostSpec';
 import { type HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey } from './knownHosts';
 import { expandHome, includedFilesReader, parseSshConfig, resolveSshHost } from './sshConfig';
 import { translateConnectError } from './translateError';
+import { command } from '../values/shell';
 
 /** The user's SSH files; injectable so tests never touch the real ~/.ssh or /etc/ssh. */
 export interface SshFiles {
@@ -51,6 +52,8 @@ export interface SshTarget {
    * a hop's own ProxyJump is not followed.
    */
   jumps: SshTarget[];
+  /** The engine's socket on the host when the URL names one (ssh://host/PATH); else found as the remote CLI would. */
+  dockerSocket?: string;
 }
 
 /** URL values win over ~/.ssh/config, as with `ssh -p PORT user@alias`; the setting's identityFile comes first. */
@@ -64,11 +67,15 @@ export function resolveSshTarget(endpoint: Extract<HostEndpoint, { kind: 'ssh' }
   const config = parseSshConfig(configText, includedFilesReader(path.dirname(files.configFile), files.homeDir));
   const { target, proxyJump } = resolveHop(config, files, endpoint);
   const hops = proxyJump && proxyJump.toLowerCase() !== 'none' ? proxyJump.split(',') : [];
-  return { ...target, jumps: hops.map((hop) => resolveHop(config, files, parseJumpHop(hop)).target) };
+  return {
+    ...target,
+    jumps: hops.map((hop) => resolveHop(config, files, parseJumpHop(hop)).target),
+    ...(endpoint.socketPath ? { dockerSocket: endpoint.socketPath } : {}),
+  };
 }
 
 /** What a URL or a ProxyJump entry says about one hop; ~/.ssh/config fills in the rest. */
-type HopSpec = Omit<Extract<HostEndpoint, { kind: 'ssh' }>, 'kind'>;
+type HopSpec = Omit<Extract<HostEndpoint, { kind: 'ssh' }>, 'kind' | 'socketPath'>;
 
 function resolveHop(config: ReturnType<typeof parseSshConfig>, files: SshFiles, hop: HopSpec): { target: SshTarget; proxyJump?: string } {
   const fromConfig = resolveSshHost(config, hop.host, files.homeDir);
@@ -141,7 +148,7 @@ export class SshConnection implements DisposableLike {
     if (kind.type === 'streamLocal') {
       return this.track(await promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(kind.socketPath, callback)));
     }
-    return this.track(await promisifyChannel((callback) => client.exec('docker system dial-stdio', callback)));
+    return this.track(await promisifyChannel((callback) => client.exec(dialStdioCommand(this.target.dockerSocket), callback)));
   }
 
   /** A TCP stream to host:port as seen from the SSH server (direct-tcpip). */
@@ -387,7 +394,7 @@ export class SshConnection implements DisposableLike {
   }
 
   private async chooseDockerChannel(client: Client): Promise<DockerChannelKind> {
-    const socketPath = await remoteDockerSocket(client).catch(() => defaultRemoteSocket);
+    const socketPath = this.target.dockerSocket ?? (await remoteDockerSocket(client).catch(() => defaultRemoteSocket));
     try {
       const probe = await promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(socketPath, callback));
       probe.destroy();
@@ -401,6 +408,11 @@ export class SshConnection implements DisposableLike {
 }
 
 type DockerChannelKind = { type: 'streamLocal'; socketPath: string } | { type: 'dialStdio' };
+
+/** The remote CLI's stdio bridge, to the URL's socket when it names one (as the Docker CLI runs it for ssh://host/PATH). */
+export function dialStdioCommand(socketPath: string | undefined): string {
+  return socketPath ? command('docker', '--host', `unix://${socketPath}`, 'system', 'dial-stdio') : 'docker system dial-stdio';
+}
 
 /** The engine the remote `docker` CLI would use: DOCKER_HOST if it names a unix socket, else the default socket. */
 function remoteDockerSocket(client: Client): Promise<string> {

@@ -1,6 +1,7 @@
 import type { ContainerDetails, HealthcheckConfig, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
 import { isDefaultHostname, userAliases } from '../values/aliases';
 import { isManaged } from '../values/labels';
+import { command, shellQuote } from '../values/shell';
 
 type Endpoint = {
   Aliases?: string[] | null;
@@ -604,11 +605,3 @@ class FlagList extends Array<string> {
   }
 }
 
-/** Quotes for POSIX shells only where needed, so simple commands stay readable. */
-export function shellQuote(argument: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
-}
-
-export function command(...args: string[]): string {
-  return args.map(shellQuote).join(' ');
-}

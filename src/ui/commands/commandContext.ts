@@ -25,6 +25,8 @@ export interface CommandContext {
   interrupted: InterruptedChanges;
   /** Every question and notice to the user (the one Prompter, built from vscode.window in registerCommands). */
   ui: Prompter;
+  /** Reads the host settings and connects, once per window: activation itself connects nothing (see extension.ts). */
+  connect: () => Promise<void>;
 }
 
 export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
+import { reachableTunnelAddress } from '../tunnels/reachableAddress';
 import { resolveTunnel } from './tunnelArgument';
 import type { CommandContext } from './commandContext';
 
-export async function copyTunnelAddress(context: CommandContext, argument?: unknown): Promise<{ address: string } | undefined> {
+/** Copies the address the user's browser reaches (in a remote window, through asExternalUri). Result: `{ address, listensOn }`. */
+export async function copyTunnelAddress(context: CommandContext, argument?: unknown): Promise<{ address: string; listensOn: string } | undefined> {
   const tunnel = await resolveTunnel(context, argument, 'Copy a Tunnel Address');
-  if (!tunnel?.localAddress) {
+  if (!tunnel?.localAddress || tunnel.localPort === undefined) {
     return undefined;
   }
-  await vscode.env.clipboard.writeText(tunnel.localAddress);
-  vscode.window.setStatusBarMessage(`Copied ${tunnel.localAddress}`, 3000);
-  return { address: tunnel.localAddress };
+  const { address, listensOn } = await reachableTunnelAddress({ ...tunnel, localPort: tunnel.localPort, localAddress: tunnel.localAddress });
+  await vscode.env.clipboard.writeText(address);
+  vscode.window.setStatusBarMessage(`Copied ${address}`, 3000);
+  return { address, listensOn };
 }

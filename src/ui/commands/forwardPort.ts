@@ -3,6 +3,7 @@ import { ForwardError } from '../../core/errors';
 import { findFreePort } from '../../core/forwarding/tcpForwarder';
 import { tunnelBindAddress } from '../hostSettings';
 import { portCandidates } from '../prompts';
+import { reachableTunnelAddress } from '../tunnels/reachableAddress';
 import { type Command, Fields } from './command';
 import { findContainerRef } from './commandArguments';
 import { containerOf } from './containerRequest';
@@ -41,9 +42,14 @@ export const forwardPortCommand: Command<ForwardRequest, { localPort: number; lo
     const choice = await ui.confirm({ message: error.message, actions: [`Use Port ${free}`] });
     return choice ? { ...request, localPort: free } : undefined;
   },
-  report(ui, result, request) {
+  report(ui, result, request, context) {
     const id = `${request.container}:${request.port}`;
-    void ui.notify('info', `${result.localAddress} → ${id} (${result.transport})`, 'Open in Browser', 'Copy Address').then((choice) => {
+    const tunnel = context.tunnels.list().find((candidate) => candidate.id === id);
+    // In a remote window the address the browser reaches is not this machine's 127.0.0.1.
+    const reachable = tunnel ? reachableTunnelAddress({ ...tunnel, localPort: result.localPort, localAddress: result.localAddress }) : Promise.resolve(undefined);
+    void reachable.then((shown) =>
+      ui.notify('info', `${shown?.address ?? result.localAddress} → ${id} (${result.transport}${shown ? `; listens on ${shown.listensOn}` : ''})`, 'Open in Browser', 'Copy Address'),
+    ).then((choice) => {
       if (choice === 'Open in Browser') {
         void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id });
       } else if (choice === 'Copy Address') {

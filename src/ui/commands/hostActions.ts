@@ -14,7 +14,8 @@ import type { CommandContext } from './commandContext';
 export async function editHost(context: CommandContext, argument?: unknown): Promise<{ host: string; line?: number }> {
   const hostName = configuredHostName(context, argument, 'Edit Host');
   const inspected = vscode.workspace.getConfiguration(settingsSection).inspect<unknown[]>('hosts');
-  await vscode.commands.executeCommand(inspected?.workspaceValue !== undefined ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson');
+  const inWorkspace = inspected?.workspaceValue !== undefined && vscode.workspace.isTrusted;
+  await vscode.commands.executeCommand(inWorkspace ? 'workbench.action.openWorkspaceSettingsFile' : 'workbench.action.openSettingsJson');
   const editor = vscode.window.activeTextEditor;
   const match = editor ? new RegExp(`"name"\\s*:\\s*"${hostName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`).exec(editor.document.getText()) : null;
   if (!editor || !match) {

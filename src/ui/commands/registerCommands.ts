@@ -16,7 +16,8 @@ import { forwardPortCommand } from './forwardPort';
 import { linkAcrossHostsCommand } from './linkAcrossHosts';
 import { openTunnelInBrowser } from './openTunnelInBrowser';
 import { stopTunnel } from './stopTunnel';
-import { toggleTunnels } from './toggleTunnels';
+import { pauseTunnels, resumeTunnels, toggleTunnels } from './toggleTunnels';
+import { useLocalEngine } from './useLocalEngine';
 import { linkContainersCommand } from './linkContainers';
 import { removeCrossLinkCommand } from './removeCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
@@ -54,6 +55,9 @@ const handlers: Record<string, CommandHandler> = {
   'crosslink.verifyLink': verifyLink,
   'crosslink.copyDockerCommands': copyDockerCommands,
   'crosslink.toggleTunnels': toggleTunnels,
+  'crosslink.pauseTunnels': pauseTunnels,
+  'crosslink.resumeTunnels': resumeTunnels,
+  'crosslink.useLocalEngine': useLocalEngine,
   'crosslink.stopTunnel': stopTunnel,
   'crosslink.openTunnelInBrowser': openTunnelInBrowser,
   'crosslink.copyTunnelAddress': copyTunnelAddress,
@@ -81,6 +85,7 @@ export function registerCommands(services: Omit<CommandContext, 'ui'>, ui: Promp
   return [registerInspectProvider(), ...entries.map(([id, handle]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        await context.connect();
         return await handle(args);
       } catch (error) {
         context.logger.error(`${id} failed: ${errorMessage(error)}`);

@@ -4,8 +4,15 @@ import type { CommandContext } from './commandContext';
 
 /** The status-bar toggle: pauses every tunnel (listeners closed) or, when all are paused, resumes them. */
 export async function toggleTunnels(context: CommandContext): Promise<{ paused: boolean; tunnels: number }> {
+  return setTunnelsPaused(context, context.tunnels.list().some((tunnel) => tunnel.state !== 'paused'));
+}
+
+/** The tree's inline Pause and Resume (one icon each, shown by state). Result as toggleTunnels. */
+export const pauseTunnels = (context: CommandContext) => setTunnelsPaused(context, true);
+export const resumeTunnels = (context: CommandContext) => setTunnelsPaused(context, false);
+
+async function setTunnelsPaused(context: CommandContext, pause: boolean): Promise<{ paused: boolean; tunnels: number }> {
   const tunnels = context.tunnels.list();
-  const pause = tunnels.some((tunnel) => tunnel.state !== 'paused');
   if (pause) {
     context.tunnels.pauseAll();
   } else {

@@ -18,6 +18,8 @@ import { countOf } from '../../core/plural';
 import { hasLinksOrAliases } from '../../core/model/containerChildren';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
 import { engineLabel } from '../../core/hosts/engines';
+import { currentTunnelMachine } from '../tunnels/reachableAddress';
+import { noEngineAnswers } from '../welcomeState';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -72,7 +74,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   async getChildren(element?: TreeNode): Promise<TreeNode[]> {
     if (!element) {
       const tunnels = this.tunnels.list().length > 0 ? [this.tunnelsNode] : [];
-      return [...tunnels, ...this.problemNodes(), ...this.model.hosts().map((host) => this.hostNode(host.spec.name))];
+      const problems = this.problemNodes();
+      const hosts = this.model.hosts();
+      // Empty, so the welcome (Add Docker Host, Use the Local Engine) shows in its place.
+      const welcome = noEngineAnswers(hosts) && tunnels.length === 0 && problems.length === 0;
+      void vscode.commands.executeCommand('setContext', 'crosslink.noEngine', welcome);
+      return welcome ? [] : [...tunnels, ...problems, ...hosts.map((host) => this.hostNode(host.spec.name))];
     }
     if (element instanceof TunnelsNode) {
       return this.tunnels.list().map((tunnel) => new TunnelNode(tunnel.id));
@@ -111,8 +118,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       const item = new vscode.TreeItem('Tunnels', vscode.TreeItemCollapsibleState.Expanded);
       item.id = 'tunnels';
       item.iconPath = new vscode.ThemeIcon('plug');
-      item.description = `${this.tunnels.list().filter((tunnel) => tunnel.state !== 'paused').length} active`;
-      item.contextValue = 'tunnels';
+      const machine = currentTunnelMachine();
+      item.description = `${this.tunnels.list().filter((tunnel) => tunnel.state !== 'paused').length} active${machine.remote ? ` · on ${machine.label}` : ''}`;
+      // The inline Pause or Resume action, whose icon shows which one it is.
+      item.contextValue = this.tunnels.list().every((tunnel) => tunnel.state === 'paused') ? 'tunnels.paused' : 'tunnels.active';
       return item;
     }
     if (element instanceof TunnelNode) {
@@ -446,8 +455,10 @@ function tunnelItem(tunnel: TunnelInfo): vscode.TreeItem {
   item.description = `→ ${tunnel.id} · ${tunnel.state === 'active' ? `${activeConnections} conn · ${formatBytes(bytesIn + bytesOut)}` : tunnel.state}`;
   const [icon, color] = tunnelIcons[tunnel.state];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  const machine = currentTunnelMachine();
   item.tooltip = new vscode.MarkdownString(
     `**${tunnel.localAddress ?? 'not listening'}** → ${tunnel.id}\n\n` +
+      `- listens on: ${machine.label}${machine.remote ? ' (Open in Browser and Copy Local Address give the address your browser reaches)' : ''}\n` +
       `- transport: ${tunnel.transport || 'not resolved yet'}\n` +
       `- state: ${tunnel.state}${tunnel.problem ? ` — ${tunnel.problem}` : ''}\n` +
       `- connections: ${activeConnections} open, ${tunnel.stats.totalConnections} in all, ${tunnel.stats.errors} failed\n` +

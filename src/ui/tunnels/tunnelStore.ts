@@ -25,6 +25,11 @@ export class TunnelStore implements vscode.Disposable {
     });
   }
 
+  /** Tunnels were open when the window last closed: activation then connects their hosts at once to reopen them. */
+  get hasSaved(): boolean {
+    return this.state.get<TunnelRecord[]>(storageKey, []).length > 0;
+  }
+
   /** Reopens the saved tunnels; one that cannot come back is logged and dropped, never blocking the rest. */
   async restore(): Promise<void> {
     const records = this.state.get<TunnelRecord[]>(storageKey, []);
