@@ -18,7 +18,7 @@ export interface TlsFiles {
 export type HostEndpoint =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number; tls?: TlsFiles }
-  | { kind: 'ssh'; host: string; user?: string; port?: number; identityFile?: string };
+  | { kind: 'ssh'; host: string; user?: string; port?: number; identityFile?: string; socketPath?: string };
 
 export type HostSource = 'settings' | 'environment' | 'context' | 'default';
 
@@ -88,7 +88,9 @@ export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): Hos
   if (!host) {
     throw invalidUrl(url, 'The host name is missing.');
   }
-  if (parsed.pathname !== '/' || parsed.search || parsed.hash) {
+  // ssh://host/run/user/1000/docker.sock names the remote engine's socket, as the Docker CLI accepts.
+  const socketPath = scheme === 'ssh' && parsed.pathname !== '/' ? decodeURIComponent(parsed.pathname) : undefined;
+  if ((parsed.pathname !== '/' && !socketPath) || parsed.search || parsed.hash) {
     throw invalidUrl(url, `Remove "${parsed.pathname}${parsed.search}${parsed.hash}" after the host.`);
   }
   if (scheme === 'tcp') {
@@ -105,6 +107,7 @@ export function parseHostUrl(url: string, options: { tls?: TlsFiles } = {}): Hos
     host,
     user: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     port: explicitPort,
+    ...(socketPath ? { socketPath } : {}),
   };
 }
 
@@ -172,7 +175,7 @@ export function describeEndpoint(endpoint: HostEndpoint): string {
     case 'tcp':
       return `${endpoint.tls ? 'tcp+tls' : 'tcp'}://${bracketIpv6(endpoint.host)}:${endpoint.port}`;
     case 'ssh':
-      return `ssh://${endpoint.user ? `${endpoint.user}@` : ''}${bracketIpv6(endpoint.host)}${endpoint.port ? `:${endpoint.port}` : ''}`;
+      return `ssh://${endpoint.user ? `${endpoint.user}@` : ''}${bracketIpv6(endpoint.host)}${endpoint.port ? `:${endpoint.port}` : ''}${endpoint.socketPath ?? ''}`;
   }
 }
 

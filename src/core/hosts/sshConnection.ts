@@ -9,6 +9,7 @@ import { HostEndpoint } from './hostSpec';
 import { HostKeyVerdict, fingerprint, keyTypeOf, parseKnownHosts, verifyHostKey } from './knownHosts';
 import { expandHome, includedFilesReader, parseSshConfig, resolveSshHost } from './sshConfig';
 import { translateConnectError } from './translateError';
+import { dialStdioCommand } from './openssh/sshArguments';
 
 /** The user's SSH files; injectable so tests never touch the real ~/.ssh or /etc/ssh. */
 export interface SshFiles {
@@ -131,6 +132,8 @@ export class SshConnection implements DisposableLike {
     private readonly files: SshFiles,
     private readonly logger: Logger,
     private readonly options: SshConnectionOptions = defaultSshConnectionOptions,
+    /** The engine's socket from the URL's path; else the remote DOCKER_HOST or the default. */
+    private readonly remoteSocket?: string,
   ) {}
 
   /** A byte stream to the remote Docker engine's socket, multiplexed over the shared connection. */
@@ -141,7 +144,7 @@ export class SshConnection implements DisposableLike {
     if (kind.type === 'streamLocal') {
       return this.track(await promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(kind.socketPath, callback)));
     }
-    return this.track(await promisifyChannel((callback) => client.exec('docker system dial-stdio', callback)));
+    return this.track(await promisifyChannel((callback) => client.exec(dialStdioCommand(this.remoteSocket), callback)));
   }
 
   /** A TCP stream to host:port as seen from the SSH server (direct-tcpip). */
@@ -387,7 +390,7 @@ export class SshConnection implements DisposableLike {
   }
 
   private async chooseDockerChannel(client: Client): Promise<DockerChannelKind> {
-    const socketPath = await remoteDockerSocket(client).catch(() => defaultRemoteSocket);
+    const socketPath = this.remoteSocket ?? (await remoteDockerSocket(client).catch(() => defaultRemoteSocket));
     try {
       const probe = await promisifyChannel((callback) => client.openssh_forwardOutStreamLocal(socketPath, callback));
       probe.destroy();
