@@ -127,8 +127,10 @@ describe('Copy as Docker Commands, run against the testbed (integration)', funct
     // The anonymous volume is reproduced by its real source, so the copy has the same data.
     const anonymous = original.Mounts.find((mount: { Destination: string }) => mount.Destination === '/anon').Name;
     original.HostConfig.Mounts.find((mount: { Target: string }) => mount.Target === '/anon').Source = anonymous;
+    // The docker CLI does not keep the order of -e flags in every run (seen on 28.x); keys are unique, so compare them as sets.
+    const comparable = (field: string, value: unknown) => (field === 'Env' && Array.isArray(value) ? [...value].sort() : value);
     for (const field of new Set([...Object.keys(original.Config), ...Object.keys(copied.Config)])) {
-      assert.deepEqual(copied.Config[field], original.Config[field], `Config.${field}`);
+      assert.deepEqual(comparable(field, copied.Config[field]), comparable(field, original.Config[field]), `Config.${field}`);
     }
     for (const field of new Set([...Object.keys(original.HostConfig), ...Object.keys(copied.HostConfig)])) {
       assert.deepEqual(copied.HostConfig[field], original.HostConfig[field], `HostConfig.${field}`);
