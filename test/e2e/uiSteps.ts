@@ -321,7 +321,7 @@ export const uiSteps: UiStep[] = [
       await runMenuItem(page, 'Forward Port to Localhost…');
       await quickInputSubmit(page, '8080');
       await quickInputSubmit(page, '18480');
-      await notification(page, /127\.0\.0\.1:18480 → beta\/ui-http:8080/).waitFor({ state: 'visible', timeout: 30_000 });
+      await notification(page, /18480\/?\S* → beta\/ui-http:8080/).waitFor({ state: 'visible', timeout: 30_000 });
       await expandRow(page, 'Tunnels');
       const row = await waitForRow(page, '127.0.0.1:18480');
       assert.match(await rowDescription(row), /→ beta\/ui-http:8080/);
