@@ -12,9 +12,9 @@ import { formatContainerRef, parseContainerRef } from '../values/containerRef';
 import type { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
 import { type ExecuteOptions, executePlans } from '../planning/planExecutor';
-import type { Journal } from '../planning/journal';
+import type { Journal, JournalEntry } from '../planning/journal';
 import type { ContainerSummary } from '../types';
-import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
+import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, parseTarget, roleLabel, serverAmbassadorName } from '../values/labels';
 import { type CrossLinkPlan, type HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
 import type { HostDirectory } from '../hosts/hostDirectory';
@@ -296,6 +296,25 @@ export class CrossLinkOperations {
       return step;
     });
     return { ...plan, steps };
+  }
+
+  /**
+   * A cross-host link finished from its journal (recovery after the window died mid-change) made
+   * its ambassadors without the run that records them: record them now, or the link would show as
+   * "not created here" and its shared server-side ambassador would not count this client.
+   */
+  async registerRecovered(entry: Pick<JournalEntry, 'hosts' | 'steps' | 'created'>): Promise<void> {
+    const runs = entry.hosts.map((host) => ({ plan: { host, description: [], steps: entry.steps.filter((step) => step.host === host).map(({ step }) => step) }, client: this.clientOf(host) }));
+    for (const run of runs) {
+      await this.register(run, entry.created[run.plan.host] ?? {});
+    }
+    for (const { host, step } of entry.steps) {
+      const target = step.kind === 'createContainer' && step.ref === 'client-ambassador' ? parseTarget(step.body.Labels?.[ambassadorLabel.target] ?? '') : undefined;
+      const server = target && (await this.clientOf(target.host).listContainers()).find((container) => isServerAmbassadorFor(container, target));
+      if (server && step.kind === 'createContainer') {
+        this.provenance.registry.addClient(server.id, formatContainerRef(host, step.name));
+      }
+    }
   }
 
   /** Records the ids of the ambassadors and networks a run created. */
