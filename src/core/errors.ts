@@ -29,7 +29,8 @@ export type ConfigErrorReason =
   | 'invalidAlias' // an alias that is not a DNS label
   | 'invalidPort' // not a TCP port
   | 'invalidNetworkName'
-  | 'invalidVolumeName' // or a mount path that is not absolute
+  | 'invalidVolumeName'
+  | 'invalidMountPath' // not an absolute path in the container
   | 'nothingPicked' // no container to act on
   // what a request asks that the containers do not allow
   | 'selfLink' // a container linked to itself
@@ -38,6 +39,8 @@ export type ConfigErrorReason =
   | 'aliasTaken' // the alias already names something else for that container or on that network
   | 'nameTaken' // a container that is not Crosslink's holds the name Crosslink needs
   | 'notRequested' // an alias given for a container that is not among the ones to change
+  | 'mountPathTaken' // another volume or folder is mounted where the volume should go
+  | 'networkDriverUnsupported' // the network is not a bridge network
   | 'portNotPublished' // publish: "reuse", but the target does not publish the port
   | 'networkModeUnsupported' // the container's network mode does not allow the change
   | 'bridgeRequired' // legacy links need the default bridge

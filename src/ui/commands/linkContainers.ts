@@ -42,7 +42,7 @@ export const linkContainersCommand: Command<LinkRequest, { client: string; alias
     const [client, target] = [findContainerRef(context.model, request.client), findContainerRef(context.model, request.target)];
     if (target.hostName !== client.hostName) {
       throw new ConfigError(
-        'invalidOption',
+        'differentHosts',
         `${client.container.name} is on ${client.hostName} and ${target.container.name} on ${target.hostName}: links work on one host. Use "Link Container Across Hosts" to connect them through ambassadors.`,
       );
     }
