@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import { type DockerCommands, redacted } from '../../core/links/dockerCommands';
 import type { CrossLink } from '../../core/values/labels';
 import { formatContainerRef } from '../../core/values/containerRef';
@@ -66,7 +67,9 @@ export const copyDockerCommandsCommand: Command<DockerCommandsRequest, Copied> =
           await copyDockerCommandsCommand.run(context, { ...request, includeSecrets: true }, { report: () => undefined });
           ui.status(`Copied the docker commands for ${copied.what}, secrets included`);
         }
-      });
+      })
+      // The container may have gone since the first copy; the clipboard then keeps the masked commands.
+      .catch((error: unknown) => ui.notify('warning', `Could not copy the docker commands with secrets: ${errorMessage(error)}`));
   },
   toResult: ({ container, lines, maskedValues }) => ({ container, commands: lines, maskedValues }),
 };
