@@ -17,7 +17,10 @@ export type ConfigErrorReason =
   // crosslink.hosts entries
   | 'invalidName' // a host name that cannot be used
   | 'invalidUrl' // a host URL that cannot be used
-  | 'invalidOption' // another key of a host entry is wrong (unknown, wrong type, not for this URL scheme)
+  | 'invalidEntry' // an entry that cannot be used at all (not an object; no client can be made of it)
+  | 'unknownKey' // a key an entry does not take
+  | 'optionNotForScheme' // identityFile without ssh://, tls without tcp://
+  | 'invalidOption' // a key's value is not of the type the key takes
   | 'duplicateName' // two entries with one name
   | 'unresolvableAddress' // a host's "address" does not resolve
   | 'addressMissing' // a cross-host link needs the host's "address", which is not set
