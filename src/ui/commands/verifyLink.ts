@@ -16,6 +16,8 @@ export interface VerifyRequest {
   client: string;
   alias: string;
   port?: number;
+  /** The cross-host link of the tree node the command was invoked on, checked as it is shown. */
+  link?: CrossLink;
 }
 
 interface Verified {
@@ -48,7 +50,7 @@ export const verifyLinkCommand: Command<VerifyRequest, Verified> = {
   },
   async prompt(ui, context, node) {
     if (node instanceof CrossLinkNode) {
-      return { client: formatContainerRef(node.link.client.host, node.link.client.container), alias: node.link.alias };
+      return { client: formatContainerRef(node.link.client.host, node.link.client.container), alias: node.link.alias, link: node.link };
     }
     if (node instanceof LinkNode) {
       return { client: formatContainerRef(node.hostName, node.clientName), alias: node.alias, port: node.port };
@@ -58,7 +60,7 @@ export const verifyLinkCommand: Command<VerifyRequest, Verified> = {
   progressTitle: ({ client, alias }) => `Verifying ${alias} from ${client.split('/')[1]}…`,
   async run(context, request) {
     const { client: reference, alias, port } = request;
-    const crossLink = (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias);
+    const crossLink = request.link ?? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias);
     let verified: Verified;
     if (crossLink) {
       const result = await context.crossLinks.verify(crossLink);

@@ -210,7 +210,7 @@ describe('container, host and tunnel commands (unit)', () => {
       const { context } = fakeContext();
       const quiet = new ScriptedPrompter([]);
       const link = { client: { host: 'beta', container: 'app' }, alias: 'db' } as unknown as CrossLink;
-      assert.deepEqual(await verifyLinkCommand.prompt(quiet, context, new CrossLinkNode(link, 'target')), { client: 'beta/app', alias: 'db' });
+      assert.deepEqual(await verifyLinkCommand.prompt(quiet, context, new CrossLinkNode(link, 'target')), { client: 'beta/app', alias: 'db', link });
       assert.deepEqual(await verifyLinkCommand.prompt(quiet, context, new LinkNode('alpha', 'web', 'db', 'database', 5432)), { client: 'alpha/web', alias: 'database', port: 5432 });
       quiet.done();
       const ui = new ScriptedPrompter([
@@ -226,6 +226,32 @@ describe('container, host and tunnel commands (unit)', () => {
         assert.equal(await verifyLinkCommand.prompt(escaped, context), undefined);
         escaped.done();
       }
+    });
+
+    it('Verify Link checks a cross-host link from where it lives and records its health; a failure an ambassador explains offers Repair', async () => {
+      const link = { client: { host: 'beta', container: 'app' }, alias: 'db' } as unknown as CrossLink;
+      const recorded: unknown[] = [];
+      const shown: string[] = [];
+      let result = { ok: true, hops: [], message: 'db answers', connectMs: 3 };
+      const context = {
+        ...fakeContext().context,
+        crossLinks: { list: async () => [link], verify: async () => result },
+        health: { record: (checked: CrossLink, outcome: unknown) => recorded.push([checked, outcome]) },
+        channel: { show: () => shown.push('log') },
+      } as unknown as CommandContext;
+      const quiet = new ScriptedPrompter([]);
+      assert.equal(await invoke(verifyLinkCommand, context, quiet, [{ client: 'beta/app', alias: 'db' }]), result, 'scripted: the result, no message');
+      assert.deepEqual(recorded, [[link, result]]);
+      quiet.done();
+      result = { ok: false, hops: [], message: 'the client-side ambassador is stopped', action: 'repair' } as unknown as typeof result;
+      const ui = new ScriptedPrompter([
+        inspect('notify', 'app: the client-side ambassador is stopped', (options: { level: string; actions: string[] }) => (assert.deepEqual([options.level, options.actions], ['warning', ['Repair', 'Show Log']]), 'Show Log')),
+      ]);
+      await invoke(verifyLinkCommand, context, ui, [new CrossLinkNode(link, 'client')]);
+      assert.deepEqual(ui.progressTitles, ['Verifying db from app…']);
+      ui.done();
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(shown, ['log']);
     });
 
     it('tunnel commands: a tunnel node asks nothing; else a pick of the open tunnels; with none open, says how to open one', async () => {
