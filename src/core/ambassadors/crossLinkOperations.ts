@@ -334,7 +334,7 @@ export class CrossLinkOperations {
   private clientOf(host: string): DockerClient {
     const client = this.hosts.client(host);
     if (!client) {
-      throw new ConfigError('invalidOption', `There is no host "${host}".`);
+      throw new ConfigError('hostUnknown', `There is no host "${host}".`);
     }
     return client;
   }
@@ -347,7 +347,7 @@ export class CrossLinkOperations {
   private addressOf(host: string): string {
     const address = this.hosts.spec(host)?.address;
     if (!address) {
-      throw new ConfigError('invalidOption', `Set "address" for host ${host} in crosslink.hosts: the address other hosts use to reach it (its socket URL does not tell).`);
+      throw new ConfigError('addressMissing', `Set "address" for host ${host} in crosslink.hosts: the address other hosts use to reach it (its socket URL does not tell).`);
     }
     return address;
   }
@@ -412,7 +412,7 @@ async function ensureImage(client: DockerClient, host: string, image: string, on
     await client.pullImage(image, onPull);
   } catch (error) {
     throw new ConfigError(
-      'invalidOption',
+      'imageMissing',
       `The ambassador image ${image} is not on ${host} and could not be pulled (${errorMessage(error)}). On a host without registry access, load it there (docker save ${image} | docker -H … load) or set crosslink.ambassadorImage to an image with socat that the host has.`,
     );
   }
