@@ -11,42 +11,13 @@ import { FileJournal } from '../../src/core/planning/journal';
 import { IncompleteChangeError } from '../../src/core/planning/planExecutor';
 import { findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
+import { type Inspect, assertSameContainer } from './inspectFidelity';
 import { RecordingLogger, inNamespace, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
-type Inspect = Record<string, any>;
 type Host = ReturnType<typeof testbedHost>;
 
 const hosts: Record<string, Host> = { alpha: testbedHost(testbed, 'alpha', 0), beta: testbedHost(testbed, 'beta', 1) };
 const image = testbed.images.fixture;
-
-const sortMounts = (mounts: Array<{ Destination: string; Mode?: string }>) =>
-  [...mounts].sort((a, b) => a.Destination.localeCompare(b.Destination)).map(({ Mode: _mode, ...mount }) => mount);
-
-function without(document: Inspect, keys: string[]): Inspect {
-  return Object.fromEntries(Object.entries(document).filter(([key]) => !keys.includes(key)));
-}
-
-/**
- * The same container as before in all the user chose: Config, HostConfig (but for what the change
- * adds), name, image, mounts and running state. `recreated`: a new container that carries `change`.
- */
-function assertSameContainer(before: Inspect, after: Inspect, expectation: 'original' | 'recreated', changed: Array<'Links' | 'Mounts'>): void {
-  assert.equal(after.Name, before.Name);
-  assert.equal(after.Image, before.Image);
-  assert.equal(after.State.Running, before.State.Running, 'running as before');
-  assert.deepEqual(after.Config, before.Config, 'Config');
-  if (expectation === 'original') {
-    assert.equal(after.Id, before.Id, 'the original container');
-    assert.deepEqual(after.HostConfig, before.HostConfig, 'HostConfig');
-    assert.deepEqual(sortMounts(after.Mounts), sortMounts(before.Mounts), 'Mounts');
-    return;
-  }
-  assert.notEqual(after.Id, before.Id, 'a new container');
-  // Anonymous volumes become explicit mounts so their data follows (see links.test.ts).
-  assert.deepEqual(without(after.HostConfig, [...changed, 'Mounts']), without(before.HostConfig, [...changed, 'Mounts']), 'HostConfig beyond the change');
-  const kept = sortMounts(after.Mounts).filter((mount) => before.Mounts.some((old: { Destination: string }) => old.Destination === mount.Destination));
-  assert.deepEqual(kept, sortMounts(before.Mounts), 'the mounts it had');
-}
 
 describe('Crash-safe changes (integration)', function () {
   this.timeout(180_000);
