@@ -19,6 +19,8 @@ import { stopTunnel } from './stopTunnel';
 import { pauseTunnels, resumeTunnels, toggleTunnels } from './toggleTunnels';
 import { useLocalEngine } from './useLocalEngine';
 import { linkContainersCommand } from './linkContainers';
+import { findLinkVariableDependentsCommand } from './findLinkVariableDependents';
+import { migrateLegacyLinksCommand } from './migrateLegacyLinks';
 import { removeCrossLinkCommand } from './removeCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChangeCommand } from './recoverChange';
@@ -45,6 +47,8 @@ export const commands: AnyCommand[] = [
   shareVolumeCommand,
   recoverChangeCommand,
   linkContainersCommand,
+  migrateLegacyLinksCommand,
+  findLinkVariableDependentsCommand,
 ];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
