@@ -6,8 +6,9 @@ import { verifyLink } from '../../src/core/links/verifyLink';
 import { PlanError } from '../../src/core/planning/planExecutor';
 import { UnsavedChangesError } from '../../src/core/planning/recreate';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
-import { RecordingLogger, settingFor, testbed, testbedSshFiles, uniqueName } from './harness';
+import { RecordingLogger, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 import { type Inspect, assertSameContainer } from './inspectFidelity';
+import { killAtStep, recoverFromJournal } from './interruptedChange';
 
 const alpha = testbedHost(testbed, 'alpha', 0);
 const image = testbed.images.fixture;
@@ -154,6 +155,27 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
     assertSameContainer(before, after, 'recreated', ['Links']);
     assert.equal(sh(web, 'nc database 5432 </dev/null; nc kv 6379 </dev/null'), 'db-ok\ncache-ok');
     assert.equal(sh(web, 'echo "[$DATABASE_PORT]"'), '[]', 'no link variables any more');
+    assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+  });
+
+  it('killed (SIGKILL) with the original stopped and parked: Roll Back puts it and the targets back; killed before the new one starts: Finish completes the move', async () => {
+    const { web, database, cache, network } = seed();
+    const before = inspect(web);
+    const targetsBefore = [database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks));
+    const request = { client: web, network, keepLinkVariables: true };
+    const journalDir = tempDir('crosslink-migrate-journal-');
+    assert.equal(await killAtStep({ host: 'alpha', operation: 'migrate', request, journalDir, pauseAt: 5 }), 'createContainer');
+    assert.equal(inspect(`${web}-crosslink-replaced-${before.Id.slice(0, 8)}`).State.Running, false, 'killed with the original parked and stopped');
+    await recoverFromJournal(client, { host: 'alpha', container: web, journalDir, action: 'rollBack', logger });
+    assertSameContainer(before, inspect(web), 'original', []);
+    assert.deepEqual([database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks)), targetsBefore, 'the targets left the network');
+    assert.equal(networkExists(network), false, 'the network it made is gone');
+
+    assert.equal(await killAtStep({ host: 'alpha', operation: 'migrate', request, journalDir, pauseAt: 8 }), 'startContainer');
+    await recoverFromJournal(client, { host: 'alpha', container: web, journalDir, action: 'finish', logger });
+    const after = inspect(web);
+    assertSameContainer(before, after, 'recreated', ['Links'], after.Config.Env.slice(before.Config.Env.length));
+    assert.equal(sh(web, 'nc database 5432 </dev/null; nc kv 6379 </dev/null'), 'db-ok\ncache-ok');
     assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
   });
 });

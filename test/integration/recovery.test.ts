@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import type { DockerClient } from '../../src/core/hosts/dockerClient';
@@ -9,9 +8,9 @@ import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { FileJournal } from '../../src/core/planning/journal';
 import { IncompleteChangeError } from '../../src/core/planning/planExecutor';
-import { findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { type Inspect, assertSameContainer } from './inspectFidelity';
+import { killAtStep, recoverFromJournal } from './interruptedChange';
 import { RecordingLogger, inNamespace, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
 type Host = ReturnType<typeof testbedHost>;
@@ -76,35 +75,8 @@ describe('Crash-safe changes (integration)', function () {
     return { web, database };
   }
 
-  /** Runs the change in a child process until it reaches step `pauseAt`, then SIGKILLs it there. */
-  async function killAtStep(args: { host: string; operation: 'link' | 'share'; request: object; journalDir: string; pauseAt: number }): Promise<string> {
-    const child = spawn(process.execPath, [path.join(__dirname, 'changeChild.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const reached = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = new RegExp(`step ${args.pauseAt} (\\w+)`).exec(output);
-        if (match) {
-          resolve(match[1]);
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`the change ended (${code}) before step ${args.pauseAt}: ${output}`)));
-    });
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-    return reached;
-  }
-
-  async function recover(host: string, container: string, journalDir: string, action: 'finish' | 'rollBack'): Promise<string[]> {
-    const journal = new FileJournal(journalDir);
-    const changes = await findInterruptedChanges(journal, [{ name: host, containers: await clients[host].listContainers() }]);
-    const change = changes.find((candidate) => candidate.containers.includes(`${host}/${container}`));
-    assert.ok(change?.entry, `the interrupted change of ${container} is found with its journal`);
-    const done = await recoverChange(change, action, { clientOf: (name) => clients[name], journal, logger, confirm: async () => false });
-    assert.deepEqual(await journal.list(), [], 'the journal is empty once recovered');
-    return done;
-  }
+  const recover = (host: string, container: string, journalDir: string, action: 'finish' | 'rollBack') =>
+    recoverFromJournal(clients[host], { host, container, journalDir, action, logger });
 
   const cases = [
     { host: 'alpha', operation: 'link' as const, steps: ['renameContainer', 'stopContainer', 'createContainer', 'connectNetwork', 'startContainer', 'removeContainer'] },
