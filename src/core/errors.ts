@@ -47,6 +47,8 @@ export type ConfigErrorReason =
   | 'portNotPublished' // publish: "reuse", but the target does not publish the port
   | 'networkModeUnsupported' // the container's network mode does not allow the change
   | 'bridgeRequired' // legacy links need the default bridge
+  | 'noLegacyLinks' // nothing to migrate: the container has no --link
+  | 'linksOwnedByCrossLink' // the legacy links belong to cross-host links (their ambassadors)
   | 'engineUnsupported' // the engine (Podman) cannot do what is asked
   | 'legacyLinkTarget' // the container is the target of legacy links, so it cannot be recreated
   | 'autoRemove' // started with --rm, so it cannot be recreated

@@ -1,15 +1,15 @@
 // Runs one recreation against a testbed host in its own process, journaled in a directory, and
 // stops dead at a chosen step: it prints "step N <kind>" and waits, so the test can SIGKILL it
-// there. Arguments (JSON in argv[2]): { host, operation: "link" | "share", request, journalDir, pauseAt }.
+// there. Arguments (JSON in argv[2]): { host, operation: "link" | "share" | "migrate", request, journalDir, pauseAt }.
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { FileJournal } from '../../src/core/planning/journal';
 import { RecordingLogger, settingFor, testbedSshFiles } from './harness';
 
-interface ChildArgs {
+export interface ChildArgs {
   host: string;
-  operation: 'link' | 'share';
+  operation: 'link' | 'share' | 'migrate';
   request: Record<string, unknown>;
   journalDir: string;
   pauseAt: number;
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   };
   if (args.operation === 'link') {
     await operations.linkContainers(args.request as { client: string; target: string; alias: string }, options);
+  } else if (args.operation === 'migrate') {
+    await operations.migrateLegacyLinks(args.request as { client: string; network?: string; keepLinkVariables?: boolean }, options);
   } else {
     await operations.shareVolume(args.request as { containers: string[]; volume: string; mountPath: string }, options);
   }

@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import type { DockerClient } from '../../src/core/hosts/dockerClient';
@@ -9,44 +8,15 @@ import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
 import { FileJournal } from '../../src/core/planning/journal';
 import { IncompleteChangeError } from '../../src/core/planning/planExecutor';
-import { findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
+import { type Inspect, assertSameContainer } from './inspectFidelity';
+import { killAtStep, recoverFromJournal } from './interruptedChange';
 import { RecordingLogger, inNamespace, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
-type Inspect = Record<string, any>;
 type Host = ReturnType<typeof testbedHost>;
 
 const hosts: Record<string, Host> = { alpha: testbedHost(testbed, 'alpha', 0), beta: testbedHost(testbed, 'beta', 1) };
 const image = testbed.images.fixture;
-
-const sortMounts = (mounts: Array<{ Destination: string; Mode?: string }>) =>
-  [...mounts].sort((a, b) => a.Destination.localeCompare(b.Destination)).map(({ Mode: _mode, ...mount }) => mount);
-
-function without(document: Inspect, keys: string[]): Inspect {
-  return Object.fromEntries(Object.entries(document).filter(([key]) => !keys.includes(key)));
-}
-
-/**
- * The same container as before in all the user chose: Config, HostConfig (but for what the change
- * adds), name, image, mounts and running state. `recreated`: a new container that carries `change`.
- */
-function assertSameContainer(before: Inspect, after: Inspect, expectation: 'original' | 'recreated', changed: Array<'Links' | 'Mounts'>): void {
-  assert.equal(after.Name, before.Name);
-  assert.equal(after.Image, before.Image);
-  assert.equal(after.State.Running, before.State.Running, 'running as before');
-  assert.deepEqual(after.Config, before.Config, 'Config');
-  if (expectation === 'original') {
-    assert.equal(after.Id, before.Id, 'the original container');
-    assert.deepEqual(after.HostConfig, before.HostConfig, 'HostConfig');
-    assert.deepEqual(sortMounts(after.Mounts), sortMounts(before.Mounts), 'Mounts');
-    return;
-  }
-  assert.notEqual(after.Id, before.Id, 'a new container');
-  // Anonymous volumes become explicit mounts so their data follows (see links.test.ts).
-  assert.deepEqual(without(after.HostConfig, [...changed, 'Mounts']), without(before.HostConfig, [...changed, 'Mounts']), 'HostConfig beyond the change');
-  const kept = sortMounts(after.Mounts).filter((mount) => before.Mounts.some((old: { Destination: string }) => old.Destination === mount.Destination));
-  assert.deepEqual(kept, sortMounts(before.Mounts), 'the mounts it had');
-}
 
 describe('Crash-safe changes (integration)', function () {
   this.timeout(180_000);
@@ -105,35 +75,8 @@ describe('Crash-safe changes (integration)', function () {
     return { web, database };
   }
 
-  /** Runs the change in a child process until it reaches step `pauseAt`, then SIGKILLs it there. */
-  async function killAtStep(args: { host: string; operation: 'link' | 'share'; request: object; journalDir: string; pauseAt: number }): Promise<string> {
-    const child = spawn(process.execPath, [path.join(__dirname, 'changeChild.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const reached = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = new RegExp(`step ${args.pauseAt} (\\w+)`).exec(output);
-        if (match) {
-          resolve(match[1]);
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`the change ended (${code}) before step ${args.pauseAt}: ${output}`)));
-    });
-    child.kill('SIGKILL');
-    await once(child, 'exit');
-    return reached;
-  }
-
-  async function recover(host: string, container: string, journalDir: string, action: 'finish' | 'rollBack'): Promise<string[]> {
-    const journal = new FileJournal(journalDir);
-    const changes = await findInterruptedChanges(journal, [{ name: host, containers: await clients[host].listContainers() }]);
-    const change = changes.find((candidate) => candidate.containers.includes(`${host}/${container}`));
-    assert.ok(change?.entry, `the interrupted change of ${container} is found with its journal`);
-    const done = await recoverChange(change, action, { clientOf: (name) => clients[name], journal, logger, confirm: async () => false });
-    assert.deepEqual(await journal.list(), [], 'the journal is empty once recovered');
-    return done;
-  }
+  const recover = (host: string, container: string, journalDir: string, action: 'finish' | 'rollBack') =>
+    recoverFromJournal(clients[host], { host, container, journalDir, action, logger });
 
   const cases = [
     { host: 'alpha', operation: 'link' as const, steps: ['renameContainer', 'stopContainer', 'createContainer', 'connectNetwork', 'startContainer', 'removeContainer'] },

@@ -5,15 +5,34 @@ import type { Plan } from '../planning/plan';
 import { type RecreateSubject, sharedNamespaces } from '../planning/recreate';
 import { type ExecuteOptions, executePlan } from '../planning/planExecutor';
 import type { Journal } from '../planning/journal';
-import type { ContainerDetails } from '../types';
+import type { ContainerDetails, NetworkSummary } from '../types';
 import { type DockerCommands, type DockerCommandsOptions, concatCommands, dockerCommandsFor, networkCreateCommand } from './dockerCommands';
 import { planLegacyLink } from './linkPlanner';
+import { type LegacyLink, type LinkVariableUse, legacyLinks, linkVariableUse } from './linkVariables';
+import { type LinkMigration, linkVariablesToSet, migratedClientRef, planMigrateLegacyLinks, suggestedNetwork } from './migrateLegacyLinks';
 import { defaultAlias } from './names';
 import { planNetworkConnect } from './networkPlanner';
 import { planShareVolume } from './volumePlanner';
 
 /** What to do with files a container wrote outside its volumes when it is recreated. */
 export type WritableLayerChoice = NonNullable<RecreateSubject['writableLayer']>;
+
+/** A container with legacy links, and whether its app may read their variables. */
+export interface LinkVariableDependent {
+  container: ContainerDetails;
+  links: LegacyLink[];
+  use: LinkVariableUse;
+}
+
+/** What migrating a container off its legacy links involves, for a prompt to offer. */
+export interface LegacyLinkFacts extends LinkVariableDependent {
+  /** The links' targets that exist. */
+  targets: ContainerDetails[];
+  /** The env vars `keepLinkVariables` would set ("NAME=value"). */
+  variables: string[];
+  networks: NetworkSummary[];
+  suggestedNetwork: string;
+}
 
 /**
  * The single-host link operations: look up what the planners need, plan, run. Each returns the
@@ -59,6 +78,91 @@ export class LinkOperations {
     });
     await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `mount volume ${request.volume} at ${request.mountPath} in ${request.containers.join(', ')} on ${this.host}`, ...options });
     return plan;
+  }
+
+  /**
+   * Moves a container's legacy links to a user-defined network (planMigrateLegacyLinks): its targets
+   * join the network under the links' aliases, and it is recreated without the links, on the
+   * network, with its links' variables as fixed env vars if asked. `network` defaults to the
+   * suggested one. Returns the migration and the recreated container's id.
+   */
+  async migrateLegacyLinks(
+    request: { client: string; network?: string; keepLinkVariables?: boolean; writableLayer?: WritableLayerChoice },
+    options?: ExecuteOptions,
+  ): Promise<LinkMigration & { containerId: string }> {
+    const facts = await this.legacyLinkFacts(request.client);
+    const network = request.network ?? facts.suggestedNetwork;
+    const existing = facts.networks.find((candidate) => candidate.name === network);
+    const migration = planMigrateLegacyLinks({
+      host: this.host,
+      client: await this.recreateSubject(facts.container, request.writableLayer),
+      targets: facts.targets,
+      network,
+      existing,
+      others: existing ? await this.othersOn(network, [facts.container, ...facts.targets]) : [],
+      keepLinkVariables: request.keepLinkVariables ?? false,
+    });
+    const result = await executePlan(migration.plan, this.client, this.logger, {
+      journal: this.journal,
+      title: `move the legacy links of ${this.host}/${facts.container.name} to network ${network}`,
+      ...options,
+    });
+    return { ...migration, containerId: result.created[migratedClientRef] };
+  }
+
+  /** A container's legacy links, their targets, whether its app may read their variables, and the network to offer. */
+  async legacyLinkFacts(client: string): Promise<LegacyLinkFacts> {
+    const container = await this.inspect(client);
+    const links = legacyLinks(container);
+    const [targets, use, networks] = await Promise.all([
+      Promise.all([...new Set(links.map((link) => link.target))].map((target) => this.client.inspectContainer(target).catch(() => undefined))),
+      this.variableUseOf(container),
+      this.client.listNetworks(),
+    ]);
+    const found = targets.filter((target): target is ContainerDetails => target !== undefined);
+    const variables = linkVariablesToSet(
+      container,
+      links.flatMap((link) => found.filter((target) => target.name === link.target).map((target) => ({ link, target }))),
+    );
+    return { container, links, use, targets: found, variables, networks, suggestedNetwork: suggestedNetwork(container, found, networks) };
+  }
+
+  /** Every container on the host with legacy links, and whether its app may read their variables (inspected eight at a time). */
+  async linkVariableDependents(): Promise<LinkVariableDependent[]> {
+    const dependents: LinkVariableDependent[] = [];
+    for (const batch of chunks(await this.client.listContainers(), 8)) {
+      const inspected = await Promise.all(batch.map((container) => this.client.inspectContainer(container.id).catch(() => undefined)));
+      const linked = inspected.filter((details): details is ContainerDetails => details !== undefined && details.links.length > 0);
+      dependents.push(...(await Promise.all(linked.map(async (container) => ({ container, links: legacyLinks(container), use: await this.variableUseOf(container) })))));
+    }
+    return dependents;
+  }
+
+  /**
+   * Whether the app may read its links' variables: set in its config, or in the running process's
+   * environment (read with `env`; the engine adds them at start, so inspect never shows them).
+   */
+  private async variableUseOf(container: ContainerDetails): Promise<LinkVariableUse> {
+    const [image, engine, processEnv] = await Promise.all([
+      this.client.imageConfig((container.raw.Image as string | undefined) ?? container.image).catch(() => undefined),
+      this.client.version(),
+      container.state === 'running'
+        ? this.client.exec(container.id, ['env'], { timeoutMs: 5000 }).then(
+            (result) => (result.exitCode === 0 ? result.stdout.split('\n') : undefined),
+            () => undefined,
+          )
+        : undefined,
+    ]);
+    return linkVariableUse(container, { imageEnv: image?.env ?? [], processEnv, apiVersion: engine.apiVersion });
+  }
+
+  /** The containers on a network other than `exclude`, with their aliases there. */
+  private async othersOn(network: string, exclude: ContainerDetails[]): Promise<Array<{ name: string; aliases: string[] }>> {
+    const ids = Object.keys((await this.client.inspectNetwork(network)).containers ?? {}).filter((id) => !exclude.some((container) => container.id === id));
+    const others = await Promise.all(ids.map((id) => this.client.inspectContainer(id).catch(() => undefined)));
+    return others
+      .filter((other): other is ContainerDetails => other !== undefined)
+      .map((other) => ({ name: other.name, aliases: other.networks.find((attached) => attached.name === network)?.aliases ?? [] }));
   }
 
   /** The docker commands that reproduce a container and the Crosslink-made networks and volumes it uses. */

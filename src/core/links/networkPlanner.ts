@@ -39,22 +39,27 @@ export function planNetworkConnect(request: NetworkConnectRequest): Plan {
         throw new ConfigError('invalidAlias', `${container.name}: ${problem}`);
       }
     }
-    const mode = (container.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
-    if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-      throw new ConfigError('networkModeUnsupported', `${container.name} uses network mode "${mode}" and cannot join another network.`);
-    }
-    const attached = container.networks.find((network) => network.name === networkName);
-    const aliases = alias ? [alias] : [];
-    const userAliases = attached?.aliases.filter((existingAlias) => existingAlias !== container.name) ?? [];
-    if (attached && aliases.every((wanted) => attached.aliases.includes(wanted))) {
-      continue;
-    }
-    const handle = { id: container.id };
-    if (attached) {
-      // Aliases can only be set when connecting; keep the ones it had.
-      steps.push({ kind: 'disconnectNetwork', network: networkName, container: handle, name: container.name, restore: { Aliases: userAliases } });
-    }
-    steps.push({ kind: 'connectNetwork', network: networkName, container: handle, name: container.name, endpoint: { Aliases: [...new Set([...userAliases, ...aliases])] } });
+    steps.push(...joinNetworkSteps(networkName, container, alias ? [alias] : []));
   }
   return newPlan(host, steps);
+}
+
+/**
+ * Steps that put `container` on `networkName` with `aliases` as extra names there, none when it is
+ * there with them already. Aliases can only be set when connecting, so one attached without them
+ * is disconnected and connected again, keeping the aliases it had.
+ */
+export function joinNetworkSteps(networkName: string, container: ContainerDetails, aliases: string[]): PlanStep[] {
+  const mode = (container.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
+  if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
+    throw new ConfigError('networkModeUnsupported', `${container.name} uses network mode "${mode}" and cannot join another network.`);
+  }
+  const attached = container.networks.find((network) => network.name === networkName);
+  const userAliases = attached?.aliases.filter((existingAlias) => existingAlias !== container.name) ?? [];
+  if (attached && aliases.every((wanted) => attached.aliases.includes(wanted))) {
+    return [];
+  }
+  const handle = { id: container.id };
+  const connect: PlanStep = { kind: 'connectNetwork', network: networkName, container: handle, name: container.name, endpoint: { Aliases: [...new Set([...userAliases, ...aliases])] } };
+  return attached ? [{ kind: 'disconnectNetwork', network: networkName, container: handle, name: container.name, restore: { Aliases: userAliases } }, connect] : [connect];
 }

@@ -53,6 +53,10 @@ export interface RecreateChange {
   removeLinkAliases?: string[];
   /** Mounts to add (HostConfig.Mounts entries). */
   addMounts?: Array<{ Type: 'volume'; Source: string; Target: string; ReadOnly: boolean }>;
+  /** Networks to join, with their endpoint settings (aliases, …). */
+  addNetworks?: Array<{ network: string; endpoint: EndpointConfig }>;
+  /** "NAME=value" entries to add to Config.Env (the caller leaves out names the container sets already). */
+  addEnv?: string[];
 }
 
 /** Config keys that are set by the engine rather than chosen by the user, so are not carried. */
@@ -136,6 +140,9 @@ export function recreateBody(
   const raw = subject.details.raw as unknown as InspectDocument;
   const apiVersion = subject.apiVersion;
   const config = Object.fromEntries(Object.entries(raw.Config).filter(([key]) => !configKeysNotCarried.has(key)));
+  if (change.addEnv?.length) {
+    config.Env = [...((raw.Config.Env as string[] | null | undefined) ?? []), ...change.addEnv];
+  }
   const hostConfig: Record<string, unknown> = { ...raw.HostConfig };
   const dropped = new Set(change.removeLinkAliases ?? []);
   const keptLinks = (raw.HostConfig.Links ?? []).map(toCreateLink).filter((link) => !dropped.has(link.split(':')[1]));
@@ -159,10 +166,13 @@ export function recreateBody(
   const primaryName = networkMode === 'default' ? 'bridge' : networkMode;
   const endpoints = sharesAnotherStack
     ? []
-    : Object.entries(raw.NetworkSettings.Networks ?? {}).map(([network, settings]) => ({
-        network,
-        endpoint: endpointConfig(raw, settings, apiVersion, network === primaryName ? configuredMac : undefined),
-      }));
+    : [
+        ...Object.entries(raw.NetworkSettings.Networks ?? {}).map(([network, settings]) => ({
+          network,
+          endpoint: endpointConfig(raw, settings, apiVersion, network === primaryName ? configuredMac : undefined),
+        })),
+        ...(change.addNetworks ?? []),
+      ];
   const inBody = versionAtLeast(apiVersion, api.multipleNetworksAtCreate) ? endpoints : endpoints.filter(({ network }) => network === primaryName);
   const body: ContainerCreateBody = {
     ...config,

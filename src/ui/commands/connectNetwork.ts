@@ -125,18 +125,26 @@ export function sameHost(context: CommandContext, references: string[], what: st
   return containers;
 }
 
-async function pickNetwork(ui: Prompter, context: CommandContext, hostName: string, position: { step: number; totalSteps: number }, active?: string) {
+/** A user-defined bridge network on the host, picked or typed as a new name; `flow` titles it and suggests a name. */
+export async function pickNetwork(
+  ui: Prompter,
+  context: CommandContext,
+  hostName: string,
+  position: { step: number; totalSteps: number },
+  active?: string,
+  flow: { title: string; suggestedName: string } = { title, suggestedName: 'app-net' },
+) {
   const networks = (await context.model.client(hostName)?.listNetworks()) ?? [];
   return pickOrCreateName(ui, {
     ...position,
-    title: `${title}: network on ${hostName}`,
+    title: `${flow.title}: network on ${hostName}`,
     placeholder: 'A user-defined bridge network, or type a new name',
     existing: networks
       .filter((network) => network.driver === 'bridge' && !networkNameProblem(network.name))
       .map((network) => ({ name: network.name, description: isManaged(network.labels) ? 'made by Crosslink' : 'bridge' })),
     taken: new Set(networks.map((network) => network.name)),
     createLabel: `Create a New Network on ${hostName}…`,
-    suggestedName: 'app-net',
+    suggestedName: flow.suggestedName,
     nameProblem: networkNameProblem,
     active,
   });

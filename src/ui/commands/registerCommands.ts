@@ -19,6 +19,8 @@ import { stopTunnelCommand } from './stopTunnel';
 import { pauseTunnelsCommand, resumeTunnelsCommand, toggleTunnelsCommand } from './toggleTunnels';
 import { useLocalEngineCommand } from './useLocalEngine';
 import { linkContainersCommand } from './linkContainers';
+import { findLinkVariableDependentsCommand } from './findLinkVariableDependents';
+import { migrateLegacyLinksCommand } from './migrateLegacyLinks';
 import { removeCrossLinkCommand } from './removeCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChangeCommand } from './recoverChange';
@@ -64,6 +66,8 @@ export const commands: AnyCommand[] = [
   shareVolumeCommand,
   recoverChangeCommand,
   linkContainersCommand,
+  migrateLegacyLinksCommand,
+  findLinkVariableDependentsCommand,
 ];
 
 /** Every command id this extension registers. */

@@ -1,0 +1,45 @@
+// Interrupting a change for real: a child process (changeChild.ts) runs it journaled and is
+// SIGKILLed at a chosen step; then recovery finishes or rolls it back from the journal.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as path from 'node:path';
+import type { Logger } from '../../src/core/like';
+import type { DockerClient } from '../../src/core/hosts/dockerClient';
+import { FileJournal } from '../../src/core/planning/journal';
+import { findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
+import type { ChildArgs } from './changeChild';
+
+/** Runs the change in a child process until it reaches step `pauseAt`, then SIGKILLs it there; returns that step's kind. */
+export async function killAtStep(args: ChildArgs): Promise<string> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'changeChild.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const reached = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = new RegExp(`step ${args.pauseAt} (\\w+)`).exec(output);
+      if (match) {
+        resolve(match[1]);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`the change ended (${code}) before step ${args.pauseAt}: ${output}`)));
+  });
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+  return reached;
+}
+
+/** Finds the interrupted change of `host/container` from its journal and finishes or rolls it back; the journal is empty afterwards. */
+export async function recoverFromJournal(
+  client: DockerClient,
+  args: { host: string; container: string; journalDir: string; action: 'finish' | 'rollBack'; logger: Logger },
+): Promise<string[]> {
+  const journal = new FileJournal(args.journalDir);
+  const changes = await findInterruptedChanges(journal, [{ name: args.host, containers: await client.listContainers() }]);
+  const change = changes.find((candidate) => candidate.containers.includes(`${args.host}/${args.container}`));
+  assert.ok(change?.entry, `the interrupted change of ${args.container} is found with its journal`);
+  const done = await recoverChange(change, args.action, { clientOf: () => client, journal, logger: args.logger, confirm: async () => false });
+  assert.deepEqual(await journal.list(), [], 'the journal is empty once recovered');
+  return done;
+}
