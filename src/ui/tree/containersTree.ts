@@ -22,8 +22,12 @@ import { currentTunnelMachine } from '../tunnels/reachableAddress';
 import { noEngineAnswers } from '../welcomeState';
 import { RefreshBatcher, TaskLimiter } from './pacing';
 
-/** Refreshes asked for within this window are drawn together (one per burst of events, not one per host). */
-const refreshWindowMs = 30;
+/**
+ * Refreshes are drawn together once none was asked for 30 ms, and at the latest 200 ms after the
+ * first (one redraw per burst of events, not one per host; VS Code itself merges for about as long).
+ */
+const refreshQuietMs = 30;
+const refreshMaxWaitMs = 200;
 /** Inspect calls the rows of one host make at once; the rest of its connection pool stays free for events. */
 const rowInspectsPerHost = 2;
 
@@ -68,7 +72,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly provenance: Provenance,
     private readonly interrupted: InterruptedChanges,
   ) {
-    this.refreshes = new RefreshBatcher(refreshWindowMs, (nodes) => {
+    this.refreshes = new RefreshBatcher(refreshQuietMs, refreshMaxWaitMs, (nodes) => {
       if (this.modelChanged) {
         this.modelChanged = false;
         this.forgetRemovedContainers();

@@ -4,17 +4,20 @@
  */
 
 /**
- * Merges refresh requests made within `delayMs` into one `fire`: the nodes asked for, or
- * `undefined` (everything) once anyone asked for everything. Twenty hosts applying one burst of
- * events then redraw once, not twenty times, and a row's follow-up redraws ride along.
+ * Merges refresh requests into one `fire`: the nodes asked for, or `undefined` (everything) once
+ * anyone asked for everything. It fires once no request came for `quietMs`, or `maxWaitMs` after
+ * the first, whichever is sooner: twenty hosts applying one burst of events, each a few
+ * milliseconds after the other, redraw once, not twenty times, and a row's follow-up redraws ride along.
  */
 export class RefreshBatcher<T> {
   private readonly pending = new Set<T>();
   private everything = false;
   private timer?: NodeJS.Timeout;
+  private firstRequest = 0;
 
   constructor(
-    private readonly delayMs: number,
+    private readonly quietMs: number,
+    private readonly maxWaitMs: number,
     private readonly fire: (nodes: T[] | undefined) => void,
   ) {}
 
@@ -24,7 +27,12 @@ export class RefreshBatcher<T> {
     } else {
       this.pending.add(node);
     }
-    this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+    const now = Date.now();
+    if (!this.timer) {
+      this.firstRequest = now;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), Math.max(0, Math.min(this.quietMs, this.firstRequest + this.maxWaitMs - now)));
   }
 
   dispose(): void {
