@@ -1,23 +1,9 @@
+import { Emitter } from '../../src/core/like';
+
 /**
  * The parts of `vscode` the Containers tree provider uses, working, so it runs in plain Node
  * (the scale unit test and bench:tree): items are plain records of what the view would show.
  */
-class EventEmitter<T> {
-  private readonly listeners = new Set<(value: T) => void>();
-  readonly event = (listener: (value: T) => void) => {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  };
-  fire(value: T): void {
-    for (const listener of [...this.listeners]) {
-      listener(value);
-    }
-  }
-  dispose(): void {
-    this.listeners.clear();
-  }
-}
-
 class TreeItem {
   id?: string;
   description?: string;
@@ -58,7 +44,8 @@ class MarkdownString {
 }
 
 export const vscodeTreeApi: Record<string, unknown> = {
-  EventEmitter,
+  // The core's Emitter has vscode.EventEmitter's calling convention.
+  EventEmitter: Emitter,
   TreeItem,
   ThemeIcon,
   ThemeColor,
