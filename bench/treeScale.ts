@@ -194,7 +194,9 @@ function printComparison(results: Array<[string, ScaleFigures]>, realHosts: numb
     ['sockets per fake host: open / peak', (f) => `${range(f.perHost.socketsOpen)} / ${range(f.perHost.socketsPeak)}`],
     ['topology → first paint ms', (f) => (f.topologyFirstPaintMs === undefined ? 'not built' : f.topologyFirstPaintMs.toFixed(0))],
   ];
-  console.log(`\n${first.hosts} hosts (${realHosts} testbed, ${first.hosts - realHosts} fake) × ${containersPerHost} containers, ${first.containers} in all (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}):\n`);
+  console.log(
+    `\n${first.hosts} hosts (${realHosts} testbed, ${first.hosts - realHosts} fake) × ${containersPerHost} containers, ${first.containers} in all (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}):\n`,
+  );
   console.log(`| measure | ${results.map(([label]) => label).join(' | ')} |`);
   console.log(`|---|${results.map(() => '---').join('|')}|`);
   for (const [label, value] of measures) {
@@ -203,7 +205,9 @@ function printComparison(results: Array<[string, ScaleFigures]>, realHosts: numb
 }
 
 if (process.argv[2] === '--child') {
-  void import('./treeScaleChild').then((child) => child.measure(process.argv[3], JSON.parse(process.argv[4]) as Array<{ name: string; url: string }>, JSON.parse(process.argv[5]) as string[]));
+  void import('./treeScaleChild').then((child) =>
+    child.measure(process.argv[3], JSON.parse(process.argv[4]) as Array<{ name: string; url: string }>, JSON.parse(process.argv[5]) as string[]),
+  );
 }
 
 export const scaleConstants = { containersPerHost, ambassadorsPerHost, burstSize, firstTreeRuns };

@@ -157,7 +157,9 @@ export async function measure(bundle: string, settings: Array<{ name: string; ur
     unconnected = Math.max(unconnected, missing.length);
     for (const host of model.hosts()) {
       if (host.state === 'connected' && view.drawn.get(host.spec.name)?.size !== host.containers.size) {
-        throw new Error(`${host.spec.name}: ${host.state} (${(host as { error?: Error }).error?.message}), ${view.drawn.get(host.spec.name)?.size} of ${host.containers.size} rows drawn`);
+        throw new Error(
+          `${host.spec.name}: ${host.state} (${(host as { error?: Error }).error?.message}), ${view.drawn.get(host.spec.name)?.size} of ${host.containers.size} rows drawn`,
+        );
       }
     }
     console.log(

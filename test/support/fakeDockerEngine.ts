@@ -204,7 +204,10 @@ export class FakeDockerEngine {
     if (path === '/containers/json') {
       const ids = (JSON.parse(url.searchParams.get('filters') || '{}') as { id?: string[] }).id;
       const listed = ids ? ids.map((id) => this.byId.get(id)).filter((container) => container !== undefined) : this.containers;
-      return json(200, listed.map((container) => this.summary(container)));
+      return json(
+        200,
+        listed.map((container) => this.summary(container)),
+      );
     }
     const inspect = /^\/containers\/([^/]+)\/json$/.exec(path);
     if (inspect) {

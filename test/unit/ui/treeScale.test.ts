@@ -32,7 +32,9 @@ describe('20 hosts × 250 containers (unit, fake engines over HTTP)', function (
 
   before(async () => {
     engines = await Promise.all(
-      Array.from({ length: hostCount }, (_, index) => FakeDockerEngine.start({ name: `h${index}`, containers: 250, ambassadors: 3, linkTargetHost: `h${(index + 1) % hostCount}` })),
+      Array.from({ length: hostCount }, (_, index) =>
+        FakeDockerEngine.start({ name: `h${index}`, containers: 250, ambassadors: 3, linkTargetHost: `h${(index + 1) % hostCount}` }),
+      ),
     );
   });
   after(async () => {
