@@ -3,6 +3,8 @@
  * 1,000 containers (created, not started: the point is list size, not load) spread over the
  * testbed hosts; time from activation (model.setHosts) to every host listed; then
  * Docker-event-to-model latency, from the daemon's event timestamp to the model update.
+ * Then the scale case, 20 hosts × 250 containers against a previous build (treeScale.ts).
+ * `node out/bench/tree.js scale` runs the scale case alone.
  */
 import Dockerode from 'dockerode';
 import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
@@ -11,6 +13,7 @@ import { silentLogger } from '../src/core/like';
 import { ContainerModel } from '../src/core/model/containerModel';
 import { readTestbed } from '../test/support/testbed';
 import { testbedSshFiles } from '../test/integration/harness';
+import { runScaleCase } from './treeScale';
 
 const totalContainers = Number(process.env.BENCH_CONTAINERS ?? 1000);
 const activationRuns = 5;
@@ -158,7 +161,8 @@ function printTable(rows: string[][]): void {
   }
 }
 
-main().catch(async (error) => {
+const onlyScale = process.argv[2] === 'scale';
+(onlyScale ? runScaleCase() : main().then(runScaleCase)).catch(async (error) => {
   console.error(error);
   await removeBenchContainers().catch(() => undefined);
   process.exit(1);

@@ -37,6 +37,39 @@ describe('HostWatcher (unit)', () => {
     assert.equal(watcher.snapshot.state, 'connected', 'a failed flush alone does not mark the host unreachable');
   });
 
+  it('runs one flush at a time: events during a slow list call wait for it, so an older answer never lands last', async () => {
+    let releaseList!: () => void;
+    let slow = false;
+    let concurrent = 0;
+    let mostConcurrent = 0;
+    class SlowListClient extends FakeDockerClient {
+      override async listContainers(ids?: readonly string[]) {
+        concurrent++;
+        mostConcurrent = Math.max(mostConcurrent, concurrent);
+        // Read the state when asked, answer later: what a slow engine does.
+        const answer = await super.listContainers(ids);
+        if (ids && slow) {
+          await new Promise<void>((resolve) => (releaseList = resolve));
+        }
+        concurrent--;
+        return answer;
+      }
+    }
+    const client = new SlowListClient('alpha');
+    watcher = new HostWatcher(spec, client, () => undefined, silentLogger, { eventDebounceMs: 5, retryDelaysMs: [20, 40] });
+    await watcher.start();
+    slow = true;
+    client.upsert({ ...container('a1', 'web'), state: 'running' });
+    await waitFor(() => client.listCalls.length === 2, 'the first flush asked');
+    client.upsert({ ...container('a1', 'web'), state: 'exited' }, 'die');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(client.listCalls.length, 2, 'no second list call while the first is unanswered');
+    slow = false;
+    releaseList();
+    await waitFor(() => client.listCalls.length === 3 && watcher!.snapshot.containers.get('a1')?.state === 'exited', 'the waiting event applied');
+    assert.equal(mostConcurrent, 1);
+  });
+
   it('reports its state as a union: connected has the engine, unreachable has the reason', async () => {
     const client = new FakeDockerClient('alpha');
     client.unreachable = new HostError('alpha', 'refused', 'alpha: refused');

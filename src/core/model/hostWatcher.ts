@@ -42,6 +42,8 @@ export class HostWatcher implements DisposableLike {
   private subscription?: DisposableLike;
   private pendingIds = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
+  /** A flush's list call is under way: events meanwhile wait for it, so an older answer never lands after a newer one. */
+  private flushing = false;
   private retryTimer?: NodeJS.Timeout;
   private livenessTimer?: NodeJS.Timeout;
   private failures = 0;
@@ -218,15 +220,28 @@ export class HostWatcher implements DisposableLike {
     }
     this.logger.trace(`[${this.spec.name}] event ${event.type} ${event.action} ${containerId.slice(0, 12)}`);
     this.pendingIds.add(containerId);
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.options.eventDebounceMs);
+    this.scheduleFlush(this.options.eventDebounceMs);
   }
 
-  /** Re-lists the containers that events named; those no longer listed were removed. */
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushing || this.disposed) {
+      return; // the running flush schedules the next one when it ends
+    }
+    this.flushTimer ??= setTimeout(() => void this.flush(), delayMs);
+    this.flushTimer.unref?.();
+  }
+
+  /**
+   * Re-lists the containers that events named; those no longer listed were removed. One list call
+   * at a time per host: a burst of events costs one call per debounce window, however long each takes.
+   */
   private async flush(): Promise<void> {
     this.flushTimer = undefined;
     const ids = [...this.pendingIds];
     this.pendingIds.clear();
     const generation = this.generation;
+    this.flushing = true;
+    let retryDelayMs: number | undefined;
     try {
       const listed = await this.client.listContainers(ids);
       if (generation !== this.generation) {
@@ -252,8 +267,12 @@ export class HostWatcher implements DisposableLike {
         this.pendingIds.add(id);
       }
       // No later event may come to trigger a flush: without this the tree would show the old state of these containers.
-      this.flushTimer ??= setTimeout(() => void this.flush(), Math.max(this.options.eventDebounceMs, this.options.retryDelaysMs[0] ?? 0));
-      this.flushTimer.unref?.();
+      retryDelayMs = Math.max(this.options.eventDebounceMs, this.options.retryDelaysMs[0] ?? 0);
+    } finally {
+      this.flushing = false;
+      if (this.pendingIds.size > 0) {
+        this.scheduleFlush(retryDelayMs ?? this.options.eventDebounceMs);
+      }
     }
   }
 

@@ -20,6 +20,16 @@ import { withoutHostPrefix } from '../../core/hosts/translateError';
 import { engineLabel } from '../../core/hosts/engines';
 import { currentTunnelMachine } from '../tunnels/reachableAddress';
 import { noEngineAnswers } from '../welcomeState';
+import { RefreshBatcher, TaskLimiter } from './pacing';
+
+/**
+ * Refreshes are drawn together once none was asked for 30 ms, and at the latest 200 ms after the
+ * first (one redraw per burst of events, not one per host; VS Code itself merges for about as long).
+ */
+const refreshQuietMs = 30;
+const refreshMaxWaitMs = 200;
+/** Inspect calls the rows of one host make at once; the rest of its connection pool stays free for events. */
+const rowInspectsPerHost = 2;
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -40,7 +50,13 @@ const hostIcons: Record<HostSnapshot['state'], [icon: string, color?: string]> =
 
 /** Maps the ContainerModel to tree items; refreshes only the host that changed. */
 export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly changed = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
+  private readonly refreshes: RefreshBatcher<TreeNode>;
+  /** Set by a model change, so the nodes of removed containers are forgotten once per refresh, not once per change. */
+  private modelChanged = false;
+  /** By "host/container name": the cross-host links where it is the client or the target. Built on first use after a model change. */
+  private crossLinkIndex?: Map<string, Array<{ link: CrossLink; side: 'client' | 'target' }>>;
+  private readonly inspectLimiters = new Map<string, TaskLimiter>();
   private readonly hostNodes = new Map<string, HostNode>();
   private readonly tunnelsNode = new TunnelsNode();
   private readonly subscription: { dispose(): void };
@@ -56,18 +72,25 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly provenance: Provenance,
     private readonly interrupted: InterruptedChanges,
   ) {
-    const modelChanged = model.onDidChange((hostName) => {
-      this.forgetRemovedContainers();
-      const node = hostName ? this.hostNodes.get(hostName) : undefined;
-      this.changed.fire(node);
+    this.refreshes = new RefreshBatcher(refreshQuietMs, refreshMaxWaitMs, (nodes) => {
+      if (this.modelChanged) {
+        this.modelChanged = false;
+        this.forgetRemovedContainers();
+      }
+      this.changed.fire(nodes);
     });
-    const healthChanged = health.onDidChange(() => this.changed.fire(undefined));
+    const modelChanged = model.onDidChange((hostName) => {
+      this.modelChanged = true;
+      this.crossLinkIndex = undefined;
+      this.refreshes.request(hostName ? this.hostNodes.get(hostName) : undefined);
+    });
+    const healthChanged = health.onDidChange(() => this.refreshes.request(undefined));
     // A new or removed tunnel shows or hides the section; a tunnel's state or counters refresh only the section.
-    const tunnelsChanged = tunnels.onDidChange((id) => this.changed.fire(id ? this.tunnelsNode : undefined));
-    const countersChanged = tunnels.onDidChangeCounters(() => this.changed.fire(this.tunnelsNode));
-    const interruptedChanged = interrupted?.onDidChange(() => this.changed.fire(undefined));
+    const tunnelsChanged = tunnels.onDidChange((id) => this.refreshes.request(id ? this.tunnelsNode : undefined));
+    const countersChanged = tunnels.onDidChangeCounters(() => this.refreshes.request(this.tunnelsNode));
+    const interruptedChanged = interrupted?.onDidChange(() => this.refreshes.request(undefined));
     this.subscription = {
-      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged].forEach((disposable) => disposable?.dispose()),
+      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged, this.refreshes].forEach((disposable) => disposable?.dispose()),
     };
   }
 
@@ -231,16 +254,32 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
 
   /** Cross-host links from the ambassadors' labels on every host: where this container is the client or the target. */
   private crossLinksOf(hostName: string, containerName: string): CrossLinkNode[] {
-    const links: CrossLink[] = this.model.hosts().flatMap((host) =>
-      [...host.containers.values()].flatMap((container): CrossLink[] => {
-        const link = crossLinkOf(host.spec.name, container);
-        return link ? [{ ...link, origin: this.originOf(host.spec.name, container.id) }] : [];
-      }),
+    const entries = this.crossLinkEntries(hostName, containerName);
+    return [...entries.filter((entry) => entry.side === 'client'), ...entries.filter((entry) => entry.side === 'target')].map(
+      ({ link, side }) => new CrossLinkNode({ ...link, origin: this.originOf(link.clientAmbassador.host, link.clientAmbassador.id) }, side),
     );
-    return [
-      ...links.filter((link) => link.client.host === hostName && link.client.container === containerName).map((link) => new CrossLinkNode(link, 'client')),
-      ...links.filter((link) => link.target.host === hostName && link.target.container === containerName).map((link) => new CrossLinkNode(link, 'target')),
-    ];
+  }
+
+  /**
+   * Every row asks this, so the ambassadors of all hosts are read once per model change into an
+   * index: scanning them per row made drawing 20 hosts × 250 containers quadratic (25 million visits).
+   */
+  private crossLinkEntries(hostName: string, containerName: string): Array<{ link: CrossLink; side: 'client' | 'target' }> {
+    if (!this.crossLinkIndex) {
+      const index = new Map<string, Array<{ link: CrossLink; side: 'client' | 'target' }>>();
+      const add = (key: string, entry: { link: CrossLink; side: 'client' | 'target' }) => index.set(key, [...(index.get(key) ?? []), entry]);
+      for (const host of this.model.hosts()) {
+        for (const container of host.containers.values()) {
+          const link = crossLinkOf(host.spec.name, container);
+          if (link) {
+            add(`${link.client.host}/${link.client.container}`, { link, side: 'client' });
+            add(`${link.target.host}/${link.target.container}`, { link, side: 'target' });
+          }
+        }
+      }
+      this.crossLinkIndex = index;
+    }
+    return this.crossLinkIndex.get(`${hostName}/${containerName}`) ?? [];
   }
 
   /**
@@ -256,7 +295,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const engineId = this.provenance.knownEngineId(client);
     if (engineId === undefined) {
       void this.provenance.engineIdOf(client).then(
-        () => this.changed.fire(this.hostNodes.get(hostName)),
+        () => this.refreshes.request(this.hostNodes.get(hostName)),
         () => undefined,
       );
       return undefined;
@@ -283,12 +322,22 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     const entry: { networks: string; has?: boolean } = { networks };
     this.linksOrAliases.set(key, entry);
-    client.inspectContainer(container.id).then(
+    let limiter = this.inspectLimiters.get(hostName);
+    if (!limiter) {
+      limiter = new TaskLimiter(rowInspectsPerHost);
+      this.inspectLimiters.set(hostName, limiter);
+    }
+    // A row gone (or asked again) before its turn needs no answer.
+    const current = () => this.linksOrAliases.get(key) === entry;
+    limiter.run(async () => (current() ? client.inspectContainer(container.id) : undefined)).then(
       (details) => {
+        if (!details) {
+          return;
+        }
         entry.has = hasLinksOrAliases(details);
         const node = this.containerNodes.get(key);
-        if (!entry.has && node && this.linksOrAliases.get(key) === entry) {
-          this.changed.fire(node);
+        if (!entry.has && node && current()) {
+          this.refreshes.request(node);
         }
       },
       // Gone or unreachable: the arrow stays, and expanding says why.
@@ -298,8 +347,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   }
 
   private forgetRemovedContainers(): void {
+    // One snapshot per host, not one per row: thousands of rows are checked on every refresh.
+    const listed = new Map(this.model.hosts().map((host) => [host.spec.name, host.containers]));
     for (const [key, node] of this.containerNodes) {
-      if (!this.model.host(node.hostName)?.containers.has(node.containerId)) {
+      if (!listed.get(node.hostName)?.has(node.containerId)) {
         this.containerNodes.delete(key);
         this.linksOrAliases.delete(key);
       }
@@ -351,7 +402,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (!container) {
       return item;
     }
-    if (this.crossLinksOf(node.hostName, container.name).length === 0 && !this.mayHaveLinksOrAliases(node.hostName, container)) {
+    if (this.crossLinkEntries(node.hostName, container.name).length === 0 && !this.mayHaveLinksOrAliases(node.hostName, container)) {
       item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     }
     const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
