@@ -31,3 +31,19 @@ export function effectiveSetting<T>(key: string, inspected: InspectedSetting<T> 
   }
   return inspected.globalValue ?? inspected.defaultValue;
 }
+
+/**
+ * The restricted settings among `keys` (without the prefix) that are read from user settings only,
+ * as `crosslink.*` names; undefined when the workspace is trusted or none of `keys` is restricted.
+ * A command that uses them says so: VS Code may already hide the folder's values from `inspect()`,
+ * so whether the folder sets them cannot always be seen, only that they would be ignored.
+ */
+export function userSettingsOnly(keys: readonly string[], trusted: boolean): string[] | undefined {
+  const restricted = trusted ? [] : keys.filter((key) => restrictedSettings.includes(key));
+  return restricted.length > 0 ? restricted.map((key) => `crosslink.${key}`) : undefined;
+}
+
+/** What the view and the commands say while `settings` (from userSettingsOnly) come from user settings only. */
+export function restrictedModeMessage(settings: readonly string[]): string {
+  return `Restricted Mode: ${settings.join(', ')} ${settings.length === 1 ? 'is' : 'are'} taken from your user settings only; trust this folder to use its own.`;
+}
