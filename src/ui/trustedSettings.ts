@@ -2,8 +2,10 @@
  * Settings that choose hosts, images, listen addresses or commands are restricted in Restricted
  * Mode (package.json `capabilities.untrustedWorkspaces.restrictedConfigurations`): a folder the user
  * has not trusted must not point Crosslink at its own hosts or make it run its own image. VS Code
- * does not drop such values by itself, so the readers take them from `inspect()` here. No run-time
- * `vscode` import: this is tested in plain Node with a fake trust flag.
+ * 1.100 (code-server, test/suite/restricted) already leaves the folder's values out of
+ * `getConfiguration()` and `inspect()` then; the readers still choose from `inspect()` here, so
+ * the rule holds whatever a host application of the API does. No run-time `vscode` import: this is
+ * tested in plain Node with a fake trust flag.
  */
 
 /** The part of `WorkspaceConfiguration.inspect()` the choice needs. */

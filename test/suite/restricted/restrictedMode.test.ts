@@ -69,6 +69,8 @@ describe('Restricted Mode: an untrusted folder cannot choose hosts, images or li
     assert.strictEqual(vscode.extensions.getExtension(`${pkg.publisher}.${pkg.name}`)?.isActive, true);
   });
 
+  // VS Code 1.100 already hides the folder's values of restricted settings from inspect(); these
+  // tests check what the user gets (hosts, listen address, image), whoever drops the values.
   it("the tree lists the user's own hosts, connected, and never the folder's; Refresh says where they came from", async () => {
     const result = await vscode.commands.executeCommand<RefreshResult>('crosslink.refresh');
     assert.deepStrictEqual(result.hosts.map((host) => host.name).sort(), userHosts.map((host) => host.name).sort());
