@@ -1,29 +1,23 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
-import { ConfigError } from '../../src/core/errors';
-import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
-import { parseHostEntry } from '../../src/core/hosts/hostSpec';
-import { LinkOperations } from '../../src/core/links/linkOperations';
 import { type TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
-import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
+import { createContainer, removeContainer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
-import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, testbedSshFiles, uniqueName } from './harness';
+import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, uniqueName } from './harness';
 
 const gammaHost = testbedHost(testbed, 'gamma', 2);
 type Host = typeof gammaHost;
 
 /**
- * Podman's Docker-compatible service (host gamma) where it differs from dockerd and the shared
- * suites (hosts, links, crossLinks, forwarding) do not cover it: no legacy links, container IPs
- * that may not be reachable from here (as for an engine in a VM).
+ * Podman's Docker-compatible service (host gamma) where the shared suites (hosts, links,
+ * crossLinks, forwarding run on gamma too) do not cover it: container IPs that may not be
+ * reachable from here (as for an engine in a VM).
  */
 describe('Podman host gamma (integration)', function () {
   this.timeout(120_000);
   const logger = new RecordingLogger();
   const created: Array<[Host, string]> = [];
-  const networks: Array<[Host, string]> = [];
-  const sh = (host: Host, container: string, script: string) => docker(host, ['exec', container, 'sh', '-c', script]);
   const run = (host: Host, prefix: string, command: string[] = ['sleep', '600']) => {
     const name = uniqueName(prefix);
     created.push([host, name]);
@@ -41,47 +35,6 @@ describe('Podman host gamma (integration)', function () {
     for (const [host, name] of created) {
       removeContainer(host, name);
     }
-    for (const [host, network] of networks) {
-      try {
-        docker(host, ['network', 'rm', network]);
-      } catch {
-        // Already gone with its link.
-      }
-    }
-  });
-
-  describe('links on one host', () => {
-    const client = new DockerodeClient(parseHostEntry(settingFor('gamma')), logger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles() });
-    const operations = new LinkOperations('gamma', client, logger);
-    after(() => client.dispose());
-
-    it('connects two containers on a new network: they resolve each other by name and alias (Podman DNS on a user network)', async () => {
-      const first = run(gammaHost, 'api');
-      const second = run(gammaHost, 'cache');
-      const network = uniqueName('crosslink-it');
-      networks.push([gammaHost, network]);
-      const ids = [first, second].map((name) => JSON.parse(docker(gammaHost, ['inspect', name]))[0].Id);
-      await operations.connectNetwork({ containers: [first, second], network, aliases: { [second]: 'redis' } });
-      assert.deepEqual([first, second].map((name) => JSON.parse(docker(gammaHost, ['inspect', name]))[0].Id), ids, 'nothing recreated');
-      for (const [from, to] of [
-        [first, second],
-        [first, 'redis'],
-        [second, first],
-      ]) {
-        assert.match(sh(gammaHost, from, `ping -c1 -W1 ${to} | head -1`), new RegExp(`^PING ${to} \\(\\d+`), `${from} resolves ${to}`);
-      }
-      const again = await operations.connectNetwork({ containers: [first, second], network, aliases: { [second]: 'redis' } });
-      assert.equal(again.steps.length, 0, 'connecting twice changes nothing');
-    });
-
-    it('refuses a legacy link (Podman has none) before recreating anything', async () => {
-      const web = run(gammaHost, 'web');
-      const database = run(gammaHost, 'database');
-      const before = JSON.parse(docker(gammaHost, ['inspect', web]))[0];
-      await assert.rejects(operations.linkContainers({ client: web, target: database, alias: 'db' }), (error: unknown) => ConfigError.is(error) && error.reason === 'invalidOption');
-      const after = JSON.parse(docker(gammaHost, ['inspect', web]))[0];
-      assert.deepEqual([after.Id, after.State.Running], [before.Id, true], 'the client is untouched');
-    });
   });
 
   describe('tunnels when container IPs are not routable from here (as for an engine in a VM)', () => {
