@@ -2,9 +2,9 @@
 // .vscode/settings.json sets every restricted crosslink setting to something else than the user's.
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { getLocal } from '../../support/http';
 import { createContainer, httpServer, readTestbed, removeContainer, repoRoot, testbedHost } from '../../support/testbed';
 
 interface HostEntry {
@@ -25,16 +25,6 @@ interface ForwardResult {
 }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { name: string; publisher: string };
-
-function get(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve(body.trim()));
-    }).on('error', reject);
-  });
-}
 
 describe('Restricted Mode: an untrusted folder cannot choose hosts, images or listen addresses', () => {
   const testbed = readTestbed();
@@ -87,7 +77,7 @@ describe('Restricted Mode: an untrusted folder cannot choose hosts, images or li
     // The folder asks for all interfaces (0.0.0.0); the user's setting is the default, loopback.
     assert.match(result.localAddress, /^127\.0\.0\.1:\d+$/);
     // alpha's tunnels run through an ambassador: the folder's image does not exist, the user's does.
-    assert.strictEqual(await get(result.localPort), 'hello-restricted');
+    assert.strictEqual(await getLocal(result.localPort), 'hello-restricted');
     assert.deepStrictEqual(result.userSettingsOnly, ['crosslink.tunnels.localAddress', 'crosslink.ambassadorImage']);
   });
 });
