@@ -219,6 +219,13 @@ export const QUIET_SETTINGS = {
   'workbench.layoutControl.enabled': false,
 };
 
+/** With workspace trust on: untrusted folders open in Restricted Mode at once, without asking. */
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+};
+
 /**
  * Starts code-server on 127.0.0.1 with a fresh user-data-dir and extensions-dir.
  *
@@ -236,9 +243,11 @@ export const QUIET_SETTINGS = {
  * @param {number} [opts.timeoutMs]         readiness timeout (default 60 s)
  * @param {string} [opts.home]              HOME for code-server and the extension host (the testbed's, so its
  *                                          known_hosts is read and the developer's ~/.ssh is never needed)
+ * @param {boolean} [opts.workspaceTrust]   workspace trust on (default off): a folder the fresh user data has
+ *                                          never trusted opens in Restricted Mode, without the startup prompt
  */
 export async function startCodeServer(opts) {
-  const { hosts, folder, settings = {}, quiet = true, timeoutMs = 60_000 } = opts;
+  const { hosts, folder, settings = {}, quiet = true, timeoutMs = 60_000, workspaceTrust = false } = opts;
   const extensionDevelopmentPath = path.resolve(
     opts.extensionDevelopmentPath ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
   );
@@ -251,7 +260,7 @@ export async function startCodeServer(opts) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...QUIET_SETTINGS, ...settings, 'crosslink.hosts': hosts }, null, 2),
+    JSON.stringify({ ...QUIET_SETTINGS, ...(workspaceTrust ? TRUST_SETTINGS : {}), ...settings, 'crosslink.hosts': hosts }, null, 2),
   );
   const logFile = path.join(base, 'code-server.log');
   // Own config file: ~/.config/code-server/config.yaml (password auth, other bind address) must not apply.
@@ -264,7 +273,7 @@ export async function startCodeServer(opts) {
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--config', configFile,
     '--user-data-dir', userDataDir,

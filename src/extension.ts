@@ -12,7 +12,8 @@ import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
 import { TunnelsStatusBar } from './ui/tunnels/tunnelsStatusBar';
 import { TunnelStore } from './ui/tunnels/tunnelStore';
-import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, settingsSection, tunnelBindAddress } from './ui/hostSettings';
+import { ambassadorImage, dockerCliConfigDir, readConfiguredHosts, restrictedToUserSettings, settingsSection, tunnelBindAddress } from './ui/hostSettings';
+import { restrictedModeMessage } from './ui/trustedSettings';
 import { installationProvenance } from './ui/provenanceSecret';
 import { HostsStatusBar } from './ui/hostsStatusBar';
 import { LinksStatusBar } from './ui/linksStatusBar';
@@ -45,6 +46,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
   const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
+  // Restricted Mode: the view says whose hosts it lists until the folder is trusted.
+  const restrictedHostSettings = restrictedToUserSettings('hosts', 'includeDockerContexts');
+  view.message = restrictedHostSettings && restrictedModeMessage(restrictedHostSettings);
 
   // Activation connects nothing: hosts are read and connected once the view is shown, a command
   // runs, or tunnels saved by the last session are to be reopened (then at once).
@@ -103,7 +107,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     // Trusting the folder brings its restricted settings (its own hosts) into effect.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => connected && void applyHostSettings(model, logger)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      view.message = undefined;
+      return connected && void applyHostSettings(model, logger);
+    }),
     cliWatch,
   );
 }

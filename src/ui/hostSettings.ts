@@ -5,7 +5,7 @@ import type { ConfigError } from '../core/errors';
 import type { Logger } from '../core/like';
 import { type HostSettingEntry, type HostSpec, parseHostEntries } from '../core/hosts/hostSpec';
 import { discoverLocalHosts } from '../core/hosts/localHosts';
-import { effectiveSetting } from './trustedSettings';
+import { effectiveSetting, userSettingsOnly } from './trustedSettings';
 
 export const settingsSection = 'crosslink';
 
@@ -17,6 +17,14 @@ export interface ConfiguredHosts {
 /** A `crosslink.*` setting; in Restricted Mode the workspace's values of restricted settings are ignored. */
 export function crosslinkSetting<T>(key: string): T | undefined {
   return effectiveSetting(key, vscode.workspace.getConfiguration(settingsSection).inspect<T>(key), vscode.workspace.isTrusted);
+}
+
+/**
+ * The restricted settings among `keys` that are read from user settings only because the folder is
+ * not trusted (undefined when it is): a command that uses them returns and says this list.
+ */
+export function restrictedToUserSettings(...keys: string[]): string[] | undefined {
+  return userSettingsOnly(keys, vscode.workspace.isTrusted);
 }
 
 /** `crosslink.hosts`, or when it is empty the local engine and Docker CLI contexts. */

@@ -1,15 +1,18 @@
 // `npm run test:e2e`: Crosslink in real VS Code (code-server + Debian chromium via playwright-core),
 // against the Docker testbed (scripts/testbed up).
 //   1. the extension-host suite (out/test/suite/index.js) through the workbench `payload` URL;
-//   2. the UI steps of test/e2e/uiSteps.ts, one screenshot each in test-results/NN-<step>.png.
+//   2. the UI steps of test/e2e/uiSteps.ts, one screenshot each in test-results/NN-<step>.png;
+//   3. the Restricted Mode suite (out/test/suite/restricted/index.js) in a second, short code-server
+//      session with workspace trust on and an untrusted folder (restrictedFolderSettings).
 // Ends with `e2e: N passed, M failed`; exit code 1 when anything failed.
 // Env: CROSSLINK_TESTBED_DIR, CROSSLINK_CACHE_DIR, CROSSLINK_CHROMIUM, CROSSLINK_E2E_SUITE_TIMEOUT_MS,
 //      CROSSLINK_E2E_STEP_TIMEOUT_MS, CROSSLINK_E2E_HEADED=1 (needs a display), CROSSLINK_KEEP_USER_DATA=1.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadCodeServerModule, type CodeServer } from './codeServer';
+import { loadCodeServerModule, type CodeServer, type CodeServerModule } from './codeServer';
 import { createContainer, docker, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from '../support/testbed';
 import { uiSteps, type UiContext } from './uiSteps';
 import { resetUi, waitForWorkbench } from './workbench';
@@ -46,6 +49,8 @@ const extHostLog: string[] = [];
 const browserLog: string[] = [];
 const created: { host: TestbedHost; name: string }[] = [];
 let codeServer: CodeServer | undefined;
+/** The Restricted Mode session's code-server while it runs (stopped by cleanup() on a signal). */
+let restrictedCodeServer: CodeServer | undefined;
 let browser: Browser | undefined;
 
 function log(msg: string): void {
@@ -128,8 +133,7 @@ async function newWorkbenchPage(context: BrowserContext, onExit?: (code: number)
   return page;
 }
 
-async function runSuite(cs: CodeServer, index: number): Promise<void> {
-  const name = 'extension-host-suite';
+async function runSuite(cs: CodeServer, index: number, name: string, suiteDir: string): Promise<void> {
   const started = Date.now();
   const context = await browser!.newContext({ viewport: VIEWPORT });
   let page: Page | undefined;
@@ -137,11 +141,11 @@ async function runSuite(cs: CodeServer, index: number): Promise<void> {
     let resolveExit!: (code: number) => void;
     const exited = new Promise<number>((resolve) => (resolveExit = resolve));
     page = await newWorkbenchPage(context, (code) => resolveExit(code));
-    const extensionTestsPath = path.join(repoRoot, 'out', 'test', 'suite', 'index.js');
+    const extensionTestsPath = path.join(repoRoot, 'out', 'test', suiteDir, 'index.js');
     if (!fs.existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} missing: run npm run compile`);
-    log(`running the extension-host suite (${path.relative(repoRoot, extensionTestsPath)}) in code-server`);
+    log(`running ${name} (${path.relative(repoRoot, extensionTestsPath)}) in code-server`);
     await page.goto(cs.workbenchUrl({ extensionTestsPath }));
-    const code = await withTimeout(exited, SUITE_TIMEOUT_MS, 'extension-host suite');
+    const code = await withTimeout(exited, SUITE_TIMEOUT_MS, name);
     const shot = await screenshot(page, screenshotPath(index, name));
     record({ name, ok: code === 0, ms: Date.now() - started, error: code === 0 ? undefined : `suite exit code ${code}`, screenshot: shot });
   } catch (err) {
@@ -187,6 +191,41 @@ async function runUiSteps(cs: CodeServer, ctxBase: Omit<UiContext, 'page'>, firs
   await context.close().catch(() => undefined);
 }
 
+/**
+ * What the untrusted folder of the Restricted Mode session tries: hosts of its own (one over ssh
+ * with a key from the folder), its own ambassador image, tunnels on all interfaces. None may apply.
+ */
+const restrictedFolderSettings = {
+  'crosslink.hosts': [
+    { name: 'folder-tcp', url: 'tcp://10.231.0.250:2375' },
+    { name: 'folder-ssh', url: 'ssh://intruder@10.231.0.250', identityFile: './.vscode/id_folder' },
+  ],
+  'crosslink.includeDockerContexts': true,
+  'crosslink.ambassadorImage': 'example.invalid/not-socat:1',
+  'crosslink.tunnels.localAddress': 'allInterfaces',
+};
+
+/** Second code-server with workspace trust on, opening a fresh (so untrusted) folder: the restricted suite. */
+async function runRestrictedSession(csModule: CodeServerModule, tb: ReturnType<typeof readTestbed>, index: number): Promise<void> {
+  const name = 'restricted-mode-suite';
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-untrusted-'));
+  fs.mkdirSync(path.join(folder, '.vscode'));
+  fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(restrictedFolderSettings, null, 2));
+  let cs: CodeServer | undefined;
+  try {
+    cs = restrictedCodeServer = await csModule.startCodeServer({ hosts: tb.settings, folder, extensionDevelopmentPath: repoRoot, home: tb.sshHome, workspaceTrust: true });
+    log(`code-server for Restricted Mode on ${cs.origin}, folder ${folder}`);
+    await runSuite(cs, index, name, path.join('suite', 'restricted'));
+  } catch (err) {
+    record({ name, ok: false, ms: 0, error: errorText(err) });
+  } finally {
+    if (cs && results.some((r) => r.name === name && !r.ok)) printServerLogs(cs);
+    await cs?.stop().catch((err) => log(`could not stop the Restricted Mode code-server: ${err}`));
+    restrictedCodeServer = undefined;
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 /** Extension-host and Crosslink log files code-server wrote (read before stop() deletes them). */
 function extHostLogFiles(userDataDir: string): string[] {
   const out: string[] = [];
@@ -205,21 +244,24 @@ function tail(text: string, lines: number): string {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/** A session's extension-host logs and code-server output (read before stop() deletes them). */
+function printServerLogs(cs: CodeServer): void {
+  for (const file of extHostLogFiles(cs.userDataDir)) {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    if (!text) continue;
+    log(`\n---- ${path.relative(cs.userDataDir, file)} (last 60 lines) ----`);
+    log(tail(text, 60));
+  }
+  if (fs.existsSync(cs.logFile)) {
+    log(`\n---- code-server output (last 30 lines) ----`);
+    log(tail(fs.readFileSync(cs.logFile, 'utf8').trim(), 30));
+  }
+}
+
 function printFailureDiagnostics(): void {
   log('\n---- extension host output collected through codeAutomationLog ----');
   log(extHostLog.length ? extHostLog.slice(-100).join('\n') : '(none)');
-  if (codeServer) {
-    for (const file of extHostLogFiles(codeServer.userDataDir)) {
-      const text = fs.readFileSync(file, 'utf8').trim();
-      if (!text) continue;
-      log(`\n---- ${path.relative(codeServer.userDataDir, file)} (last 60 lines) ----`);
-      log(tail(text, 60));
-    }
-    if (fs.existsSync(codeServer.logFile)) {
-      log(`\n---- code-server output (last 30 lines) ----`);
-      log(tail(fs.readFileSync(codeServer.logFile, 'utf8').trim(), 30));
-    }
-  }
+  if (codeServer) printServerLogs(codeServer);
   if (browserLog.length) {
     log('\n---- browser errors (last 30) ----');
     log(browserLog.slice(-30).join('\n'));
@@ -245,6 +287,7 @@ async function cleanup(): Promise<void> {
     removeNetwork(host, name);
   }
   await codeServer?.stop().catch((err) => log(`could not stop code-server: ${err}`));
+  await restrictedCodeServer?.stop().catch((err) => log(`could not stop code-server: ${err}`));
 }
 
 async function main(): Promise<number> {
@@ -262,37 +305,44 @@ async function main(): Promise<number> {
     const beta = testbedHost(tb, tb.settings[1]?.name ?? 'beta', 1);
     const web = 'e2e-web';
     const db = 'e2e-db';
-    for (const leftover of ['e2e-late']) for (const h of [alpha, beta]) removeContainer(h, leftover);
-    makeContainer(tb, alpha, web);
-    makeContainer(tb, beta, db);
-
-    codeServer = await csModule.startCodeServer({ hosts: tb.settings, folder: repoRoot, extensionDevelopmentPath: repoRoot, home: tb.sshHome });
-    log(`code-server ${csModule.CODE_SERVER_VERSION} on ${codeServer.origin} (user data: ${codeServer.userDataDir})`);
     browser = await chromium.launch({
       executablePath,
       args: CHROMIUM_ARGS,
       headless: process.env.CROSSLINK_E2E_HEADED !== '1',
     });
+    // CROSSLINK_E2E_ONLY=restricted-mode-suite needs no main session at all.
+    const mainSession = !ONLY || ONLY.test('extension-host-suite') || uiSteps.some((step) => ONLY.test(step.name));
+    if (mainSession) {
+      for (const leftover of ['e2e-late']) for (const h of [alpha, beta]) removeContainer(h, leftover);
+      makeContainer(tb, alpha, web);
+      makeContainer(tb, beta, db);
 
-    if (!ONLY || ONLY.test('extension-host-suite')) {
-      await runSuite(codeServer, 1);
-    }
-    await runUiSteps(
-      codeServer,
-      {
-        testbed: tb,
-        alpha,
-        beta,
-        web,
-        db,
-        createContainer: (host, name, command) => makeContainer(tb, host, name, command),
-        removeNetwork: (host, name) => {
-          removeNetwork(host, name);
-          createdNetworks.push({ host, name });
+      codeServer = await csModule.startCodeServer({ hosts: tb.settings, folder: repoRoot, extensionDevelopmentPath: repoRoot, home: tb.sshHome });
+      log(`code-server ${csModule.CODE_SERVER_VERSION} on ${codeServer.origin} (user data: ${codeServer.userDataDir})`);
+
+      if (!ONLY || ONLY.test('extension-host-suite')) {
+        await runSuite(codeServer, 1, 'extension-host-suite', 'suite');
+      }
+      await runUiSteps(
+        codeServer,
+        {
+          testbed: tb,
+          alpha,
+          beta,
+          web,
+          db,
+          createContainer: (host, name, command) => makeContainer(tb, host, name, command),
+          removeNetwork: (host, name) => {
+            removeNetwork(host, name);
+            createdNetworks.push({ host, name });
+          },
         },
-      },
-      2,
-    );
+        2,
+      );
+    }
+    if (!ONLY || ONLY.test('restricted-mode-suite')) {
+      await runRestrictedSession(csModule, tb, 2 + uiSteps.length);
+    }
   } catch (err) {
     record({ name: 'setup', ok: false, ms: Date.now() - t0, error: errorText(err) });
   }

@@ -2,17 +2,8 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import * as vscode from 'vscode';
+import { getLocal } from '../support/http';
 import { createContainer, httpServer, readTestbed, removeContainer, testbedHost } from '../support/testbed';
-
-function get(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve(body.trim()));
-    }).on('error', reject);
-  });
-}
 
 function getUrl(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -46,7 +37,7 @@ describe('Tunnel commands', () => {
     it(`crosslink.forwardPort serves an unpublished port of ${host.name} on 127.0.0.1, 50 requests in parallel`, async () => {
       const result = await vscode.commands.executeCommand<{ localPort: number; localAddress: string; transport: string }>('crosslink.forwardPort', { container: `${host.name}/${name}`, port: 8080 });
       assert.match(result.localAddress, /^127\.0\.0\.1:\d+$/);
-      const bodies = await Promise.all(Array.from({ length: 50 }, () => get(result.localPort)));
+      const bodies = await Promise.all(Array.from({ length: 50 }, () => getLocal(result.localPort)));
       assert.deepStrictEqual(new Set(bodies), new Set([`hello-from-${host.name}`]));
     });
   }
@@ -55,10 +46,10 @@ describe('Tunnel commands', () => {
     const [first] = await Promise.all(hosts.map((host) => vscode.commands.executeCommand<{ localPort: number }>('crosslink.forwardPort', { container: `${host.name}/${name}`, port: 8080 })));
     const paused = await vscode.commands.executeCommand<{ paused: boolean }>('crosslink.toggleTunnels');
     assert.strictEqual(paused.paused, true);
-    await assert.rejects(get(first.localPort), /ECONNREFUSED/);
+    await assert.rejects(getLocal(first.localPort), /ECONNREFUSED/);
     const resumed = await vscode.commands.executeCommand<{ paused: boolean }>('crosslink.toggleTunnels');
     assert.strictEqual(resumed.paused, false);
-    assert.strictEqual(await get(first.localPort), `hello-from-${hosts[0].name}`);
+    assert.strictEqual(await getLocal(first.localPort), `hello-from-${hosts[0].name}`);
   });
 
   it('a paused tunnel has no address to copy or open (reason notListening); an id that names no tunnel is refused by field', async () => {

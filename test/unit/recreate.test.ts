@@ -112,6 +112,17 @@ describe('recreate (unit)', () => {
       assert.deepEqual(recreateBody(subject(details), {}).body.NetworkingConfig?.EndpointsConfig?.appnet.Aliases, ['3f4e']);
     });
 
+    it("carries ulimits under the names create takes: Podman's inspect shows RLIMIT_NOFILE, its create takes nofile", () => {
+      const ulimits = [{ Name: 'RLIMIT_NOFILE', Soft: 20000, Hard: 20000 }, { Name: 'RLIMIT_NPROC', Soft: 32768, Hard: 32768 }, { Name: 'core', Soft: 0, Hard: 0 }];
+      const details = inspectDocument('web', { hostConfig: { Ulimits: ulimits } });
+      assert.deepEqual(recreateBody(subject(details), {}).body.HostConfig?.Ulimits, [
+        { Name: 'nofile', Soft: 20000, Hard: 20000 },
+        { Name: 'nproc', Soft: 32768, Hard: 32768 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ]);
+      assert.equal(recreateBody(subject(inspectDocument('bare', { hostConfig: { Ulimits: null } })), {}).body.HostConfig?.Ulimits, null);
+    });
+
     it('compares API versions numerically', () => {
       assert.deepEqual(['1.9', '1.41', '1.44', '1.52', '2.0'].map((version) => versionAtLeast(version, '1.44')), [false, false, true, true, true]);
     });

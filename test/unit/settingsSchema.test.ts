@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
-import { effectiveSetting, restrictedSettings } from '../../src/ui/trustedSettings';
+import { effectiveSetting, restrictedModeMessage, restrictedSettings, userSettingsOnly } from '../../src/ui/trustedSettings';
 
 /**
  * package.json's settings schema against the code's validation: the editor flags exactly the
@@ -190,5 +190,13 @@ describe('settings in Restricted Mode (unit)', () => {
 
   it('untrusted: a setting that is not restricted still follows the workspace', () => {
     assert.equal(effectiveSetting('links.healthCheckInterval', { defaultValue: 30, workspaceValue: 0 }, false), 0);
+  });
+
+  it('untrusted: commands name the restricted settings they read from user settings only; trusted, none', () => {
+    assert.deepEqual(userSettingsOnly(['hosts', 'includeDockerContexts'], false), ['crosslink.hosts', 'crosslink.includeDockerContexts']);
+    assert.deepEqual(userSettingsOnly(['tunnels.localAddress', 'links.healthCheckInterval'], false), ['crosslink.tunnels.localAddress']);
+    assert.equal(userSettingsOnly(['links.healthCheckInterval'], false), undefined);
+    assert.equal(userSettingsOnly(['hosts'], true), undefined);
+    assert.match(restrictedModeMessage(['crosslink.hosts']), /crosslink\.hosts is taken from your user settings only/);
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { connectableAddress, formatAddress } from '../../src/core/forwarding/tcpForwarder';
 import { localTunnelUrl, shownTunnelAddress, tunnelMachine } from '../../src/ui/tunnels/tunnelAddress';
 
 describe('tunnel addresses in local and remote windows (unit)', () => {
@@ -28,8 +29,10 @@ describe('tunnel addresses in local and remote windows (unit)', () => {
 
   const shown: Array<[string, string, string | undefined, string]> = [
     ['local: the tunnel address itself', '127.0.0.1:8080', undefined, '127.0.0.1:8080'],
-    ['local on Windows with allInterfaces: the connectable loopback the manager reports', '127.0.0.1:8080', undefined, '127.0.0.1:8080'],
-    ['local IPv6 loopback', '[::1]:8080', undefined, '[::1]:8080'],
+    // Windows cannot connect to a wildcard address (0.0.0.0 or ::), so a tunnel on all interfaces reports loopback.
+    ['local on Windows with allInterfaces: the connectable loopback the manager reports', formatAddress(connectableAddress('0.0.0.0'), 8080), undefined, '127.0.0.1:8080'],
+    ['local on Windows with allInterfaces over IPv6', formatAddress(connectableAddress('::'), 8080), undefined, '127.0.0.1:8080'],
+    ['local IPv6 loopback', formatAddress(connectableAddress('::1'), 8080), undefined, '[::1]:8080'],
     ['Remote-SSH: the port VS Code forwarded to this computer', '127.0.0.1:8080', 'http://localhost:53412/', 'localhost:53412'],
     ['WSL on Windows: forwarded to the same port', '127.0.0.1:8080', 'http://localhost:8080/', 'localhost:8080'],
     ['Codespaces / tunnels: an https forwarding host', '127.0.0.1:3000', 'https://x-3000.app.github.dev/', 'x-3000.app.github.dev:443'],

@@ -88,6 +88,7 @@ interface InspectDocument {
     AutoRemove?: boolean;
     PortBindings?: PortBindings | null;
     PublishAllPorts?: boolean;
+    Ulimits?: Array<{ Name: string; Soft?: number; Hard?: number }> | null;
   };
   NetworkSettings: { Networks?: Record<string, EndpointSettings>; Ports?: PortBindings | null };
   Mounts?: Array<{ Type: string; Name?: string; Source: string; Destination: string; RW: boolean }>;
@@ -151,6 +152,9 @@ export function recreateBody(
   const mounts = [...declaredMounts(raw), ...anonymousVolumeMounts(raw), ...(change.addMounts ?? [])];
   hostConfig.Mounts = mounts.length > 0 ? mounts : null;
   hostConfig.PortBindings = pinnedPortBindings(raw);
+  if (raw.HostConfig.Ulimits) {
+    hostConfig.Ulimits = createUlimits(raw.HostConfig.Ulimits);
+  }
 
   const networkMode = raw.HostConfig.NetworkMode ?? 'default';
   const joinsContainer = networkMode.startsWith('container:');
@@ -182,6 +186,15 @@ export function recreateBody(
     ...(subject.platform && versionAtLeast(apiVersion, api.platformAtCreate) ? { platform: subject.platform } : {}),
   };
   return { body, extraNetworks: endpoints.filter((endpoint) => !inBody.includes(endpoint)) };
+}
+
+/**
+ * Ulimits as create takes them: Podman's inspect names them as the kernel does (`RLIMIT_NOFILE`,
+ * including the defaults it applies) but its create refuses those names and takes Docker's
+ * (`nofile`), which Docker's inspect already shows.
+ */
+function createUlimits(ulimits: Array<{ Name: string; Soft?: number; Hard?: number }>): Array<{ Name: string; Soft?: number; Hard?: number }> {
+  return ulimits.map((ulimit) => ({ ...ulimit, Name: ulimit.Name.replace(/^RLIMIT_/i, '').toLowerCase() }));
 }
 
 /**

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { ForwardError } from '../../core/errors';
 import { findFreePort } from '../../core/forwarding/tcpForwarder';
-import { tunnelBindAddress } from '../hostSettings';
+import { restrictedToUserSettings, tunnelBindAddress } from '../hostSettings';
+import { restrictedModeMessage } from '../trustedSettings';
 import { portCandidates } from '../prompts';
 import { reachableTunnelAddress } from '../tunnels/reachableAddress';
 import { type Command, Fields } from './command';
@@ -12,9 +13,10 @@ import { type ForwardRequest, promptForward } from './forwardPortPrompt';
 /**
  * Tunnels a container port (published or not) to this machine, on 127.0.0.1 unless
  * crosslink.tunnels.localAddress says otherwise. Args: `{ container: "host/name", port, localPort? }`
- * or a container node; returns `{ localPort }`.
+ * or a container node; returns `{ localPort, localAddress, transport }`, and in Restricted Mode
+ * `userSettingsOnly`: the listen address and ambassador image settings, taken from user settings only.
  */
-export const forwardPortCommand: Command<ForwardRequest, { localPort: number; localAddress: string; transport: string }> = {
+export const forwardPortCommand: Command<ForwardRequest, { localPort: number; localAddress: string; transport: string; userSettingsOnly?: string[] }> = {
   id: 'crosslink.forwardPort',
   parse(args) {
     const fields = new Fields('Forward Port', args, '{ container: "host/name", port, localPort? }');
@@ -32,7 +34,7 @@ export const forwardPortCommand: Command<ForwardRequest, { localPort: number; lo
   async run(context, request) {
     const resolved = findContainerRef(context.model, request.container);
     const tunnel = await context.tunnels.open({ host: resolved.hostName, container: resolved.container.name, port: request.port, localPort: request.localPort, bindAddress: tunnelBindAddress() });
-    return { localPort: tunnel.localPort!, localAddress: tunnel.localAddress!, transport: tunnel.transport };
+    return { localPort: tunnel.localPort!, localAddress: tunnel.localAddress!, transport: tunnel.transport, userSettingsOnly: restrictedToUserSettings('tunnels.localAddress', 'ambassadorImage') };
   },
   async answer(ui, error, request) {
     if (!ForwardError.is(error, 'portInUse') || request.localPort === undefined) {
@@ -47,8 +49,9 @@ export const forwardPortCommand: Command<ForwardRequest, { localPort: number; lo
     const tunnel = context.tunnels.list().find((candidate) => candidate.id === id);
     // In a remote window the address the browser reaches is not this machine's 127.0.0.1.
     const reachable = tunnel ? reachableTunnelAddress({ ...tunnel, localPort: result.localPort, localAddress: result.localAddress }) : Promise.resolve(undefined);
+    const restricted = result.userSettingsOnly ? `. ${restrictedModeMessage(result.userSettingsOnly)}` : '';
     void reachable.then((shown) =>
-      ui.notify('info', `${shown?.address ?? result.localAddress} → ${id} (${result.transport}${shown ? `; listens on ${shown.listensOn}` : ''})`, 'Open in Browser', 'Copy Address'),
+      ui.notify('info', `${shown?.address ?? result.localAddress} → ${id} (${result.transport}${shown ? `; listens on ${shown.listensOn}` : ''})${restricted}`, 'Open in Browser', 'Copy Address'),
     ).then((choice) => {
       if (choice === 'Open in Browser') {
         void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id });

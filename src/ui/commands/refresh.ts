@@ -1,11 +1,17 @@
+import { restrictedToUserSettings } from '../hostSettings';
 import { HostNode } from '../tree/treeNodes';
 import { type Command, Fields } from './command';
 
 export interface RefreshResult {
   hosts: Array<{ name: string; state: string; error?: string; containers: string[] }>;
+  /** In Restricted Mode: the settings choosing the hosts, taken from user settings only. */
+  userSettingsOnly?: string[];
 }
 
-/** Reconnects unreachable hosts and re-lists the others: one host (its node, "host" or `{ host }`) or all. */
+/**
+ * Reconnects unreachable hosts and re-lists the others: one host (its node, "host" or `{ host }`) or all.
+ * Result: each host's state and containers (and `userSettingsOnly` in Restricted Mode).
+ */
 export const refreshCommand: Command<{ host?: string }, RefreshResult> = {
   id: 'crosslink.refresh',
   parse: (args) => (typeof args === 'string' ? { host: args } : { host: new Fields('Refresh', args, '{ host? }').string('host', 'optional') }),
@@ -19,6 +25,7 @@ export const refreshCommand: Command<{ host?: string }, RefreshResult> = {
         error: snapshot.error?.message,
         containers: [...snapshot.containers.values()].map((container) => container.name),
       })),
+      userSettingsOnly: restrictedToUserSettings('hosts', 'includeDockerContexts'),
     };
   },
 };
