@@ -28,13 +28,17 @@ import type { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize }
 import { DockerStreamDemuxer, RawStreamChunker } from './dockerStream';
 import { type HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, type SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
+import { OpenSshConnection, type OpenSshOptions } from './openssh/openSshConnection';
 import { translateApiError } from './translateError';
 import { engineName } from './engines';
 
 export interface DockerodeClientOptions {
   /** Upper bound for one API call, connection setup included. */
   callTimeoutMs: number;
+  /** For the built-in (ssh2) client: the files it reads itself. */
   sshFiles: SshFiles;
+  /** ssh:// through the system OpenSSH client (`crosslink.ssh.client`); absent: the built-in client. */
+  openSsh?: OpenSshOptions;
 }
 
 export const defaultDockerodeClientOptions = (): DockerodeClientOptions => ({
@@ -476,7 +480,9 @@ export class DockerodeClient implements DockerClient {
     }
     let dial: () => Promise<Duplex>;
     if (endpoint.kind === 'ssh') {
-      const connection = new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
+      const connection = this.options.openSsh
+        ? new OpenSshConnection(spec.name, endpoint, this.logger, this.options.openSsh)
+        : new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger, undefined, endpoint.socketPath);
       this.disposables.push(connection);
       (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
       dial = () => connection.openDockerStream();
