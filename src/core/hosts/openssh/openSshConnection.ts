@@ -242,7 +242,7 @@ export class Master {
       this.stderr = (this.stderr + chunk).slice(-stderrLimit);
       if (this.options.verbose) {
         for (const line of chunk.split('\n').filter(Boolean)) {
-          this.logger.debug(`[ssh ${this.hostName}] ${line}`);
+          this.logger.info(`[ssh ${this.hostName}] ${line}`);
         }
       }
     });
