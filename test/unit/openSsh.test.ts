@@ -139,7 +139,8 @@ describe('OpenSSH client (unit)', () => {
     assert.equal(findSshBinary({ PATH: `/nonexistent:${dir}` }, 'linux'), path.join(dir, 'ssh'));
   });
 
-  describe('askpass', () => {
+  describe('askpass', function () {
+    this.timeout(20_000);
     it('recognises the host key question, FIDO notices and secrets', () => {
       const hostKey =
         "The authenticity of host '10.231.0.12 (10.231.0.12)' can't be established.\nED25519 key fingerprint is SHA256:abcDEF123+/xyz.\n" +
@@ -169,7 +170,19 @@ describe('OpenSSH client (unit)', () => {
         assert.deepEqual(await run("Enter passphrase for key '/k/id': "), { code: 0, stdout: 's3cret passphrase\n' });
         assert.deepEqual(asked, ["beta: Enter passphrase for key '/k/id':"]);
         assert.deepEqual(await run("authenticity of host 'x' can't be established.\nkey fingerprint is SHA256:good.\n(yes/no/[fingerprint])?"), { code: 0, stdout: 'yes\n' });
-        assert.deepEqual(await run("authenticity of host 'x' can't be established.\nkey fingerprint is SHA256:evil.\n(yes/no/[fingerprint])?"), { code: 0, stdout: 'no\n' });
+        const evil = "authenticity of host 'x' can't be established.\nkey fingerprint is SHA256:evil.\n(yes/no/[fingerprint])?";
+        let trustAsked = 0;
+        const countingTrust = prompter.trustHostKey;
+        prompter.trustHostKey = (request) => {
+          trustAsked++;
+          return countingTrust(request);
+        };
+        assert.deepEqual(await run(evil), { code: 0, stdout: 'no\n' });
+        assert.deepEqual(await run(evil), { code: 0, stdout: 'no\n' });
+        assert.equal(trustAsked, 1, 'a declined key is not asked again by reconnects');
+        server.forgetDeclines('beta');
+        await run(evil);
+        assert.equal(trustAsked, 2, 'until the user retries');
         assert.equal((await run('Password:', { ...session.env, CROSSLINK_ASKPASS_TOKEN: 'forged' })).code, 1, 'a wrong token gets nothing');
         session.dispose();
         assert.equal((await run('Password:')).code, 1, 'a finished session gets nothing');

@@ -27,6 +27,8 @@ export class AskpassServer implements DisposableLike {
   readonly dir: string;
   private readonly server: net.Server;
   private readonly sessions = new Map<string, string>();
+  /** Questions the user declined, by host and text: the automatic reconnects do not ask them again. */
+  private readonly declined = new Map<string, number>();
   private readonly listening: Promise<void>;
 
   constructor(
@@ -75,6 +77,15 @@ export class AskpassServer implements DisposableLike {
     };
   }
 
+  /** An explicit retry (the user's own) asks again what was declined before. */
+  forgetDeclines(hostName: string): void {
+    for (const key of [...this.declined.keys()]) {
+      if (key.startsWith(`${hostName}\n`)) {
+        this.declined.delete(key);
+      }
+    }
+  }
+
   dispose(): void {
     this.sessions.clear();
     this.server.close();
@@ -111,20 +122,38 @@ export class AskpassServer implements DisposableLike {
     }
     const prompt = request.prompt.trim();
     const question = classifyPrompt(prompt, typeof request.kind === 'string' ? request.kind : '');
+    const declineKey = `${host}\n${prompt}`;
+    if (question.kind !== 'notice' && Date.now() - (this.declined.get(declineKey) ?? 0) < declineMemoryMs) {
+      this.logger.info(`[ssh ${host}] not asking again what was declined (${question.kind}); Retry Connection asks again`);
+      return question.kind === 'hostKey' ? 'no' : undefined;
+    }
     // The prompt's text names a key file or a host, never a secret; the answer is not logged.
     this.logger.info(`[ssh ${host}] ssh asks: ${question.kind}`);
+    const declined = <T>(answer: T, isDecline: boolean): T => {
+      if (isDecline) {
+        this.declined.set(declineKey, Date.now());
+      }
+      return answer;
+    };
     switch (question.kind) {
-      case 'hostKey':
-        return (await this.prompter.trustHostKey({ host, message: prompt, fingerprint: question.fingerprint })) ? 'yes' : 'no';
+      case 'hostKey': {
+        const trusted = await this.prompter.trustHostKey({ host, message: prompt, fingerprint: question.fingerprint });
+        return declined(trusted ? 'yes' : 'no', !trusted);
+      }
       case 'notice':
         // SSH_ASKPASS_PROMPT=none: "confirm user presence" for a FIDO key; shown in the log, nothing to answer.
         this.logger.info(`[ssh ${host}] ${prompt}`);
         return '';
-      case 'secret':
-        return this.prompter.secret({ host, message: prompt });
+      case 'secret': {
+        const secret = await this.prompter.secret({ host, message: prompt });
+        return declined(secret, secret === undefined);
+      }
     }
   }
 }
+
+/** How long a declined question stays declined for the automatic reconnects (they retry every few seconds). */
+const declineMemoryMs = 10 * 60_000;
 
 export type PromptKind = { kind: 'hostKey'; fingerprint?: string } | { kind: 'notice' } | { kind: 'secret' };
 
