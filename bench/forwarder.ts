@@ -23,7 +23,9 @@ import { parseHostEntry } from '../src/core/hosts/hostSpec';
 import { silentLogger } from '../src/core/like';
 import { dialTcp } from '../src/core/forwarding/reusedBufferSocket';
 import { TcpForwarder, findFreePort } from '../src/core/forwarding/tcpForwarder';
-import { settingFor, testbed, testbedSshFiles } from '../test/integration/harness';
+import { settingFor, testbed, testbedOpenSsh, testbedSshFiles } from '../test/integration/harness';
+
+type ForwarderMode = 'plain' | 'ssh' | 'openssh';
 
 const throughputBytes = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const throughputRuns = Number(process.env.BENCH_RUNS ?? 3);
@@ -46,6 +48,7 @@ const names = {
   socatDefault: 'socat (defaults)',
   sshL: 'ssh -L (OpenSSH, aes128-gcm)',
   ownSsh: 'forwarder (SSH, ssh2)',
+  openSsh: 'forwarder (SSH, OpenSSH master)',
 };
 
 type ServerKind = 'sink' | 'source' | 'echo';
@@ -106,11 +109,15 @@ async function runServers(): Promise<void> {
  * Both modes run with dockerode and ssh2 loaded, as in the extension host: a larger heap makes
  * every garbage collection dearer, and Node's per-read buffers (the upload side) feed it.
  */
-async function runForwarder(options: { mode: 'plain' | 'ssh'; targets: Array<{ host: string; port: number }> }): Promise<void> {
+async function runForwarder(options: { mode: ForwarderMode; targets: Array<{ host: string; port: number }> }): Promise<void> {
   let dial: (host: string, port: number) => Promise<Duplex>;
-  if (options.mode === 'ssh') {
-    const client = new DockerodeClient(parseHostEntry(settingFor('beta')), silentLogger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles() });
+  if (options.mode !== 'plain') {
+    // OpenSSH: the same cipher as the ssh -L row and ssh2 (aes128-gcm), the testbed's own ssh_config.
+    const openSsh = options.mode === 'openssh' ? testbedOpenSsh({ hostBlocks: 'Host *\n  Ciphers aes128-gcm@openssh.com\n' }) : undefined;
+    const client = new DockerodeClient(parseHostEntry(settingFor('beta')), silentLogger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles(), openSsh });
     dial = client.dialFromHost as (host: string, port: number) => Promise<Duplex>;
+    // Connect (and add each forward) before measuring, so the ssh processes exist when the parent counts their CPU.
+    await Promise.all(options.targets.map(async (target) => (await dial(target.host, target.port)).destroy()));
   } else {
     dial = (host, port) => dialTcp(host, port, 10_000);
   }
@@ -295,6 +302,7 @@ async function main(): Promise<void> {
     { name: names.socatDefault, section: 'loopback', start: () => socatSubject(false, serverPorts[loopback]), held: [] },
     { name: names.sshL, section: 'ssh', start: () => sshSubject(serverPorts[sshServerAddress]), held: [1000] },
     { name: names.ownSsh, section: 'ssh', start: () => forwarderSubject('ssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
+    { name: names.openSsh, section: 'ssh', start: () => forwarderSubject('openssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
   ];
   let results: SubjectResult[];
   try {
@@ -404,13 +412,15 @@ function directSubject(ports: Ports): Subject {
   return { ports, pids: [], memoryPids: () => [], collectGarbage: async () => undefined, stop: () => undefined };
 }
 
-async function forwarderSubject(mode: 'plain' | 'ssh', host: string, targets: Ports): Promise<Subject> {
+async function forwarderSubject(mode: ForwarderMode, host: string, targets: Ports): Promise<Subject> {
   const child = spawnRole('forwarder', { mode, targets: serverKinds.map((kind) => ({ host, port: targets[kind] })) }, ['--expose-gc']);
   const [{ ports }] = (await once(child, 'message')) as [{ ports: number[] }];
+  // OpenSSH: the relay and the ssh master it started (under its guard) are one subject; both count.
+  const pids = mode === 'openssh' ? descendantPids(child.pid as number) : [child.pid as number];
   return {
     ports: { sink: ports[0], source: ports[1], echo: ports[2] },
-    pids: [child.pid as number],
-    memoryPids: () => [child.pid as number],
+    pids,
+    memoryPids: () => pids,
     collectGarbage: async () => {
       child.send('gc');
       await once(child, 'message');
@@ -504,12 +514,14 @@ function report(results: SubjectResult[], seconds: number): void {
 
   const find = (name: string) => results.find((result) => result.subject === name);
   const ratio = (ours?: number, theirs?: number) => (ours !== undefined && theirs ? round(ours / theirs, 2) : undefined);
-  const [plain, socat, sshL, ownSsh] = [names.plain, names.socatTuned, names.sshL, names.ownSsh].map(find);
+  const [plain, socat, sshL, ownSsh, openSsh] = [names.plain, names.socatTuned, names.sshL, names.ownSsh, names.openSsh].map(find);
   const targets = {
     plainVsTunedSocat: { upload: ratio(plain?.uploadGBps, socat?.uploadGBps), download: ratio(plain?.downloadGBps, socat?.downloadGBps) },
     sshVsSshL: { upload: ratio(ownSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(ownSsh?.downloadGBps, sshL?.downloadGBps) },
+    openSshVsSshL: { upload: ratio(openSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(openSsh?.downloadGBps, sshL?.downloadGBps) },
+    openSshAddedSetupP50Ms: openSsh && sshL ? round(openSsh.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
     addedSetupP50Ms: plain && direct ? round(plain.setupP50Ms - direct.setupP50Ms, 3) : undefined,
-    held: [plain, ownSsh].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
+    held: [plain, ownSsh, openSsh].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
   };
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
   const throughputLine = (what: string, pair: { upload?: number; download?: number }, goal: number) => {
@@ -519,7 +531,11 @@ function report(results: SubjectResult[], seconds: number): void {
   };
   console.log('');
   throughputLine('plain throughput vs tuned socat', targets.plainVsTunedSocat, 1);
-  throughputLine('SSH throughput vs ssh -L', targets.sshVsSshL, 0.9);
+  throughputLine('SSH (ssh2) throughput vs ssh -L', targets.sshVsSshL, 0.9);
+  throughputLine('SSH (OpenSSH master) throughput vs ssh -L', targets.openSshVsSshL, 1);
+  if (targets.openSshAddedSetupP50Ms !== undefined) {
+    console.log(`- OpenSSH master: setup p50 added over ssh -L ≤ 1 ms: ${targets.openSshAddedSetupP50Ms} ms — ${verdict(targets.openSshAddedSetupP50Ms <= 1)}`);
+  }
   if (targets.addedSetupP50Ms !== undefined) {
     console.log(`- added setup p50 ≤ 0.5 ms: ${targets.addedSetupP50Ms} ms — ${verdict(targets.addedSetupP50Ms <= 0.5)}`);
   }
@@ -620,6 +636,11 @@ function cpuTime(pids: number[]): number {
       return sum;
     }
   }, 0);
+}
+
+/** A process and everything below it. */
+function descendantPids(pid: number): number[] {
+  return [pid, ...childPids(pid).flatMap(descendantPids)];
 }
 
 function childPids(pid: number): number[] {
