@@ -139,6 +139,8 @@ describe('OpenSSH client against the testbed (integration)', function () {
     assert.equal(live.host('jumped')?.state, 'connected', live.host('jumped')?.error?.message);
     const fromInsideBeta = inNamespace('beta', ['ss', '-Htn', 'state', 'established', 'src', betaHost.ip, 'dst', `${betaHost.ip}:22`]);
     assert.notEqual(fromInsideBeta.trim(), '', 'the connection to sshd was opened from the jump host');
+    await waitFor(() => live.client('jumped')?.sshRoute?.() !== undefined, 'the route for the tooltip', 5000);
+    assert.equal(live.client('jumped')!.sshRoute!(), `root@${betaHost.ip}:22 via ProxyJump openssh-jump`);
   });
 
   it('asks for the passphrase of a protected key through askpass (scripted prompter), and a cancel is an auth failure', async () => {

@@ -62,6 +62,7 @@ export class DockerodeClient implements DockerClient {
   readonly hostName: string;
   private engineHostPromise?: Promise<EngineHost>;
   readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
+  private openSshConnection?: OpenSshConnection;
   private readonly docker: Dockerode;
   private readonly where: string;
   private readonly disposables: DisposableLike[] = [];
@@ -78,6 +79,10 @@ export class DockerodeClient implements DockerClient {
       // A local engine's container addresses are routable from this machine.
       this.dialFromHost = (ip, port) => dialTcp(ip, port, this.options.callTimeoutMs);
     }
+  }
+
+  sshRoute(): string | undefined {
+    return this.openSshConnection?.route;
   }
 
   version(): Promise<EngineInfo> {
@@ -480,9 +485,10 @@ export class DockerodeClient implements DockerClient {
     }
     let dial: () => Promise<Duplex>;
     if (endpoint.kind === 'ssh') {
-      const connection = this.options.openSsh
-        ? new OpenSshConnection(spec.name, endpoint, this.logger, this.options.openSsh)
-        : new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger, undefined, endpoint.socketPath);
+      this.openSshConnection = this.options.openSsh ? new OpenSshConnection(spec.name, endpoint, this.logger, this.options.openSsh) : undefined;
+      const connection =
+        this.openSshConnection ??
+        new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger, undefined, endpoint.socketPath);
       this.disposables.push(connection);
       (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
       dial = () => connection.openDockerStream();

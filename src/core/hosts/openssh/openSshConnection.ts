@@ -18,6 +18,7 @@ import {
 import { dialStdioCommand } from '../sshConnection';
 import { translateSshFailure } from './sshErrors';
 import { socksConnect } from './socks';
+import { describeSshRoute, resolveSshRoute } from './sshResolve';
 
 export interface OpenSshOptions {
   /** `ssh`, or the absolute path found for it. */
@@ -58,6 +59,8 @@ export const masterDirPrefix = 'crosslink-ssh-';
 export class OpenSshConnection implements DisposableLike {
   private master?: Promise<Master>;
   private disposed = false;
+  /** What `ssh -G` says about the host ("root@10.0.0.5:22 via ProxyJump bastion"), once known. */
+  route?: string;
 
   constructor(
     private readonly hostName: string,
@@ -120,6 +123,13 @@ export class OpenSshConnection implements DisposableLike {
   }
 
   private async startMaster(): Promise<Master> {
+    void resolveSshRoute(this.options.sshBinary, this.destination, { configFile: this.options.configFile }).then(
+      (route) => {
+        this.route = describeSshRoute(route);
+        this.logger.info(`[ssh ${this.hostName}] ssh_config resolves ${this.destination.host} to ${this.route}`);
+      },
+      (error: unknown) => this.logger.warn(`[ssh ${this.hostName}] ${String(error)}`),
+    );
     const dir = fs.mkdtempSync(path.join(this.options.runtimeDir, masterDirPrefix));
     const askpass = this.options.askpass;
     await askpass?.ready();
