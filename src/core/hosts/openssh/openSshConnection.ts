@@ -83,7 +83,7 @@ export class OpenSshConnection implements DisposableLike {
     });
     const route = await master.dockerRoute;
     if (route.kind === 'socket') {
-      return dialLocal(route.path);
+      return this.dialForwarded(master, route.path);
     }
     return this.dialStdio(master, route.remoteSocket);
   }
@@ -101,7 +101,23 @@ export class OpenSshConnection implements DisposableLike {
       master.forwards.set(key, listen);
       listen.catch(() => master.forwards.delete(key));
     }
-    return dialLocal(await listen);
+    return this.dialForwarded(master, await listen);
+  }
+
+  /**
+   * The listener is the master's own: when it refuses, the master is gone (or going), whatever the
+   * errno says; that is a dropped host connection, and the next use starts a new master.
+   */
+  private async dialForwarded(master: Master, listen: string): Promise<Duplex> {
+    try {
+      return await dialLocal(listen);
+    } catch (error) {
+      master.stop();
+      if (this.master && (await this.master.catch(() => undefined)) === master) {
+        this.master = undefined;
+      }
+      throw new HostError(this.hostName, 'closed', `${this.hostName}: the ssh connection to ${this.where} ended; it is made again on the next use.`, { cause: error });
+    }
   }
 
   connect(): Promise<Master> {
@@ -431,7 +447,8 @@ async function probeDockerSocket(listen: string): Promise<void> {
     socket.once('end', () => resolve(text));
     socket.once('error', reject);
     socket.setTimeout(10_000, () => socket.destroy(new Error('no answer from the forwarded Docker socket')));
-    socket.end('GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n');
+    // No half-close: an engine may take the request's EOF for a client that went away. HTTP/1.0: it closes after the reply.
+    socket.write('GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n');
   });
   socket.destroy();
   if (!reply.startsWith('HTTP/')) {
