@@ -254,8 +254,10 @@ describe('OpenSSH client against the testbed (integration)', function () {
     );
     await new Promise((resolve) => parent.stdout.once('data', resolve));
     assert.equal(sshProcesses(openSsh.runtimeDir).length, 1);
+    const parentExit = new Promise((resolve) => parent.once('exit', resolve));
     parent.kill('SIGKILL');
     await waitFor(() => sshProcesses(openSsh.runtimeDir).length === 0, 'the master ended with its parent', 5000);
+    await parentExit; // Reaped: a zombie still counts as a live owner.
     assert.equal(sweepLeftoverMasters(openSsh.runtimeDir, 'ssh', logger), 1, 'its directory is swept on the next start');
   });
 });
