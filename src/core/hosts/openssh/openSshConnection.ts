@@ -18,6 +18,7 @@ import {
 import { dialStdioCommand } from '../sshConnection';
 import { translateSshFailure } from './sshErrors';
 import { socksConnect } from './socks';
+import { dialUnix } from '../../forwarding/reusedBufferSocket';
 import { describeSshRoute, resolveSshRoute } from './sshResolve';
 
 export interface OpenSshOptions {
@@ -83,7 +84,7 @@ export class OpenSshConnection implements DisposableLike {
     });
     const route = await master.dockerRoute;
     if (route.kind === 'socket') {
-      return this.dialForwarded(master, route.path);
+      return this.dialForwarded(master, () => dialLocal(route.path));
     }
     return this.dialStdio(master, route.remoteSocket);
   }
@@ -101,16 +102,18 @@ export class OpenSshConnection implements DisposableLike {
       master.forwards.set(key, listen);
       listen.catch(() => master.forwards.delete(key));
     }
-    return this.dialForwarded(master, await listen);
+    const socketPath = await listen;
+    // Tunnels read into one reused buffer (no allocation per chunk), like their TCP dials.
+    return this.dialForwarded(master, () => dialUnix(socketPath, dialTimeoutMs));
   }
 
   /**
    * The listener is the master's own: when it refuses, the master is gone (or going), whatever the
    * errno says; that is a dropped host connection, and the next use starts a new master.
    */
-  private async dialForwarded(master: Master, listen: string): Promise<Duplex> {
+  private async dialForwarded(master: Master, dial: () => Promise<Duplex>): Promise<Duplex> {
     try {
-      return await dialLocal(listen);
+      return await retryWhileBusy(dial);
     } catch (error) {
       master.stop();
       if (this.master && (await this.master.catch(() => undefined)) === master) {
@@ -230,6 +233,24 @@ export class OpenSshConnection implements DisposableLike {
 type DockerRoute = { kind: 'socket'; path: string } | { kind: 'dialStdio'; remoteSocket?: string };
 
 const loopback = '127.0.0.1';
+const dialTimeoutMs = 10_000;
+
+/**
+ * A Unix socket's accept queue is short (ssh listens with a backlog of 128) and a connect to a full
+ * one fails at once with EAGAIN instead of waiting like TCP: a burst of connections waits its turn.
+ */
+async function retryWhileBusy<T>(dial: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await dial();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt >= 40) {
+        throw error;
+      }
+      await delay(Math.min(1 + attempt * 5, 100));
+    }
+  }
+}
 
 /** The running `ssh` master and the private directory that belongs to it. */
 export class Master {
