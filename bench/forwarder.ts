@@ -21,7 +21,7 @@ import type { Duplex } from 'node:stream';
 import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../src/core/hosts/hostSpec';
 import { silentLogger } from '../src/core/like';
-import { dialTcp } from '../src/core/forwarding/reusedBufferSocket';
+import { dialTcp } from '../src/core/hosts/reusedBufferSocket';
 import { TcpForwarder, findFreePort } from '../src/core/forwarding/tcpForwarder';
 import { settingFor, testbed, testbedOpenSsh, testbedSshFiles } from '../test/integration/harness';
 

@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { DisposableLike, Logger } from '../core/like';
-import { AskpassServer, SshPrompter } from '../core/hosts/openssh/askpass';
-import { OpenSshOptions, defaultOpenSshOptions } from '../core/hosts/openssh/openSshConnection';
-import { SshClientSetting, chooseSshClient, findSshBinary, sweepLeftoverMasters } from '../core/hosts/openssh/sshClientChoice';
+import type { DisposableLike, Logger } from '../core/like';
+import { AskpassServer, type SshPrompter } from '../core/hosts/openssh/askpass';
+import { type OpenSshOptions, defaultOpenSshOptions } from '../core/hosts/openssh/openSshConnection';
+import { type SshClientSetting, chooseSshClient, findSshBinary, sweepLeftoverMasters } from '../core/hosts/openssh/sshClientChoice';
 import { settingsSection } from './hostSettings';
 
 /** ssh's questions in the window: a password box for secrets, a modal with the fingerprint for a new host key. */

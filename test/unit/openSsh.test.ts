@@ -4,9 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
-import { parseHostUrl } from '../../src/core/hosts/hostSpec';
 import { silentLogger } from '../../src/core/like';
-import { AskpassServer, SshPrompter, classifyPrompt } from '../../src/core/hosts/openssh/askpass';
+import { AskpassServer, type SshPrompter, classifyPrompt } from '../../src/core/hosts/openssh/askpass';
 import {
   exitArguments,
   forwardArguments,

@@ -488,7 +488,7 @@ export class DockerodeClient implements DockerClient {
       this.openSshConnection = this.options.openSsh ? new OpenSshConnection(spec.name, endpoint, this.logger, this.options.openSsh) : undefined;
       const connection =
         this.openSshConnection ??
-        new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger, undefined, endpoint.socketPath);
+        new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
       this.disposables.push(connection);
       (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
       dial = () => connection.openDockerStream();

@@ -9,7 +9,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ForwardError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
-import { dialTcp, readIntoReusedBuffer } from '../../../src/core/forwarding/reusedBufferSocket';
+import { dialTcp, readIntoReusedBuffer } from '../../../src/core/hosts/reusedBufferSocket';
 import { type ForwarderStats, TcpForwarder, findFreePort } from '../../../src/core/forwarding/tcpForwarder';
 import { waitFor } from '../../support/waitFor';
 import { type LoopbackServer, connectAndWatch, dial, echo, howItEnds, listenLoopback, plainDialer, readToEnd, roundTrip } from './loopback';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DisposableLike, Logger } from '../../like';
+import type { DisposableLike, Logger } from '../../like';
 
 /** How ssh's questions reach the user: VS Code's input box and modal in the extension, a script in tests. */
 export interface SshPrompter {

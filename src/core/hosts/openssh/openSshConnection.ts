@@ -1,15 +1,15 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Duplex } from 'node:stream';
 import { HostError } from '../../errors';
-import { DisposableLike, Logger } from '../../like';
-import { AskpassServer, AskpassSession } from './askpass';
+import type { DisposableLike, Logger } from '../../like';
+import type { AskpassServer, AskpassSession } from './askpass';
 import {
-  SshDestination,
-  SshPlatform,
+  type SshDestination,
+  type SshPlatform,
   forwardArguments,
   forwardTarget,
   masterArguments,
@@ -18,7 +18,7 @@ import {
 import { dialStdioCommand } from '../sshConnection';
 import { translateSshFailure } from './sshErrors';
 import { socksConnect } from './socks';
-import { dialUnix } from '../../forwarding/reusedBufferSocket';
+import { dialUnix } from '../reusedBufferSocket';
 import { describeSshRoute, resolveSshRoute } from './sshResolve';
 
 export interface OpenSshOptions {

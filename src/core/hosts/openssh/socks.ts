@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 
 /**
  * A SOCKS5 CONNECT through ssh's `-D` listener on loopback (Windows, where there is no ControlMaster):

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Logger } from '../../like';
-import { processAlive } from '../../forwarding/transports';
+import type { Logger } from '../../like';
+import { processAlive } from '../../processes';
 import { exitArguments } from './sshArguments';
 import { masterDirPrefix } from './openSshConnection';
 

@@ -1,4 +1,4 @@
-import { HostError, HostErrorReason } from '../../errors';
+import { HostError, type HostErrorReason } from '../../errors';
 
 /**
  * ssh's stderr in the user's words: the existing HostError reasons with what to do, and ssh's own

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { SshCommonOptions, SshDestination, resolveArguments } from './sshArguments';
+import { type SshCommonOptions, type SshDestination, resolveArguments } from './sshArguments';
 
 /** What `ssh -G` says ssh will use for a host: for display (tooltip, Add Docker Host); ssh applies it itself. */
 export interface ResolvedSshRoute {
