@@ -93,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
     view.onDidChangeVisibility(() => {
       if (view.visible) {
         void connect();

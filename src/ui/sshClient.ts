@@ -2,9 +2,9 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { DisposableLike, Logger } from '../core/like';
 import { AskpassServer, type SshPrompter } from '../core/hosts/openssh/askpass';
-import { type OpenSshOptions, defaultOpenSshOptions } from '../core/hosts/openssh/openSshConnection';
+import { type OpenSshOptions, defaultOpenSshOptions, promptsThroughAskpass } from '../core/hosts/openssh/openSshConnection';
 import { type SshClientSetting, chooseSshClient, findSshBinary, sweepLeftoverMasters } from '../core/hosts/openssh/sshClientChoice';
-import { settingsSection } from './hostSettings';
+import { crosslinkSetting } from './hostSettings';
 
 /** ssh's questions in the window: a password box for secrets, a modal with the fingerprint for a new host key. */
 export const vscodeSshPrompter: SshPrompter = {
@@ -26,36 +26,50 @@ export const vscodeSshPrompter: SshPrompter = {
 
 /**
  * `crosslink.ssh.*`: which client ssh:// hosts use, and for OpenSSH its config file, log level and
- * the one askpass server of this window. Leftover masters of a crashed window are ended on activation.
+ * the one askpass server of this window. Nothing runs at activation: the ssh binary is looked up,
+ * and masters a crashed window left are ended, when the first ssh:// host is set up.
  */
 export class SshClientSettings implements DisposableLike {
   private askpass?: AskpassServer;
-  private readonly sshBinary = findSshBinary();
+  private sshBinary?: { path: string | undefined };
 
-  constructor(private readonly logger: Logger) {
-    if (this.sshBinary) {
-      sweepLeftoverMasters(os.tmpdir(), this.sshBinary, logger);
-    }
-  }
+  constructor(private readonly logger: Logger) {}
 
   /** Options for OpenSSH, or undefined for the built-in client; read when a host is set up. */
   openSshOptions(): OpenSshOptions | undefined {
-    const configuration = vscode.workspace.getConfiguration(settingsSection);
-    const choice = chooseSshClient(configuration.get<SshClientSetting>('ssh.client') ?? 'auto', this.sshBinary, this.logger);
+    const choice = chooseSshClient(crosslinkSetting<SshClientSetting>('ssh.client') ?? 'auto', this.findBinary(), this.logger);
     if (choice.client === 'builtin') {
       return undefined;
     }
-    this.askpass ??= new AskpassServer(vscodeSshPrompter, this.logger);
     const defaults = defaultOpenSshOptions(choice.sshBinary);
+    // Windows: no askpass (its helper channel is a Unix socket here); ssh runs with BatchMode there.
+    if (promptsThroughAskpass(defaults.platform)) {
+      this.askpass ??= new AskpassServer(vscodeSshPrompter, this.logger);
+    }
     return {
       ...defaults,
-      configFile: configuration.get<string>('ssh.configFile') || defaults.configFile,
-      verbose: configuration.get<boolean>('ssh.verbose') ?? false,
+      configFile: crosslinkSetting<string>('ssh.configFile') || defaults.configFile,
+      verbose: crosslinkSetting<boolean>('ssh.verbose') ?? false,
       askpass: this.askpass,
     };
   }
 
+  /** The user's own Retry: questions declined earlier (a passphrase, a host key) are asked again. */
+  forgetDeclines(hostName: string): void {
+    this.askpass?.forgetDeclines(hostName);
+  }
+
   dispose(): void {
     this.askpass?.dispose();
+  }
+
+  private findBinary(): string | undefined {
+    if (!this.sshBinary) {
+      this.sshBinary = { path: findSshBinary() };
+      if (this.sshBinary.path) {
+        sweepLeftoverMasters(os.tmpdir(), this.sshBinary.path, this.logger);
+      }
+    }
+    return this.sshBinary.path;
   }
 }

@@ -61,7 +61,7 @@ describe('OpenSSH client (unit)', () => {
         '-S', '/d/ctl', '-o', 'ControlMaster=no', '-F', '/cfg', '-O', 'forward', '-L', '/d/t-0.sock:172.17.0.2:80', '--', 'h',
       ]);
       assert.equal(forwardTarget('fd00::5', 443), '[fd00::5]:443');
-      assert.deepEqual(exitArguments('/d/ctl'), ['-S', '/d/ctl', '-o', 'ControlMaster=no', '-O', 'exit', '--', 'crosslink-leftover']);
+      assert.deepEqual(exitArguments('/d/ctl'), ['-F', '/dev/null', '-S', '/d/ctl', '-o', 'ControlMaster=no', '-O', 'exit', '--', 'crosslink-leftover']);
       assert.deepEqual(remoteCommandArguments('posix', '/d/ctl', { host: 'h', user: 'u' }, 'docker system dial-stdio', { batchMode: true }), [
         '-S', '/d/ctl', '-o', 'ControlMaster=no', '-T', '-o', 'BatchMode=yes', '-l', 'u', '--', 'h', 'docker system dial-stdio',
       ]);
@@ -249,6 +249,34 @@ describe('OpenSSH client (unit)', () => {
       connection.dispose();
       await waitUntil(() => !alive(sshPid) && !fs.existsSync(master.dir), 5000, 'ssh gone and directory removed');
       await assert.rejects(connection.connect(), (error: unknown) => HostError.is(error, 'closed'));
+    });
+
+    it('win32: ssh runs in BatchMode without the askpass environment, even when a prompt server is given', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-guard-'));
+      const recorded = path.join(dir, 'invocation.json');
+      const recording = path.join(dir, 'recording-ssh');
+      fs.writeFileSync(
+        recording,
+        `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(recorded)}, JSON.stringify({ args: process.argv.slice(2), askpass: process.env.SSH_ASKPASS ?? null }));\n` +
+          `process.stderr.write('me@h: Permission denied (publickey).\\n');\nprocess.exit(255);\n`,
+        { mode: 0o755 },
+      );
+      const { OpenSshConnection } = await import('../../src/core/hosts/openssh/openSshConnection');
+      const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-runtime-'));
+      const askpass = new AskpassServer({ secret: async () => 'never', trustHostKey: async () => true }, silentLogger, { runtimeDir });
+      const connection = new OpenSshConnection('win', { host: 'h', user: 'me' }, silentLogger, { sshBinary: recording, runtimeDir, platform: 'win32', askpass });
+      try {
+        await assert.rejects(connection.connect(), (error: unknown) => HostError.is(error, 'auth'));
+        const { args, askpass: askpassEnv } = JSON.parse(fs.readFileSync(recorded, 'utf8')) as { args: string[]; askpass: string | null };
+        assert.equal(askpassEnv, process.env.SSH_ASKPASS ?? null, 'no SSH_ASKPASS of ours');
+        for (const option of ['BatchMode=yes', 'ControlMaster=no', 'ControlPath=none']) {
+          assert.equal(args[args.indexOf(option) - 1], '-o', option);
+        }
+        assert.ok(!args.includes('-M') && args.includes('-D'));
+      } finally {
+        connection.dispose();
+        askpass.dispose();
+      }
     });
 
     it('reports a master that exits during setup with the translated reason', async () => {

@@ -44,6 +44,15 @@ export function defaultOpenSshOptions(sshBinary = 'ssh'): OpenSshOptions {
   };
 }
 
+/**
+ * Prompts reach the extension through a Unix socket the askpass helper connects to, and ssh runs the
+ * helper as a shell script: both posix only. On Windows ssh runs with BatchMode=yes (an agent key and
+ * a known host key, set up once in a terminal), so it never waits on a console nobody sees.
+ */
+export function promptsThroughAskpass(platform: SshPlatform): boolean {
+  return platform === 'posix';
+}
+
 const defaultRemoteSocket = '/var/run/docker.sock';
 /** A master that has not authenticated in this time is given up (prompts included: the user may be away). */
 const masterSetupMs = 120_000;
@@ -150,7 +159,7 @@ export class OpenSshConnection implements DisposableLike {
       (error: unknown) => this.logger.warn(`[ssh ${this.hostName}] ${String(error)}`),
     );
     const dir = fs.mkdtempSync(path.join(this.options.runtimeDir, masterDirPrefix));
-    const askpass = this.options.askpass;
+    const askpass = promptsThroughAskpass(this.options.platform) ? this.options.askpass : undefined;
     await askpass?.ready();
     const session = askpass?.session(this.hostName);
     const win32 = this.options.platform === 'win32';

@@ -101,9 +101,12 @@ export function forwardArguments(controlPath: string, listen: string, target: st
   return [...muxClientArguments(controlPath, options), '-O', 'forward', '-L', `${listen}:${target}`, ...destinationArguments(destination)];
 }
 
-/** Asks the master to exit (the clean way; used on dispose and for leftovers of a crashed window). */
+/**
+ * Asks a leftover master of a crashed window to exit. Which ssh_config it was started with is not
+ * known, and `-O exit` needs none: `-F /dev/null` keeps ssh from reading (and failing on) any.
+ */
 export function exitArguments(controlPath: string, destination: SshDestination = { host: 'crosslink-leftover' }): string[] {
-  return ['-S', controlPath, '-o', 'ControlMaster=no', '-O', 'exit', ...destinationArguments(destination)];
+  return ['-F', '/dev/null', '-S', controlPath, '-o', 'ControlMaster=no', '-O', 'exit', ...destinationArguments(destination)];
 }
 
 /**
