@@ -41,14 +41,13 @@ export class SshClientSettings implements DisposableLike {
     if (choice.client === 'builtin') {
       return undefined;
     }
-    const defaults = defaultOpenSshOptions(choice.sshBinary);
+    const defaults = defaultOpenSshOptions(choice.sshBinary, crosslinkSetting<string>('ssh.configFile') || undefined);
     // Windows: no askpass (its helper channel is a Unix socket here); ssh runs with BatchMode there.
     if (promptsThroughAskpass(defaults.platform)) {
       this.askpass ??= new AskpassServer(vscodeSshPrompter, this.logger);
     }
     return {
       ...defaults,
-      configFile: crosslinkSetting<string>('ssh.configFile') || defaults.configFile,
       verbose: crosslinkSetting<boolean>('ssh.verbose') ?? false,
       askpass: this.askpass,
     };

@@ -1,17 +1,18 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import { AskpassServer, type SshPrompter } from '../../src/core/hosts/openssh/askpass';
-import type { OpenSshOptions } from '../../src/core/hosts/openssh/openSshConnection';
+import { type OpenSshOptions, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
 import { resolveSshRoute } from '../../src/core/hosts/openssh/sshResolve';
 import { sweepLeftoverMasters } from '../../src/core/hosts/openssh/sshClientChoice';
 import type { HostSettingEntry } from '../../src/core/hosts/hostSpec';
 import type { ContainerModel } from '../../src/core/model/containerModel';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { waitFor } from '../support/waitFor';
-import { RecordingLogger, inNamespace, newModel, specs, tempDir, testbed, testbedOpenSsh, uniqueName } from './harness';
+import { RecordingLogger, inNamespace, newModel, settingFor, specs, tempDir, testbed, testbedOpenSsh, uniqueName } from './harness';
 
 const betaHost = testbedHost(testbed, 'beta', 1) as ReturnType<typeof testbedHost> & { identityFile: string; knownHostsFile: string; ip: string };
 const sshDir = path.dirname(betaHost.identityFile);
@@ -196,6 +197,31 @@ describe('OpenSSH client against the testbed (integration)', function () {
     assert.equal(live.host('new-host')?.state, 'connected', live.host('new-host')?.error?.message);
     assert.deepEqual(asked, [`hostKey new-host: ${fingerprint}`, `hostKey new-host: ${fingerprint}`], 'asked once per askpass server: a decline is not asked again by the reconnects');
     assert.ok(fs.readFileSync(knownHostsFile, 'utf8').includes(hostPublicKey), 'ssh wrote the key');
+  });
+
+  it('reads and writes $HOME\'s known_hosts where $HOME is not the account\'s home (the testbed\'s sshHome), never the account\'s', async () => {
+    const accountKnownHosts = path.join(os.userInfo().homedir, '.ssh', 'known_hosts');
+    const accountBefore = fs.existsSync(accountKnownHosts) ? fs.readFileSync(accountKnownHosts, 'utf8') : undefined;
+    const files = (home: string) => openSshFiles({ env: { HOME: home }, accountHome: os.userInfo().homedir, platform: 'posix' });
+    const sshHome = tempDir('crosslink-home-');
+    fs.mkdirSync(path.join(sshHome, '.ssh'), { mode: 0o700 });
+    fs.copyFileSync(path.join(testbed.sshHome!, '.ssh', 'known_hosts'), path.join(sshHome, '.ssh', 'known_hosts'));
+    // No askpass: BatchMode, so only a key already in $HOME's known_hosts lets ssh in.
+    const known = await connect({ sshBinary: 'ssh', runtimeDir: tempDir('crosslink-openssh-'), platform: 'posix', ...files(sshHome) }, settingFor('beta'));
+    assert.equal(known.host('beta')?.state, 'connected', known.host('beta')?.error?.message);
+    model?.dispose();
+
+    const emptyHome = tempDir('crosslink-home-');
+    fs.mkdirSync(path.join(emptyHome, '.ssh'), { mode: 0o700 });
+    const asked: string[] = [];
+    const trusted = await connect(
+      { sshBinary: 'ssh', runtimeDir: tempDir('crosslink-openssh-'), platform: 'posix', askpass: askpass(scriptedPrompter({ trust: true }, asked)), ...files(emptyHome) },
+      settingFor('beta'),
+    );
+    assert.equal(trusted.host('beta')?.state, 'connected', trusted.host('beta')?.error?.message);
+    assert.equal(asked.length, 1, 'the key was unknown to $HOME\'s known_hosts, whatever the account\'s says');
+    assert.ok(fs.readFileSync(path.join(emptyHome, '.ssh', 'known_hosts'), 'utf8').includes(hostPublicKey), 'Trust and Connect wrote $HOME\'s file');
+    assert.equal(fs.existsSync(accountKnownHosts) ? fs.readFileSync(accountKnownHosts, 'utf8') : undefined, accountBefore, 'the account\'s known_hosts is untouched');
   });
 
   it('refuses a changed host key with ssh\'s explanation, without asking', async () => {

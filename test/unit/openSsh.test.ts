@@ -15,6 +15,7 @@ import {
   resolveArguments,
 } from '../../src/core/hosts/openssh/sshArguments';
 import { translateSshFailure } from '../../src/core/hosts/openssh/sshErrors';
+import { openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
 import { describeSshRoute, parseSshG } from '../../src/core/hosts/openssh/sshResolve';
 import { chooseSshClient, findSshBinary } from '../../src/core/hosts/openssh/sshClientChoice';
 import { connectRequest } from '../../src/core/hosts/openssh/socks';
@@ -33,6 +34,26 @@ describe('OpenSSH client (unit)', () => {
         '-l', 'dev', '-p', '2222', '-i', '/keys/id', '--', 'build-box',
       ]);
       assert.ok(!args.includes('-D'), 'no SOCKS listener where Unix sockets do');
+    });
+
+    it('follows $HOME\'s ssh files where they are not the account\'s (ssh reads passwd\'s home); a chosen config decides itself', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-home-'));
+      const account = { accountHome: '/home/dev', platform: 'posix' } as const;
+      assert.deepEqual(openSshFiles({ ...account, env: { HOME: '/home/dev/' } }), {}, 'the same home: ssh as in a terminal');
+      assert.deepEqual(openSshFiles({ ...account, env: { HOME: path.join(dir, 'h') } }), {
+        configFile: '/dev/null',
+        knownHostsFiles: [path.join(dir, 'h/.ssh/known_hosts'), path.join(dir, 'h/.ssh/known_hosts2')],
+      });
+      fs.mkdirSync(path.join(dir, 'h/.ssh'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'h/.ssh/config'), 'Host *\n');
+      assert.equal(openSshFiles({ ...account, env: { HOME: path.join(dir, 'h') } }).configFile, path.join(dir, 'h/.ssh/config'));
+      assert.deepEqual(openSshFiles({ ...account, env: { HOME: dir, CROSSLINK_SSH_CONFIG: '/env.cfg' } }), { configFile: '/env.cfg' });
+      assert.deepEqual(openSshFiles({ ...account, configFile: '/setting.cfg', env: { HOME: dir, CROSSLINK_SSH_CONFIG: '/env.cfg' } }), { configFile: '/setting.cfg' });
+      assert.deepEqual(openSshFiles({ accountHome: 'C:\\Users\\dev', platform: 'win32', env: { HOME: dir } }), {});
+      const args = masterArguments({ platform: 'posix', destination, controlPath: '/c', batchMode: false, configFile: '/dev/null', knownHostsFiles: ['/t/a b/known_hosts', '/t/k2'] });
+      assert.deepEqual(args.slice(args.indexOf('-F'), args.indexOf('-F') + 4), ['-F', '/dev/null', '-o', 'UserKnownHostsFile="/t/a b/known_hosts" /t/k2']);
+      const remote = remoteCommandArguments('win32', undefined, { host: 'h' }, 'true', { batchMode: true, knownHostsFiles: ['/k'] });
+      assert.ok(remote.includes('UserKnownHostsFile=/k'), 'a connection of its own (win32) reads the same files');
     });
 
     it('win32: no ControlMaster (forced off), a -D SOCKS and the Docker socket on loopback only', () => {

@@ -26,6 +26,8 @@ export interface OpenSshOptions {
   sshBinary: string;
   /** `-F`; undefined: ssh reads the user's ~/.ssh/config as it always does. */
   configFile?: string;
+  /** UserKnownHostsFile; undefined: ssh_config's, else ssh's own default. */
+  knownHostsFiles?: string[];
   /** Where the private per-connection directories go (control socket, forwarded sockets, owner file). */
   runtimeDir: string;
   platform: SshPlatform;
@@ -35,12 +37,44 @@ export interface OpenSshOptions {
   verbose?: boolean;
 }
 
-export function defaultOpenSshOptions(sshBinary = 'ssh'): OpenSshOptions {
+/** `configFile`: the setting `crosslink.ssh.configFile`, when set. */
+export function defaultOpenSshOptions(sshBinary = 'ssh', configFile?: string): OpenSshOptions {
+  const platform = process.platform === 'win32' ? 'win32' : 'posix';
   return {
     sshBinary,
-    configFile: process.env.CROSSLINK_SSH_CONFIG || undefined,
+    ...openSshFiles({ configFile, env: process.env, accountHome: os.userInfo().homedir, platform }),
     runtimeDir: os.tmpdir(),
-    platform: process.platform === 'win32' ? 'win32' : 'posix',
+    platform,
+  };
+}
+
+/**
+ * Which ssh_config and known_hosts OpenSSH reads. ssh finds `~/.ssh` through the account's home
+ * (passwd), never $HOME; Crosslink (its built-in client, `~` in settings) follows $HOME like any
+ * Node program. Where the two differ (a test or sandbox home), ssh is pointed at $HOME's files
+ * explicitly, so both clients trust the same host keys and a "Trust and Connect" never writes the
+ * account's real known_hosts. A config chosen by setting or CROSSLINK_SSH_CONFIG decides for itself.
+ */
+export function openSshFiles(context: {
+  configFile?: string;
+  env: Record<string, string | undefined>;
+  accountHome: string;
+  platform: SshPlatform;
+}): Pick<OpenSshOptions, 'configFile' | 'knownHostsFiles'> {
+  const chosen = context.configFile || context.env.CROSSLINK_SSH_CONFIG;
+  if (chosen) {
+    return { configFile: chosen };
+  }
+  const home = context.env.HOME;
+  if (context.platform !== 'posix' || !home || path.resolve(home) === path.resolve(context.accountHome)) {
+    return {};
+  }
+  const sshDir = path.join(home, '.ssh');
+  const config = path.join(sshDir, 'config');
+  return {
+    // Without a config of $HOME's own, none: not the account's.
+    configFile: fs.existsSync(config) ? config : '/dev/null',
+    knownHostsFiles: [path.join(sshDir, 'known_hosts'), path.join(sshDir, 'known_hosts2')],
   };
 }
 
@@ -173,6 +207,7 @@ export class OpenSshConnection implements DisposableLike {
       docker: dockerPort ? { port: dockerPort, remoteSocket: this.destination.socketPath ?? defaultRemoteSocket } : undefined,
       batchMode: !session,
       configFile: this.options.configFile,
+      knownHostsFiles: this.options.knownHostsFiles,
       verbose: this.options.verbose,
     });
     const master = new Master(dir, this.hostName, this.options, this.logger, session, socksPort, dockerPort);
@@ -220,6 +255,7 @@ export class OpenSshConnection implements DisposableLike {
     return remoteCommandArguments(this.options.platform, master.controlPath, this.destination, command, {
       batchMode: !master.session,
       configFile: this.options.configFile,
+      knownHostsFiles: this.options.knownHostsFiles,
     });
   }
 

@@ -19,6 +19,8 @@ export interface SshCommonOptions {
   configFile?: string;
   /** `-v` into the log channel, on demand. */
   verbose?: boolean;
+  /** UserKnownHostsFile, where Crosslink's home is not the one ssh would use (see openSshFiles). */
+  knownHostsFiles?: string[];
 }
 
 /** Keepalive as the ssh2 client had it: a dead peer is noticed after 30 s; a connect that hangs fails after 10 s. */
@@ -36,7 +38,12 @@ export function destinationArguments(destination: SshDestination): string[] {
 }
 
 function commonArguments(options: SshCommonOptions): string[] {
-  return [...(options.configFile ? ['-F', options.configFile] : []), ...(options.verbose ? ['-v'] : [])];
+  return [
+    ...(options.configFile ? ['-F', options.configFile] : []),
+    // One option line: ssh splits it at spaces unless a path is quoted.
+    ...(options.knownHostsFiles?.length ? ['-o', `UserKnownHostsFile=${options.knownHostsFiles.map((file) => (/\s/.test(file) ? `"${file}"` : file)).join(' ')}`] : []),
+    ...(options.verbose ? ['-v'] : []),
+  ];
 }
 
 export interface MasterArguments extends SshCommonOptions {
