@@ -156,7 +156,7 @@ export class OpenSshConnection implements DisposableLike {
    */
   private async dialForwarded(master: Master, dial: () => Promise<Duplex>): Promise<Duplex> {
     try {
-      return await retryWhileBusy(dial);
+      return master.track(await retryWhileBusy(dial));
     } catch (error) {
       master.stop();
       if (this.master && (await this.master.catch(() => undefined)) === master) {
@@ -302,6 +302,8 @@ export class Master {
   dockerRoute?: Promise<DockerRoute>;
   readonly forwards = new Map<string, Promise<string>>();
   readonly exited: Promise<void>;
+  /** Streams through this master's forwards, ended with it (see track). */
+  private readonly streams = new Set<Duplex>();
   private child?: ChildProcess;
   private stderr = '';
   private markExited!: () => void;
@@ -319,6 +321,17 @@ export class Master {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     // Who owns this master: a later start sweeps masters whose owner is gone (a crashed window).
     fs.writeFileSync(path.join(dir, 'owner'), `${process.pid}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Streams are dialed with half-close allowed, so ssh's EOF when it exits would leave them open for
+   * writing, and an idle keep-alive connection of the Docker API would be reused, to fail with EPIPE on
+   * every reconnect: they end with the master instead.
+   */
+  track<T extends Duplex>(stream: T): T {
+    this.streams.add(stream);
+    stream.once('close', () => this.streams.delete(stream));
+    return stream;
   }
 
   get controlPath(): string | undefined {
@@ -353,6 +366,9 @@ export class Master {
     void exit.then((code) => {
       if (!this.stopped) {
         this.logger.info(`[ssh ${this.hostName}] ssh exited (${code})${this.stderr.trim() ? `: ${lastLine(this.stderr)}` : ''}`);
+      }
+      for (const stream of this.streams) {
+        stream.destroy();
       }
       this.cleanUp();
       this.markExited();
