@@ -15,7 +15,7 @@ import {
   resolveArguments,
 } from '../../src/core/hosts/openssh/sshArguments';
 import { translateSshFailure } from '../../src/core/hosts/openssh/sshErrors';
-import { openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
+import { listenerGone, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
 import { describeSshRoute, parseSshG } from '../../src/core/hosts/openssh/sshResolve';
 import { chooseSshClient, findSshBinary } from '../../src/core/hosts/openssh/sshClientChoice';
 import { connectRequest } from '../../src/core/hosts/openssh/socks';
@@ -91,6 +91,15 @@ describe('OpenSSH client (unit)', () => {
         '-o', 'ControlMaster=no', '-o', 'ControlPath=none',
       ]);
       assert.deepEqual(resolveArguments({ host: 'h', port: 2200 }, { configFile: '/cfg', verbose: true }), ['-G', '-F', '/cfg', '-p', '2200', '--', 'h']);
+    });
+
+    it('only a refused or vanished forwarded socket means the master is gone; running out of descriptors does not', () => {
+      const failure = (code: string) => Object.assign(new Error(code), { code });
+      assert.ok(listenerGone(failure('ECONNREFUSED')) && listenerGone(failure('ENOENT')));
+      for (const code of ['EMFILE', 'ENFILE', 'EAGAIN', 'ETIMEDOUT']) {
+        assert.ok(!listenerGone(failure(code)), code);
+      }
+      assert.ok(!listenerGone(new Error('no code')) && !listenerGone(undefined));
     });
 
     it('builds SOCKS5 CONNECT requests for IPv4 and IPv6 targets', () => {

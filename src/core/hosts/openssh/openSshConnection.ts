@@ -151,13 +151,18 @@ export class OpenSshConnection implements DisposableLike {
   }
 
   /**
-   * The listener is the master's own: when it refuses, the master is gone (or going), whatever the
-   * errno says; that is a dropped host connection, and the next use starts a new master.
+   * The listener is the master's own: when it refuses or is gone, so is the master (or it is going);
+   * that is a dropped host connection, and the next use starts a new master. Any other failure (this
+   * process out of descriptors, a queue still full) fails this one connection and leaves the master,
+   * and every tunnel connection it carries, alone.
    */
   private async dialForwarded(master: Master, dial: () => Promise<Duplex>): Promise<Duplex> {
     try {
       return master.track(await retryWhileBusy(dial));
     } catch (error) {
+      if (!listenerGone(error)) {
+        throw error;
+      }
       master.stop();
       if (this.master && (await this.master.catch(() => undefined)) === master) {
         this.master = undefined;
@@ -279,6 +284,12 @@ type DockerRoute = { kind: 'socket'; path: string } | { kind: 'dialStdio'; remot
 
 const loopback = '127.0.0.1';
 const dialTimeoutMs = 10_000;
+
+/** A dial to the master's forwarded socket says the master is gone: refused, or the socket file removed. */
+export function listenerGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOENT';
+}
 
 /**
  * A Unix socket's accept queue is short (ssh listens with a backlog of 128) and a connect to a full
