@@ -123,7 +123,7 @@ async function runForwarder(options: { mode: ForwarderMode; targets: Array<{ hos
   }
   const ports: number[] = [];
   for (const target of options.targets) {
-    const forwarder = new TcpForwarder({ connect: () => dial(target.host, target.port), logger: silentLogger, name: `${target.host}:${target.port}` });
+    const forwarder = new TcpForwarder({ connect: () => dial(target.host, target.port), logger: failureLogger, name: `${target.host}:${target.port}` });
     ports.push(await forwarder.listen(0));
   }
   process.on('message', (message) => {
@@ -134,6 +134,25 @@ async function runForwarder(options: { mode: ForwarderMode; targets: Array<{ hos
   });
   process.send?.({ ports });
 }
+
+/** Why the forwarder could not reach a target, counted by message and printed once a second: the held rows' errors explained. */
+const failures = new Map<string, number>();
+const failureLogger = {
+  ...silentLogger,
+  debug: (line: string) => {
+    const reason = /target not reached: (.*)$/.exec(line)?.[1];
+    if (reason) {
+      const key = reason.replace(/\/tmp\/\S+/g, '<socket>');
+      if (failures.size === 0) {
+        setTimeout(() => {
+          console.error(`forwarder: ${[...failures].map(([text, n]) => `${n} × ${text}`).join('; ')}`);
+          failures.clear();
+        }, 1000);
+      }
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+    }
+  },
+};
 
 // ---------------------------------------------------------------- client role
 

@@ -293,14 +293,16 @@ export function listenerGone(error: unknown): boolean {
 
 /**
  * A Unix socket's accept queue is short (ssh listens with a backlog of 128) and a connect to a full
- * one fails at once with EAGAIN instead of waiting like TCP: a burst of connections waits its turn.
+ * one fails at once with EAGAIN instead of waiting like TCP: a burst of connections waits its turn,
+ * as long as a TCP connect would (a master busy with thousands of channels accepts slowly, not never).
  */
 async function retryWhileBusy<T>(dial: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + dialTimeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await dial();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt >= 40) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= deadline) {
         throw error;
       }
       await delay(Math.min(1 + attempt * 5, 100));
