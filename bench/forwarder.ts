@@ -21,9 +21,11 @@ import type { Duplex } from 'node:stream';
 import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../src/core/hosts/hostSpec';
 import { silentLogger } from '../src/core/like';
-import { dialTcp } from '../src/core/forwarding/reusedBufferSocket';
+import { dialTcp } from '../src/core/hosts/reusedBufferSocket';
 import { TcpForwarder, findFreePort } from '../src/core/forwarding/tcpForwarder';
-import { settingFor, testbed, testbedSshFiles } from '../test/integration/harness';
+import { settingFor, testbed, testbedOpenSsh, testbedSshFiles } from '../test/integration/harness';
+
+type ForwarderMode = 'plain' | 'ssh' | 'openssh';
 
 const throughputBytes = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const throughputRuns = Number(process.env.BENCH_RUNS ?? 3);
@@ -45,7 +47,8 @@ const names = {
   socatTuned: 'socat -b 262144 (ambassador flags)',
   socatDefault: 'socat (defaults)',
   sshL: 'ssh -L (OpenSSH, aes128-gcm)',
-  ownSsh: 'forwarder (SSH, ssh2)',
+  ownSsh: 'forwarder (SSH, builtin ssh2)',
+  openSsh: 'forwarder (SSH, OpenSSH master)',
 };
 
 type ServerKind = 'sink' | 'source' | 'echo';
@@ -106,17 +109,21 @@ async function runServers(): Promise<void> {
  * Both modes run with dockerode and ssh2 loaded, as in the extension host: a larger heap makes
  * every garbage collection dearer, and Node's per-read buffers (the upload side) feed it.
  */
-async function runForwarder(options: { mode: 'plain' | 'ssh'; targets: Array<{ host: string; port: number }> }): Promise<void> {
+async function runForwarder(options: { mode: ForwarderMode; targets: Array<{ host: string; port: number }> }): Promise<void> {
   let dial: (host: string, port: number) => Promise<Duplex>;
-  if (options.mode === 'ssh') {
-    const client = new DockerodeClient(parseHostEntry(settingFor('beta')), silentLogger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles() });
+  if (options.mode !== 'plain') {
+    // OpenSSH: the same cipher as the ssh -L row and ssh2 (aes128-gcm), the testbed's own ssh_config.
+    const openSsh = options.mode === 'openssh' ? testbedOpenSsh({ hostBlocks: 'Host *\n  Ciphers aes128-gcm@openssh.com\n' }) : undefined;
+    const client = new DockerodeClient(parseHostEntry(settingFor('beta')), silentLogger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles(), openSsh });
     dial = client.dialFromHost as (host: string, port: number) => Promise<Duplex>;
+    // Connect (and add each forward) before measuring, so the ssh processes exist when the parent counts their CPU.
+    await Promise.all(options.targets.map(async (target) => (await dial(target.host, target.port)).destroy()));
   } else {
     dial = (host, port) => dialTcp(host, port, 10_000);
   }
   const ports: number[] = [];
   for (const target of options.targets) {
-    const forwarder = new TcpForwarder({ connect: () => dial(target.host, target.port), logger: silentLogger, name: `${target.host}:${target.port}` });
+    const forwarder = new TcpForwarder({ connect: () => dial(target.host, target.port), logger: failureLogger, name: `${target.host}:${target.port}` });
     ports.push(await forwarder.listen(0));
   }
   process.on('message', (message) => {
@@ -127,6 +134,25 @@ async function runForwarder(options: { mode: 'plain' | 'ssh'; targets: Array<{ h
   });
   process.send?.({ ports });
 }
+
+/** Why the forwarder could not reach a target, counted by message and printed once a second: the held rows' errors explained. */
+const failures = new Map<string, number>();
+const failureLogger = {
+  ...silentLogger,
+  debug: (line: string) => {
+    const reason = /target not reached: (.*)$/.exec(line)?.[1];
+    if (reason) {
+      const key = reason.replace(/\/tmp\/\S+/g, '<socket>');
+      if (failures.size === 0) {
+        setTimeout(() => {
+          console.error(`forwarder: ${[...failures].map(([text, n]) => `${n} × ${text}`).join('; ')}`);
+          failures.clear();
+        }, 1000);
+      }
+      failures.set(key, (failures.get(key) ?? 0) + 1);
+    }
+  },
+};
 
 // ---------------------------------------------------------------- client role
 
@@ -199,17 +225,24 @@ function runClient(): void {
       let errors = 0;
       let next = 0;
       const startedAt = performance.now();
+      const kinds = new Map<string, number>();
       const worker = async () => {
         while (next < count) {
           next++;
           try {
             held.push(await echoOnce(port));
-          } catch {
+          } catch (error) {
             errors++;
+            const kind = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+            kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
           }
         }
       };
       await Promise.all(Array.from({ length: 200 }, worker));
+      if (errors > 0) {
+        // What failed, so an error count can be told apart: a timeout, a reset, a refused listener.
+        console.error(`held ${count} through port ${port}: ${[...kinds].map(([kind, n]) => `${n} × ${kind}`).join(', ')}`);
+      }
       return { errors, seconds: (performance.now() - startedAt) / 1000 };
     },
     release: async () => {
@@ -295,6 +328,8 @@ async function main(): Promise<void> {
     { name: names.socatDefault, section: 'loopback', start: () => socatSubject(false, serverPorts[loopback]), held: [] },
     { name: names.sshL, section: 'ssh', start: () => sshSubject(serverPorts[sshServerAddress]), held: [1000] },
     { name: names.ownSsh, section: 'ssh', start: () => forwarderSubject('ssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
+    // OpenSSH: like plain mode, the forwarder holds two descriptors per connection (client and forwarded socket).
+    { name: names.openSsh, section: 'ssh', start: () => forwarderSubject('openssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, maxPlainHeld] },
   ];
   let results: SubjectResult[];
   try {
@@ -404,13 +439,15 @@ function directSubject(ports: Ports): Subject {
   return { ports, pids: [], memoryPids: () => [], collectGarbage: async () => undefined, stop: () => undefined };
 }
 
-async function forwarderSubject(mode: 'plain' | 'ssh', host: string, targets: Ports): Promise<Subject> {
+async function forwarderSubject(mode: ForwarderMode, host: string, targets: Ports): Promise<Subject> {
   const child = spawnRole('forwarder', { mode, targets: serverKinds.map((kind) => ({ host, port: targets[kind] })) }, ['--expose-gc']);
   const [{ ports }] = (await once(child, 'message')) as [{ ports: number[] }];
+  // OpenSSH: the relay and the ssh master it started (under its guard) are one subject; both count.
+  const pids = mode === 'openssh' ? descendantPids(child.pid as number) : [child.pid as number];
   return {
     ports: { sink: ports[0], source: ports[1], echo: ports[2] },
-    pids: [child.pid as number],
-    memoryPids: () => [child.pid as number],
+    pids,
+    memoryPids: () => pids,
     collectGarbage: async () => {
       child.send('gc');
       await once(child, 'message');
@@ -482,6 +519,9 @@ async function sshSubject(targets: Ports): Promise<Subject> {
 
 function report(results: SubjectResult[], seconds: number): void {
   const direct = results.find((result) => result.subject === names.direct);
+  const sshL = results.find((result) => result.subject === names.sshL);
+  // What a row adds to connection setup: loopback rows over a direct connection, SSH rows over ssh -L to the same target.
+  const baseline = (result: SubjectResult) => (result.section === 'loopback' ? direct : sshL);
   const heldCell = (result: SubjectResult, index: number) => {
     const held = result.held[index];
     return held ? `${held.connections}: ${held.errors} err, ${held.kbPerConnection} KB/conn` : '–';
@@ -495,7 +535,7 @@ function report(results: SubjectResult[], seconds: number): void {
       result.cpuSecondsPerGiB === undefined ? '–' : String(result.cpuSecondsPerGiB),
       String(result.setupP50Ms),
       String(result.setupP99Ms),
-      result.section === 'loopback' && direct && result !== direct ? String(round(result.setupP50Ms - direct.setupP50Ms, 3)) : '–',
+      baseline(result) && result !== baseline(result) ? String(round(result.setupP50Ms - baseline(result)!.setupP50Ms, 3)) : '–',
       heldCell(result, 0),
       heldCell(result, 1),
     ]),
@@ -504,12 +544,15 @@ function report(results: SubjectResult[], seconds: number): void {
 
   const find = (name: string) => results.find((result) => result.subject === name);
   const ratio = (ours?: number, theirs?: number) => (ours !== undefined && theirs ? round(ours / theirs, 2) : undefined);
-  const [plain, socat, sshL, ownSsh] = [names.plain, names.socatTuned, names.sshL, names.ownSsh].map(find);
+  const [plain, socat, ownSsh, openSsh] = [names.plain, names.socatTuned, names.ownSsh, names.openSsh].map(find);
   const targets = {
     plainVsTunedSocat: { upload: ratio(plain?.uploadGBps, socat?.uploadGBps), download: ratio(plain?.downloadGBps, socat?.downloadGBps) },
     sshVsSshL: { upload: ratio(ownSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(ownSsh?.downloadGBps, sshL?.downloadGBps) },
+    openSshVsSshL: { upload: ratio(openSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(openSsh?.downloadGBps, sshL?.downloadGBps) },
+    openSshAddedSetupP50Ms: openSsh && sshL ? round(openSsh.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
+    ownSshAddedSetupP50Ms: ownSsh && sshL ? round(ownSsh.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
     addedSetupP50Ms: plain && direct ? round(plain.setupP50Ms - direct.setupP50Ms, 3) : undefined,
-    held: [plain, ownSsh].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
+    held: [plain, ownSsh, openSsh].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
   };
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
   const throughputLine = (what: string, pair: { upload?: number; download?: number }, goal: number) => {
@@ -519,16 +562,24 @@ function report(results: SubjectResult[], seconds: number): void {
   };
   console.log('');
   throughputLine('plain throughput vs tuned socat', targets.plainVsTunedSocat, 1);
-  throughputLine('SSH throughput vs ssh -L', targets.sshVsSshL, 0.9);
+  throughputLine('SSH (ssh2) throughput vs ssh -L', targets.sshVsSshL, 0.9);
+  throughputLine('SSH (OpenSSH master) throughput vs ssh -L', targets.openSshVsSshL, 1);
+  if (targets.ownSshAddedSetupP50Ms !== undefined) {
+    console.log(`- SSH (ssh2): setup p50 added over ssh -L: ${targets.ownSshAddedSetupP50Ms} ms`);
+  }
+  if (targets.openSshAddedSetupP50Ms !== undefined) {
+    console.log(`- OpenSSH master: setup p50 added over ssh -L ≤ 1 ms: ${targets.openSshAddedSetupP50Ms} ms — ${verdict(targets.openSshAddedSetupP50Ms <= 1)}`);
+  }
   if (targets.addedSetupP50Ms !== undefined) {
     console.log(`- added setup p50 ≤ 0.5 ms: ${targets.addedSetupP50Ms} ms — ${verdict(targets.addedSetupP50Ms <= 0.5)}`);
   }
   // The goal is stated for 10,000; at 1,000 the heap's growth steps still show in the average.
   for (const held of targets.held.filter((entry) => entry.connections >= maxPlainHeld)) {
-    const met = held.errors === 0 && held.kbPerConnection <= 16;
+    // The memory goal is the plain forwarder's; SSH rows are held to 0 errors.
+    const met = held.errors === 0 && (held.subject !== names.plain || held.kbPerConnection <= 16);
     console.log(`- ${held.subject}, ${held.connections} concurrent: ${held.errors} errors, ${held.kbPerConnection} KB each (goal 0, ≤ 16 KB) — ${verdict(met)}`);
   }
-  console.log(`(${seconds} s; plain mode holds two file descriptors per connection, so the sandbox's limit of ${fileLimit} caps it at ${maxPlainHeld})`);
+  console.log(`(${seconds} s; plain mode and OpenSSH hold two file descriptors per connection, so the sandbox's limit of ${fileLimit} caps them at ${maxPlainHeld})`);
   console.log(JSON.stringify({ bench: 'forwarder', node: process.version, cpus: os.cpus().length, throughputBytes, runs: throughputRuns, results, targets, seconds }));
 }
 
@@ -620,6 +671,11 @@ function cpuTime(pids: number[]): number {
       return sum;
     }
   }, 0);
+}
+
+/** A process and everything below it. */
+function descendantPids(pid: number): number[] {
+  return [pid, ...childPids(pid).flatMap(descendantPids)];
 }
 
 function childPids(pid: number): number[] {

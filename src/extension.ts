@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DisposableLike, Logger } from './core/like';
-import { DockerodeClient } from './core/hosts/dockerodeClient';
+import { DockerodeClient, defaultDockerodeClientOptions } from './core/hosts/dockerodeClient';
 import { watchDockerCliConfig } from './core/hosts/localHosts';
 import { ContainerModel, type DockerClientFactory } from './core/model/containerModel';
 import { registerCommands } from './ui/commands/registerCommands';
@@ -22,6 +22,7 @@ import { ContainersTreeProvider } from './ui/tree/containersTree';
 import { InterruptedChangeNode } from './ui/tree/treeNodes';
 import { FileJournal } from './core/planning/journal';
 import { InterruptedChanges } from './ui/interruptedChanges';
+import { SshClientSettings } from './ui/sshClient';
 
 // The core's shapes must stay assignable to VS Code's, so core code can be handed VS Code objects.
 void ({} as vscode.Disposable satisfies DisposableLike);
@@ -34,7 +35,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const channel = vscode.window.createOutputChannel('Crosslink', { log: true });
   const logger = channelLogger(channel);
   const provenance = await installationProvenance(context, logger);
-  const createClient: DockerClientFactory = (spec) => new DockerodeClient(spec, logger);
+  const sshClient = new SshClientSettings(logger);
+  const createClient: DockerClientFactory = (spec) =>
+    new DockerodeClient(spec, logger, { ...defaultDockerodeClientOptions(), openSsh: spec.endpoint.kind === 'ssh' ? sshClient.openSshOptions() : undefined });
   const model = new ContainerModel(createClient, logger);
   // Changes in progress are recorded here, so one cut short by a crash or a closed window can be finished or rolled back.
   const journal = new FileJournal(path.join(context.globalStorageUri.fsPath, 'changes'));
@@ -80,6 +83,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     channel,
     model,
+    sshClient,
     health,
     health.followVisibility(view),
     new LinksStatusBar(health),
@@ -93,7 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
     view.onDidChangeVisibility(() => {
       if (view.visible) {
         void connect();
@@ -102,7 +106,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     tunnels.onDidChange(() => cliWatch.update()),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (connected && event.affectsConfiguration(settingsSection)) {
+      if (connected && event.affectsConfiguration(`${settingsSection}.ssh`)) {
+        // The ssh:// hosts' connections are made again with the new client or options.
+        const others = model.hosts().map((host) => host.spec).filter((spec) => spec.endpoint.kind !== 'ssh');
+        void model.setHosts(others).then(() => applyHostSettings(model, logger));
+      } else if (connected && event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
       }
     }),

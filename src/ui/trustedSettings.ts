@@ -17,7 +17,7 @@ export interface InspectedSetting<T> {
 }
 
 /** Every setting listed in restrictedConfigurations (keys without the `crosslink.` prefix). */
-export const restrictedSettings: readonly string[] = ['hosts', 'includeDockerContexts', 'ambassadorImage', 'tunnels.localAddress'];
+export const restrictedSettings: readonly string[] = ['hosts', 'includeDockerContexts', 'ambassadorImage', 'tunnels.localAddress', 'ssh.client', 'ssh.configFile'];
 
 /**
  * The value in effect: the usual precedence (folder > workspace > user > default) when trusted;

@@ -10,7 +10,7 @@ import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { connectAndWatch, dial, readToEnd } from '../unit/forwarding/loopback';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
-import { RecordingLogger, inNamespace, newModel, settingFor, specs, testbed, uniqueName } from './harness';
+import { RecordingLogger, inNamespace, newModel, ownProcessTree, settingFor, specs, sshClients, testbed, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const betaHost = testbedHost(testbed, 'beta', 1);
@@ -30,7 +30,7 @@ const serverCommand = [
     `exec socat -t 10 TCP-LISTEN:${lateReplyPort},fork,reuseaddr SYSTEM:'cat >/dev/null; sleep ${replyDelayS}; echo late-reply'`,
 ];
 
-describe('Tunnels against the testbed (integration)', function () {
+for (const sshClient of sshClients) describe(`Tunnels against the testbed, ssh:// through ${sshClient.name} (integration)`, function () {
   this.timeout(60_000);
   const logger = new RecordingLogger();
   let model: ContainerModel;
@@ -48,7 +48,7 @@ describe('Tunnels against the testbed (integration)', function () {
     for (const { name, host } of hosts) {
       docker(host, ['run', '-d', '--pull', 'never', '--name', servers[name], '--label', 'crosslink.test=true', testbed.images.fixture, ...serverCommand]);
     }
-    model = newModel(logger).model;
+    model = newModel(logger, sshClient.options()).model;
     await model.setHosts(specs(settingFor('alpha'), settingFor('beta'), settingFor('gamma')));
   });
 
@@ -204,13 +204,14 @@ function helperLabels(name: string): string {
 }
 
 /**
- * Kills the sshd process that serves this process's SSH connection to beta, and only that one:
- * other suites may share beta's sshd.
+ * Kills the sshd process that serves this process's SSH connection to beta (its own, or its ssh
+ * child's with the OpenSSH client), and only that one: other suites may share beta's sshd.
  */
 function killOwnSshSession(): void {
+  const ownPids = ownProcessTree();
   const ours = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', `${betaHost.ip}:22`], { encoding: 'utf8' })
     .split('\n')
-    .filter((line) => line.includes(`pid=${process.pid},`))
+    .filter((line) => ownPids.some((pid) => line.includes(`pid=${pid},`)))
     .map((line) => /:(\d+)\s+\S+:22\b/.exec(line)?.[1])
     .filter((port): port is string => port !== undefined);
   assert.ok(ours.length > 0, 'this process has an SSH connection to beta');

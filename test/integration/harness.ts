@@ -6,6 +6,7 @@ import type { Logger } from '../../src/core/like';
 import { DockerodeClient, type DockerodeClientOptions } from '../../src/core/hosts/dockerodeClient';
 import { type HostSettingEntry, type HostSpec, parseHostEntry } from '../../src/core/hosts/hostSpec';
 import type { SshFiles } from '../../src/core/hosts/sshConnection';
+import type { OpenSshOptions } from '../../src/core/hosts/openssh/openSshConnection';
 import { ContainerModel } from '../../src/core/model/containerModel';
 import { type Testbed, readTestbed } from '../support/testbed';
 
@@ -72,3 +73,36 @@ export function inNamespace(host: string, command: string[]): string {
 }
 
 export const uniqueName = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * OpenSSH client options for the testbed: an ssh_config of its own passed with -F (never the
+ * developer's ~/.ssh), the testbed's known_hosts only, no agent unless a test says so.
+ */
+export function testbedOpenSsh(overrides: Partial<OpenSshOptions> & { hostBlocks?: string; knownHostsFile?: string } = {}): OpenSshOptions {
+  const beta = testbed.hosts.find((host) => host.sshUrl) as unknown as { knownHostsFile: string };
+  const { hostBlocks = '', knownHostsFile = beta.knownHostsFile, ...options } = overrides;
+  const dir = tempDir('crosslink-openssh-');
+  const configFile = path.join(dir, 'ssh_config');
+  fs.writeFileSync(
+    configFile,
+    `${hostBlocks}\nHost *\n  UserKnownHostsFile ${knownHostsFile}\n  GlobalKnownHostsFile /dev/null\n  IdentitiesOnly yes\n  IdentityAgent none\n  PasswordAuthentication no\n`,
+  );
+  return { sshBinary: 'ssh', configFile, runtimeDir: dir, platform: 'posix', ...options };
+}
+
+/** Which SSH client a parameterised suite runs against; OpenSSH gets the testbed's own ssh_config. */
+export const sshClients = [
+  { name: 'builtin (ssh2)', options: (): Partial<DockerodeClientOptions> => ({}) },
+  { name: 'OpenSSH', options: (): Partial<DockerodeClientOptions> => ({ openSsh: testbedOpenSsh() }) },
+] as const;
+
+/** This process and every process below it (the OpenSSH client's ssh processes). */
+export function ownProcessTree(root = process.pid): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('pgrep', ['-P', String(root)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    // pgrep exits 1 when there are none.
+  }
+  return [root, ...children.flatMap((child) => ownProcessTree(child))];
+}

@@ -11,7 +11,7 @@ import { ContainerModel } from '../../src/core/model/containerModel';
 import { defaultHostWatcherOptions } from '../../src/core/model/hostWatcher';
 import { createContainer, docker, removeContainer, testbedHost } from '../support/testbed';
 import { waitFor } from '../support/waitFor';
-import { RecordingLogger, inNamespace, newModel, settingFor, specs, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
+import { RecordingLogger, inNamespace, newModel, ownProcessTree, settingFor, specs, sshClients, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const betaHost = testbedHost(testbed, 'beta', 1);
@@ -75,26 +75,37 @@ describe('Hosts against the testbed (integration)', function () {
 
   for (const [hostName, host, setting] of [
     ['alpha (tcp+TLS)', alphaHost, alpha],
-    ['beta (ssh)', betaHost, beta],
     ['gamma (Podman)', gammaHost, gamma],
   ] as const) {
     it(`shows a container started and stopped on ${hostName} within 1 s, through events`, async () => {
-      const live = await start(setting);
-      const name = uniqueName('evt');
-      created.push([host, name]);
-      docker(host, ['run', '-d', '--pull', 'never', '--name', name, testbed.images.fixture, 'sleep', '600']);
-      const startedAt = Date.now();
-      await waitFor(() => live.findContainer(setting.name, name)?.state === 'running', `${name} running in the model`, 1000);
-      const appearMs = Date.now() - startedAt;
-      docker(host, ['stop', '-t', '0', name]);
-      const stoppedAt = Date.now();
-      await waitFor(() => live.findContainer(setting.name, name)?.state === 'exited', `${name} exited in the model`, 1000);
-      const stopMs = Date.now() - stoppedAt;
-      docker(host, ['rm', name]);
-      const removedAt = Date.now();
-      await waitFor(() => live.findContainer(setting.name, name) === undefined, `${name} gone from the model`, 1000);
-      console.log(`      event → model: start ${appearMs} ms, stop ${stopMs} ms, remove ${Date.now() - removedAt} ms`);
+      await eventsWithinOneSecond(await start(setting), host, setting);
     });
+  }
+
+  for (const sshClient of sshClients) {
+    it(`shows a container started and stopped on beta (ssh through ${sshClient.name}) within 1 s, through events`, async () => {
+      model = newModel(logger, sshClient.options()).model;
+      await model.setHosts(specs(beta));
+      await eventsWithinOneSecond(model, betaHost, beta);
+    });
+  }
+
+  async function eventsWithinOneSecond(live: ContainerModel, host: typeof alphaHost, setting: typeof alpha): Promise<void> {
+    assert.equal(live.host(setting.name)?.state, 'connected', live.host(setting.name)?.error?.message);
+    const name = uniqueName('evt');
+    created.push([host, name]);
+    docker(host, ['run', '-d', '--pull', 'never', '--name', name, testbed.images.fixture, 'sleep', '600']);
+    const startedAt = Date.now();
+    await waitFor(() => live.findContainer(setting.name, name)?.state === 'running', `${name} running in the model`, 1000);
+    const appearMs = Date.now() - startedAt;
+    docker(host, ['stop', '-t', '0', name]);
+    const stoppedAt = Date.now();
+    await waitFor(() => live.findContainer(setting.name, name)?.state === 'exited', `${name} exited in the model`, 1000);
+    const stopMs = Date.now() - stoppedAt;
+    docker(host, ['rm', name]);
+    const removedAt = Date.now();
+    await waitFor(() => live.findContainer(setting.name, name) === undefined, `${name} gone from the model`, 1000);
+    console.log(`      event → model: start ${appearMs} ms, stop ${stopMs} ms, remove ${Date.now() - removedAt} ms`);
   }
 
   it('lists a Podman host next to the dockerd hosts, named as Podman with its version and its containers\' networks', async () => {
@@ -325,28 +336,33 @@ describe('Hosts against the testbed (integration)', function () {
       assert.match(error!.message, /jump host testbed-jump could not connect to 10\.231\.0\.99:22/);
     });
 
-    it('shares one SSH connection between API calls and the event stream, and recovers when it drops', async () => {
-      const live = await start(beta);
-      const client = live.client('beta')!;
-      await Promise.all([client.listContainers(), client.version(), client.listContainers(), client.version()]);
-      assert.equal(sshConnectionsToBeta(), 1, 'one TCP connection to sshd');
+    for (const sshClient of sshClients) {
+      it(`shares one SSH connection between API calls and the event stream, and recovers when it drops (${sshClient.name})`, async () => {
+        model = newModel(logger, sshClient.options()).model;
+        const live = model;
+        await live.setHosts(specs(beta));
+        const client = live.client('beta')!;
+        await Promise.all([client.listContainers(), client.version(), client.listContainers(), client.version()]);
+        assert.equal(sshConnectionsToBeta(), 1, 'one TCP connection to sshd');
 
-      // Kill the sshd process serving this connection: the model must notice, reconnect and resync.
-      const sessionPids = execFileSync('pgrep', ['-P', fs.readFileSync('/run/crosslink-testbed/beta/sshd.pid', 'utf8').trim()], { encoding: 'utf8' })
-        .trim()
-        .split('\n')
-        .filter(Boolean);
-      execFileSync('kill', ['-KILL', ...sessionPids]);
-      await waitFor(() => live.host('beta')?.state !== 'connected', 'beta noticed the drop', 15_000);
-      const name = fixture(betaHost, 'after-drop');
-      await waitFor(() => live.host('beta')?.state === 'connected' && live.findContainer('beta', name) !== undefined, 'reconnected and resynced', 15_000);
-      assert.equal(sshConnectionsToBeta(), 1, 'still one connection after reconnecting');
-    });
+        // Kill the sshd process serving this connection: the model must notice, reconnect and resync.
+        const sessionPids = execFileSync('pgrep', ['-P', fs.readFileSync('/run/crosslink-testbed/beta/sshd.pid', 'utf8').trim()], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .filter(Boolean);
+        execFileSync('kill', ['-KILL', ...sessionPids]);
+        await waitFor(() => live.host('beta')?.state !== 'connected', 'beta noticed the drop', 15_000);
+        const name = fixture(betaHost, 'after-drop');
+        await waitFor(() => live.host('beta')?.state === 'connected' && live.findContainer('beta', name) !== undefined, 'reconnected and resynced', 15_000);
+        assert.equal(sshConnectionsToBeta(), 1, 'still one connection after reconnecting');
+      });
+    }
   });
 });
 
 /** Established TCP connections from this process to beta's sshd. */
 function sshConnectionsToBeta(): number {
   const output = execFileSync('ss', ['-Htnp', 'state', 'established', 'dst', `${testbedHost(testbed, 'beta', 1).ip}:22`], { encoding: 'utf8' });
-  return output.split('\n').filter((line) => line.includes(`pid=${process.pid},`)).length;
+  const pids = ownProcessTree();
+  return output.split('\n').filter((line) => pids.some((pid) => line.includes(`pid=${pid},`))).length;
 }

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ForwardError, errorMessage } from '../errors';
 import { type DisposableLike, Emitter, type EventLike, type Logger, silentLogger } from '../like';
-import { readIntoReusedBuffer, relayReusedBuffer, socketHighWaterMark } from './reusedBufferSocket';
+import { readIntoReusedBuffer, relayReusedBuffer, socketHighWaterMark } from '../hosts/reusedBufferSocket';
 
 /** What the UI shows for one tunnel. Bytes count what local clients sent (in) and received (out). */
 export interface ForwarderStats {

@@ -4,7 +4,8 @@ import type { Logger } from '../like';
 import type { ContainerCreateBody, ContainerDetails, PortBinding } from '../types';
 import type { DockerClient } from '../hosts/dockerClient';
 import type { HostSpec } from '../hosts/hostSpec';
-import { dialTcp } from './reusedBufferSocket';
+import { dialTcp } from '../hosts/reusedBufferSocket';
+import { processAlive } from '../processes';
 import { formatAddress, loopbackAddress } from './tcpForwarder';
 import { ambassadorLabel, type CrosslinkRole, managedLabels } from '../values/labels';
 import { socatArguments } from '../ambassadors/socat';
@@ -384,19 +385,6 @@ export async function removeHelper(client: DockerClient, name: string, options: 
       options.logger.warn(`[tunnel] could not remove ${name} on ${client.hostName}: ${errorMessage(error)}`);
     }
     return false;
-  }
-}
-
-/** Whether the process that owns a helper still runs (a permission error means it does, as another user's). */
-export function processAlive(pid: number | undefined): boolean {
-  if (!pid) {
-    return false;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

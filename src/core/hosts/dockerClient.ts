@@ -92,4 +92,7 @@ export interface DockerClient extends DisposableLike {
    * sockets. Undefined for tcp:// hosts, whose network is not reachable from here.
    */
   readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
+
+  /** ssh:// through OpenSSH: where ssh_config sends the connection (`ssh -G`), for display; undefined until known. */
+  sshRoute?(): string | undefined;
 }

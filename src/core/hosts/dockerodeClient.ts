@@ -29,13 +29,17 @@ import type { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize }
 import { DockerStreamDemuxer, RawStreamChunker } from './dockerStream';
 import { type HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, type SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
+import { OpenSshConnection, type OpenSshOptions } from './openssh/openSshConnection';
 import { translateApiError } from './translateError';
 import { engineName } from './engines';
 
 export interface DockerodeClientOptions {
   /** Upper bound for one API call, connection setup included. */
   callTimeoutMs: number;
+  /** For the built-in (ssh2) client: the files it reads itself. */
   sshFiles: SshFiles;
+  /** ssh:// through the system OpenSSH client (`crosslink.ssh.client`); absent: the built-in client. */
+  openSsh?: OpenSshOptions;
 }
 
 export const defaultDockerodeClientOptions = (): DockerodeClientOptions => ({
@@ -59,6 +63,7 @@ export class DockerodeClient implements DockerClient {
   readonly hostName: string;
   private engineHostPromise?: Promise<EngineHost>;
   readonly dialFromHost?: (ip: string, port: number) => Promise<Duplex>;
+  private openSshConnection?: OpenSshConnection;
   private readonly docker: Dockerode;
   private readonly where: string;
   private readonly disposables: DisposableLike[] = [];
@@ -75,6 +80,10 @@ export class DockerodeClient implements DockerClient {
       // A local engine's container addresses are routable from this machine.
       this.dialFromHost = (ip, port) => dialTcp(ip, port, this.options.callTimeoutMs);
     }
+  }
+
+  sshRoute(): string | undefined {
+    return this.openSshConnection?.route;
   }
 
   version(): Promise<EngineInfo> {
@@ -477,7 +486,10 @@ export class DockerodeClient implements DockerClient {
     }
     let dial: () => Promise<Duplex>;
     if (endpoint.kind === 'ssh') {
-      const connection = new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
+      this.openSshConnection = this.options.openSsh ? new OpenSshConnection(spec.name, endpoint, this.logger, this.options.openSsh) : undefined;
+      const connection =
+        this.openSshConnection ??
+        new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
       this.disposables.push(connection);
       (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
       dial = () => connection.openDockerStream();

@@ -27,4 +27,6 @@ export interface CommandContext {
   ui: Prompter;
   /** Reads the host settings and connects, once per window: activation itself connects nothing (see extension.ts). */
   connect: () => Promise<void>;
+  /** The user's own Retry asks ssh's questions again (passphrase, host key) that were declined before. */
+  forgetSshDeclines: (hostName: string) => void;
 }

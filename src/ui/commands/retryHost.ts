@@ -12,10 +12,12 @@ export const retryHostCommand: Command<{ host: string }, { host: string; state: 
     const picked = await ui.pickOne({ title: 'Retry Host', placeholder: 'The host to connect to again', items: context.model.hosts().map((host) => ({ label: host.spec.name, description: host.state, value: host.spec.name })) });
     return typeof picked === 'string' ? { host: picked } : undefined;
   },
-  async run({ model }, { host }) {
+  async run({ model, forgetSshDeclines }, { host }) {
     if (!model.host(host)) {
       throw new ArgumentError('Retry', 'host', 'invalidValue', `names no configured host; got "${host}".`);
     }
+    // A host key or passphrase declined earlier is not asked by automatic reconnects; this retry asks again.
+    forgetSshDeclines(host);
     await model.refresh(host);
     return { host, state: model.host(host)?.state ?? 'unknown' };
   },

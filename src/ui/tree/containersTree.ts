@@ -381,6 +381,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${node.hostName}** — ${host.state}\n\n`);
     tooltip.appendMarkdown(`- Endpoint: \`${endpoint}\`\n`);
+    const sshRoute = this.model.client(node.hostName)?.sshRoute?.();
+    if (sshRoute) {
+      tooltip.appendMarkdown(`- SSH (OpenSSH, from ssh_config): \`${sshRoute}\`\n`);
+    }
     if (host.spec.address) {
       tooltip.appendMarkdown(`- Reached by other hosts at: \`${host.spec.address}\`\n`);
     }

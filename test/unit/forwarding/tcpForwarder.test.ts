@@ -9,7 +9,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ForwardError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
-import { dialTcp, readIntoReusedBuffer } from '../../../src/core/forwarding/reusedBufferSocket';
+import { dialTcp, readIntoReusedBuffer } from '../../../src/core/hosts/reusedBufferSocket';
 import { type ForwarderStats, TcpForwarder, findFreePort } from '../../../src/core/forwarding/tcpForwarder';
 import { waitFor } from '../../support/waitFor';
 import { type LoopbackServer, connectAndWatch, dial, echo, howItEnds, listenLoopback, plainDialer, readToEnd, roundTrip } from './loopback';
@@ -309,7 +309,7 @@ describe('TcpForwarder (unit)', () => {
     const script = `
       const net = require('node:net');
       const { TcpForwarder } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/forwarding/tcpForwarder.js'))});
-      const { dialTcp } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/forwarding/reusedBufferSocket.js'))});
+      const { dialTcp } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/hosts/reusedBufferSocket.js'))});
       const logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
       const target = net.createServer({ allowHalfOpen: true }, (socket) => { socket.on('error', () => {}); socket.pipe(socket); }).listen(0, '127.0.0.1', async () => {
         const forwarder = new TcpForwarder({ connect: () => dialTcp('127.0.0.1', target.address().port, 2000), logger, name: 'emfile' });

@@ -32,6 +32,18 @@ describe('command arguments (unit): parse() pins the scripted API of the README'
     rejects(() => retryHostCommand.parse({ host: 1 }), 'host', 'wrongType');
   });
 
+  it('crosslink.retryHost asks ssh\'s declined questions again before it reconnects; an unknown host changes nothing', async () => {
+    const calls: string[] = [];
+    const context = {
+      model: { host: (name: string) => (name === 'beta' ? { state: 'connected' } : undefined), refresh: async (name: string) => void calls.push(`refresh ${name}`) },
+      forgetSshDeclines: (name: string) => calls.push(`forget ${name}`),
+    } as unknown as CommandContext;
+    assert.deepEqual(await retryHostCommand.run(context, { host: 'beta' }, { report: () => undefined }), { host: 'beta', state: 'connected' });
+    assert.deepEqual(calls, ['forget beta', 'refresh beta']);
+    await assert.rejects(retryHostCommand.run(context, { host: 'nope' }, { report: () => undefined }), (error: unknown) => ArgumentError.is(error, 'invalidValue'));
+    assert.equal(calls.length, 2);
+  });
+
   it('crosslink.inspectContainer "host/name" or { container }', () => {
     assert.deepEqual(inspectContainerCommand.parse('alpha/web'), { container: 'alpha/web' });
     assert.deepEqual(inspectContainerCommand.parse({ container: 'alpha/web' }), { container: 'alpha/web' });

@@ -83,18 +83,25 @@ const readers = new WeakMap<Duplex, ReusedBufferReader>();
  * `relayReusedBuffer` attaches the sink, so nothing is lost in between.
  */
 export function dialTcp(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+  return dialReusingBuffer({ host, port, noDelay: true }, `${host}:${port}`, timeoutMs);
+}
+
+/** The same for a Unix socket: a listener the OpenSSH master forwards to a container. */
+export function dialUnix(socketPath: string, timeoutMs: number): Promise<net.Socket> {
+  return dialReusingBuffer({ path: socketPath }, socketPath, timeoutMs);
+}
+
+function dialReusingBuffer(target: { host: string; port: number; noDelay: boolean } | { path: string }, where: string, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const reader = new ReusedBufferReader();
     // The typings lag: Node ≥ 18.17 takes highWaterMark here too.
     const socket = net.connect({
-      host,
-      port,
+      ...target,
       allowHalfOpen: true,
-      noDelay: true,
       highWaterMark: socketHighWaterMark,
       timeout: timeoutMs,
       onread: { buffer: reader.nextBuffer, callback: reader.onRead },
-    } as net.NetConnectOpts);
+    } as unknown as net.NetConnectOpts);
     reader.socket = socket;
     readers.set(socket, reader);
     // The 'error' listener stays: until the forwarder adds its own, an error must not go unheard.
@@ -102,7 +109,7 @@ export function dialTcp(host: string, port: number, timeoutMs: number): Promise<
       socket.setTimeout(0);
       resolve(socket);
     });
-    socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })));
+    socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${where} timed out`), { code: 'ETIMEDOUT' })));
     socket.once('error', reject);
   });
 }
