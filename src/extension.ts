@@ -21,6 +21,9 @@ import { ContainersTreeProvider } from './ui/tree/containersTree';
 import { InterruptedChangeNode } from './ui/tree/treeNodes';
 import { FileJournal } from './core/planning/journal';
 import { InterruptedChanges } from './ui/interruptedChanges';
+import { TopologySource } from './core/topology/topologySource';
+import { TopologyPanel } from './ui/topology/topologyPanel';
+import { selectInTree } from './ui/topology/nodeSelection';
 
 // The core's shapes must stay assignable to VS Code's, so core code can be handed VS Code objects.
 void ({} as vscode.Disposable satisfies DisposableLike);
@@ -45,6 +48,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
   const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
+  const topology = new TopologyPanel(new TopologySource(model, tunnels, health, logger), {
+    extensionUri: context.extensionUri,
+    onSelect: selectInTree(view, tree, context.extension.packageJSON as Parameters<typeof selectInTree>[2]),
+    onExport: async () => void (await vscode.commands.executeCommand('crosslink.exportTopology')),
+    logger,
+  });
 
   // Activation connects nothing: hosts are read and connected once the view is shown, a command
   // runs, or tunnels saved by the last session are to be reopened (then at once).
@@ -89,7 +98,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect }),
+    topology.source,
+    topology,
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, topology, connect }),
     view.onDidChangeVisibility(() => {
       if (view.visible) {
         void connect();

@@ -120,7 +120,7 @@ export function renderSvg(layout: TopologyLayout, options: { css?: string } = {}
     '<defs>',
     ...healths.map(
       (health) =>
-        `<marker id="arrow-${health}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow health-${health}" d="M0,0 L10,5 L0,10 z"/></marker>`,
+        `<marker id="arrow-${health}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path class="arrow health-${health}" d="M0,0 L10,5 L0,10 z"/></marker>`,
     ),
     '</defs>',
   );
@@ -213,7 +213,8 @@ export function topologyCss(palette: TopologyPalette): string {
     `svg.topology text{fill:${palette.foreground}}`,
     `.group rect{fill:none;stroke:${palette.border};stroke-dasharray:4 3}`,
     `.group-label{font-weight:600}`,
-    `.group.state-unreachable rect,.group.state-reconnecting rect{stroke:${palette.broken}}`,
+    `.group.state-unreachable rect,.group.state-reconnecting rect,.node.kind-host.state-unreachable rect{stroke:${palette.broken}}`,
+    `.node.kind-host.state-reconnecting rect,.node.kind-host.state-connecting rect{stroke:${palette.degraded}}`,
     `.node rect{fill:${palette.nodeBackground};stroke:${palette.border};stroke-width:1.5}`,
     `.node{cursor:pointer}`,
     `.node:focus rect,.node:hover rect{stroke:${palette.accent};stroke-width:2.5}`,
@@ -225,6 +226,8 @@ export function topologyCss(palette: TopologyPalette): string {
     `.node.kind-network rect{fill:none}`,
     `.node.kind-local rect{stroke:${palette.accent}}`,
     `svg.topology .node-detail,svg.topology .edge-label{fill:${palette.muted};font-size:10px}`,
+    // A halo in the background colour keeps a label readable where it crosses a line.
+    `.edge-label{paint-order:stroke;stroke:${palette.background};stroke-width:3px}`,
     `.edge path{fill:none;stroke-width:1.6}`,
     `.edge.kind-network path,.edge.kind-alias path{stroke-width:1}`,
     `.edge.kind-crossLink path{stroke-width:2.6}`,

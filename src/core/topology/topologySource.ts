@@ -80,6 +80,11 @@ export class TopologySource implements DisposableLike {
     );
   }
 
+  /** Every configured host, for the view's host filter. */
+  hostNames(): string[] {
+    return this.hosts.hosts().map((host) => host.spec.name);
+  }
+
   dispose(): void {
     this.subscriptions.forEach((subscription) => subscription.dispose());
   }

@@ -26,6 +26,8 @@ import { refresh } from './refresh';
 import { retryHostCommand } from './retryHost';
 import { shareVolumeCommand } from './shareVolume';
 import { showLog } from './showLog';
+import { showTopologyCommand } from './showTopology';
+import { exportTopologyCommand } from './exportTopology';
 import { verifyLink } from './verifyLink';
 import type { Prompter } from '../prompter';
 import { createVscodePrompter } from '../vscodePrompter';
@@ -45,6 +47,8 @@ export const commands: AnyCommand[] = [
   shareVolumeCommand,
   recoverChangeCommand,
   linkContainersCommand,
+  showTopologyCommand,
+  exportTopologyCommand,
 ];
 
 /** Handlers not yet in that shape: they tell scripted calls from interactive ones themselves. */
