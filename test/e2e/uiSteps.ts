@@ -409,4 +409,101 @@ export const uiSteps: UiStep[] = [
       // Screenshot: the logs terminal says its stream ended; the shell's terminal closed with its container.
     },
   },
+  {
+    // Last, so the link and tunnel it makes (and removes) never meet the tunnel steps' counts.
+    name: 'topology-view',
+    async run(ctx) {
+      const { page, alpha, beta, testbed } = ctx;
+      const net = 'ui-topo-net';
+      const db = 'ui-topo-db';
+      const app = 'ui-topo-app';
+      const client = 'ui-topo-bw';
+      const localPort = 18532;
+      // The scene: app --link db:pg, db on a network as "database", beta's bw reaches db through ambassadors, a tunnel to db.
+      ctx.removeNetwork(alpha, net);
+      docker(alpha, ['network', 'create', '--label', 'crosslink.e2e=true', net]);
+      ctx.createContainer(alpha, db, replyServer(5432, 'pg-data'));
+      docker(alpha, ['network', 'connect', '--alias', 'database', net, db]);
+      // createContainer takes no run options: registered for cleanup by name, then made again with its --link.
+      ctx.createContainer(alpha, app);
+      docker(alpha, ['rm', '-f', app]);
+      docker(alpha, ['run', '-d', '--pull', 'never', '--stop-timeout', '1', '--name', app, '--label', 'crosslink.e2e=true', '--link', `${db}:pg`, testbed.images.fixture, 'sleep', '86400']);
+      ctx.createContainer(beta, client);
+      let failure: unknown;
+      try {
+        await linkAcrossHostsFromPalette(ctx, { target: db, port: 5432, client, alias: 'pgx' });
+        await notification(page, new RegExp(`${client} reaches alpha/${db} as pgx:5432 — verified`)).waitFor({ state: 'visible', timeout: 60_000 });
+        await resetUi(page);
+        await openView(page);
+        await expandRow(page, alpha.name);
+        await contextMenu(page, db);
+        await runMenuItem(page, 'Forward Port to Localhost…');
+        await quickInputSubmit(page, '5432');
+        await quickInputSubmit(page, String(localPort));
+        await notification(page, new RegExp(`${localPort}/?\\S* → alpha/${db}:5432`)).waitFor({ state: 'visible', timeout: 30_000 });
+
+        await runPaletteCommand(page, 'Crosslink: Show Topology');
+        // A webview is an iframe holding the page's own iframe (code-server, like VS Code).
+        const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        const svg = view.locator('svg.topology');
+        await svg.waitFor({ state: 'visible', timeout: 30_000 });
+        const edge = (kind: string, from: string, to: string) => view.locator(`g.edge.kind-${kind}[data-from="${from}"][data-to="${to}"]`);
+        const node = (ref: string) => view.locator(`g.node[data-ref="${ref}"]`);
+        for (const ref of [`alpha/${db}`, `alpha/${app}`, `beta/${client}`, `alpha/${net}`, `beta/crosslink-cli-${client}-pgx`, `alpha/crosslink-srv-${db}-5432`]) {
+          await node(ref).waitFor({ state: 'visible', timeout: 30_000 });
+        }
+        assert.match((await node(`alpha/${db}`).getAttribute('class')) ?? '', /kind-container state-running/);
+        await view.locator(`g.group[data-ref="${alpha.name}"]`).waitFor({ state: 'visible' });
+        await view.locator(`g.group[data-ref="${beta.name}"]`).waitFor({ state: 'visible' });
+        await edge('legacyLink', `alpha/${app}`, `alpha/${db}`).waitFor({ state: 'visible' });
+        await edge('alias', `alpha/${db}`, `alpha/${net}`).waitFor({ state: 'visible' });
+        await edge('ambassador', `beta/${client}`, `beta/crosslink-cli-${client}-pgx`).waitFor({ state: 'visible' });
+        await edge('crossLink', `beta/crosslink-cli-${client}-pgx`, `alpha/crosslink-srv-${db}-5432`).waitFor({ state: 'visible' });
+        await edge('ambassador', `alpha/crosslink-srv-${db}-5432`, `alpha/${db}`).waitFor({ state: 'visible' });
+        await edge('tunnel', `127.0.0.1:${localPort}`, `alpha/${db}`).waitFor({ state: 'visible' });
+        assert.match((await edge('legacyLink', `alpha/${app}`, `alpha/${db}`).getAttribute('class')) ?? '', /health-ok/);
+        assert.match((await edge('alias', `alpha/${db}`, `alpha/${net}`).textContent()) ?? '', /as database/);
+
+        // Only linked containers: run.ts's plain fixture container goes, the scene stays.
+        await node(`alpha/${ctx.web}`).waitFor({ state: 'visible' });
+        await view.locator('#linkedOnly').check();
+        await node(`alpha/${ctx.web}`).waitFor({ state: 'detached' });
+        await node(`alpha/${db}`).waitFor({ state: 'visible' });
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view.png') });
+
+        // A click reveals the row in the tree and offers the row's own menu.
+        await node(`alpha/${db}`).click();
+        await treeRow(page, db).and(page.locator('.monaco-list-row.selected')).waitFor({ state: 'visible' });
+        const actions = quickInput(page);
+        await actions.locator('.monaco-list-row', { hasText: 'Show Logs' }).waitFor({ state: 'visible' });
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view-actions.png') });
+        await resetUi(page);
+
+        // Live from Docker events, no reload: the stopped target breaks the legacy link.
+        docker(alpha, ['stop', '-t', '1', db]);
+        await view.locator(`g.edge.kind-legacyLink.health-broken[data-from="alpha/${app}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.match((await node(`alpha/${db}`).getAttribute('class')) ?? '', /state-exited/);
+      } catch (error) {
+        failure = error;
+      }
+      try {
+        await resetUi(page);
+        await openView(page);
+        if (await treeRow(page, `127.0.0.1:${localPort}`).isVisible()) {
+          await contextMenu(page, `127.0.0.1:${localPort}`);
+          await runMenuItem(page, 'Stop Tunnel');
+          await treeRow(page, `127.0.0.1:${localPort}`).waitFor({ state: 'hidden' });
+        }
+        await runPaletteCommand(page, 'Crosslink: Remove Link');
+        await quickPickSelect(page, `${client} → pgx`);
+        await dialogButton(page, 'Remove Link').click();
+        await notification(page, /[Rr]emoved/).waitFor({ state: 'visible', timeout: 60_000 });
+      } catch (error) {
+        failure ??= error;
+      }
+      if (failure) {
+        throw failure;
+      }
+    },
+  },
 ];
