@@ -417,7 +417,8 @@ export const uiSteps: UiStep[] = [
       const net = 'ui-topo-net';
       const db = 'ui-topo-db';
       const app = 'ui-topo-app';
-      const client = 'ui-topo-bw';
+      // Early in beta's sorted list: the tree on the shared testbed is long, and only rows on screen exist.
+      const client = 'a-topo-bw';
       const localPort = 18532;
       // The scene: app --link db:pg, db on a network as "database", beta's bw reaches db through ambassadors, a tunnel to db.
       ctx.removeNetwork(alpha, net);
@@ -431,6 +432,8 @@ export const uiSteps: UiStep[] = [
       ctx.createContainer(beta, client);
       let failure: unknown;
       try {
+        await openView(page);
+        await collapseRow(page, alpha.name);
         await linkAcrossHostsFromPalette(ctx, { target: db, port: 5432, client, alias: 'pgx' });
         // The crowded shared testbed buries toasts: the link and the tunnel are waited for in the picture below.
         await runPaletteCommand(page, 'Crosslink: Forward Port to Localhost…');
@@ -465,13 +468,23 @@ export const uiSteps: UiStep[] = [
         await view.locator('#linkedOnly').check();
         await node(`alpha/${ctx.web}`).waitFor({ state: 'detached' });
         await node(`alpha/${db}`).waitFor({ state: 'visible' });
+        // Other helpers' containers crowd the shared testbed's picture: the scene is scrolled into view.
+        // The picture is redrawn whenever anything on the testbed changes, which can replace the node mid-scroll.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await node(`alpha/${db}`).evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
+            break;
+          } catch (error) {
+            if (attempt >= 4) throw error;
+          }
+        }
         await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view.png') });
 
         // A click reveals the row in the tree and offers the row's own menu.
         await node(`alpha/${db}`).click();
         await treeRow(page, db).and(page.locator('.monaco-list-row.selected')).waitFor({ state: 'visible' });
         const actions = quickInput(page);
-        await actions.locator('.monaco-list-row', { hasText: 'Show Logs' }).waitFor({ state: 'visible' });
+        await actions.locator('.monaco-list-row', { hasText: 'Show Container Logs' }).waitFor({ state: 'visible' });
         await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view-actions.png') });
         await resetUi(page);
 

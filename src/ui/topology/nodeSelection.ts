@@ -37,7 +37,7 @@ export function selectInTree(
     }
     const picked = await vscode.window.showQuickPick(
       actions.map((action) => ({ label: action.title, description: action.command, action })),
-      { title: `${node.ref}${node.kind === 'network' ? ` (network, on ${node.host ?? ''})` : ''}`, placeHolder: 'Action' },
+      { title: `${node.ref}${node.kind === 'network' ? ` (network, on ${node.host ?? ''})` : ''}`, placeHolder: 'Action', ignoreFocusOut: true },
     );
     if (picked) {
       await vscode.commands.executeCommand(picked.action.command, element);
