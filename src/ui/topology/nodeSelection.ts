@@ -35,6 +35,7 @@ export function selectInTree(
     if (actions.length === 0) {
       return;
     }
+    // The click left focus in the webview: without ignoreFocusOut the pick could close as soon as it opens.
     const picked = await vscode.window.showQuickPick(
       actions.map((action) => ({ label: action.title, description: action.command, action })),
       { title: `${node.ref}${node.kind === 'network' ? ` (network, on ${node.host ?? ''})` : ''}`, placeHolder: 'Action', ignoreFocusOut: true },
