@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
-import { docker, httpServer, repoRoot, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
+import { docker, httpServer, removeContainer, repoRoot, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
 import {
   closeView,
   collapseRow,
@@ -420,6 +420,13 @@ export const uiSteps: UiStep[] = [
       // Early in beta's sorted list: the tree on the shared testbed is long, and only rows on screen exist.
       const client = 'a-topo-bw';
       const localPort = 18532;
+      // A run cut short leaves its ambassadors (still on the network); this run's link makes them anew.
+      const ambassadors: Array<[TestbedHost, string]> = [
+        [alpha, `crosslink-srv-${db}-5432`],
+        [beta, `crosslink-cli-${client}-pgx`],
+      ];
+      ambassadors.forEach(([host, name]) => removeContainer(host, name));
+      ctx.removeNetwork(beta, `crosslink-${client}`);
       // The scene: app --link db:pg, db on a network as "database", beta's bw reaches db through ambassadors, a tunnel to db.
       ctx.removeNetwork(alpha, net);
       docker(alpha, ['network', 'create', '--label', 'crosslink.e2e=true', net]);
@@ -472,12 +479,13 @@ export const uiSteps: UiStep[] = [
         // The picture is redrawn whenever anything on the testbed changes, which can replace the node mid-scroll.
         for (let attempt = 0; ; attempt++) {
           try {
-            await node(`alpha/${db}`).evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
+            await node(`alpha/crosslink-srv-${db}-5432`).evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
             break;
           } catch (error) {
             if (attempt >= 4) throw error;
           }
         }
+        await runPaletteCommand(page, 'Notifications: Clear All Notifications');
         await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view.png') });
 
         // A click reveals the row in the tree and offers the row's own menu.
@@ -506,7 +514,11 @@ export const uiSteps: UiStep[] = [
         await runPaletteCommand(page, 'Crosslink: Remove Link');
         await quickPickSelect(page, `${client} → pgx`);
         await dialogButton(page, 'Remove Link').click();
-        await notification(page, /[Rr]emoved/).waitFor({ state: 'visible', timeout: 60_000 });
+        const deadline = Date.now() + 60_000;
+        while (ambassadors.some(([host, name]) => docker(host, ['ps', '-aq', '--filter', `name=^${name}$`]) !== '')) {
+          if (Date.now() > deadline) throw new Error('Remove Link left an ambassador of the topology scene');
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
       } catch (error) {
         failure ??= error;
       }
