@@ -452,7 +452,7 @@ export const uiSteps: UiStep[] = [
         // A webview is an iframe holding the page's own iframe (code-server, like VS Code).
         const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
         const svg = view.locator('svg.topology');
-        await svg.waitFor({ state: 'visible', timeout: 30_000 });
+        await svg.waitFor({ state: 'visible', timeout: 60_000 });
         const edge = (kind: string, from: string, to: string) => view.locator(`g.edge.kind-${kind}[data-from="${from}"][data-to="${to}"]`);
         const node = (ref: string) => view.locator(`g.node[data-ref="${ref}"]`);
         for (const ref of [`alpha/${db}`, `alpha/${app}`, `beta/${client}`, `alpha/${net}`, `beta/crosslink-cli-${client}-pgx`, `alpha/crosslink-srv-${db}-5432`]) {
@@ -479,7 +479,7 @@ export const uiSteps: UiStep[] = [
         // The picture is redrawn whenever anything on the testbed changes, which can replace the node mid-scroll.
         for (let attempt = 0; ; attempt++) {
           try {
-            await node(`alpha/crosslink-srv-${db}-5432`).evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
+            await node(`alpha/${db}`).evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
             break;
           } catch (error) {
             if (attempt >= 4) throw error;
@@ -521,6 +521,14 @@ export const uiSteps: UiStep[] = [
         }
       } catch (error) {
         failure ??= error;
+        // What Remove Link could not undo (a host stopped answering) goes here, so run.ts can remove the network after it.
+        for (const [host, name] of ambassadors) {
+          try {
+            removeContainer(host, name);
+          } catch {
+            // Its host does not answer: the next run removes it before it starts.
+          }
+        }
       }
       if (failure) {
         throw failure;
