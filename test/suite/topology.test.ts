@@ -64,7 +64,11 @@ describe('Topology view', () => {
 
   it('filters by host (keeping the far end of a cross-host link) and to linked containers', async () => {
     const betaOnly = await vscode.commands.executeCommand<Graph>('crosslink.showTopology', { host: beta.name });
-    assert.ok(betaOnly.nodes.every((node) => node.kind === 'host' || node.kind === 'local' || node.host === beta.name || betaOnly.edges.some((edge) => edge.toRef === node.ref || edge.fromRef === node.ref)));
+    assert.ok(
+      betaOnly.nodes.every(
+        (node) => node.kind === 'host' || node.kind === 'local' || node.host === beta.name || betaOnly.edges.some((edge) => edge.toRef === node.ref || edge.fromRef === node.ref),
+      ),
+    );
     assert.ok(!betaOnly.edges.some((edge) => edge.kind === 'legacyLink' && edge.fromRef === `${alpha.name}/${app}`), 'alpha-only ties go');
     assert.ok(has(betaOnly, 'ambassador', `${alpha.name}/crosslink-srv-${db}-5433`, `${alpha.name}/${db}`), 'the link keeps its far end');
     const linked = await vscode.commands.executeCommand<Graph>('crosslink.showTopology', { linkedOnly: true });
@@ -80,7 +84,13 @@ describe('Topology view', () => {
   });
 
   it('refuses an unknown host with the reason, and opens nothing new', async () => {
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.showTopology', { host: `nowhere-${suffix}` })), (error: unknown) => (error as { reason?: string }).reason === 'invalidValue');
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.exportTopology', { format: 'png' })), (error: unknown) => (error as { reason?: string }).reason === 'invalidValue');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.showTopology', { host: `nowhere-${suffix}` })),
+      (error: unknown) => (error as { reason?: string }).reason === 'invalidValue',
+    );
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.exportTopology', { format: 'png' })),
+      (error: unknown) => (error as { reason?: string }).reason === 'invalidValue',
+    );
   });
 });

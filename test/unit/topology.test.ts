@@ -25,7 +25,12 @@ function scene(overrides: { oracleState?: ContainerSummary['state']; betaState?:
     container('t1', 'crosslink-tunnel-oracle', { labels: managedLabels('tunnel-ambassador') }),
   ];
   const beta = [
-    container('a1', 'app', { networks: [{ name: 'bridge', aliases: [] }, { name: 'backend', aliases: ['api'] }] }),
+    container('a1', 'app', {
+      networks: [
+        { name: 'bridge', aliases: [] },
+        { name: 'backend', aliases: ['api'] },
+      ],
+    }),
     container('c1', 'cache'),
     container('w1', 'worker'),
     container('k1', 'crosslink-cli-app-db', {
@@ -72,7 +77,9 @@ describe('topology graph (unit)', () => {
     const alias = graph.edges.find((edge) => edge.kind === 'alias');
     assert.equal(alias?.label, 'as api');
     const crossLink = graph.edges.filter((edge) => edge.link);
-    assert.ok(crossLink.filter((edge) => edge.kind !== 'overlay').every((edge) => edge.link?.client === 'beta/app' && edge.link.target === 'alpha/oracle' && edge.link.alias === 'db'));
+    assert.ok(
+      crossLink.filter((edge) => edge.kind !== 'overlay').every((edge) => edge.link?.client === 'beta/app' && edge.link.target === 'alpha/oracle' && edge.link.alias === 'db'),
+    );
     for (const edge of graph.edges) {
       assert.ok(byId.has(edge.from) && byId.has(edge.to), `${edge.id} has both ends`);
     }
@@ -111,7 +118,10 @@ describe('topology graph (unit)', () => {
       'tunnel 127.0.0.1:1521 -> alpha/oracle ok',
     ]);
     assert.ok(!alphaOnly.nodes.some((node) => node.id === 'container:beta/cache'), 'beta containers with no tie to alpha go');
-    assert.ok(alphaOnly.nodes.some((node) => node.id === 'host:beta'), 'the far end keeps its host group');
+    assert.ok(
+      alphaOnly.nodes.some((node) => node.id === 'host:beta'),
+      'the far end keeps its host group',
+    );
 
     const input = scene();
     input.hosts[0].containers = [...input.hosts[0].containers, container('l1', 'loner', { networks: [{ name: 'lonely', aliases: [] }] })];
@@ -152,7 +162,9 @@ describe('topology export (unit)', () => {
     for (const node of graph.nodes) {
       assert.ok(svg.includes(`data-node-id="${node.id}"`), node.id);
     }
-    const edgeTags = [...svg.matchAll(/<g class="edge kind-(\w+) health-(\w+)"[^>]*data-from="([^"]+)" data-to="([^"]+)"/g)].map((match) => `${match[1]} ${match[3]} -> ${match[4]} ${match[2]}`);
+    const edgeTags = [...svg.matchAll(/<g class="edge kind-(\w+) health-(\w+)"[^>]*data-from="([^"]+)" data-to="([^"]+)"/g)].map(
+      (match) => `${match[1]} ${match[3]} -> ${match[4]} ${match[2]}`,
+    );
     assert.deepEqual(edgeTags.sort(), edgesOf(graph));
     assert.match(svg, /class="node kind-container state-running"[^>]*data-ref="alpha\/oracle"/);
   });
@@ -164,7 +176,10 @@ describe('topology export (unit)', () => {
       assert.ok(placed.x >= 0 && placed.y >= 0 && placed.x + placed.width <= layout.width && placed.y + placed.height <= layout.height, placed.node.id);
       const group = placed.node.host ? groups.get(placed.node.host) : undefined;
       if (group) {
-        assert.ok(placed.x >= group.x && placed.x + placed.width <= group.x + group.width && placed.y >= group.y && placed.y + placed.height <= group.y + group.height, `${placed.node.id} inside ${group.node.id}`);
+        assert.ok(
+          placed.x >= group.x && placed.x + placed.width <= group.x + group.width && placed.y >= group.y && placed.y + placed.height <= group.y + group.height,
+          `${placed.node.id} inside ${group.node.id}`,
+        );
       }
     }
     assert.ok(layout.edges.every((placed) => placed.points.length >= 2));
@@ -221,7 +236,15 @@ describe('topology source (unit)', () => {
       assert.deepEqual(edgesOf(await source.graph()), ['legacyLink beta/app -> beta/cache ok']);
       await source.graph();
       assert.equal(inspections, 2, 'cached while the container keeps its networks');
-      beta.containers.set('a1', container('a1', 'app', { networks: [{ name: 'bridge', aliases: [] }, { name: 'backend', aliases: [] }] }));
+      beta.containers.set(
+        'a1',
+        container('a1', 'app', {
+          networks: [
+            { name: 'bridge', aliases: [] },
+            { name: 'backend', aliases: [] },
+          ],
+        }),
+      );
       hosts.fire('beta');
       await source.graph();
       assert.equal(inspections, 3);
@@ -238,7 +261,12 @@ describe('topology source (unit)', () => {
     beta.inspectContainer = async () => {
       throw new Error('gone');
     };
-    const source = new TopologySource(directory([beta]), { list: () => [], onDidChange: new Emitter<string>().event }, { get: () => undefined, onDidChange: new Emitter<void>().event }, silentLogger);
+    const source = new TopologySource(
+      directory([beta]),
+      { list: () => [], onDidChange: new Emitter<string>().event },
+      { get: () => undefined, onDidChange: new Emitter<void>().event },
+      silentLogger,
+    );
     assert.deepEqual(edgesOf(await source.graph()), ['network beta/app -> beta/backend ok']);
     source.dispose();
   });

@@ -143,8 +143,7 @@ export function buildTopology(input: TopologyInput, filter: TopologyFilter = {})
   const hostStates = new Map(input.hosts.map((host) => [host.name, host.state]));
   const byName = new Map<string, ContainerSummary>();
   const addEdge = (edge: Omit<TopologyEdge, 'id'>) => edges.push({ ...edge, id: `${edge.kind}:${edge.from}->${edge.to}${edge.label ? `:${edge.label}` : ''}` });
-  const stateOf = (host: string, container?: ContainerSummary): TopologyNodeState =>
-    hostStates.get(host) === 'connected' ? (container?.state ?? 'dead') : 'unknown';
+  const stateOf = (host: string, container?: ContainerSummary): TopologyNodeState => (hostStates.get(host) === 'connected' ? (container?.state ?? 'dead') : 'unknown');
 
   for (const host of input.hosts) {
     nodes.set(hostNodeId(host.name), { id: hostNodeId(host.name), kind: 'host', label: host.name, ref: host.name, state: host.state, detail: host.detail });
@@ -183,7 +182,15 @@ export function buildTopology(input: TopologyInput, filter: TopologyFilter = {})
         }
         const networkId = networkNodeId(host.name, network.name);
         if (!nodes.has(networkId)) {
-          nodes.set(networkId, { id: networkId, kind: 'network', label: network.name, host: host.name, ref: formatContainerRef(host.name, network.name), state: 'ok', detail: 'network' });
+          nodes.set(networkId, {
+            id: networkId,
+            kind: 'network',
+            label: network.name,
+            host: host.name,
+            ref: formatContainerRef(host.name, network.name),
+            state: 'ok',
+            detail: 'network',
+          });
         }
         const aliases = network.aliases.filter((alias) => alias !== container.name);
         addEdge({
@@ -234,7 +241,16 @@ export function buildTopology(input: TopologyInput, filter: TopologyFilter = {})
       const serverRef = server ? formatContainerRef(link.target.host, server.name) : undefined;
       ensureContainer(nodes, link.client.host, link.client.container, hostStates);
       ensureContainer(nodes, link.target.host, link.target.container, hostStates);
-      addEdge({ kind: 'ambassador', from: `container:${client}`, to: `container:${clientAmbassador}`, fromRef: client, toRef: clientAmbassador, label: `as ${link.alias}`, health, link: tag });
+      addEdge({
+        kind: 'ambassador',
+        from: `container:${client}`,
+        to: `container:${clientAmbassador}`,
+        fromRef: client,
+        toRef: clientAmbassador,
+        label: `as ${link.alias}`,
+        health,
+        link: tag,
+      });
       addEdge({
         kind: 'crossLink',
         from: `container:${clientAmbassador}`,
@@ -246,7 +262,16 @@ export function buildTopology(input: TopologyInput, filter: TopologyFilter = {})
         link: tag,
       });
       if (serverRef) {
-        addEdge({ kind: 'ambassador', from: `container:${serverRef}`, to: `container:${target}`, fromRef: serverRef, toRef: target, label: `:${link.target.port}`, health, link: tag });
+        addEdge({
+          kind: 'ambassador',
+          from: `container:${serverRef}`,
+          to: `container:${target}`,
+          fromRef: serverRef,
+          toRef: target,
+          label: `:${link.target.port}`,
+          health,
+          link: tag,
+        });
       }
     }
   }
@@ -292,7 +317,15 @@ export function buildTopology(input: TopologyInput, filter: TopologyFilter = {})
 function ensureContainer(nodes: Map<string, TopologyNode>, host: string, name: string, hostStates: ReadonlyMap<string, HostState>): void {
   const id = containerNodeId(host, name);
   if (!nodes.has(id)) {
-    nodes.set(id, { id, kind: 'container', label: name, host, ref: formatContainerRef(host, name), state: hostStates.get(host) === 'connected' ? 'dead' : 'unknown', detail: 'missing' });
+    nodes.set(id, {
+      id,
+      kind: 'container',
+      label: name,
+      host,
+      ref: formatContainerRef(host, name),
+      state: hostStates.get(host) === 'connected' ? 'dead' : 'unknown',
+      detail: 'missing',
+    });
   }
 }
 

@@ -59,7 +59,12 @@ export function layoutTopology(graph: TopologyGraph): TopologyLayout {
   }
   for (const edge of graph.edges) {
     const labelWidth = edge.label ? charWidthPx * edge.label.length : 0;
-    layout.setEdge(edge.from, edge.to, { width: labelWidth, height: edge.label ? 14 : 0, labelpos: 'c', minlen: edge.kind === 'network' || edge.kind === 'alias' ? 1 : 2 }, edge.id);
+    layout.setEdge(
+      edge.from,
+      edge.to,
+      { width: labelWidth, height: edge.label ? 14 : 0, labelpos: 'c', minlen: edge.kind === 'network' || edge.kind === 'alias' ? 1 : 2 },
+      edge.id,
+    );
   }
   runLayout(layout);
 
@@ -72,11 +77,21 @@ export function layoutTopology(graph: TopologyGraph): TopologyLayout {
   const placedGroups = graph.nodes
     .filter((node) => node.kind === 'host' && members.has(node.label))
     .map(place)
-    .map((group) => ({ ...group, x: group.x - groupPaddingPx, y: group.y - groupTitlePx, width: group.width + 2 * groupPaddingPx, height: group.height + groupTitlePx + groupPaddingPx }));
+    .map((group) => ({
+      ...group,
+      x: group.x - groupPaddingPx,
+      y: group.y - groupTitlePx,
+      width: group.width + 2 * groupPaddingPx,
+      height: group.height + groupTitlePx + groupPaddingPx,
+    }));
   const placedNodes = graph.nodes.filter((node) => !(node.kind === 'host' && members.has(node.label))).map(place);
   const placedEdges = graph.edges.map((edge): PlacedEdge => {
     const route = layout.edge({ v: edge.from, w: edge.to, name: edge.id });
-    return { edge, points: (route.points ?? []).map(({ x, y }) => ({ x, y })), labelAt: edge.label && route.x !== undefined && route.y !== undefined ? { x: route.x, y: route.y } : undefined };
+    return {
+      edge,
+      points: (route.points ?? []).map(({ x, y }) => ({ x, y })),
+      labelAt: edge.label && route.x !== undefined && route.y !== undefined ? { x: route.x, y: route.y } : undefined,
+    };
   });
   // Padded groups may reach past the layout's own margins: shift everything so the drawing starts at the margin.
   const boxes = [...placedGroups, ...placedNodes];
@@ -110,9 +125,7 @@ const healths = ['ok', 'degraded', 'broken', 'unknown'] as const;
 export function renderSvg(layout: TopologyLayout, options: { css?: string } = {}): string {
   const width = Math.max(layout.width, 200);
   const height = Math.max(layout.height, 80);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="topology" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-  ];
+  const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" class="topology" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`];
   if (options.css) {
     out.push(`<style>${options.css}</style>`);
   }

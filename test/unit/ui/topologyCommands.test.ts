@@ -45,12 +45,17 @@ describe('topology commands (unit)', () => {
 
   it('an unknown host is refused before anything opens', async () => {
     const shown: TopologyFilter[] = [];
-    await assert.rejects(showTopologyCommand.run(contextWith(shown), { host: 'nowhere' }, { report: () => undefined }), (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'host');
-    await assert.rejects(exportTopologyCommand.run(contextWith(shown), { format: 'svg', filter: { host: 'nowhere' } }, { report: () => undefined }), (error: unknown) => ArgumentError.is(error, 'invalidValue'));
+    await assert.rejects(
+      showTopologyCommand.run(contextWith(shown), { host: 'nowhere' }, { report: () => undefined }),
+      (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'host',
+    );
+    await assert.rejects(exportTopologyCommand.run(contextWith(shown), { format: 'svg', filter: { host: 'nowhere' } }, { report: () => undefined }), (error: unknown) =>
+      ArgumentError.is(error, 'invalidValue'),
+    );
     assert.deepEqual(shown, []);
   });
 
-  it('crosslink.exportTopology { format, host?, linkedOnly? } returns the text, with the open view\'s filter by default', async () => {
+  it("crosslink.exportTopology { format, host?, linkedOnly? } returns the text, with the open view's filter by default", async () => {
     assert.deepEqual(exportTopologyCommand.parse({ format: 'mermaid' }), { format: 'mermaid', filter: undefined });
     assert.deepEqual(exportTopologyCommand.parse({ format: 'svg', linkedOnly: true }), { format: 'svg', filter: { host: undefined, linkedOnly: true } });
     rejects(() => exportTopologyCommand.parse({}), 'format', 'missing');
@@ -83,7 +88,7 @@ describe('topology node actions (unit)', () => {
   const titles = new Map(manifest.contributes.commands.map((command) => [command.command, command.title]));
   const actions = (contextValue: string) => menuActions(entries, titles, 'crosslink.containers', contextValue).map((action) => action.command);
 
-  it('offers what the tree\'s context menu offers for the row, once each, in menu order', () => {
+  it("offers what the tree's context menu offers for the row, once each, in menu order", () => {
     const running = actions('container.running');
     assert.ok(running.includes('crosslink.openShell') && running.includes('crosslink.stopContainer') && !running.includes('crosslink.startContainer'));
     assert.equal(new Set(running).size, running.length);

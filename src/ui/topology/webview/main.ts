@@ -52,7 +52,10 @@ function draw(message: ToWebview): void {
   canvas.innerHTML = graph.nodes.length > 0 ? renderSvg(layoutTopology(graph)) : '';
   const containers = graph.nodes.filter((node) => node.kind === 'container' || node.kind === 'ambassador').length;
   const hosts = graph.nodes.filter((node) => node.kind === 'host').length;
-  summary.textContent = graph.nodes.length > 0 ? `${hosts} hosts · ${containers} containers · ${graph.edges.length} connections` : 'Nothing to show: no host is connected, or the filter leaves nothing.';
+  summary.textContent =
+    graph.nodes.length > 0
+      ? `${hosts} hosts · ${containers} containers · ${graph.edges.length} connections`
+      : 'Nothing to show: no host is connected, or the filter leaves nothing.';
   post({ type: 'rendered', nodes: graph.nodes.length, edges: graph.edges.length, ms: Math.round(performance.now() - started) });
 }
 
