@@ -73,6 +73,10 @@ export interface Prompter {
   pickPath(options: { title: string; folders: boolean; openLabel: string; save?: { defaultName: string } }): Promise<string | undefined>;
   /** A notification (never modal); resolves with the action clicked, if any. */
   notify(level: 'info' | 'warning', message: string, ...actions: string[]): Promise<string | undefined>;
+  /** A modal message with details and only a close button (facts the user asked to see). */
+  inform(message: string, detail: string): Promise<void>;
+  /** A short-lived status bar message: a quiet "done" for actions whose effect speaks for itself. */
+  status(message: string): void;
   /** Runs `task` under a cancellable progress notification. */
   withProgress<T>(title: string, task: (progress: RunProgress) => Promise<T>): Promise<T>;
 }

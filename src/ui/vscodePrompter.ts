@@ -24,6 +24,12 @@ export function createVscodePrompter(): Prompter {
     async notify(level, message, ...actions) {
       return level === 'info' ? vscode.window.showInformationMessage(message, ...actions) : vscode.window.showWarningMessage(message, ...actions);
     },
+    async inform(message, detail) {
+      await vscode.window.showInformationMessage(message, { modal: true, detail });
+    },
+    status(message) {
+      vscode.window.setStatusBarMessage(message, 4000);
+    },
     withProgress<T>(title: string, task: (progress: RunProgress) => Promise<T>): Promise<T> {
       return Promise.resolve(
         vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {

@@ -24,6 +24,7 @@ import {
   rowDescription,
   runMenuItem,
   runPaletteCommand,
+  runRowMenuItem,
   statusBarItem,
   treeRow,
   viewlet,
@@ -317,8 +318,7 @@ export const uiSteps: UiStep[] = [
       await resetUi(page);
       await openView(page);
       await expandRow(page, beta.name);
-      await contextMenu(page, web);
-      await runMenuItem(page, 'Forward Port to Localhost…');
+      await runRowMenuItem(page, web, 'Forward Port to Localhost…', /^Container whose port/);
       await quickInputSubmit(page, '8080');
       await quickInputSubmit(page, '18480');
       await notification(page, /18480\/?\S* → beta\/ui-http:8080/).waitFor({ state: 'visible', timeout: 30_000 });
@@ -378,16 +378,7 @@ export const uiSteps: UiStep[] = [
       await expandRow(page, beta.name);
       // The terminal draws on a canvas: the logs show in the screenshot, keystrokes are checked in the container.
       const panel = page.locator('.part.panel');
-      // A host redraw between opening the menu and choosing the entry drops the row's argument (the
-      // shared testbed is busy), and the command then asks for the container: answer it as a user would.
-      const runOnRow = async (title: string) => {
-        await contextMenu(page, name);
-        await runMenuItem(page, title);
-        if (await quickInput(page).waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) {
-          await page.keyboard.type(name);
-          await quickPickSelect(page, name);
-        }
-      };
+      const runOnRow = (title: string) => runRowMenuItem(page, name, title);
       await runOnRow('Show Container Logs');
       await panel.getByText(`Logs: ${ref}`).first().waitFor({ state: 'visible' });
       await runOnRow('Open Shell in Container');

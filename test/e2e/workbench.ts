@@ -32,13 +32,27 @@ export function viewlet(page: Page): Locator {
   return page.locator(`.part.sidebar ${VIEWLET}`);
 }
 
-/** Opens the Crosslink view from the activity bar (no-op when it is already shown). */
+/**
+ * Opens the Crosslink view from the activity bar (no-op when it is already shown). The entry toggles:
+ * right after a reload the workbench may still be restoring this very view, and a click then closes
+ * it, so the entry is clicked only while it is not the active one, and again if the view stays away.
+ */
 export async function openView(page: Page): Promise<Locator> {
   const view = viewlet(page);
-  if (!(await view.isVisible())) {
-    await activityBarItem(page).click();
+  const entry = activityBarItem(page);
+  const deadline = Date.now() + TIMEOUT;
+  let waitsWhileActive = 0;
+  while (!(await view.isVisible())) {
+    if (Date.now() > deadline) throw new Error(`the ${VIEW_CONTAINER_TITLE} view did not open within ${TIMEOUT} ms`);
+    const active = await entry.evaluate((item) => item.classList.contains('checked')).catch(() => false);
+    if (!active || waitsWhileActive >= 2) {
+      await entry.click();
+      waitsWhileActive = 0;
+    } else {
+      waitsWhileActive += 1;
+    }
+    await view.waitFor({ state: 'visible', timeout: 2_000 }).catch(() => undefined);
   }
-  await view.waitFor({ state: 'visible', timeout: TIMEOUT });
   return view;
 }
 
@@ -164,6 +178,22 @@ export async function resetUi(page: Page): Promise<void> {
   if (await quickInput(page).isVisible()) {
     await page.keyboard.press('Escape');
     await quickInput(page).waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }
+}
+
+/**
+ * Runs a row's context-menu entry. A host redraw between opening the menu and choosing the entry
+ * drops the row's argument (VS Code looks the element up again, and a refresh is replacing it), and
+ * the command then asks for the container: answered as a user would, by the row's name.
+ * `containerPrompt` tells that question from the command's own next prompt.
+ */
+export async function runRowMenuItem(page: Page, rowLabel: string, title: string, containerPrompt: RegExp = /./): Promise<void> {
+  await contextMenu(page, rowLabel);
+  await runMenuItem(page, title);
+  const asked = quickInput(page).locator('.quick-input-title', { hasText: containerPrompt });
+  if (await asked.waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) {
+    await page.keyboard.type(rowLabel);
+    await quickPickSelect(page, rowLabel);
   }
 }
 

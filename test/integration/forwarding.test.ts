@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
 import { ForwardError } from '../../src/core/errors';
-import { type TunnelInfo, TunnelManager } from '../../src/core/forwarding/tunnelManager';
+import { type TunnelInfo, TunnelManager, readTunnelRecords } from '../../src/core/forwarding/tunnelManager';
+import { findFreePort } from '../../src/core/forwarding/tcpForwarder';
+import * as net from 'node:net';
 import type { ContainerModel } from '../../src/core/model/containerModel';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { connectAndWatch, dial, readToEnd } from '../unit/forwarding/loopback';
@@ -140,6 +142,28 @@ describe('Tunnels against the testbed (integration)', function () {
     }
     await waitFor(() => manager.get(info.id)?.state === 'active', 'the tunnel to recover without a new client connection', 15_000);
     assert.equal(await httpGet(info), 'hello\n');
+  });
+
+  it('restores a tunnel saved paused by the previous version (paused: true) paused; resumed, it serves; a port taken meanwhile says so', async () => {
+    const [kept, lost] = [await findFreePort(0), await findFreePort(0)];
+    const saved = [httpPort, lateReplyPort].map((port, index) => ({ host: 'beta', container: servers.beta, port, localPort: [kept, lost][index], bindAddress: '127.0.0.1', paused: true, ownsHelper: false }));
+    const manager = tunnels();
+    await manager.restore(readTunnelRecords(JSON.parse(JSON.stringify(saved))).records);
+    assert.deepEqual(manager.list().map((tunnel) => tunnel.state), ['paused', 'paused']);
+    const squatter = net.createServer().listen(lost, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    try {
+      const failures = await manager.resumeAll();
+      assert.deepEqual(failures.map(({ id, error }) => [id, ForwardError.is(error, 'portInUse')]), [[`beta/${servers.beta}:${lateReplyPort}`, true]]);
+    } finally {
+      squatter.close();
+    }
+    const [serving, failed] = [manager.get(`beta/${servers.beta}:${httpPort}`)!, manager.get(`beta/${servers.beta}:${lateReplyPort}`)!];
+    assert.equal(serving.state, 'active');
+    assert.equal(await httpGet(serving), 'hello\n');
+    assert.equal(failed.state, 'error');
+    assert.ok(failed.problem, 'a tunnel that cannot listen says why');
+    assert.deepEqual(manager.serialize().map((record) => record.listener), ['listening', 'listening'], 'saved in the new shape; the failed one tries its port again');
   });
 
   it('reports a taken local port as ForwardError portInUse', async () => {

@@ -9,6 +9,8 @@ import { TunnelManager } from '../../src/core/forwarding/tunnelManager';
 import { ObjectRegistry } from '../../src/core/provenance/objectRegistry';
 import { Provenance, newSecret } from '../../src/core/provenance/provenance';
 import { ProvenanceError, Sealer } from '../../src/core/provenance/seal';
+import { recoverChange } from '../../src/core/planning/recovery';
+import { MemoryJournal } from '../unit/fakes/memoryJournal';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
@@ -268,6 +270,24 @@ describe('Only what Crosslink made (integration)', function () {
       const adopted = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
       assert.equal(adopted.origin, 'ours');
       assert.equal((await operations.remove(adopted)).serverAmbassador, 'removed');
+    } finally {
+      removeLinkObjects();
+    }
+  });
+
+  it('a link finished from its journal after the window died is recorded: it shows as created here and can be removed', async () => {
+    // The window died after the engine made everything but before the run recorded the ambassadors' ids.
+    const journal = new MemoryJournal();
+    const unrecorded = new Provenance(new Sealer(secret), new ObjectRegistry('/dev/null/objects.json'));
+    await new CrossLinkOperations(model, logger, () => socat, unrecorded, { journal }).link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort });
+    try {
+      const [entry] = journal.history.slice(-1);
+      assert.equal((await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)?.origin, 'foreign');
+      await recoverChange({ key: entry.id, title: entry.title, containers: [], entry: structuredClone(entry), parked: [] }, 'finish', { clientOf: (name) => model.client(name), logger, confirm: async () => false });
+      await operations.registerRecovered(entry);
+      const recorded = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
+      assert.equal(recorded.origin, 'ours');
+      assert.equal((await operations.remove(recorded)).serverAmbassador, 'removed', 'the server side counted this client and goes with it');
     } finally {
       removeLinkObjects();
     }

@@ -61,6 +61,21 @@ describe('Tunnel commands', () => {
     assert.strictEqual(await get(first.localPort), `hello-from-${hosts[0].name}`);
   });
 
+  it('a paused tunnel has no address to copy or open (reason notListening); an id that names no tunnel is refused by field', async () => {
+    const id = `${hosts[0].name}/${name}:8080`;
+    await vscode.commands.executeCommand('crosslink.forwardPort', { container: `${hosts[0].name}/${name}`, port: 8080 });
+    assert.strictEqual((await vscode.commands.executeCommand<{ paused: boolean }>('crosslink.pauseTunnels')).paused, true);
+    try {
+      for (const command of ['crosslink.copyTunnelAddress', 'crosslink.openTunnelInBrowser']) {
+        await assert.rejects(Promise.resolve(vscode.commands.executeCommand(command, { id })), (error: unknown) => (error as { reason?: string }).reason === 'notListening', command);
+      }
+    } finally {
+      await vscode.commands.executeCommand('crosslink.resumeTunnels');
+    }
+    const unknown = (error: unknown) => (error as { field?: string; reason?: string }).field === 'id' && (error as { reason?: string }).reason === 'invalidValue';
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.stopTunnel', { id: `${id}0` })), unknown);
+  });
+
   it('Open in Browser and Copy Local Address give the address the browser reaches (code-server: its proxy)', async () => {
     const host = hosts[0];
     const id = `${host.name}/${name}:8080`;

@@ -198,7 +198,7 @@ describe('ContainerModel (unit)', () => {
           ['beta', 'connected'],
         ],
       );
-      assert.ok(model.problems().some((problem) => problem.reason === 'invalidOption' && /bad: no client for you/.test(problem.message)));
+      assert.ok(model.problems().some((problem) => problem.reason === 'invalidEntry' && /bad: no client for you/.test(problem.message)));
     });
   });
 });

@@ -100,9 +100,11 @@ describe('hostSpec (unit)', () => {
     });
 
     it('refuses options that do not fit the scheme', () => {
-      assert.throws(() => parseHostEntry({ name: 'a', url: 'tcp://h', identityFile: '/k' }), /only applies to ssh/);
-      assert.throws(() => parseHostEntry({ name: 'a', url: 'ssh://h', tls: { ca: '/ca' } }), /only applies to tcp/);
-      assert.throws(() => parseHostEntry({ name: 'a', url: 'tcp://h', tls: 'yes' }), /must be an object/);
+      const refused = (reason: string) => (error: unknown) => ConfigError.is(error) && error.reason === reason;
+      assert.throws(() => parseHostEntry({ name: 'a', url: 'tcp://h', identityFile: '/k' }), refused('optionNotForScheme'));
+      assert.throws(() => parseHostEntry({ name: 'a', url: 'ssh://h', tls: { ca: '/ca' } }), refused('optionNotForScheme'));
+      assert.throws(() => parseHostEntry({ name: 'a', url: 'tcp://h', tls: 'yes' }), refused('invalidOption'));
+      assert.throws(() => parseHostEntry({ name: 'a', url: 'tcp://h', adress: '10.0.0.1' }), refused('unknownKey'));
     });
 
     it('refuses bad names', () => {
@@ -126,7 +128,7 @@ describe('hostSpec (unit)', () => {
       );
       assert.deepEqual(
         problems.map((problem) => problem.reason),
-        ['duplicateName', 'invalidUrl', 'invalidOption'],
+        ['duplicateName', 'invalidUrl', 'invalidEntry'],
       );
     });
   });

@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { ConfigError } from '../../src/core/errors';
+import { ConfigError, type ConfigErrorReason } from '../../src/core/errors';
+import { type CrossLinkRequest, planCrossLink } from '../../src/core/ambassadors/crossLinkPlanner';
 import { planLegacyLink } from '../../src/core/links/linkPlanner';
+import type { ContainerSummary } from '../../src/core/types';
 import { planNetworkConnect } from '../../src/core/links/networkPlanner';
 import { planShareVolume } from '../../src/core/links/volumePlanner';
 import { recreateBody, recreateSteps } from '../../src/core/planning/recreate';
 import { inspectDocument, subject } from './fakes/inspectDocument';
+
+/** A refusal with this reason (tests check reasons, never message text). */
+const refused = (reason: ConfigErrorReason) => (error: unknown) => ConfigError.is(error, reason);
 
 describe('planners (unit)', () => {
   describe('recreate', () => {
@@ -58,8 +63,37 @@ describe('planners (unit)', () => {
     });
 
     it('refuses containers started with --rm and link targets', () => {
-      assert.throws(() => recreateSteps(subject(inspectDocument('tmp', { hostConfig: { AutoRemove: true } })), {}, 'n'), /started with --rm/);
-      assert.throws(() => recreateSteps(subject(web, ['proxy', 'worker']), {}, 'n'), /target of legacy links from proxy, worker/);
+      assert.throws(() => recreateSteps(subject(inspectDocument('tmp', { hostConfig: { AutoRemove: true } })), {}, 'n'), refused('autoRemove'));
+      assert.throws(() => recreateSteps(subject(web, ['proxy', 'worker']), {}, 'n'), refused('legacyLinkTarget'));
+    });
+  });
+
+  describe('planCrossLink', () => {
+    const squatter = (name: string): ContainerSummary => ({ id: `id-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [], ports: [] }) as unknown as ContainerSummary;
+    const request = (overrides: Partial<CrossLinkRequest> = {}, client = inspectDocument('bw'), clientContainers: ContainerSummary[] = []): CrossLinkRequest => ({
+      target: { details: inspectDocument('oracle'), port: 1521, host: { name: 'alpha', containers: [], networks: [] }, address: '10.231.0.11' },
+      client: { subject: subject(client), host: { name: 'beta', containers: clientContainers, networks: [] } },
+      alias: 'oracle',
+      mode: 'network',
+      image: 'socat',
+      publish: 11521,
+      ...overrides,
+    });
+
+    it('plans both sides of a valid request', () => {
+      assert.equal(planCrossLink(request()).clientAmbassador, 'crosslink-cli-bw-oracle');
+    });
+
+    it('refuses each bad request with its own reason', () => {
+      const base = request();
+      assert.throws(() => planCrossLink({ ...base, alias: 'not a label' }), refused('invalidAlias'));
+      assert.throws(() => planCrossLink({ ...base, target: { ...base.target, port: 0 } }), refused('invalidPort'));
+      assert.throws(() => planCrossLink({ ...base, client: { ...base.client, host: { ...base.client.host, name: 'alpha' } } }), refused('sameHost'));
+      assert.throws(() => planCrossLink({ ...base, publish: 'reuse' }), refused('portNotPublished'));
+      assert.throws(() => planCrossLink({ ...base, target: { ...base.target, host: { ...base.target.host, containers: [squatter('crosslink-srv-oracle-1521')] } } }), refused('nameTaken'));
+      assert.throws(() => planCrossLink(request({}, inspectDocument('bw'), [squatter('crosslink-cli-bw-oracle')])), refused('aliasTaken'));
+      assert.throws(() => planCrossLink(request({ mode: 'link' }, inspectDocument('bw', { hostConfig: { NetworkMode: 'appnet' } }))), refused('bridgeRequired'));
+      assert.throws(() => planCrossLink(request({ mode: 'link' }, inspectDocument('bw', { networks: { podman: {} } }))), refused('engineUnsupported'));
     });
   });
 
@@ -73,16 +107,16 @@ describe('planners (unit)', () => {
       assert.deepEqual(create?.kind === 'createContainer' && create.body.HostConfig?.Links, ['database:db']);
     });
 
-    const refusals: Array<[string, Partial<Parameters<typeof planLegacyLink>[0]>, RegExp]> = [
-      ['itself', { target: client }, /cannot be linked to itself/],
-      ['an alias that is not a DNS label', { alias: 'db_1' }, /not a DNS label/],
-      ['a client on a user network', { client: subject(inspectDocument('web', { hostConfig: { NetworkMode: 'appnet' } })) }, /only on the default bridge/],
-      ['a target off the default bridge', { target: inspectDocument('database', { networks: { appnet: {} } }) }, /not on the default bridge/],
-      ['a target on Podman (no legacy links there)', { target: inspectDocument('database', { networks: { podman: {} } }) }, /runs on Podman, which has no legacy links/],
-      ['an alias already used for another target', { client: subject(inspectDocument('web', { hostConfig: { Links: ['/other:/web/db'] } })) }, /already links "db" to other/],
+    const refusals: Array<[string, Partial<Parameters<typeof planLegacyLink>[0]>, ConfigErrorReason]> = [
+      ['itself', { target: client }, 'selfLink'],
+      ['an alias that is not a DNS label', { alias: 'db_1' }, 'invalidAlias'],
+      ['a client on a user network', { client: subject(inspectDocument('web', { hostConfig: { NetworkMode: 'appnet' } })) }, 'bridgeRequired'],
+      ['a target off the default bridge', { target: inspectDocument('database', { networks: { appnet: {} } }) }, 'bridgeRequired'],
+      ['a target on Podman (no legacy links there)', { target: inspectDocument('database', { networks: { podman: {} } }) }, 'engineUnsupported'],
+      ['an alias already used for another target', { client: subject(inspectDocument('web', { hostConfig: { Links: ['/other:/web/db'] } })) }, 'aliasTaken'],
     ];
-    for (const [what, overrides, message] of refusals) {
-      it(`refuses ${what}`, () => assert.throws(() => plan(overrides), (error: unknown) => ConfigError.is(error) && message.test(error.message)));
+    for (const [what, overrides, reason] of refusals) {
+      it(`refuses ${what}`, () => assert.throws(() => plan(overrides), refused(reason)));
     }
 
     it('does nothing when the link exists', () => {
@@ -108,10 +142,11 @@ describe('planners (unit)', () => {
     });
 
     it('refuses built-in networks, other drivers, bad aliases and shared network stacks', () => {
-      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'bridge', containers: [api], aliases: {} }), /built-in network/);
-      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'ov', existing: { id: 'n', name: 'ov', driver: 'overlay', labels: {}, containers: {} }, containers: [api], aliases: {} }), /"overlay" driver/);
-      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [api], aliases: { api: '-bad' } }), /api: .*not a DNS label/);
-      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [inspectDocument('side', { hostConfig: { NetworkMode: 'container:abc' } })], aliases: {} }), /cannot join another network/);
+      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'bridge', containers: [api], aliases: {} }), refused('invalidNetworkName'));
+      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'ov', existing: { id: 'n', name: 'ov', driver: 'overlay', labels: {}, containers: {} }, containers: [api], aliases: {} }), refused('networkDriverUnsupported'));
+      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [api], aliases: { api: '-bad' } }), refused('invalidAlias'));
+      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [inspectDocument('side', { hostConfig: { NetworkMode: 'container:abc' } })], aliases: {} }), refused('networkModeUnsupported'));
+      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [], aliases: {} }), refused('nothingPicked'));
     });
   });
 
@@ -125,7 +160,10 @@ describe('planners (unit)', () => {
       assert.deepEqual(create?.kind === 'createContainer' && create.name, 'lacks');
       assert.deepEqual(create?.kind === 'createContainer' && create.body.HostConfig?.Mounts, [{ Type: 'volume', Source: 'shared', Target: '/shared', ReadOnly: true }]);
       const busy = inspectDocument('busy', { mounts: [{ Type: 'volume', Name: 'other', Source: '/v', Destination: '/shared', RW: true }] });
-      assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [subject(busy)], mountPath: '/shared', readOnly: false }), /already has other mounted at \/shared/);
+      assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [subject(busy)], mountPath: '/shared', readOnly: false }), refused('mountPathTaken'));
+      assert.throws(() => planShareVolume({ host: 'a', volumeName: 'Bad Name', containers: [subject(lacks)], mountPath: '/shared', readOnly: false }), refused('invalidVolumeName'));
+      assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [subject(lacks)], mountPath: 'relative', readOnly: false }), refused('invalidMountPath'));
+      assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [], mountPath: '/shared', readOnly: false }), refused('nothingPicked'));
     });
   });
 });

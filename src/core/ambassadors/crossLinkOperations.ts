@@ -12,9 +12,9 @@ import { formatContainerRef, parseContainerRef } from '../values/containerRef';
 import type { DockerCommands, DockerCommandsOptions } from '../links/dockerCommands';
 import { crossLinkDockerCommands } from './crossLinkCommands';
 import { type ExecuteOptions, executePlans } from '../planning/planExecutor';
-import type { Journal } from '../planning/journal';
+import type { Journal, JournalEntry } from '../planning/journal';
 import type { ContainerSummary } from '../types';
-import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, roleLabel, serverAmbassadorName } from '../values/labels';
+import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, parseTarget, roleLabel, serverAmbassadorName } from '../values/labels';
 import { type CrossLinkPlan, type HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
 import type { HostDirectory } from '../hosts/hostDirectory';
@@ -298,6 +298,25 @@ export class CrossLinkOperations {
     return { ...plan, steps };
   }
 
+  /**
+   * A cross-host link finished from its journal (recovery after the window died mid-change) made
+   * its ambassadors without the run that records them: record them now, or the link would show as
+   * "not created here" and its shared server-side ambassador would not count this client.
+   */
+  async registerRecovered(entry: Pick<JournalEntry, 'hosts' | 'steps' | 'created'>): Promise<void> {
+    const runs = entry.hosts.map((host) => ({ plan: { host, description: [], steps: entry.steps.filter((step) => step.host === host).map(({ step }) => step) }, client: this.clientOf(host) }));
+    for (const run of runs) {
+      await this.register(run, entry.created[run.plan.host] ?? {});
+    }
+    for (const { host, step } of entry.steps) {
+      const target = step.kind === 'createContainer' && step.ref === 'client-ambassador' ? parseTarget(step.body.Labels?.[ambassadorLabel.target] ?? '') : undefined;
+      const server = target && (await this.clientOf(target.host).listContainers()).find((container) => isServerAmbassadorFor(container, target));
+      if (server && step.kind === 'createContainer') {
+        this.provenance.registry.addClient(server.id, formatContainerRef(host, step.name));
+      }
+    }
+  }
+
   /** Records the ids of the ambassadors and networks a run created. */
   private async register(run: { plan: Plan; client: DockerClient }, created: Record<string, string>): Promise<void> {
     const networks = run.plan.steps.some((step) => step.kind === 'createNetwork') ? await run.client.listNetworks() : [];
@@ -315,7 +334,7 @@ export class CrossLinkOperations {
   private clientOf(host: string): DockerClient {
     const client = this.hosts.client(host);
     if (!client) {
-      throw new ConfigError('invalidOption', `There is no host "${host}".`);
+      throw new ConfigError('hostUnknown', `There is no host "${host}".`);
     }
     return client;
   }
@@ -328,7 +347,7 @@ export class CrossLinkOperations {
   private addressOf(host: string): string {
     const address = this.hosts.spec(host)?.address;
     if (!address) {
-      throw new ConfigError('invalidOption', `Set "address" for host ${host} in crosslink.hosts: the address other hosts use to reach it (its socket URL does not tell).`);
+      throw new ConfigError('addressMissing', `Set "address" for host ${host} in crosslink.hosts: the address other hosts use to reach it (its socket URL does not tell).`);
     }
     return address;
   }
@@ -393,7 +412,7 @@ async function ensureImage(client: DockerClient, host: string, image: string, on
     await client.pullImage(image, onPull);
   } catch (error) {
     throw new ConfigError(
-      'invalidOption',
+      'imageMissing',
       `The ambassador image ${image} is not on ${host} and could not be pulled (${errorMessage(error)}). On a host without registry access, load it there (docker save ${image} | docker -H … load) or set crosslink.ambassadorImage to an image with socat that the host has.`,
     );
   }

@@ -88,12 +88,16 @@ export function reusablePublishedPort(details: ContainerDetails, port: number, a
  */
 export function planCrossLink(request: CrossLinkRequest): CrossLinkPlan {
   const { target, client, alias } = request;
-  const problem = aliasProblem(alias) ?? portProblem(target.port);
-  if (problem) {
-    throw new ConfigError('invalidOption', problem);
+  const badAlias = aliasProblem(alias);
+  if (badAlias) {
+    throw new ConfigError('invalidAlias', badAlias);
+  }
+  const badPort = portProblem(target.port);
+  if (badPort) {
+    throw new ConfigError('invalidPort', badPort);
   }
   if (target.host.name === client.host.name) {
-    throw new ConfigError('invalidOption', `${target.details.name} and ${client.subject.details.name} are both on ${target.host.name}; use "Link Containers" or "Connect Containers on a Network" for containers on one host.`);
+    throw new ConfigError('sameHost', `${target.details.name} and ${client.subject.details.name} are both on ${target.host.name}; use "Link Containers" or "Connect Containers on a Network" for containers on one host.`);
   }
   const targetRef: TargetRef = { host: target.host.name, container: target.details.name, port: target.port };
   const server = planServerSide(request, targetRef);
@@ -113,7 +117,7 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
   if (request.publish === 'reuse') {
     const published = reusablePublishedPort(target.details, target.port, address);
     if (!published) {
-      throw new ConfigError('invalidOption', `${target.details.name} does not publish port ${target.port} on ${address}; let Crosslink publish it through an ambassador instead.`);
+      throw new ConfigError('portNotPublished', `${target.details.name} does not publish port ${target.port} on ${address}; let Crosslink publish it through an ambassador instead.`);
     }
     return { steps: [], upstream: { address, port: published } };
   }
@@ -121,7 +125,7 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
   const existing = target.host.containers.find((container) => container.name === name);
   if (existing) {
     if (!isServerAmbassadorFor(existing, targetRef)) {
-      throw new ConfigError('invalidOption', `A container named ${name} exists on ${target.host.name} but is not Crosslink's ambassador for ${targetRef.container}:${targetRef.port}; rename or remove it.`);
+      throw new ConfigError('nameTaken', `A container named ${name} exists on ${target.host.name} but is not Crosslink's ambassador for ${targetRef.container}:${targetRef.port}; rename or remove it.`);
     }
     assertNotForeign(request, target.host, existing, `${name} on ${target.host.name}`);
     const publishedPort = existing.ports.find((binding) => binding.privatePort === target.port && binding.publicPort)?.publicPort ?? request.publish;
@@ -164,7 +168,7 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
   if (existing) {
     const current = crossLinkOf(client.host.name, existing);
     if (!current || current.target.container !== targetRef.container || current.target.host !== targetRef.host || current.target.port !== targetRef.port) {
-      throw new ConfigError('invalidOption', `${details.name} already uses the alias "${alias}" through ${name} for something else; remove that link or choose another alias.`);
+      throw new ConfigError('aliasTaken', `${details.name} already uses the alias "${alias}" through ${name} for something else; remove that link or choose another alias.`);
     }
     assertNotForeign(request, client.host, existing, `${name} on ${client.host.name}`);
     if (existing.state !== 'running') {
@@ -192,11 +196,11 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
   if (mode === 'link' && !details.links.includes(`${name}:${alias}`)) {
     const podmanProblem = podmanLegacyLinkProblem(details);
     if (podmanProblem) {
-      throw new ConfigError('invalidOption', podmanProblem);
+      throw new ConfigError('engineUnsupported', podmanProblem);
     }
     const networkMode = (details.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
     if (!['default', 'bridge'].includes(networkMode)) {
-      throw new ConfigError('invalidOption', `${details.name} uses network "${networkMode}" and legacy links work only on the default bridge; choose the network alias instead.`);
+      throw new ConfigError('bridgeRequired', `${details.name} uses network "${networkMode}" and legacy links work only on the default bridge; choose the network alias instead.`);
     }
     steps.push(...recreateSteps(client.subject, { addLinks: [`${name}:${alias}`] }, 'linked-client'));
   }
@@ -237,7 +241,7 @@ function assertAliasFree(containers: ContainerSummary[], network: string, alias:
     (container) => container.name === alias || container.networks.some((attached) => attached.name === network && attached.aliases.includes(alias)),
   );
   if (holder && holder.labels[ambassadorLabel.alias] !== alias) {
-    throw new ConfigError('invalidOption', `"${alias}" already names ${holder.name} on ${network}, so ${clientName} could not reach the target by it; choose another alias.`);
+    throw new ConfigError('aliasTaken', `"${alias}" already names ${holder.name} on ${network}, so ${clientName} could not reach the target by it; choose another alias.`);
   }
 }
 

@@ -39,7 +39,16 @@ export interface TunnelRequest {
  */
 export type TunnelState = 'active' | 'paused' | 'reconnecting' | 'error';
 
-export interface TunnelInfo {
+/** A tunnel's state as shown: a tunnel in trouble always says why. */
+export type TunnelStatus = { state: 'active' | 'paused'; problem?: undefined } | { state: 'reconnecting' | 'error'; problem: string };
+
+/**
+ * The local listener, apart from how the target is reached (RouteHealth): listening, closed on
+ * purpose (Pause), or unable to listen (its port was taken while paused or across a reload).
+ */
+export type ListenerState = { kind: 'listening' } | { kind: 'paused' } | { kind: 'listenFailed'; problem: string };
+
+export type TunnelInfo = TunnelStatus & {
   /** "host/container:port": one tunnel per target. */
   id: string;
   host: string;
@@ -53,10 +62,8 @@ export interface TunnelInfo {
   /** How the target is reached, e.g. "SSH channel to 172.31.12.5:80"; empty until the host answered once. */
   transport: string;
   transportKind?: TransportPlan['kind'];
-  state: TunnelState;
-  problem?: string;
   stats: ForwarderStats;
-}
+};
 
 /** What the UI persists (workspace state) to reopen tunnels after a window reload. */
 export interface TunnelRecord {
@@ -65,9 +72,37 @@ export interface TunnelRecord {
   port: number;
   localPort: number;
   bindAddress: string;
-  paused: boolean;
+  /** Paused tunnels come back paused; one that could not listen tries again. */
+  listener: 'listening' | 'paused';
   /** This tunnel created its ambassador and removes it on stop; carried over the reload. */
   ownsHelper: boolean;
+}
+
+/**
+ * Saved records as they were written, by this version or an earlier one (which kept `paused: true`
+ * instead of `listener`); a record that is not one of those is dropped and named in `dropped`.
+ */
+export function readTunnelRecords(saved: unknown): { records: TunnelRecord[]; dropped: string[] } {
+  const records: TunnelRecord[] = [];
+  const dropped: string[] = [];
+  for (const raw of Array.isArray(saved) ? saved : []) {
+    const entry = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const { host, container, port, localPort, bindAddress, ownsHelper } = entry;
+    const listener = entry.listener ?? (entry.paused === true ? 'paused' : 'listening');
+    if (
+      typeof host === 'string' &&
+      typeof container === 'string' &&
+      typeof port === 'number' &&
+      typeof localPort === 'number' &&
+      typeof bindAddress === 'string' &&
+      (listener === 'listening' || listener === 'paused')
+    ) {
+      records.push({ host, container, port, localPort, bindAddress, listener, ownsHelper: ownsHelper === true });
+    } else {
+      dropped.push(JSON.stringify(raw));
+    }
+  }
+  return { records, dropped };
 }
 
 export interface TunnelManagerOptions {
@@ -305,7 +340,7 @@ export class TunnelManager implements DisposableLike {
   }
 }
 
-/** How the target was reached last time; the listener's own trouble is kept apart (listenProblem). */
+/** How the target was reached last time; the listener's own trouble is kept apart (ListenerState). */
 type RouteHealth = { state: 'active' } | { state: 'reconnecting' | 'error'; problem: string };
 
 /** One tunnel: a forwarder whose connections go through a transport that is re-resolved when it fails. */
@@ -320,9 +355,7 @@ class Tunnel {
   private resolving?: Promise<Transport>;
   private lastResolvedAt = 0;
   private route: RouteHealth = { state: 'active' };
-  /** Why the tunnel cannot listen (its port was taken while paused or across a reload). */
-  private listenProblem?: string;
-  private paused = false;
+  private listener: ListenerState = { kind: 'listening' };
   private retryTimer?: NodeJS.Timeout;
   private retryDelayMs: number;
   private disposed = false;
@@ -355,7 +388,11 @@ class Tunnel {
 
   info(): TunnelInfo {
     const localPort = this.forwarder.port ?? this.requestedPort;
+    const { listener, route } = this;
+    const status: TunnelStatus =
+      listener.kind === 'paused' ? { state: 'paused' } : listener.kind === 'listenFailed' ? { state: 'error', problem: listener.problem } : route;
     return {
+      ...status,
       id: this.id,
       host: this.host,
       container: this.container,
@@ -365,8 +402,6 @@ class Tunnel {
       localAddress: localPort === undefined ? undefined : formatAddress(connectableAddress(this.forwarder.bindAddress), localPort),
       transport: this.transport?.label ?? '',
       transportKind: this.transport?.plan.kind,
-      state: this.paused ? 'paused' : this.listenProblem ? 'error' : this.route.state,
-      problem: this.listenProblem ?? (this.route.state === 'active' ? undefined : this.route.problem),
       stats: this.forwarder.stats(),
     };
   }
@@ -378,7 +413,7 @@ class Tunnel {
       port: this.port,
       localPort: this.forwarder.port ?? this.requestedPort ?? this.port,
       bindAddress: this.forwarder.bindAddress,
-      paused: this.paused,
+      listener: this.listener.kind === 'paused' ? 'paused' : 'listening',
       ownsHelper: this.transport?.ownsHelper ?? this.adoptHelper,
     };
   }
@@ -395,13 +430,12 @@ class Tunnel {
 
   pause(): void {
     this.forwarder.pause();
-    this.paused = true;
-    this.notify.state();
+    this.setListener({ kind: 'paused' });
   }
 
   /** Resolves with the error that kept it from listening, if any. */
   async resume(): Promise<Error | undefined> {
-    if (!this.paused && this.forwarder.listening) {
+    if (this.listener.kind === 'listening' && this.forwarder.listening) {
       return undefined;
     }
     try {
@@ -410,9 +444,7 @@ class Tunnel {
       this.listening();
       return undefined;
     } catch (error) {
-      this.paused = false;
-      this.listenProblem = errorMessage(error);
-      this.notify.state();
+      this.setListener({ kind: 'listenFailed', problem: errorMessage(error) });
       return error instanceof Error ? error : new Error(String(error));
     }
   }
@@ -422,12 +454,11 @@ class Tunnel {
     await this.resolve().catch((error: unknown) => this.failed(error));
     try {
       await this.forwarder.listen(record.localPort);
-      if (record.paused) {
+      if (record.listener === 'paused') {
         this.pause();
       }
     } catch (error) {
-      this.listenProblem = errorMessage(error);
-      this.notify.state();
+      this.setListener({ kind: 'listenFailed', problem: errorMessage(error) });
     }
   }
 
@@ -542,8 +573,11 @@ class Tunnel {
   }
 
   private listening(): void {
-    this.paused = false;
-    this.listenProblem = undefined;
+    this.setListener({ kind: 'listening' });
+  }
+
+  private setListener(listener: ListenerState): void {
+    this.listener = listener;
     this.notify.state();
   }
 

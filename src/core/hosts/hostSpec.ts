@@ -166,13 +166,13 @@ const hostEntryKeys = ['name', 'url', 'identityFile', 'tls', 'address'];
 /** Validates one raw setting entry (unknown JSON) and turns it into a HostSpec. */
 export function parseHostEntry(entry: unknown, source: HostSource = 'settings', paths: PathContext = processPathContext()): HostSpec {
   if (typeof entry !== 'object' || entry === null) {
-    throw new ConfigError('invalidOption', 'Each entry of crosslink.hosts must be an object with "name" and "url".');
+    throw new ConfigError('invalidEntry', 'Each entry of crosslink.hosts must be an object with "name" and "url".');
   }
   const raw = entry as Record<string, unknown>;
   const name = typeof raw.name === 'string' ? raw.name : '';
   const unknownKey = Object.keys(raw).find((key) => !hostEntryKeys.includes(key));
   if (unknownKey !== undefined) {
-    throw new ConfigError('invalidOption', `Host "${name}": unknown key "${unknownKey}"; an entry takes ${hostEntryKeys.join(', ')}.`);
+    throw new ConfigError('unknownKey', `Host "${name}": unknown key "${unknownKey}"; an entry takes ${hostEntryKeys.join(', ')}.`);
   }
   const nameProblem = hostNameProblem(name);
   if (nameProblem) {
@@ -187,12 +187,12 @@ export function parseHostEntry(entry: unknown, source: HostSource = 'settings', 
   let endpoint = parseHostUrl(expandUnixPath(raw.url, paths), { tls });
   if (identityFile !== undefined) {
     if (endpoint.kind !== 'ssh') {
-      throw new ConfigError('invalidOption', `Host "${name}": "identityFile" only applies to ssh:// URLs.`);
+      throw new ConfigError('optionNotForScheme', `Host "${name}": "identityFile" only applies to ssh:// URLs.`);
     }
     endpoint = { ...endpoint, identityFile };
   }
   if (tls !== undefined && endpoint.kind !== 'tcp') {
-    throw new ConfigError('invalidOption', `Host "${name}": "tls" only applies to tcp:// URLs.`);
+    throw new ConfigError('optionNotForScheme', `Host "${name}": "tls" only applies to tcp:// URLs.`);
   }
   return {
     name,
@@ -217,7 +217,7 @@ export function parseHostEntries(entries: readonly unknown[], paths: PathContext
       seen.add(spec.name);
       hosts.push(spec);
     } catch (error) {
-      problems.push(ConfigError.is(error) ? error : new ConfigError('invalidOption', String(error)));
+      problems.push(ConfigError.is(error) ? error : new ConfigError('invalidEntry', String(error)));
     }
   }
   return { hosts, problems };

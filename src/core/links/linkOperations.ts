@@ -92,7 +92,7 @@ export class LinkOperations {
       return await this.client.inspectContainer(nameOrId);
     } catch (error) {
       if (DockerApiError.is(error, 'notFound')) {
-        throw new ConfigError('invalidOption', `There is no container "${nameOrId}" on ${this.host}; it may have been removed. Refresh and pick again.`);
+        throw new ConfigError('containerNotFound', `There is no container "${nameOrId}" on ${this.host}; it may have been removed. Refresh and pick again.`);
       }
       throw error;
     }

@@ -20,26 +20,26 @@ export function planLegacyLink(request: LegacyLinkRequest): Plan {
   const { host, target, alias } = request;
   const client = request.client.details;
   if (client.id === target.id) {
-    throw new ConfigError('invalidOption', `A container cannot be linked to itself (${client.name}).`);
+    throw new ConfigError('selfLink', `A container cannot be linked to itself (${client.name}).`);
   }
   const problem = aliasProblem(alias);
   if (problem) {
-    throw new ConfigError('invalidOption', problem);
+    throw new ConfigError('invalidAlias', problem);
   }
   const podmanProblem = podmanLegacyLinkProblem(client) ?? podmanLegacyLinkProblem(target);
   if (podmanProblem) {
-    throw new ConfigError('invalidOption', podmanProblem);
+    throw new ConfigError('engineUnsupported', podmanProblem);
   }
   const clientMode = (client.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
   if (!['default', 'bridge'].includes(clientMode)) {
     throw new ConfigError(
-      'invalidOption',
+      'bridgeRequired',
       `${client.name} uses network "${clientMode}", and legacy links work only on the default bridge. Use "Connect Containers on a Network" to reach ${target.name} by name.`,
     );
   }
   if (!target.networks.some((network) => network.name === 'bridge')) {
     throw new ConfigError(
-      'invalidOption',
+      'bridgeRequired',
       `${target.name} is not on the default bridge network, so a legacy link cannot reach it. Use "Connect Containers on a Network" instead.`,
     );
   }
@@ -48,7 +48,7 @@ export function planLegacyLink(request: LegacyLinkRequest): Plan {
     if (existing.split(':')[0] === target.name) {
       return newPlan(host, []);
     }
-    throw new ConfigError('invalidOption', `${client.name} already links "${alias}" to ${existing.split(':')[0]}; choose another alias.`);
+    throw new ConfigError('aliasTaken', `${client.name} already links "${alias}" to ${existing.split(':')[0]}; choose another alias.`);
   }
   return newPlan(host, recreateSteps(request.client, { addLinks: [`${target.name}:${alias}`] }, 'linked-client'));
 }

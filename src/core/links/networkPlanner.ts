@@ -22,13 +22,13 @@ export function planNetworkConnect(request: NetworkConnectRequest): Plan {
   const { host, networkName, existing, containers } = request;
   const nameProblem = networkNameProblem(networkName);
   if (nameProblem) {
-    throw new ConfigError('invalidOption', nameProblem);
+    throw new ConfigError('invalidNetworkName', nameProblem);
   }
   if (containers.length === 0) {
-    throw new ConfigError('invalidOption', 'Pick at least one container to connect.');
+    throw new ConfigError('nothingPicked', 'Pick at least one container to connect.');
   }
   if (existing && existing.driver !== 'bridge') {
-    throw new ConfigError('invalidOption', `Network ${networkName} uses the "${existing.driver}" driver; pick or create a bridge network.`);
+    throw new ConfigError('networkDriverUnsupported', `Network ${networkName} uses the "${existing.driver}" driver; pick or create a bridge network.`);
   }
   const steps: PlanStep[] = existing ? [] : [{ kind: 'createNetwork', name: networkName, labels: managedLabels('network') }];
   for (const container of containers) {
@@ -36,12 +36,12 @@ export function planNetworkConnect(request: NetworkConnectRequest): Plan {
     if (alias !== undefined) {
       const problem = aliasProblem(alias);
       if (problem) {
-        throw new ConfigError('invalidOption', `${container.name}: ${problem}`);
+        throw new ConfigError('invalidAlias', `${container.name}: ${problem}`);
       }
     }
     const mode = (container.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
     if (mode === 'host' || mode === 'none' || mode.startsWith('container:')) {
-      throw new ConfigError('invalidOption', `${container.name} uses network mode "${mode}" and cannot join another network.`);
+      throw new ConfigError('networkModeUnsupported', `${container.name} uses network mode "${mode}" and cannot join another network.`);
     }
     const attached = container.networks.find((network) => network.name === networkName);
     const aliases = alias ? [alias] : [];

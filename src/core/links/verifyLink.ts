@@ -25,9 +25,13 @@ export async function verifyLink(
   request: { client: ContainerDetails; alias: string; port?: number; helperImage: string } & VerifyOptions,
 ): Promise<VerifyResult> {
   const { alias, port } = request;
-  const problem = aliasProblem(alias) ?? (port !== undefined ? portProblem(port) : undefined);
-  if (problem) {
-    throw new ConfigError('invalidOption', problem);
+  const badAlias = aliasProblem(alias);
+  if (badAlias) {
+    throw new ConfigError('invalidAlias', badAlias);
+  }
+  const badPort = port !== undefined ? portProblem(port) : undefined;
+  if (badPort) {
+    throw new ConfigError('invalidPort', badPort);
   }
   const runner = new NamespaceRunner(client, logger, { helperImage: request.helperImage, allowHelper: request.allowHelper ?? true });
   const from = request.client.name;

@@ -17,12 +17,16 @@ export interface ShareVolumeRequest {
 /** Mounts one named volume into several containers; those that lack it are recreated with the mount. */
 export function planShareVolume(request: ShareVolumeRequest): Plan {
   const { host, volumeName, existing, mountPath, readOnly } = request;
-  const problem = volumeNameProblem(volumeName) ?? mountPathProblem(mountPath);
-  if (problem) {
-    throw new ConfigError('invalidOption', problem);
+  const badName = volumeNameProblem(volumeName);
+  if (badName) {
+    throw new ConfigError('invalidVolumeName', badName);
+  }
+  const badPath = mountPathProblem(mountPath);
+  if (badPath) {
+    throw new ConfigError('invalidMountPath', badPath);
   }
   if (request.containers.length === 0) {
-    throw new ConfigError('invalidOption', 'Pick at least one container to share the volume with.');
+    throw new ConfigError('nothingPicked', 'Pick at least one container to share the volume with.');
   }
   const steps: PlanStep[] = existing ? [] : [{ kind: 'createVolume', name: volumeName, labels: managedLabels('volume') }];
   // Unsaved files of every container are named in one refusal, so one answer covers them all.
@@ -35,7 +39,7 @@ export function planShareVolume(request: ShareVolumeRequest): Plan {
       if (atPath.Name === volumeName) {
         continue;
       }
-      throw new ConfigError('invalidOption', `${details.name} already has ${atPath.Name ?? atPath.Source} mounted at ${mountPath}; choose another mount path.`);
+      throw new ConfigError('mountPathTaken', `${details.name} already has ${atPath.Name ?? atPath.Source} mounted at ${mountPath}; choose another mount path.`);
     }
     try {
       steps.push(...recreateSteps(subject, { addMounts: [{ Type: 'volume', Source: volumeName, Target: mountPath, ReadOnly: readOnly }] }, `with-volume-${index}`));

@@ -48,7 +48,7 @@ export class ContainerModel implements HostDirectory, DisposableLike {
         } catch (error) {
           // One host that cannot even be set up must not keep the hosts after it from being created.
           this.logger.warn(`[${spec.name}] cannot be set up: ${errorMessage(error)}`);
-          this.configProblems.push(error instanceof ConfigError ? error : new ConfigError('invalidOption', `${spec.name}: ${errorMessage(error)}`, { cause: error }));
+          this.configProblems.push(error instanceof ConfigError ? error : new ConfigError('invalidEntry', `${spec.name}: ${errorMessage(error)}`, { cause: error }));
           continue;
         }
         watcher = new HostWatcher(spec, client, () => this.changed.fire(spec.name), this.logger, this.watcherOptions);

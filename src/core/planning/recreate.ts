@@ -303,14 +303,14 @@ export function recreateSteps(subject: RecreateSubject, change: RecreateChange, 
   if (subject.linkedFrom.length > 0) {
     const clients = subject.linkedFrom.join(', ');
     throw new ConfigError(
-      'invalidOption',
+      'legacyLinkTarget',
       `${details.name} is the target of legacy links from ${clients}; recreating it would break them, so Crosslink leaves it as it is. ` +
         `Connect ${clients} and ${details.name} on a network instead ("Connect Containers on a Network"), which needs no recreation.`,
     );
   }
   if (raw.HostConfig.AutoRemove) {
     throw new ConfigError(
-      'invalidOption',
+      'autoRemove',
       `${details.name} was started with --rm: Docker deletes it as soon as it stops, so Crosslink cannot recreate it safely. Use "Connect Containers on a Network", which needs no recreation.`,
     );
   }

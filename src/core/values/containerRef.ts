@@ -9,7 +9,7 @@ export interface ContainerRef {
 export function parseContainerRef(reference: string): ContainerRef {
   const slash = reference.indexOf('/');
   if (slash <= 0 || slash === reference.length - 1) {
-    throw new ConfigError('invalidOption', `"${reference}" does not name a container; write it as "host/container", e.g. "staging/web".`);
+    throw new ConfigError('invalidReference', `"${reference}" does not name a container; write it as "host/container", e.g. "staging/web".`);
   }
   return { host: reference.slice(0, slash), container: reference.slice(slash + 1) };
 }

@@ -31,5 +31,3 @@ export interface CommandContext {
   /** Reads the host settings and connects, once per window: activation itself connects nothing (see extension.ts). */
   connect: () => Promise<void>;
 }
-
-export type CommandHandler = (context: CommandContext, ...args: unknown[]) => Promise<unknown>;

@@ -46,7 +46,7 @@ export const connectNetworkCommand: Command<ConnectNetworkRequest, { network: st
       Object.entries(request.aliases).map(([reference, alias]) => {
         const resolved = findContainerRef(context.model, reference);
         if (!containers.some((candidate) => candidate.container.id === resolved.container.id)) {
-          throw new ConfigError('invalidOption', `The alias for ${reference} names a container that is not among the ones to connect.`);
+          throw new ConfigError('notRequested', `The alias for ${reference} names a container that is not among the ones to connect.`);
         }
         return [resolved.container.name, alias];
       }),
@@ -120,7 +120,7 @@ export function sameHost(context: CommandContext, references: string[], what: st
   const containers = references.map((reference) => findContainerRef(context.model, reference));
   const hosts = [...new Set(containers.map((resolved) => resolved.hostName))];
   if (hosts.length > 1) {
-    throw new ConfigError('invalidOption', `${what} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`);
+    throw new ConfigError('differentHosts', `${what} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`);
   }
   return containers;
 }

@@ -1,104 +1,99 @@
 import * as vscode from 'vscode';
-import { ConfigError } from '../../core/errors';
-import { type DockerCommands, type DockerCommandsOptions, redacted } from '../../core/links/dockerCommands';
+import { errorMessage } from '../../core/errors';
+import { type DockerCommands, redacted } from '../../core/links/dockerCommands';
+import type { CrossLink } from '../../core/values/labels';
 import { formatContainerRef } from '../../core/values/containerRef';
 import { AliasNode, CrossLinkNode, LinkNode } from '../tree/treeNodes';
-import { operationsFor, resolveContainerArgument } from './commandArguments';
+import { type Command, Fields } from './command';
+import { findContainerRef, operationsFor } from './commandArguments';
 import type { CommandContext } from './commandContext';
+import { promptContainer } from './containerRequest';
 
-export interface CopiedDockerCommands {
+/** What to reproduce: a container, or a link from its tree node (scripted callers name a container). */
+export type DockerCommandsRequest = { includeSecrets?: boolean } & (
+  | { kind: 'container'; container: string }
+  | { kind: 'crossLink'; link: CrossLink }
+  | { kind: 'legacyLink'; host: string; client: string; target: string; alias: string }
+  | { kind: 'alias'; host: string; container: string; network: string; alias: string }
+);
+
+interface Copied extends DockerCommands {
   container: string;
-  commands: string[];
-  /** Secret-looking values replaced by `<redacted>` (0 with `includeSecrets`). */
-  maskedValues: number;
+  /** The container or link, as the notification names it. */
+  what: string;
 }
 
 /**
  * Copies the docker commands that reproduce a container, or a whole link (cross-host, legacy link,
  * network alias) from its tree node. Secret-looking env and log-option values are masked; the
- * notification then offers "Copy with Secrets". Scripted: `{ container: "host/name", includeSecrets?: true }`
- * returns `{ container, commands, maskedValues }` without a notification.
+ * notification then offers "Copy with Secrets". Scripted: `"host/name"` or `{ container: "host/name",
+ * includeSecrets?: true }` returns `{ container, commands, maskedValues }` without a notification.
  */
-export async function copyDockerCommands(context: CommandContext, argument?: unknown): Promise<CopiedDockerCommands | undefined> {
-  const scripted = isScripted(argument);
-  const includeSecrets = scripted ? (argument as { includeSecrets?: unknown }).includeSecrets : undefined;
-  if (includeSecrets !== undefined && typeof includeSecrets !== 'boolean') {
-    throw new ConfigError('invalidOption', `"includeSecrets" must be true or false, got ${JSON.stringify(includeSecrets)}.`);
-  }
-  const source = await commandSource(context, argument);
-  if (!source) {
-    return undefined;
-  }
-  const result = await source.generate({ includeSecrets: includeSecrets === true });
-  await vscode.env.clipboard.writeText(result.lines.join('\n'));
-  if (!scripted) {
-    void announce(source, result);
-  }
-  return { container: source.container, commands: result.lines, maskedValues: result.maskedValues };
-}
+export const copyDockerCommandsCommand: Command<DockerCommandsRequest, Copied> = {
+  id: 'crosslink.copyDockerCommands',
+  parse(args) {
+    const fields = new Fields('Copy Docker Commands', typeof args === 'string' ? { container: args } : args, '"host/name" or { container: "host/name", includeSecrets? }');
+    return { kind: 'container', container: fields.ref('container'), includeSecrets: fields.flag('includeSecrets') };
+  },
+  async prompt(ui, context, node) {
+    if (node instanceof CrossLinkNode) {
+      return { kind: 'crossLink', link: node.link };
+    }
+    if (node instanceof LinkNode) {
+      return { kind: 'legacyLink', host: node.hostName, client: node.clientName, target: node.target, alias: node.alias };
+    }
+    if (node instanceof AliasNode) {
+      return { kind: 'alias', host: node.hostName, container: node.containerName, network: node.network, alias: node.alias };
+    }
+    const picked = await promptContainer(ui, context, node, 'Container to copy as docker commands');
+    return picked && { kind: 'container', ...picked };
+  },
+  async run(context, request) {
+    const copied = await generate(context, request);
+    await vscode.env.clipboard.writeText(copied.lines.join('\n'));
+    return copied;
+  },
+  report(ui, copied, request, context) {
+    if (copied.maskedValues === 0) {
+      ui.status(`Copied the docker commands for ${copied.what}`);
+      return;
+    }
+    const values = copied.maskedValues === 1 ? '1 secret-looking value is' : `${copied.maskedValues} secret-looking values are`;
+    const withSecrets = 'Copy with Secrets';
+    void ui
+      .notify('info', `Copied the docker commands for ${copied.what}. ${values} masked as ${redacted} (env variables and log options named like *PASSWORD*, *TOKEN*, *SECRET*, *KEY*).`, withSecrets)
+      .then(async (choice) => {
+        if (choice === withSecrets) {
+          await copyDockerCommandsCommand.run(context, { ...request, includeSecrets: true }, { report: () => undefined });
+          ui.status(`Copied the docker commands for ${copied.what}, secrets included`);
+        }
+      })
+      // The container may have gone since the first copy; the clipboard then keeps the masked commands.
+      .catch((error: unknown) => ui.notify('warning', `Could not copy the docker commands with secrets: ${errorMessage(error)}`));
+  },
+  toResult: ({ container, lines, maskedValues }) => ({ container, commands: lines, maskedValues }),
+};
 
-interface CommandSource {
-  what: string;
-  container: string;
-  generate(options: DockerCommandsOptions): Promise<DockerCommands>;
-}
-
-async function commandSource(context: CommandContext, argument: unknown): Promise<CommandSource | undefined> {
-  if (argument instanceof CrossLinkNode) {
-    const { link } = argument;
-    return {
-      what: `the link ${link.client.container} → ${link.alias}`,
-      container: formatContainerRef(link.client.host, link.client.container),
-      generate: (options) => context.crossLinks.dockerCommands(link, options),
-    };
+async function generate(context: CommandContext, request: DockerCommandsRequest): Promise<Copied> {
+  const options = { includeSecrets: request.includeSecrets === true };
+  switch (request.kind) {
+    case 'crossLink': {
+      const { link } = request;
+      const commands = await context.crossLinks.dockerCommands(link, options);
+      return { ...commands, what: `the link ${link.client.container} → ${link.alias}`, container: formatContainerRef(link.client.host, link.client.container) };
+    }
+    case 'legacyLink': {
+      const commands = await operationsFor(context, request.host).legacyLinkDockerCommands(request.client, request.target, options);
+      return { ...commands, what: `the link ${request.client} → ${request.alias}`, container: formatContainerRef(request.host, request.client) };
+    }
+    case 'alias': {
+      const commands = await operationsFor(context, request.host).networkAliasDockerCommands(request.container, request.network, options);
+      return { ...commands, what: `${request.container} as ${request.alias} on ${request.network}`, container: formatContainerRef(request.host, request.container) };
+    }
+    case 'container': {
+      const resolved = findContainerRef(context.model, request.container);
+      const commands = await operationsFor(context, resolved.hostName).dockerCommands(resolved.container.id, options);
+      return { ...commands, what: resolved.container.name, container: formatContainerRef(resolved.hostName, resolved.container.name) };
+    }
   }
-  if (argument instanceof LinkNode) {
-    const operations = operationsFor(context, argument.hostName);
-    return {
-      what: `the link ${argument.clientName} → ${argument.alias}`,
-      container: formatContainerRef(argument.hostName, argument.clientName),
-      generate: (options) => operations.legacyLinkDockerCommands(argument.clientName, argument.target, options),
-    };
-  }
-  if (argument instanceof AliasNode) {
-    const operations = operationsFor(context, argument.hostName);
-    return {
-      what: `${argument.containerName} as ${argument.alias} on ${argument.network}`,
-      container: formatContainerRef(argument.hostName, argument.containerName),
-      generate: (options) => operations.networkAliasDockerCommands(argument.containerName, argument.network, options),
-    };
-  }
-  const resolved = await resolveContainerArgument(context.model, argument, 'Container to copy as docker commands');
-  if (!resolved) {
-    return undefined;
-  }
-  const operations = operationsFor(context, resolved.hostName);
-  return {
-    what: resolved.container.name,
-    container: formatContainerRef(resolved.hostName, resolved.container.name),
-    generate: (options) => operations.dockerCommands(resolved.container.id, options),
-  };
-}
-
-/** Says what was copied; when values were masked, says how many and offers to copy them too. */
-async function announce(source: CommandSource, result: DockerCommands): Promise<void> {
-  if (result.maskedValues === 0) {
-    vscode.window.setStatusBarMessage(`Copied the docker commands for ${source.what}`, 4000);
-    return;
-  }
-  const values = result.maskedValues === 1 ? '1 secret-looking value is' : `${result.maskedValues} secret-looking values are`;
-  const choice = await vscode.window.showInformationMessage(
-    `Copied the docker commands for ${source.what}. ${values} masked as ${redacted} (env variables and log options named like *PASSWORD*, *TOKEN*, *SECRET*, *KEY*).`,
-    'Copy with Secrets',
-  );
-  if (choice === 'Copy with Secrets') {
-    const withSecrets = await source.generate({ includeSecrets: true });
-    await vscode.env.clipboard.writeText(withSecrets.lines.join('\n'));
-    vscode.window.setStatusBarMessage(`Copied the docker commands for ${source.what}, secrets included`, 4000);
-  }
-}
-
-/** A plain `{ container, … }` object from executeCommand, as opposed to a tree node or nothing. */
-function isScripted(argument: unknown): boolean {
-  return typeof argument === 'string' || (typeof argument === 'object' && argument !== null && !(argument instanceof CrossLinkNode) && !(argument instanceof LinkNode) && !(argument instanceof AliasNode) && Object.getPrototypeOf(argument) === Object.prototype);
 }

@@ -9,6 +9,7 @@ import { type Command, Fields, executeOptions, invoke } from './command';
 import type { CommandContext } from './commandContext';
 import { connectNetworkCommand, promptConnectNetwork } from './connectNetwork';
 import { startedOn } from './containerRequest';
+import { LinkNode } from '../tree/treeNodes';
 import { promptLink } from './linkContainersPrompt';
 import { askAboutChanges, writableLayerNote } from './writableLayerChoice';
 
@@ -41,7 +42,7 @@ export const linkContainersCommand: Command<LinkRequest, { client: string; alias
     const [client, target] = [findContainerRef(context.model, request.client), findContainerRef(context.model, request.target)];
     if (target.hostName !== client.hostName) {
       throw new ConfigError(
-        'invalidOption',
+        'differentHosts',
         `${client.container.name} is on ${client.hostName} and ${target.container.name} on ${target.hostName}: links work on one host. Use "Link Container Across Hosts" to connect them through ambassadors.`,
       );
     }
@@ -60,7 +61,8 @@ export const linkContainersCommand: Command<LinkRequest, { client: string; alias
     const message = linked ? `${clientName} now reaches ${targetName} as "${alias}".` : `${clientName} already links to ${targetName}.`;
     void ui.notify('info', message, 'Verify').then((choice) => {
       if (choice) {
-        void vscode.commands.executeCommand('crosslink.verifyLink', { client, alias });
+        // As from the link's tree node, so the check shows its progress and result.
+        void vscode.commands.executeCommand('crosslink.verifyLink', new LinkNode(client.split('/')[0], clientName, targetName, alias, undefined));
       }
     });
   },

@@ -1,22 +1,19 @@
 import * as vscode from 'vscode';
-import { ConfigError } from '../../core/errors';
 import { reachableTunnelAddress } from '../tunnels/reachableAddress';
-import { resolveTunnel } from './tunnelArgument';
-import type { CommandContext } from './commandContext';
+import type { Command } from './command';
+import { listeningTunnel, promptTunnelRequest, tunnelRequest } from './tunnelArgument';
 
 /**
  * Opens http://localhost:PORT of a tunnel (https for 443 and 8443), mapped by asExternalUri in a
  * remote window. Args: tunnel node or `{ id }`. Result: `{ url, listensOn }`.
  */
-export async function openTunnelInBrowser(context: CommandContext, argument?: unknown): Promise<{ url: string; listensOn: string } | undefined> {
-  const tunnel = await resolveTunnel(context, argument, 'Open a Tunnel in the Browser');
-  if (!tunnel) {
-    return undefined;
-  }
-  if (tunnel.localPort === undefined || tunnel.localAddress === undefined || tunnel.state === 'paused') {
-    throw new ConfigError('invalidOption', `Tunnel ${tunnel.id} is not listening; resume it first.`);
-  }
-  const { url, listensOn } = await reachableTunnelAddress({ ...tunnel, localPort: tunnel.localPort, localAddress: tunnel.localAddress });
-  await vscode.env.openExternal(vscode.Uri.parse(url, true));
-  return { url, listensOn };
-}
+export const openTunnelInBrowserCommand: Command<{ id: string }, { url: string; listensOn: string }> = {
+  id: 'crosslink.openTunnelInBrowser',
+  parse: (args) => tunnelRequest('Open Tunnel in Browser', args),
+  prompt: (ui, context, node) => promptTunnelRequest(ui, context.tunnels, node, 'Open a Tunnel in the Browser'),
+  async run({ tunnels }, { id }) {
+    const { url, listensOn } = await reachableTunnelAddress(listeningTunnel(tunnels, 'Open Tunnel in Browser', id));
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    return { url, listensOn };
+  },
+};

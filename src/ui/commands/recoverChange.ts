@@ -1,3 +1,4 @@
+import { errorMessage } from '../../core/errors';
 import { formatContainerRef, parseContainerRef } from '../../core/values/containerRef';
 import { RecoveryError } from '../../core/planning/journal';
 import type { ResumeAction } from '../../core/planning/planExecutor';
@@ -45,6 +46,9 @@ export const recoverChangeCommand: Command<RecoverRequest, { container: string; 
     const confirm = request.confirmRemoval ?? (async () => request.action === 'finish');
     const done = await recover(change, request.action, { clientOf: (name) => context.model.client(name), journal: context.journal, logger: context.logger, confirm, execute: executeOptions(progress) });
     context.logger.info(`recovered (${request.action}) ${change.key}: ${done.join('; ')}`);
+    if (request.action === 'finish' && change.entry) {
+      await context.crossLinks.registerRecovered(change.entry).catch((error: unknown) => context.logger.warn(`Could not record the finished change's ambassadors: ${errorMessage(error)}; adopt the link to manage it`));
+    }
     await context.model.refresh(host);
     await context.interrupted.scan();
     return { container: change.containers[0], action: request.action, done };

@@ -1,5 +1,11 @@
-import type { CommandContext } from './commandContext';
+import type { Command } from './command';
 
-export async function showLog({ channel }: CommandContext): Promise<void> {
-  channel.show(true);
-}
+/** Shows the Crosslink output channel. No arguments. */
+export const showLogCommand: Command<Record<string, never>, void> = {
+  id: 'crosslink.showLog',
+  parse: () => ({}),
+  prompt: async () => ({}),
+  async run({ channel }) {
+    channel.show(true);
+  },
+};

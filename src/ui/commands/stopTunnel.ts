@@ -1,14 +1,15 @@
-import { resolveTunnel } from './tunnelArgument';
-import type { CommandContext } from './commandContext';
-import * as vscode from 'vscode';
+import type { Command } from './command';
+import { promptTunnelRequest, tunnelById, tunnelRequest } from './tunnelArgument';
 
 /** Closes a tunnel and its connections, and removes the helper it created (nothing else). Args: tunnel node or `{ id }`. */
-export async function stopTunnel(context: CommandContext, argument?: unknown): Promise<{ stopped: string } | undefined> {
-  const tunnel = await resolveTunnel(context, argument, 'Stop a Tunnel');
-  if (!tunnel) {
-    return undefined;
-  }
-  await context.tunnels.stop(tunnel.id);
-  vscode.window.setStatusBarMessage(`Stopped the tunnel to ${tunnel.id}.`, 5000);
-  return { stopped: tunnel.id };
-}
+export const stopTunnelCommand: Command<{ id: string }, { stopped: string }> = {
+  id: 'crosslink.stopTunnel',
+  parse: (args) => tunnelRequest('Stop Tunnel', args),
+  prompt: (ui, context, node) => promptTunnelRequest(ui, context.tunnels, node, 'Stop a Tunnel'),
+  async run({ tunnels }, { id }) {
+    const tunnel = tunnelById(tunnels, 'Stop Tunnel', id);
+    await tunnels.stop(tunnel.id);
+    return { stopped: tunnel.id };
+  },
+  report: (ui, { stopped }) => ui.status(`Stopped the tunnel to ${stopped}.`),
+};

@@ -1,26 +1,42 @@
-import * as vscode from 'vscode';
 import { withoutHostPrefix } from '../../core/hosts/translateError';
+import type { Command } from './command';
 import type { CommandContext } from './commandContext';
 
-/** The status-bar toggle: pauses every tunnel (listeners closed) or, when all are paused, resumes them. */
-export async function toggleTunnels(context: CommandContext): Promise<{ paused: boolean; tunnels: number }> {
-  return setTunnelsPaused(context, context.tunnels.list().some((tunnel) => tunnel.state !== 'paused'));
+interface TunnelsPaused {
+  paused: boolean;
+  tunnels: number;
+  /** Tunnels that could not resume (their port was taken meanwhile), told to the user. */
+  failures: Array<{ id: string; error: Error }>;
 }
 
-/** The tree's inline Pause and Resume (one icon each, shown by state). Result as toggleTunnels. */
-export const pauseTunnels = (context: CommandContext) => setTunnelsPaused(context, true);
-export const resumeTunnels = (context: CommandContext) => setTunnelsPaused(context, false);
+/** Pause, Resume, and the status-bar toggle between them. No arguments. Result: `{ paused, tunnels }`. */
+function tunnelsCommand(id: string, pause: (context: CommandContext) => boolean): Command<Record<string, never>, TunnelsPaused> {
+  return {
+    id,
+    parse: () => ({}),
+    prompt: async () => ({}),
+    run: async (context) => setTunnelsPaused(context, pause(context)),
+    report(ui, { failures }) {
+      for (const { id: tunnel, error } of failures) {
+        // The id starts with the host ("beta/web:80"); the error would name it again.
+        void ui.notify('warning', `Tunnel ${tunnel} could not resume: ${withoutHostPrefix(tunnel.split('/')[0], error.message)}`);
+      }
+    },
+    toResult: ({ paused, tunnels }) => ({ paused, tunnels }),
+  };
+}
 
-async function setTunnelsPaused(context: CommandContext, pause: boolean): Promise<{ paused: boolean; tunnels: number }> {
+/** The status-bar toggle: pauses every tunnel (listeners closed) or, when all are paused, resumes them. */
+export const toggleTunnelsCommand = tunnelsCommand('crosslink.toggleTunnels', ({ tunnels }) => tunnels.list().some((tunnel) => tunnel.state !== 'paused'));
+/** The tree's inline Pause and Resume (one icon each, shown by state). */
+export const pauseTunnelsCommand = tunnelsCommand('crosslink.pauseTunnels', () => true);
+export const resumeTunnelsCommand = tunnelsCommand('crosslink.resumeTunnels', () => false);
+
+async function setTunnelsPaused(context: CommandContext, pause: boolean): Promise<TunnelsPaused> {
   const tunnels = context.tunnels.list();
   if (pause) {
     context.tunnels.pauseAll();
-  } else {
-    const failures = await context.tunnels.resumeAll();
-    for (const { id, error } of failures) {
-      // The id starts with the host ("beta/web:80"); the error would name it again.
-      void vscode.window.showWarningMessage(`Tunnel ${id} could not resume: ${withoutHostPrefix(id.split('/')[0], error.message)}`);
-    }
+    return { paused: true, tunnels: tunnels.length, failures: [] };
   }
-  return { paused: pause, tunnels: tunnels.length };
+  return { paused: false, tunnels: tunnels.length, failures: await context.tunnels.resumeAll() };
 }

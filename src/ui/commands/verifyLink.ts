@@ -1,13 +1,33 @@
 import * as vscode from 'vscode';
 import type { CrossLink } from '../../core/values/labels';
-import { ConfigError } from '../../core/errors';
 import { verifyLink as verify, type VerifyResult } from '../../core/links/verifyLink';
+import { aliasProblem } from '../../core/links/names';
 import { formatContainerRef } from '../../core/values/containerRef';
 import { ambassadorImage } from '../hostSettings';
-import { inputAlias } from '../pickers';
+import type { ContainerModel } from '../../core/model/containerModel';
+import { type Prompter, keep, runSteps } from '../prompter';
+import { type ResolvedContainer, inputAlias, pickContainer } from '../prompts';
 import { CrossLinkNode, LinkNode } from '../tree/treeNodes';
-import { findContainerRef, operationsFor, resolveContainerArgument } from './commandArguments';
-import type { CommandContext } from './commandContext';
+import { type Command, Fields } from './command';
+import { findContainerRef, operationsFor } from './commandArguments';
+import { startedOn } from './containerRequest';
+
+export interface VerifyRequest {
+  client: string;
+  alias: string;
+  port?: number;
+  /** The cross-host link of the tree node the command was invoked on, checked as it is shown. */
+  link?: CrossLink;
+}
+
+interface Verified {
+  result: VerifyResult;
+  clientName: string;
+  /** The cross-host link checked, when the client has one with that alias. */
+  crossLink?: CrossLink;
+}
+
+const title = 'Verify Link';
 
 /**
  * Checks a link hop by hop, each from where it lives, and reports the first failing hop with its
@@ -16,72 +36,78 @@ import type { CommandContext } from './commandContext';
  * alias; else a link on one host). Returns `{ ok, hops: [{ name, from, to, ok, ms?, reason?,
  * error? }], failedHop?, reason?, action?, message, resolvedIp?, connectMs?, failedStep? }`.
  */
-export async function verifyLink(context: CommandContext, argument?: unknown): Promise<VerifyResult | undefined> {
-  if (argument instanceof CrossLinkNode) {
-    return verifyCrossLink(context, argument.link, true);
-  }
-  let request: { client?: string; alias?: string; port?: number } = {};
-  if (argument instanceof LinkNode) {
-    request = { client: formatContainerRef(argument.hostName, argument.clientName), alias: argument.alias, port: argument.port };
-  } else if (argument && typeof argument === 'object') {
-    request = argument as typeof request;
-  }
-  // Scripted callers read the result; people see it as a message.
-  const announce = !(argument && typeof argument === 'object' && !(argument instanceof LinkNode));
-  const crossLink = request.client && request.alias ? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === request.client && link.alias === request.alias) : undefined;
-  if (crossLink) {
-    return verifyCrossLink(context, crossLink, announce);
-  }
-  const resolved = request.client ? findContainerRef(context.model, request.client) : await resolveContainerArgument(context.model, undefined, 'Container to verify from');
-  if (!resolved) {
-    return undefined;
-  }
-  const alias = request.alias ?? (await inputAlias({ title: `Verify a link from ${resolved.container.name}`, prompt: 'The name to resolve and connect to' }));
-  if (!alias) {
-    return undefined;
-  }
-  if (request.port !== undefined && typeof request.port !== 'number') {
-    throw new ConfigError('invalidOption', `"port" must be a number, got ${JSON.stringify(request.port)}.`);
-  }
-  const operations = operationsFor(context, resolved.hostName);
-  const client = await operations.inspect(resolved.container.id);
-  return runCheck(context, client.name, alias, announce, () =>
-    verify(context.model.client(resolved.hostName)!, context.logger, { client, alias, port: request.port, helperImage: ambassadorImage() }),
-  );
-}
-
-async function verifyCrossLink(context: CommandContext, link: CrossLink, announce: boolean): Promise<VerifyResult> {
-  const result = await runCheck(context, link.client.container, link.alias, announce, () => context.crossLinks.verify(link), link);
-  context.health.record(link, result);
-  return result;
-}
-
-/**
- * Runs a check under a progress notification, logs every hop, and reports it to the user when
- * `announce`; a cross-host failure an ambassador explains offers Repair right there.
- */
-async function runCheck(context: CommandContext, clientName: string, alias: string, announce: boolean, check: () => Promise<VerifyResult>, crossLink?: CrossLink): Promise<VerifyResult> {
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Verifying ${alias} from ${clientName}…` }, check);
-  context.logger.info(`verify ${clientName} → ${alias}: ${result.message}`);
-  for (const hop of result.hops) {
-    context.logger.info(`  ${hop.ok ? 'ok' : hop.reason} ${hop.name}: ${hop.from} → ${hop.to}${hop.ms !== undefined ? ` ${hop.ms} ms` : ''}${hop.error ? ` (${hop.error})` : ''}`);
-  }
-  if (!announce) {
-    return result;
-  }
-  if (result.ok) {
-    const ms = result.connectMs !== undefined ? ` (connect ${result.connectMs} ms)` : '';
-    void vscode.window.showInformationMessage(`${clientName}: ${result.message}${ms}`);
-  } else if (crossLink && result.action === 'repair') {
-    void vscode.window.showWarningMessage(`${clientName}: ${result.message}`, 'Repair', 'Show Log').then((choice) => {
-      if (choice === 'Repair') {
+export const verifyLinkCommand: Command<VerifyRequest, Verified> = {
+  id: 'crosslink.verifyLink',
+  parse(args) {
+    const fields = new Fields(title, args, '{ client: "host/name", alias, port? }');
+    const client = fields.ref('client');
+    const alias = fields.string('alias');
+    const problem = aliasProblem(alias);
+    if (problem) {
+      fields.fail('alias', 'invalidValue', problem);
+    }
+    return { client, alias, port: fields.port('port', 'optional') };
+  },
+  async prompt(ui, context, node) {
+    if (node instanceof CrossLinkNode) {
+      return { client: formatContainerRef(node.link.client.host, node.link.client.container), alias: node.link.alias, link: node.link };
+    }
+    if (node instanceof LinkNode) {
+      return { client: formatContainerRef(node.hostName, node.clientName), alias: node.alias, port: node.port };
+    }
+    return promptVerify(ui, context.model, startedOn(context, node));
+  },
+  progressTitle: ({ client, alias }) => `Verifying ${alias} from ${client.split('/')[1]}…`,
+  async run(context, request) {
+    const { client: reference, alias, port } = request;
+    const crossLink = request.link ?? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias);
+    let verified: Verified;
+    if (crossLink) {
+      const result = await context.crossLinks.verify(crossLink);
+      context.health.record(crossLink, result);
+      verified = { result, clientName: crossLink.client.container, crossLink };
+    } else {
+      const resolved = findContainerRef(context.model, reference);
+      const client = await operationsFor(context, resolved.hostName).inspect(resolved.container.id);
+      const result = await verify(context.model.client(resolved.hostName)!, context.logger, { client, alias, port, helperImage: ambassadorImage() });
+      verified = { result, clientName: client.name };
+    }
+    const { result, clientName } = verified;
+    context.logger.info(`verify ${clientName} → ${alias}: ${result.message}`);
+    for (const hop of result.hops) {
+      context.logger.info(`  ${hop.ok ? 'ok' : hop.reason} ${hop.name}: ${hop.from} → ${hop.to}${hop.ms !== undefined ? ` ${hop.ms} ms` : ''}${hop.error ? ` (${hop.error})` : ''}`);
+    }
+    return verified;
+  },
+  /** A failure an ambassador explains offers Repair right there. */
+  report(ui, { result, clientName, crossLink }, _request, context) {
+    if (result.ok) {
+      const ms = result.connectMs !== undefined ? ` (connect ${result.connectMs} ms)` : '';
+      void ui.notify('info', `${clientName}: ${result.message}${ms}`);
+      return;
+    }
+    const repair = crossLink && result.action === 'repair' ? ['Repair'] : [];
+    void ui.notify('warning', `${clientName}: ${result.message}`, ...repair, 'Show Log').then((choice) => {
+      if (choice === 'Repair' && crossLink) {
         void vscode.commands.executeCommand('crosslink.repairCrossLink', new CrossLinkNode(crossLink, 'client'));
-      } else if (choice) {
+      } else if (choice === 'Show Log') {
         context.channel.show();
       }
     });
-  } else {
-    void vscode.window.showWarningMessage(`${clientName}: ${result.message}`, 'Show Log').then((choice) => choice && context.channel.show());
-  }
-  return result;
+  },
+  toResult: ({ result }) => result,
+};
+
+/** The client (the container the command was started on, else a pick), then the alias to check; Back keeps the answers. */
+export async function promptVerify(ui: Prompter, model: Pick<ContainerModel, 'hosts'>, started: ResolvedContainer | undefined): Promise<VerifyRequest | undefined> {
+  let client = started;
+  let alias: string | undefined;
+  const done = await runSteps([
+    async (position) =>
+      started
+        ? 'skip'
+        : keep(await pickContainer(ui, model, { ...position, title: 'Container to verify from', placeholder: 'The container that uses the link', active: client, empty: { message: 'no host shows a container yet; add a host or start a container first.' } }), (picked) => (client = picked)),
+    async (position) => keep(await inputAlias(ui, { ...position, title: `Verify a link from ${client!.container.name}`, prompt: 'The name to resolve and connect to', value: alias }), (typed) => (alias = typed.trim())),
+  ]);
+  return done && client && alias ? { client: formatContainerRef(client.hostName, client.container.name), alias } : undefined;
 }

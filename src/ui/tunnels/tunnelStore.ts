@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/like';
-import type { TunnelManager, TunnelRecord } from '../../core/forwarding/tunnelManager';
+import { type TunnelManager, readTunnelRecords } from '../../core/forwarding/tunnelManager';
 import { countOf } from '../../core/plural';
 
 const storageKey = 'crosslink.tunnels';
@@ -27,12 +27,16 @@ export class TunnelStore implements vscode.Disposable {
 
   /** Tunnels were open when the window last closed: activation then connects their hosts at once to reopen them. */
   get hasSaved(): boolean {
-    return this.state.get<TunnelRecord[]>(storageKey, []).length > 0;
+    return readTunnelRecords(this.state.get<unknown>(storageKey)).records.length > 0;
   }
 
   /** Reopens the saved tunnels; one that cannot come back is logged and dropped, never blocking the rest. */
   async restore(): Promise<void> {
-    const records = this.state.get<TunnelRecord[]>(storageKey, []);
+    // Records saved by an earlier version load too; anything else is named in the log and dropped.
+    const { records, dropped } = readTunnelRecords(this.state.get<unknown>(storageKey));
+    for (const record of dropped) {
+      this.logger.warn(`Saved tunnel not restored (unreadable record): ${record}`);
+    }
     if (records.length === 0) {
       return;
     }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { type Answer, type ConfirmOptions, type InputOptions, type PickItem, type PickOptions, type Prompter, type RunProgress, back, isSeparator } from '../../../src/ui/prompter';
 
-type Kind = 'pickOne' | 'pickMany' | 'inputText' | 'confirm' | 'pickPath' | 'notify';
+type Kind = 'pickOne' | 'pickMany' | 'inputText' | 'confirm' | 'pickPath' | 'notify' | 'inform';
 
 /** What a prompt showed, as the fake saw it. */
 export interface Shown {
@@ -24,6 +24,8 @@ export interface Expected {
 export class ScriptedPrompter implements Prompter {
   readonly shown: Shown[] = [];
   readonly progressTitles: string[] = [];
+  /** Status bar messages (not prompts: the script does not list them). */
+  readonly statuses: string[] = [];
   /** Aborts the signal progress hands to a run, to test Cancel. */
   readonly cancel = new AbortController();
 
@@ -67,6 +69,12 @@ export class ScriptedPrompter implements Prompter {
   }
   async notify(level: 'info' | 'warning', message: string, ...actions: string[]): Promise<string | undefined> {
     return this.next('notify', message, { level, actions }) as string | undefined;
+  }
+  async inform(message: string, detail: string): Promise<void> {
+    this.next('inform', message, { detail });
+  }
+  status(message: string): void {
+    this.statuses.push(message);
   }
   async withProgress<T>(title: string, task: (progress: RunProgress) => Promise<T>): Promise<T> {
     this.progressTitles.push(title);

@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { ForwardError, HostError } from '../../../src/core/errors';
 import { silentLogger } from '../../../src/core/like';
 import { findFreePort } from '../../../src/core/forwarding/tcpForwarder';
-import { TunnelManager, type TunnelHosts, type TunnelRecord } from '../../../src/core/forwarding/tunnelManager';
+import { TunnelManager, type TunnelHosts, type TunnelRecord, readTunnelRecords } from '../../../src/core/forwarding/tunnelManager';
 import type { HostSpec } from '../../../src/core/hosts/hostSpec';
 import { container } from '../fakes/fakeDockerClient';
 import { waitFor } from '../../support/waitFor';
@@ -181,6 +181,8 @@ describe('TunnelManager (unit)', () => {
     );
     assert.equal(tunnels.get(kept.id)?.state, 'active');
     assert.equal(tunnels.get(lost.id)?.state, 'error');
+    assert.match(tunnels.get(lost.id)?.problem ?? '', /in use/, 'a tunnel that cannot listen says why');
+    assert.deepEqual(tunnels.serialize().map((record) => record.listener), ['listening', 'listening'], 'it tries its port again after a reload');
     assert.equal(await roundTrip(await dial(kept.localPort as number), 'resumed'), 'resumed');
     const moved = await tunnels.changeLocalPort(lost.id, 0);
     assert.equal(moved.state, 'active');
@@ -204,7 +206,7 @@ describe('TunnelManager (unit)', () => {
     const before = manager(engine, tcpSpec);
     const info = await before.open({ host: 'alpha', container: 'web', port: 80, localPort: 0, bindAddress: '0.0.0.0' });
     const records = JSON.parse(JSON.stringify(before.serialize())) as TunnelRecord[];
-    assert.deepEqual(records, [{ host: 'alpha', container: 'web', port: 80, localPort: info.localPort, bindAddress: '0.0.0.0', paused: false, ownsHelper: true }]);
+    assert.deepEqual(records, [{ host: 'alpha', container: 'web', port: 80, localPort: info.localPort, bindAddress: '0.0.0.0', listener: 'listening', ownsHelper: true }]);
     await before.shutdown();
     assert.deepEqual(engine.removed, ['crosslink-tunnel-web-80'], 'nothing stays published after the window is gone');
 
@@ -260,12 +262,36 @@ describe('TunnelManager (unit)', () => {
     assert.deepEqual(engine.removed, engine.created, 'nothing stays published');
   });
 
+  it('loads saved records of this version and of the one before (paused: true), and drops what it cannot read', async () => {
+    const current = { host: 'beta', container: 'web', port: 80, localPort: 18080, bindAddress: '127.0.0.1', listener: 'paused', ownsHelper: true };
+    const older = { host: 'beta', container: 'db', port: 5432, localPort: 15432, bindAddress: '127.0.0.1', paused: true, ownsHelper: false };
+    const olderActive = { ...older, port: 5433, paused: false };
+    const { records, dropped } = readTunnelRecords([current, older, olderActive, { host: 'beta' }, 'junk']);
+    assert.deepEqual(
+      records.map((record) => [record.port, record.listener]),
+      [
+        [80, 'paused'],
+        [5432, 'paused'],
+        [5433, 'listening'],
+      ],
+    );
+    assert.deepEqual(dropped, ['{"host":"beta"}', '"junk"']);
+    assert.deepEqual(readTunnelRecords(undefined), { records: [], dropped: [] });
+
+    const port = await findFreePort(0);
+    const tunnels = manager(sshEngine(), sshSpec);
+    await tunnels.restore(readTunnelRecords([{ ...older, localPort: port }]).records);
+    assert.equal(tunnels.get('beta/db:5432')?.state, 'paused', 'a tunnel paused before an upgrade comes back paused');
+    await assert.rejects(dial(port));
+    await tunnels.shutdown();
+  });
+
   it('restores a tunnel whose host is down as "reconnecting", listening on its port', async () => {
     const engine = sshEngine();
     engine.client.unreachable = new HostError('beta', 'refused', 'beta: connection refused');
     const port = await findFreePort(0);
     const tunnels = manager(engine, sshSpec, { reconnectInitialMs: 20 });
-    await tunnels.restore([{ host: 'beta', container: 'web', port: 80, localPort: port, bindAddress: '127.0.0.1', paused: false, ownsHelper: false }]);
+    await tunnels.restore([{ host: 'beta', container: 'web', port: 80, localPort: port, bindAddress: '127.0.0.1', listener: 'listening', ownsHelper: false }]);
     assert.equal(tunnels.get('beta/web:80')?.state, 'reconnecting');
     assert.equal(tunnels.get('beta/web:80')?.localAddress, `127.0.0.1:${port}`);
     engine.client.unreachable = undefined;
