@@ -14,10 +14,12 @@
  *   core/ambassadors cross-host links through ambassador containers
  *   core/forwarding  tunnels to localhost
  *   core/containers  container and host actions (start, stop, remove, logs)
+ *   core/topology    the topology graph of every host, its layout, SVG and Mermaid
  * VS Code (the `vscode` module is allowed from here up):
  *   ui root files    settings, log, pickers, progress, status bars, live health, interrupted changes
  *   ui/tunnels       tunnel persistence and status bar
  *   ui/tree          the Containers tree and its nodes
+ *   ui/topology      the Topology webview panel (and its browser-side script)
  *   ui/commands      command handlers
  *   extension.ts     activation: wires everything
  */
@@ -32,9 +34,11 @@ const layers = [
   { name: 'core/ambassadors', path: '^src/core/ambassadors/' },
   { name: 'core/forwarding', path: '^src/core/forwarding/' },
   { name: 'core/containers', path: '^src/core/containers/' },
+  { name: 'core/topology', path: '^src/core/topology/' },
   { name: 'ui root', path: '^src/ui/[^/]+\\.ts$' },
   { name: 'ui/tunnels', path: '^src/ui/tunnels/' },
   { name: 'ui/tree', path: '^src/ui/tree/' },
+  { name: 'ui/topology', path: '^src/ui/topology/' },
   { name: 'ui/commands', path: '^src/ui/commands/' },
   { name: 'extension', path: '^src/extension\\.ts$' },
 ];

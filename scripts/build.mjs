@@ -45,13 +45,32 @@ export const bundleOptions = {
   logLevel: 'warning',
 };
 
+/**
+ * The Topology view's browser-side script (layout with dagre, drawing), loaded by its webview from
+ * dist/: a file of its own so the extension bundle does not carry it.
+ * @type {import('esbuild').BuildOptions}
+ */
+export const topologyWebviewOptions = {
+  entryPoints: ['src/ui/topology/webview/main.ts'],
+  bundle: true,
+  outfile: 'dist/topology.js',
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const analyze = process.argv.includes('--analyze');
   if (process.argv.includes('--watch')) {
-    const context = await esbuild.context(bundleOptions);
-    await context.watch();
+    for (const options of [bundleOptions, topologyWebviewOptions]) {
+      const context = await esbuild.context(options);
+      await context.watch();
+    }
   } else {
-    const result = await esbuild.build({ ...bundleOptions, metafile: analyze });
+    const [result] = await Promise.all([esbuild.build({ ...bundleOptions, metafile: analyze }), esbuild.build(topologyWebviewOptions)]);
     if (analyze) {
       console.log(await esbuild.analyzeMetafile(result.metafile ?? ''));
     }

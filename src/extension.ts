@@ -23,6 +23,9 @@ import { InterruptedChangeNode } from './ui/tree/treeNodes';
 import { FileJournal } from './core/planning/journal';
 import { InterruptedChanges } from './ui/interruptedChanges';
 import { SshClientSettings } from './ui/sshClient';
+import { TopologySource } from './core/topology/topologySource';
+import { TopologyPanel } from './ui/topology/topologyPanel';
+import { selectInTree } from './ui/topology/nodeSelection';
 
 // The core's shapes must stay assignable to VS Code's, so core code can be handed VS Code objects.
 void ({} as vscode.Disposable satisfies DisposableLike);
@@ -52,6 +55,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Restricted Mode: the view says whose hosts it lists until the folder is trusted.
   const restrictedHostSettings = restrictedToUserSettings('hosts', 'includeDockerContexts');
   view.message = restrictedHostSettings && restrictedModeMessage(restrictedHostSettings);
+  const topology = new TopologyPanel(new TopologySource(model, tunnels, health, logger), {
+    extensionUri: context.extensionUri,
+    onSelect: selectInTree(view, tree, context.extension.packageJSON as Parameters<typeof selectInTree>[2]),
+    onExport: async () => void (await vscode.commands.executeCommand('crosslink.exportTopology')),
+    logger,
+  });
 
   // Activation connects nothing: hosts are read and connected once the view is shown, a command
   // runs, or tunnels saved by the last session are to be reopened (then at once).
@@ -97,7 +106,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     interrupted,
     new HostsStatusBar(model),
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
+    topology.source,
+    topology,
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, topology, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
     view.onDidChangeVisibility(() => {
       if (view.visible) {
         void connect();

@@ -69,8 +69,8 @@ export interface Prompter {
   inputText(options: InputOptions): Promise<Answer<string>>;
   /** A modal question; the chosen action, or undefined for Cancel. */
   confirm(options: ConfirmOptions): Promise<string | undefined>;
-  /** A file or folder from the open dialog; undefined when cancelled. */
-  pickPath(options: { title: string; folders: boolean; openLabel: string }): Promise<string | undefined>;
+  /** A file or folder from the open dialog (the save dialog, for a file to write, with `save`); undefined when cancelled. */
+  pickPath(options: { title: string; folders: boolean; openLabel: string; save?: { defaultName: string } }): Promise<string | undefined>;
   /** A notification (never modal); resolves with the action clicked, if any. */
   notify(level: 'info' | 'warning', message: string, ...actions: string[]): Promise<string | undefined>;
   /** A modal message with details and only a close button (facts the user asked to see). */

@@ -12,7 +12,12 @@ export function createVscodePrompter(): Prompter {
     async confirm({ message, detail, actions }) {
       return vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions);
     },
-    async pickPath({ title, folders, openLabel }) {
+    async pickPath({ title, folders, openLabel, save }) {
+      if (save) {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        const chosen = await vscode.window.showSaveDialog({ title, saveLabel: openLabel, defaultUri: folder ? vscode.Uri.joinPath(folder, save.defaultName) : undefined });
+        return chosen?.fsPath;
+      }
       const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, canSelectFiles: !folders, canSelectFolders: folders, openLabel });
       return picked?.[0]?.fsPath;
     },

@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
-import { docker, httpServer, repoRoot, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
+import { docker, httpServer, removeContainer, repoRoot, replyServer, type Testbed, type TestbedHost } from '../support/testbed';
 import {
   closeView,
   collapseRow,
@@ -398,6 +398,132 @@ export const uiSteps: UiStep[] = [
       await treeRow(page, name).waitFor({ state: 'hidden' });
       await panel.getByText(`Shell: ${ref}`).waitFor({ state: 'hidden', timeout: 15_000 });
       // Screenshot: the logs terminal says its stream ended; the shell's terminal closed with its container.
+    },
+  },
+  {
+    // Last, so the link and tunnel it makes (and removes) never meet the tunnel steps' counts.
+    name: 'topology-view',
+    async run(ctx) {
+      const { page, alpha, beta, testbed } = ctx;
+      const net = 'ui-topo-net';
+      const db = 'ui-topo-db';
+      const app = 'ui-topo-app';
+      // Early in beta's sorted list: the tree on the shared testbed is long, and only rows on screen exist.
+      const client = 'a-topo-bw';
+      const localPort = 18532;
+      // A run cut short leaves its ambassadors (still on the network); this run's link makes them anew.
+      const ambassadors: Array<[TestbedHost, string]> = [
+        [alpha, `crosslink-srv-${db}-5432`],
+        [beta, `crosslink-cli-${client}-pgx`],
+      ];
+      ambassadors.forEach(([host, name]) => removeContainer(host, name));
+      ctx.removeNetwork(beta, `crosslink-${client}`);
+      // The scene: app --link db:pg, db on a network as "database", beta's bw reaches db through ambassadors, a tunnel to db.
+      ctx.removeNetwork(alpha, net);
+      docker(alpha, ['network', 'create', '--label', 'crosslink.e2e=true', net]);
+      ctx.createContainer(alpha, db, replyServer(5432, 'pg-data'));
+      docker(alpha, ['network', 'connect', '--alias', 'database', net, db]);
+      // createContainer takes no run options: registered for cleanup by name, then made again with its --link.
+      ctx.createContainer(alpha, app);
+      docker(alpha, ['rm', '-f', app]);
+      docker(alpha, ['run', '-d', '--pull', 'never', '--stop-timeout', '1', '--name', app, '--label', 'crosslink.e2e=true', '--link', `${db}:pg`, testbed.images.fixture, 'sleep', '86400']);
+      ctx.createContainer(beta, client);
+      let failure: unknown;
+      try {
+        await openView(page);
+        await collapseRow(page, alpha.name);
+        await linkAcrossHostsFromPalette(ctx, { target: db, port: 5432, client, alias: 'pgx' });
+        // The crowded shared testbed buries toasts: the link and the tunnel are waited for in the picture below.
+        await runPaletteCommand(page, 'Crosslink: Forward Port to Localhost…');
+        await filterQuickPick(page, db);
+        await quickPickSelect(page, db);
+        await quickInputSubmit(page, '5432');
+        await quickInputSubmit(page, String(localPort));
+        await runPaletteCommand(page, 'Crosslink: Show Topology');
+        // A webview is an iframe holding the page's own iframe (code-server, like VS Code).
+        const view = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+        const svg = view.locator('svg.topology');
+        await svg.waitFor({ state: 'visible', timeout: 60_000 });
+        const edge = (kind: string, from: string, to: string) => view.locator(`g.edge.kind-${kind}[data-from="${from}"][data-to="${to}"]`);
+        const node = (ref: string) => view.locator(`g.node[data-ref="${ref}"]`);
+        for (const ref of [`alpha/${db}`, `alpha/${app}`, `beta/${client}`, `alpha/${net}`, `beta/crosslink-cli-${client}-pgx`, `alpha/crosslink-srv-${db}-5432`]) {
+          await node(ref).waitFor({ state: 'visible', timeout: 60_000 });
+        }
+        assert.match((await node(`alpha/${db}`).getAttribute('class')) ?? '', /kind-container state-running/);
+        await view.locator(`g.group[data-ref="${alpha.name}"]`).waitFor({ state: 'visible' });
+        await view.locator(`g.group[data-ref="${beta.name}"]`).waitFor({ state: 'visible' });
+        await edge('legacyLink', `alpha/${app}`, `alpha/${db}`).waitFor({ state: 'visible' });
+        await edge('alias', `alpha/${db}`, `alpha/${net}`).waitFor({ state: 'visible' });
+        await edge('ambassador', `beta/${client}`, `beta/crosslink-cli-${client}-pgx`).waitFor({ state: 'visible' });
+        await edge('crossLink', `beta/crosslink-cli-${client}-pgx`, `alpha/crosslink-srv-${db}-5432`).waitFor({ state: 'visible', timeout: 60_000 });
+        await edge('ambassador', `alpha/crosslink-srv-${db}-5432`, `alpha/${db}`).waitFor({ state: 'visible' });
+        await edge('tunnel', `127.0.0.1:${localPort}`, `alpha/${db}`).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.match((await edge('legacyLink', `alpha/${app}`, `alpha/${db}`).getAttribute('class')) ?? '', /health-ok/);
+        assert.match((await edge('alias', `alpha/${db}`, `alpha/${net}`).textContent()) ?? '', /as database/);
+
+        // Only linked containers: run.ts's plain fixture container goes, the scene stays.
+        await node(`alpha/${ctx.web}`).waitFor({ state: 'visible' });
+        await view.locator('#linkedOnly').check();
+        await node(`alpha/${ctx.web}`).waitFor({ state: 'detached' });
+        await node(`alpha/${db}`).waitFor({ state: 'visible' });
+        // Other helpers' containers crowd the shared testbed's picture: the scene is scrolled into view.
+        // The picture is redrawn whenever anything on the testbed changes, which can replace the node mid-scroll.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await node(`alpha/${db}`).evaluate((element) => element.scrollIntoView({ block: 'center', inline: 'center' }));
+            break;
+          } catch (error) {
+            if (attempt >= 4) throw error;
+          }
+        }
+        await runPaletteCommand(page, 'Notifications: Clear All Notifications');
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view.png') });
+
+        // A click reveals the row in the tree and offers the row's own menu.
+        await node(`alpha/${db}`).click();
+        await treeRow(page, db).and(page.locator('.monaco-list-row.selected')).waitFor({ state: 'visible' });
+        const actions = quickInput(page);
+        await actions.locator('.monaco-list-row', { hasText: 'Show Container Logs' }).waitFor({ state: 'visible' });
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', 'topology-view-actions.png') });
+        await resetUi(page);
+
+        // Live from Docker events, no reload: the stopped target breaks the legacy link.
+        docker(alpha, ['stop', '-t', '1', db]);
+        await view.locator(`g.edge.kind-legacyLink.health-broken[data-from="alpha/${app}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.match((await node(`alpha/${db}`).getAttribute('class')) ?? '', /state-exited/);
+      } catch (error) {
+        failure = error;
+      }
+      try {
+        await resetUi(page);
+        await openView(page);
+        if (await treeRow(page, `127.0.0.1:${localPort}`).isVisible()) {
+          await contextMenu(page, `127.0.0.1:${localPort}`);
+          await runMenuItem(page, 'Stop Tunnel');
+          await treeRow(page, `127.0.0.1:${localPort}`).waitFor({ state: 'hidden' });
+        }
+        await runPaletteCommand(page, 'Crosslink: Remove Link');
+        await quickPickSelect(page, `${client} → pgx`);
+        await dialogButton(page, 'Remove Link').click();
+        const deadline = Date.now() + 60_000;
+        while (ambassadors.some(([host, name]) => docker(host, ['ps', '-aq', '--filter', `name=^${name}$`]) !== '')) {
+          if (Date.now() > deadline) throw new Error('Remove Link left an ambassador of the topology scene');
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      } catch (error) {
+        failure ??= error;
+        // What Remove Link could not undo (a host stopped answering) goes here, so run.ts can remove the network after it.
+        for (const [host, name] of ambassadors) {
+          try {
+            removeContainer(host, name);
+          } catch {
+            // Its host does not answer: the next run removes it before it starts.
+          }
+        }
+      }
+      if (failure) {
+        throw failure;
+      }
     },
   },
 ];

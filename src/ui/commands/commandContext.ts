@@ -7,6 +7,7 @@ import type { CrossLinkHealth } from '../crossLinkHealth';
 import type { Journal } from '../../core/planning/journal';
 import type { InterruptedChanges } from '../interruptedChanges';
 import type { Prompter } from '../prompter';
+import type { TopologyPanel } from '../topology/topologyPanel';
 
 /** What every command may use; built once in activate(). */
 export interface CommandContext {
@@ -23,6 +24,8 @@ export interface CommandContext {
   /** Where changes are recorded while they run (extension global storage). */
   journal: Journal;
   interrupted: InterruptedChanges;
+  /** The Topology view (one panel per window). */
+  topology: TopologyPanel;
   /** Every question and notice to the user (the one Prompter, built from vscode.window in registerCommands). */
   ui: Prompter;
   /** Reads the host settings and connects, once per window: activation itself connects nothing (see extension.ts). */

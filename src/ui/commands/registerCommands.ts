@@ -28,6 +28,8 @@ import { refreshCommand } from './refresh';
 import { retryHostCommand } from './retryHost';
 import { shareVolumeCommand } from './shareVolume';
 import { showLogCommand } from './showLog';
+import { showTopologyCommand } from './showTopology';
+import { exportTopologyCommand } from './exportTopology';
 import { verifyLinkCommand } from './verifyLink';
 import type { Prompter } from '../prompter';
 import { createVscodePrompter } from '../vscodePrompter';
@@ -68,6 +70,8 @@ export const commands: AnyCommand[] = [
   linkContainersCommand,
   migrateLegacyLinksCommand,
   findLinkVariableDependentsCommand,
+  showTopologyCommand,
+  exportTopologyCommand,
 ];
 
 /** Every command id this extension registers. */

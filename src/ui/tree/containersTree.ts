@@ -168,6 +168,19 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return item;
   }
 
+  /** The row of a host, or of a container on it by name, for TreeView.reveal; undefined when not listed. */
+  elementFor(hostName: string, containerName?: string): TreeNode | undefined {
+    if (containerName === undefined) {
+      return this.model.host(hostName) ? this.hostNode(hostName) : undefined;
+    }
+    const container = this.model.findContainer(hostName, containerName);
+    return container ? this.containerNode(hostName, container.id) : undefined;
+  }
+
+  tunnelsElement(): TreeNode | undefined {
+    return this.tunnels.list().length > 0 ? this.tunnelsNode : undefined;
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
