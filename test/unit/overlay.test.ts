@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/core/errors';
 import { planOverlayLink, planOverlayRemoval } from '../../src/core/overlay/overlayPlanner';
 import { OverlayError, describeSwarm, sharedSwarm } from '../../src/core/overlay/swarm';
 import { SwarmMemberships } from '../../src/core/overlay/swarmMemberships';
-import { blockedPorts, listenerScript, proberScript, swarmPorts } from '../../src/core/overlay/swarmPorts';
+import { blockedPorts, listenerScript, listenerState, proberScript, swarmPorts } from '../../src/core/overlay/swarmPorts';
 import { ProvenanceError } from '../../src/core/provenance/seal';
 import type { ContainerSummary, NetworkSummary, SwarmMembership } from '../../src/core/types';
 import { overlayLinkOf, overlayNetworkLabels, overlayNetworkName } from '../../src/core/values/labels';
@@ -187,9 +187,25 @@ describe('overlay links (unit)', () => {
   describe('Swarm port check', () => {
     it('listens on every port and reports each one blocked by name', () => {
       assert.match(listenerScript(swarmPorts), /TCP-LISTEN:2377,.*\n.*TCP-LISTEN:7946.*\n.*UDP-RECVFROM:7946.*\n.*UDP-RECVFROM:4789/);
-      assert.match(proberScript('10.0.0.1', swarmPorts), /TCP:10\.0\.0\.1:2377,connect-timeout=2/);
+      assert.match(proberScript('10.0.0.1', swarmPorts), /socat -T 2 \/dev\/null TCP:10\.0\.0\.1:2377,connect-timeout=2/);
       assert.deepEqual(blockedPorts('2377/tcp ok\n7946/tcp ok\n7946/udp blocked\n', swarmPorts), ['7946/udp', '4789/udp']);
       assert.deepEqual(blockedPorts('2377/tcp ok\n7946/tcp ok\n7946/udp ok\n4789/udp ok\n', swarmPorts), []);
+    });
+
+    it('waits for the listener: reads bound TCP and UDP ports, and the ports another process holds', () => {
+      const output = [
+        '#tcp',
+        '  sl  local_address rem_address   st',
+        '   0: 00000000:0949 00000000:0000 0A 00000000:00000000',
+        '   1: 0B00E70A:1F0A 0C00E70A:9C40 01 00000000:00000000',
+        '#udp',
+        '   5: 00000000:1F0A 00000000:0000 07 00000000:00000000',
+        '#err 2377/tcp ',
+        '#err 4789/udp 2026/12/03 12:00:00 socat[12] E bind(5, {AF=2 0.0.0.0:4789}, 16): Address in use',
+      ].join('\n');
+      const state = listenerState(output);
+      assert.deepEqual([...state.bound].sort(), ['2377/tcp', '7946/udp'], 'an established connection on 7946/tcp is not a listener');
+      assert.deepEqual([...state.failed], ['4789/udp']);
     });
   });
 });

@@ -285,11 +285,12 @@ export class OverlayOperations {
   /**
    * Falls back from an overlay to ambassadors with no gap: the ambassador link (network alias) comes
    * first and must pass its own check, then the overlay link is removed. A failed check removes
-   * the new ambassadors again and leaves the overlay as it was.
+   * the new ambassadors again and leaves the overlay as it was. `publish` is the server ambassador's
+   * host port (default: the target port), or "reuse" a port the target publishes itself.
    */
-  async demote(link: OverlayLink, options: ExecuteOptions & ForeignConsent = {}): Promise<{ link: CrossLink; verified: VerifyResult }> {
+  async demote(link: OverlayLink, options: ExecuteOptions & ForeignConsent & { publish?: 'reuse' | number } = {}): Promise<{ link: CrossLink; verified: VerifyResult }> {
     const args = { client: formatContainerRef(link.client.host, link.client.container), target: formatContainerRef(link.target.host, link.target.container), port: link.target.port, alias: link.alias };
-    const made = await this.crossLinks.link({ ...args, mode: 'network' as const, confirmForeign: options.confirmForeign }, options);
+    const made = await this.crossLinks.link({ ...args, mode: 'network' as const, publish: options.publish, confirmForeign: options.confirmForeign }, options);
     const ambassadorLink = (await this.crossLinks.list()).find((candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === made.clientRef);
     if (!ambassadorLink) {
       throw new ConfigError('invalidOption', `The ambassador link of ${args.client} was made but is not listed; the overlay link stays.`);

@@ -28,20 +28,61 @@ export interface PortCheckHost {
 
 const answer = 'crosslink-port-ok';
 
-/** A shell script listening on every port with socat and answering each datagram or connection. */
+const errorFile = ({ port, protocol }: SwarmPort) => `/tmp/crosslink-${port}-${protocol}.err`;
+
+/** A shell script listening on every port with socat and answering each datagram or connection; a port it cannot bind leaves its error in a file. */
 export function listenerScript(ports: readonly SwarmPort[]): string {
-  const listeners = ports.map(({ port, protocol }) =>
-    protocol === 'tcp' ? `socat TCP-LISTEN:${port},reuseaddr,fork SYSTEM:'echo ${answer}' &` : `socat UDP-RECVFROM:${port},reuseaddr,fork SYSTEM:'echo ${answer}' &`,
-  );
+  const listeners = ports.map((swarmPort) => {
+    const address = swarmPort.protocol === 'tcp' ? `TCP-LISTEN:${swarmPort.port}` : `UDP-RECVFROM:${swarmPort.port}`;
+    return `socat ${address},reuseaddr,fork SYSTEM:'echo ${answer}' 2>${errorFile(swarmPort)} &`;
+  });
   return [...listeners, 'wait'].join('\n');
 }
 
-/** Probes each port of `address`, one line per port: "PORT/PROTO ok" or "PORT/PROTO blocked". */
+/** What the listener's host shows: its bound sockets and each listener's errors, for listenerState. */
+export function listenerStateScript(ports: readonly SwarmPort[]): string {
+  return ['echo "#tcp"; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null', 'echo "#udp"; cat /proc/net/udp /proc/net/udp6 2>/dev/null', ...ports.map((port) => `echo "#err ${port.port}/${port.protocol} $(head -c 200 ${errorFile(port)} 2>/dev/null)"`)].join('\n');
+}
+
+/**
+ * From listenerStateScript's output: the ports bound (TCP in LISTEN, UDP bound), and the ones
+ * whose listener failed (another process holds the port), as "PORT/PROTO".
+ */
+export function listenerState(output: string): { bound: Set<string>; failed: Set<string> } {
+  const bound = new Set<string>();
+  const failed = new Set<string>();
+  let section = '';
+  for (const line of output.split('\n')) {
+    const error = /^#err (\d+\/(?:tcp|udp)) (.*)$/.exec(line);
+    if (error) {
+      if (/\bE\b|in use/i.test(error[2])) {
+        failed.add(error[1]);
+      }
+      continue;
+    }
+    if (line.startsWith('#')) {
+      section = line.slice(1).trim();
+      continue;
+    }
+    // "  0: 00000000:1F0A 00000000:0000 0A ..." — local port in hex; 0A = TCP LISTEN, 07 = UDP bound.
+    const socket = /^\s*\d+:\s+[0-9A-Fa-f]+:([0-9A-Fa-f]{4})\s+[0-9A-Fa-f]+:[0-9A-Fa-f]{4}\s+([0-9A-Fa-f]{2})\s/.exec(line);
+    if (socket && ((section === 'tcp' && socket[2] === '0A') || (section === 'udp' && socket[2] === '07'))) {
+      bound.add(`${parseInt(socket[1], 16)}/${section}`);
+    }
+  }
+  return { bound, failed };
+}
+
+/**
+ * Probes each port of `address`, one line per port: "PORT/PROTO ok" or "PORT/PROTO blocked". A TCP
+ * port counts as reachable once the handshake completes (whoever listens there: a daemon still
+ * holding the port proves the path as well as our listener); a UDP port only by our listener's reply.
+ */
 export function proberScript(address: string, ports: readonly SwarmPort[]): string {
   return ports
     .map(({ port, protocol }) => {
-      const target = protocol === 'tcp' ? `TCP:${address}:${port},connect-timeout=2` : `UDP:${address}:${port}`;
-      return `if echo probe | socat -T 2 - ${target} 2>/dev/null | grep -q ${answer}; then echo "${port}/${protocol} ok"; else echo "${port}/${protocol} blocked"; fi`;
+      const test = protocol === 'tcp' ? `socat -T 2 /dev/null TCP:${address}:${port},connect-timeout=2 2>/dev/null` : `echo probe | socat -T 2 - UDP:${address}:${port} 2>/dev/null | grep -q ${answer}`;
+      return `if ${test}; then echo "${port}/${protocol} ok"; else echo "${port}/${protocol} blocked"; fi`;
     })
     .join('\n');
 }
@@ -74,20 +115,20 @@ export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, to
     return id;
   };
   try {
-    await helper(to, listenerScript(ports));
-    const prober = await helper(from, 'sleep 60');
-    // socat needs a moment to bind; one retry covers a slow start without hiding a real block.
-    let blocked: string[] = [];
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const { stdout } = await from.client.exec(prober, ['sh', '-c', proberScript(to.address, ports)], { timeoutMs: 30_000 });
-      blocked = blockedPorts(stdout, ports);
-      if (blocked.length === 0) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+    const listener = await helper(to, listenerScript(ports));
+    const keys = ports.map(({ port, protocol }) => `${port}/${protocol}`);
+    // Probing before socat bound would call an open port blocked: wait until each port is bound or its listener failed.
+    let state = { bound: new Set<string>(), failed: new Set<string>() };
+    for (let attempt = 0; attempt < 20 && !keys.every((key) => state.bound.has(key) || state.failed.has(key)); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      state = listenerState((await to.client.exec(listener, ['sh', '-c', listenerStateScript(ports)], { timeoutMs: 10_000 })).stdout);
     }
-    return blocked.map((port) => `${from.name} → ${to.name} ${port}`);
-  } finally {
+    const prober = await helper(from, 'sleep 60');
+    const { stdout } = await from.client.exec(prober, ['sh', '-c', proberScript(to.address, ports)], { timeoutMs: 30_000 });
+    return blockedPorts(stdout, ports).map((port) =>
+      state.failed.has(port) && port.endsWith('/udp') ? `${to.name} ${port} is held by another process there` : `${from.name} → ${to.name} ${port}`,
+    );
+    } finally {
     for (const { client, id } of made) {
       await client.removeContainer(id, { force: true }).catch((error: unknown) => logger.warn(`Could not remove the port-check helper ${id.slice(0, 12)}: ${errorMessage(error)}`));
     }
