@@ -78,3 +78,23 @@ export function sharedSwarm({ target, client }: SwarmPair): { clusterId: string;
   }
   return { clusterId: manager.membership.clusterId, manager: manager.host };
 }
+
+/**
+ * Whether two hosts can carry an overlay link: `shared` (one Swarm, a manager among them),
+ * `formable` (both in none: Crosslink may form one), or `no` with the reason.
+ */
+export type SwarmChoice = { kind: 'shared'; clusterId: string } | { kind: 'formable' } | { kind: 'no'; reason: OverlayErrorReason; message: string };
+
+export function swarmChoiceOf(pair: SwarmPair): SwarmChoice {
+  if (pair.target.membership.state === 'inactive' && pair.client.membership.state === 'inactive') {
+    return { kind: 'formable' };
+  }
+  try {
+    return { kind: 'shared', clusterId: sharedSwarm(pair).clusterId };
+  } catch (error) {
+    if (OverlayError.is(error)) {
+      return { kind: 'no', reason: error.reason, message: error.message };
+    }
+    throw error;
+  }
+}
