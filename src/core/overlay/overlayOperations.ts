@@ -215,7 +215,7 @@ export class OverlayOperations {
     if (plan.removesNetwork && network) {
       this.forget(network.id);
     }
-    const left = options.leaveSwarm ? await this.dissolveSwarm(link.target.host, link.client.host, clusterId) : false;
+    const left = options.leaveSwarm ? await this.dissolveSwarm(link.target.host, link.client.host, clusterId, link.network.id) : false;
     return { removedNetwork: plan.removesNetwork, swarm: left ? 'left' : 'kept' };
   }
 
@@ -290,7 +290,8 @@ export class OverlayOperations {
    */
   async demote(link: OverlayLink, options: ExecuteOptions & ForeignConsent & { publish?: 'reuse' | number } = {}): Promise<{ link: CrossLink; verified: VerifyResult }> {
     const args = { client: formatContainerRef(link.client.host, link.client.container), target: formatContainerRef(link.target.host, link.target.container), port: link.target.port, alias: link.alias };
-    const made = await this.crossLinks.link({ ...args, mode: 'network' as const, publish: options.publish, confirmForeign: options.confirmForeign }, options);
+    // Not on the overlay: the ambassadors must keep working once it is gone.
+    const made = await this.crossLinks.link({ ...args, mode: 'network' as const, publish: options.publish, excludeNetworks: [link.network.name], confirmForeign: options.confirmForeign }, options);
     const ambassadorLink = (await this.crossLinks.list()).find((candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === made.clientRef);
     if (!ambassadorLink) {
       throw new ConfigError('invalidOption', `The ambassador link of ${args.client} was made but is not listed; the overlay link stays.`);
@@ -304,12 +305,15 @@ export class OverlayOperations {
     return { link: ambassadorLink, verified: await this.crossLinks.verify(ambassadorLink) };
   }
 
-  /** Both hosts leave a Swarm this installation formed, when no overlay link is left on it; true when they did. */
-  private async dissolveSwarm(first: string, second: string, clusterId: string): Promise<boolean> {
+  /**
+   * Both hosts leave a Swarm this installation formed, when no overlay link but `removed` (whose
+   * network a node may list for a moment after its removal) is left on it; true when they did.
+   */
+  private async dissolveSwarm(first: string, second: string, clusterId: string, removed: string): Promise<boolean> {
     if (!this.formedHere(clusterId)) {
       throw new OverlayError('notFormedHere', `Crosslink did not form the Swarm ${shortId(clusterId)}, so it does not dissolve it; the link was removed and the Swarm stays.`);
     }
-    const remaining = (await this.list()).filter((other) => [first, second].includes(other.client.host) || [first, second].includes(other.target.host));
+    const remaining = (await this.list()).filter((other) => other.network.id !== removed && ([first, second].includes(other.client.host) || [first, second].includes(other.target.host)));
     if (remaining.length > 0) {
       this.logger.info(`kept Swarm ${shortId(clusterId)}: still used by ${remaining.map((other) => other.network.name).join(', ')}`);
       return false;

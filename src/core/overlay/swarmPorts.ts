@@ -76,12 +76,13 @@ export function listenerState(output: string): { bound: Set<string>; failed: Set
 /**
  * Probes each port of `address`, one line per port: "PORT/PROTO ok" or "PORT/PROTO blocked". A TCP
  * port counts as reachable once the handshake completes (whoever listens there: a daemon still
- * holding the port proves the path as well as our listener); a UDP port only by our listener's reply.
+ * holding the port proves the path as well as our listener); a UDP port only by our listener's reply,
+ * waited for 3 s after sending (socat's default 0.5 s loses a reply from a busy host).
  */
 export function proberScript(address: string, ports: readonly SwarmPort[]): string {
   return ports
     .map(({ port, protocol }) => {
-      const test = protocol === 'tcp' ? `socat -T 2 /dev/null TCP:${address}:${port},connect-timeout=2 2>/dev/null` : `echo probe | socat -T 2 - UDP:${address}:${port} 2>/dev/null | grep -q ${answer}`;
+      const test = protocol === 'tcp' ? `socat -T 2 /dev/null TCP:${address}:${port},connect-timeout=2 2>/dev/null` : `echo probe | socat -t 3 -T 3 - UDP:${address}:${port} 2>/dev/null | grep -q ${answer}`;
       return `if ${test}; then echo "${port}/${protocol} ok"; else echo "${port}/${protocol} blocked"; fi`;
     })
     .join('\n');
@@ -124,10 +125,22 @@ export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, to
       state = listenerState((await to.client.exec(listener, ['sh', '-c', listenerStateScript(ports)], { timeoutMs: 10_000 })).stdout);
     }
     const prober = await helper(from, 'sleep 60');
-    const { stdout } = await from.client.exec(prober, ['sh', '-c', proberScript(to.address, ports)], { timeoutMs: 30_000 });
-    return blockedPorts(stdout, ports).map((port) =>
-      state.failed.has(port) && port.endsWith('/udp') ? `${to.name} ${port} is held by another process there` : `${from.name} → ${to.name} ${port}`,
-    );
+    // A datagram can be lost on a busy host: a UDP port is tried three times before it counts as blocked.
+    const probe = async (candidates: readonly SwarmPort[]) => {
+      const { stdout } = await from.client.exec(prober, ['sh', '-c', proberScript(to.address, candidates)], { timeoutMs: 30_000 });
+      const still = new Set(blockedPorts(stdout, candidates));
+      return candidates.filter(({ port, protocol }) => still.has(`${port}/${protocol}`));
+    };
+    let blocked = await probe(ports);
+    for (let attempt = 1; attempt < 3 && blocked.some(({ protocol }) => protocol === 'udp'); attempt++) {
+      const udpStill = await probe(blocked.filter(({ protocol }) => protocol === 'udp'));
+      blocked = blocked.filter((port) => port.protocol === 'tcp' || udpStill.includes(port));
+    }
+    // Read again: by now every listener that could not bind has written why.
+    state = listenerState((await to.client.exec(listener, ['sh', '-c', listenerStateScript(ports)], { timeoutMs: 10_000 })).stdout);
+    return blocked
+      .map(({ port, protocol }) => `${port}/${protocol}`)
+      .map((port) => (state.failed.has(port) && port.endsWith('/udp') ? `${to.name} ${port} is held by another process there` : `${from.name} → ${to.name} ${port}`));
     } finally {
     for (const { client, id } of made) {
       await client.removeContainer(id, { force: true }).catch((error: unknown) => logger.warn(`Could not remove the port-check helper ${id.slice(0, 12)}: ${errorMessage(error)}`));

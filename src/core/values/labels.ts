@@ -161,7 +161,7 @@ export const overlayMode = 'overlay';
 
 /** One network per link: removing a link never touches another's. */
 export function overlayNetworkName(clientContainer: string, alias: string): string {
-  return `crosslink-ovl-${clientContainer}-${alias}`;
+  return `crosslink-overlay-${clientContainer}-${alias}`;
 }
 
 export function overlayNetworkLabels(link: Omit<OverlayLink, 'network'>): Record<string, string> {
