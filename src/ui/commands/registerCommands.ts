@@ -20,6 +20,7 @@ import { pauseTunnels, resumeTunnels, toggleTunnels } from './toggleTunnels';
 import { useLocalEngine } from './useLocalEngine';
 import { linkContainersCommand } from './linkContainers';
 import { removeCrossLinkCommand } from './removeCrossLink';
+import { switchCrossLinkCommand } from './switchCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChangeCommand } from './recoverChange';
 import { refresh } from './refresh';
@@ -40,6 +41,7 @@ export const commands: AnyCommand[] = [
   changeTunnelPortCommand,
   repairCrossLinkCommand,
   removeCrossLinkCommand,
+  switchCrossLinkCommand,
   adoptCrossLinkCommand,
   connectNetworkCommand,
   shareVolumeCommand,
