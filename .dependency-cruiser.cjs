@@ -12,6 +12,7 @@
  *   core/links       same-host links, networks, volumes, hops and probes
  *   core/provenance  seals and the object registry: what Crosslink can prove it made
  *   core/ambassadors cross-host links through ambassador containers
+ *   core/overlay     cross-host links over Swarm overlay networks, Swarm membership and forming
  *   core/forwarding  tunnels to localhost
  *   core/containers  container and host actions (start, stop, remove, logs)
  *   core/topology    the topology graph of every host, its layout, SVG and Mermaid
@@ -32,6 +33,7 @@ const layers = [
   { name: 'core/links', path: '^src/core/links/' },
   { name: 'core/provenance', path: '^src/core/provenance/' },
   { name: 'core/ambassadors', path: '^src/core/ambassadors/' },
+  { name: 'core/overlay', path: '^src/core/overlay/' },
   { name: 'core/forwarding', path: '^src/core/forwarding/' },
   { name: 'core/containers', path: '^src/core/containers/' },
   { name: 'core/topology', path: '^src/core/topology/' },

@@ -7,6 +7,7 @@ import { ContainerModel, type DockerClientFactory } from './core/model/container
 import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
+import { OverlayOperations } from './core/overlay/overlayOperations';
 import { TunnelManager } from './core/forwarding/tunnelManager';
 import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const journal = new FileJournal(path.join(context.globalStorageUri.fsPath, 'changes'));
   const interrupted = new InterruptedChanges(model, journal, logger, (container, title, action) => new InterruptedChangeNode(container, title, action));
   const crossLinks = new CrossLinkOperations(model, logger, ambassadorImage, provenance, { journal });
+  const overlay = new OverlayOperations(model, logger, ambassadorImage, provenance, crossLinks, { journal });
   const health = new CrossLinkHealth(model, crossLinks, logger);
   const tunnels = new TunnelManager(model, { logger, ambassadorImage: ambassadorImage(), provenance });
   activeTunnels = tunnels;
@@ -108,7 +110,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new HostsStatusBar(model),
     topology.source,
     topology,
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, health, tunnels, journal, interrupted, topology, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
+    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, overlay, health, tunnels, journal, interrupted, topology, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
     view.onDidChangeVisibility(() => {
       if (view.visible) {
         void connect();

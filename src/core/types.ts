@@ -103,6 +103,24 @@ export interface NetworkSummary {
   containers: Record<string, { name: string; ipv4Address: string }>;
 }
 
+/**
+ * A host's place in a Swarm (`GET /info` → Swarm). `inactive`: not in any; `pending`, `error` and
+ * `locked` are in-between states in which the node cannot carry an overlay network yet.
+ */
+export interface SwarmMembership {
+  state: 'inactive' | 'pending' | 'active' | 'error' | 'locked';
+  /** Empty when inactive. */
+  nodeId: string;
+  /** Empty when inactive, and on a worker whose engine does not say it. */
+  clusterId: string;
+  /** Managers can create overlay networks and hand out join tokens; workers can only attach to them. */
+  role?: 'manager' | 'worker';
+  /** The address this node advertises to the others (`NodeAddr`). */
+  nodeAddress: string;
+  /** Where the managers listen ("ip:2377"), as this node knows them. */
+  managers: string[];
+}
+
 export interface VolumeSummary {
   name: string;
   driver: string;

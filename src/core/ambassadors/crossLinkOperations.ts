@@ -42,6 +42,8 @@ export interface CrossLinkArgs {
   publish?: 'reuse' | number;
   /** In "link" mode the client is recreated: what to do with files it wrote outside its volumes. */
   writableLayer?: WritableLayerChoice;
+  /** Networks the ambassadors must not share with the containers (see CrossLinkRequest). */
+  excludeNetworks?: readonly string[];
 }
 
 /** Links containers across hosts through ambassadors, and finds, repairs, verifies and removes those links. */
@@ -81,6 +83,7 @@ export class CrossLinkOperations {
       image,
       publish: args.publish ?? args.port,
       confirmForeign: args.confirmForeign,
+      excludeNetworks: args.excludeNetworks,
     });
     const runs = [
       { plan: this.sealPlan(plan.server, targetHost.engineId), client: targetClient },

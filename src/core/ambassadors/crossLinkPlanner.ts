@@ -58,6 +58,8 @@ export interface CrossLinkRequest {
   publish: 'reuse' | number;
   /** The user confirmed acting on the foreign objects named in an earlier ProvenanceError. */
   confirmForeign?: boolean;
+  /** Networks an ambassador must not share (an overlay link's own, which goes away when the link falls back to ambassadors). */
+  excludeNetworks?: readonly string[];
 }
 
 export interface CrossLinkPlan {
@@ -212,7 +214,7 @@ function planClientSide(request: CrossLinkRequest, targetRef: TargetRef, upstrea
  * connected to it without recreation). Labels record what was joined or created, for removal.
  */
 function sharedNetwork(request: CrossLinkRequest, details: ContainerDetails, host: HostState, steps: PlanStep[]): { name: string; joined: boolean; created: boolean } {
-  const userNetwork = details.networks.find((network) => !builtInNetworks.has(network.name));
+  const userNetwork = details.networks.find((network) => !builtInNetworks.has(network.name) && !request.excludeNetworks?.includes(network.name));
   if (userNetwork) {
     return { name: userNetwork.name, joined: false, created: false };
   }

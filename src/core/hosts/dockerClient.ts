@@ -1,6 +1,6 @@
 import type { DisposableLike } from '../like';
 import type { Duplex, Readable, Writable } from 'node:stream';
-import type { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineHost, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, VolumeSummary } from '../types';
+import type { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineHost, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, SwarmMembership, VolumeSummary } from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;
@@ -22,6 +22,15 @@ export interface InteractiveExec extends DisposableLike {
   resize(size: TerminalSize): Promise<void>;
   /** The exit code once the output ended; undefined when the engine could not say. */
   exitCode(): Promise<number | undefined>;
+}
+
+export interface NetworkCreateOptions {
+  driver?: string;
+  labels?: Record<string, string>;
+  /** Overlay only: standalone containers (not just Swarm services) may join it. */
+  attachable?: boolean;
+  /** Driver options, e.g. `{ encrypted: "" }` for an IPsec-encrypted overlay. */
+  options?: Record<string, string>;
 }
 
 /**
@@ -68,11 +77,22 @@ export interface DockerClient extends DisposableLike {
 
   listNetworks(): Promise<NetworkSummary[]>;
   inspectNetwork(idOrName: string): Promise<NetworkSummary>;
-  createNetwork(name: string, options: { driver?: string; labels?: Record<string, string> }): Promise<string>;
+  createNetwork(name: string, options: NetworkCreateOptions): Promise<string>;
   /** Attaches a running or stopped container; `endpoint` carries aliases, links and static addresses. */
   connectNetwork(network: string, containerId: string, endpoint?: EndpointConfig): Promise<void>;
   disconnectNetwork(network: string, containerId: string, force?: boolean): Promise<void>;
   removeNetwork(idOrName: string): Promise<void>;
+
+  /** The host's Swarm membership, asked afresh each time (init, join and leave change it). */
+  swarm(): Promise<SwarmMembership>;
+  /** Makes this engine the first manager of a new Swarm; returns the node ID. */
+  swarmInit(options: { advertiseAddress: string }): Promise<string>;
+  /** The tokens that let another engine join this one's Swarm (a manager only). */
+  swarmJoinTokens(): Promise<{ worker: string; manager: string }>;
+  /** Joins the Swarm whose manager listens at `managerAddress` ("ip:2377"). */
+  swarmJoin(options: { managerAddress: string; token: string; advertiseAddress: string }): Promise<void>;
+  /** Leaves the Swarm (`force` also on the last manager, which dissolves it). */
+  swarmLeave(force: boolean): Promise<void>;
 
   listVolumes(): Promise<VolumeSummary[]>;
   createVolume(name: string, labels?: Record<string, string>): Promise<VolumeSummary>;

@@ -22,10 +22,11 @@ import type {
   ImageConfig,
   NetworkSummary,
   PortBinding,
+  SwarmMembership,
   VolumeSummary,
 } from '../types';
 import { userAliases } from '../values/aliases';
-import type { DockerClient, EventStreamHandlers, InteractiveExec, TerminalSize } from './dockerClient';
+import type { DockerClient, EventStreamHandlers, InteractiveExec, NetworkCreateOptions, TerminalSize } from './dockerClient';
 import { DockerStreamDemuxer, RawStreamChunker } from './dockerStream';
 import { type HostSpec, describeEndpoint } from './hostSpec';
 import { SshConnection, type SshFiles, defaultSshFiles, resolveSshTarget } from './sshConnection';
@@ -331,10 +332,51 @@ export class DockerodeClient implements DockerClient {
     return this.call(async (abortSignal) => toNetwork(await inspect({ abortSignal })));
   }
 
-  createNetwork(name: string, options: { driver?: string; labels?: Record<string, string> }): Promise<string> {
+  createNetwork(name: string, options: NetworkCreateOptions): Promise<string> {
     return this.call(async (abortSignal) => {
-      const network = await this.docker.createNetwork({ Name: name, Driver: options.driver ?? 'bridge', Labels: options.labels, CheckDuplicate: true, abortSignal });
+      const network = await this.docker.createNetwork({
+        Name: name,
+        Driver: options.driver ?? 'bridge',
+        Labels: options.labels,
+        CheckDuplicate: true,
+        ...(options.attachable ? { Attachable: true } : {}),
+        ...(options.options ? { Options: options.options } : {}),
+        abortSignal,
+      });
       return network.id;
+    });
+  }
+
+  swarm(): Promise<SwarmMembership> {
+    return this.call(async (abortSignal) => {
+      const info = (await (this.docker.info as (options: object) => Promise<Record<string, unknown>>).call(this.docker, { abortSignal })) as { Swarm?: RawSwarmInfo };
+      return toSwarmMembership(info.Swarm);
+    });
+  }
+
+  swarmInit(options: { advertiseAddress: string }): Promise<string> {
+    return this.call(async (abortSignal) => {
+      const nodeId = (await this.docker.swarmInit({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: options.advertiseAddress, abortSignal })) as unknown;
+      return typeof nodeId === 'string' ? nodeId : '';
+    });
+  }
+
+  swarmJoinTokens(): Promise<{ worker: string; manager: string }> {
+    return this.call(async (abortSignal) => {
+      const swarm = (await (this.docker.swarmInspect as (options: object) => Promise<{ JoinTokens?: { Worker?: string; Manager?: string } }>).call(this.docker, { abortSignal })) ?? {};
+      return { worker: swarm.JoinTokens?.Worker ?? '', manager: swarm.JoinTokens?.Manager ?? '' };
+    });
+  }
+
+  swarmJoin(options: { managerAddress: string; token: string; advertiseAddress: string }): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: options.advertiseAddress, RemoteAddrs: [options.managerAddress], JoinToken: options.token, abortSignal });
+    });
+  }
+
+  swarmLeave(force: boolean): Promise<void> {
+    return this.call(async (abortSignal) => {
+      await this.docker.swarmLeave({ force, abortSignal });
     });
   }
 
@@ -582,6 +624,29 @@ function dialSocket(open: () => net.Socket, readyEvent: 'connect' | 'secureConne
     socket.once('timeout', () => socket.destroy(Object.assign(new Error(`connect to ${where} timed out`), { code: 'ETIMEDOUT' })));
     socket.once('error', reject);
   });
+}
+
+interface RawSwarmInfo {
+  LocalNodeState?: string;
+  NodeID?: string;
+  NodeAddr?: string;
+  ControlAvailable?: boolean;
+  RemoteManagers?: Array<{ Addr?: string }> | null;
+  Cluster?: { ID?: string } | null;
+}
+
+function toSwarmMembership(raw: RawSwarmInfo | undefined): SwarmMembership {
+  const states = ['inactive', 'pending', 'active', 'error', 'locked'] as const;
+  const state = states.find((candidate) => candidate === raw?.LocalNodeState) ?? 'inactive';
+  return {
+    state,
+    nodeId: raw?.NodeID ?? '',
+    clusterId: raw?.Cluster?.ID ?? '',
+    // ControlAvailable is the engine's own "I am a manager".
+    role: state === 'active' ? (raw?.ControlAvailable ? 'manager' : 'worker') : undefined,
+    nodeAddress: raw?.NodeAddr ?? '',
+    managers: (raw?.RemoteManagers ?? []).flatMap((manager) => (manager.Addr ? [manager.Addr] : [])),
+  };
 }
 
 function toNetwork(raw: Dockerode.NetworkInspectInfo): NetworkSummary {

@@ -16,7 +16,8 @@ export interface Plan {
 export type ContainerHandle = { id: string } | { ref: string };
 
 export type PlanStep =
-  | { kind: 'createNetwork'; name: string; labels: Record<string, string> }
+  /** `driver` defaults to bridge; an overlay is created `attachable` so standalone containers can join it. */
+  | { kind: 'createNetwork'; name: string; labels: Record<string, string>; driver?: string; attachable?: boolean; options?: Record<string, string> }
   | { kind: 'createVolume'; name: string; labels: Record<string, string> }
   | { kind: 'renameContainer'; container: ContainerHandle; from: string; to: string }
   | { kind: 'stopContainer'; container: ContainerHandle; name: string }
@@ -42,7 +43,7 @@ export const irreversibleKinds: ReadonlySet<PlanStep['kind']> = new Set(['remove
 export function describeStep(step: PlanStep): string {
   switch (step.kind) {
     case 'createNetwork':
-      return `create network ${step.name}`;
+      return `create ${step.driver && step.driver !== 'bridge' ? `${step.driver} ` : ''}network ${step.name}${step.options && 'encrypted' in step.options ? ' (encrypted)' : ''}`;
     case 'createVolume':
       return `create volume ${step.name}`;
     case 'renameContainer':

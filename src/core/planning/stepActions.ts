@@ -41,7 +41,7 @@ export function stepAction(step: PlanStep, context: StepContext): StepAction {
         return network !== undefined && hasLabels(network.labels, step.labels);
       };
       return {
-        apply: async () => void (await client.createNetwork(step.name, { labels: step.labels })),
+        apply: async () => void (await client.createNetwork(step.name, { labels: step.labels, driver: step.driver, attachable: step.attachable, options: step.options })),
         isDone: ours,
         undo: async () => {
           if (await ours()) {

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 /** One object Crosslink created (or the user adopted) on a host, by the id the engine gave it. */
 export interface RegistryEntry {
   id: string;
-  kind: 'container' | 'network';
+  /** 'swarm': a Swarm this installation formed, by its cluster ID. */
+  kind: 'container' | 'network' | 'swarm';
   host: string;
   name: string;
   role: string;

@@ -12,7 +12,7 @@ export const managedLabel = 'crosslink.managed';
 export const roleLabel = 'crosslink.role';
 
 /** What an object Crosslink made is for, as its `crosslink.role` label says. */
-export type CrosslinkRole = 'server-ambassador' | 'client-ambassador' | 'ambassador-network' | 'tunnel-ambassador' | 'verify-helper' | 'network' | 'volume';
+export type CrosslinkRole = 'server-ambassador' | 'client-ambassador' | 'ambassador-network' | 'overlay-network' | 'tunnel-ambassador' | 'verify-helper' | 'network' | 'volume';
 
 export function managedLabels(role: CrosslinkRole, extra: Record<string, string> = {}): Record<string, string> {
   return { [managedLabel]: 'true', [roleLabel]: role, ...extra };
@@ -28,7 +28,7 @@ export function roleOf(labels: Record<string, string> | undefined): CrosslinkRol
   return role !== undefined && (crosslinkRoles as readonly string[]).includes(role) ? (role as CrosslinkRole) : undefined;
 }
 
-const crosslinkRoles: readonly CrosslinkRole[] = ['server-ambassador', 'client-ambassador', 'ambassador-network', 'tunnel-ambassador', 'verify-helper', 'network', 'volume'];
+const crosslinkRoles: readonly CrosslinkRole[] = ['server-ambassador', 'client-ambassador', 'ambassador-network', 'overlay-network', 'tunnel-ambassador', 'verify-helper', 'network', 'volume'];
 
 /**
  * Everything about a cross-host link lives in its ambassadors' labels, so the tree, Repair and
@@ -141,4 +141,46 @@ export function clientAmbassadorName(clientContainer: string, alias: string): st
 
 export function ambassadorNetworkName(container: string): string {
   return `crosslink-${container}`;
+}
+
+/**
+ * A cross-host link over a Swarm overlay network: no ambassadors, the client and the target share
+ * one attachable overlay network made for this link, on which the target answers to `alias`.
+ * Everything about it lives in the network's labels (the same keys as an ambassador's, so the seal
+ * covers them), which every node of the Swarm sees.
+ */
+export interface OverlayLink {
+  target: TargetRef;
+  client: { host: string; container: string };
+  alias: string;
+  network: { id: string; name: string };
+}
+
+/** The `crosslink.mode` value of an overlay link's network. */
+export const overlayMode = 'overlay';
+
+/** One network per link: removing a link never touches another's. */
+export function overlayNetworkName(clientContainer: string, alias: string): string {
+  return `crosslink-overlay-${clientContainer}-${alias}`;
+}
+
+export function overlayNetworkLabels(link: Omit<OverlayLink, 'network'>): Record<string, string> {
+  return managedLabels('overlay-network', {
+    [ambassadorLabel.target]: formatTarget(link.target),
+    [ambassadorLabel.client]: formatContainerRef(link.client.host, link.client.container),
+    [ambassadorLabel.alias]: link.alias,
+    [ambassadorLabel.mode]: overlayMode,
+  });
+}
+
+/** The overlay link a network serves, or undefined for any other network. */
+export function overlayLinkOf(network: { id: string; name: string; labels: Record<string, string> }): OverlayLink | undefined {
+  const labels = network.labels;
+  const target = parseTarget(labels[ambassadorLabel.target] ?? '');
+  const client = labels[ambassadorLabel.client];
+  const alias = labels[ambassadorLabel.alias];
+  if (roleOf(labels) !== 'overlay-network' || labels[ambassadorLabel.mode] !== overlayMode || !target || !client || !alias) {
+    return undefined;
+  }
+  return { target, client: parseContainerRef(client), alias, network: { id: network.id, name: network.name } };
 }

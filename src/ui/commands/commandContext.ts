@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../../core/like';
 import type { CrossLinkOperations } from '../../core/ambassadors/crossLinkOperations';
+import type { OverlayOperations } from '../../core/overlay/overlayOperations';
 import type { TunnelManager } from '../../core/forwarding/tunnelManager';
 import type { ContainerModel, DockerClientFactory } from '../../core/model/containerModel';
 import type { CrossLinkHealth } from '../crossLinkHealth';
@@ -18,6 +19,8 @@ export interface CommandContext {
   /** Per-user state that outlives the window (e.g. notices shown once). */
   state: vscode.Memento;
   crossLinks: CrossLinkOperations;
+  /** Cross-host links over Swarm overlay networks, and the Swarm around them. */
+  overlay: OverlayOperations;
   /** Last verify result per cross-host link, shown in the tree. */
   health: CrossLinkHealth;
   tunnels: TunnelManager;

@@ -1,5 +1,6 @@
 import type { CrossLinkMode } from '../../core/values/labels';
 import type { CrossLinkArgs } from '../../core/ambassadors/crossLinkOperations';
+import { type SwarmChoice, shortId } from '../../core/overlay/swarm';
 import { defaultAlias, portProblem } from '../../core/links/names';
 import type { ContainerModel } from '../../core/model/containerModel';
 import { formatContainerRef } from '../../core/values/containerRef';
@@ -22,14 +23,20 @@ export interface LinkAcrossHostsFlow {
   publishedPort(target: ResolvedContainer, port: number): Promise<{ address: string; published: number } | undefined>;
   /** Runs another command (the alternative offered when a step has nothing to pick). */
   runCommand(id: string): void;
+  /** Whether the two hosts can carry an overlay link (undefined: do not offer one). */
+  swarmOf?(targetHost: string, clientHost: string): Promise<SwarmChoice | undefined>;
 }
+
+/** What the flow returns: the ambassador request, or an overlay one (`formSwarm` when the user agreed to form a Swarm). */
+export type CrossLinkPromptResult = CrossLinkArgs | (Omit<CrossLinkArgs, 'mode' | 'publish'> & { mode: 'overlay'; formSwarm?: boolean });
 
 /**
  * [direction, when started on a container] → target → port → client on another host → alias →
- * how the client reaches it → [reuse the published port or the ambassador's host port]. Back
+ * [overlay or ambassadors, when the hosts share a Swarm or are in none; forming one is confirmed]
+ * → how the client reaches it → [reuse the published port or the ambassador's host port]. Back
  * keeps every answer; steps the start made unnecessary are skipped.
  */
-export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, started?: ResolvedContainer, direction?: Direction): Promise<CrossLinkArgs | undefined> {
+export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, started?: ResolvedContainer, direction?: Direction): Promise<CrossLinkPromptResult | undefined> {
   const state: {
     direction?: Direction;
     target?: ResolvedContainer;
@@ -38,6 +45,8 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
     alias?: string;
     mode?: CrossLinkMode;
     published?: { address: string; published: number };
+    path?: 'overlay' | 'ambassadors';
+    swarm?: SwarmChoice;
     publish?: 'reuse' | 'ambassador';
     hostPort?: number;
   } = { direction };
@@ -112,6 +121,44 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
       return keep(answer, (alias) => (state.alias = alias.trim()));
     },
     async (position) => {
+      const { target, client } = state as Required<typeof state>;
+      state.swarm = await flow.swarmOf?.(target.hostName, client.hostName);
+      const swarm = state.swarm;
+      if (!swarm || swarm.kind === 'no') {
+        state.path = 'ambassadors';
+        return 'skip';
+      }
+      const overlay =
+        swarm.kind === 'shared'
+          ? { label: `Overlay network (both hosts in Swarm ${shortId(swarm.clusterId)})`, description: 'recommended: no ambassadors', detail: `${client.container.name} reaches ${target.container.name} by name over an attachable overlay network.` }
+          : { label: 'Overlay network (form a Swarm)', description: `of ${target.hostName} and ${client.hostName}`, detail: 'Checks 2377/tcp, 7946/tcp+udp and 4789/udp between them first, then asks before forming it.' };
+      const answer = await ui.pickOne({
+        ...position,
+        title: `${title}: path between ${target.hostName} and ${client.hostName}`,
+        active: state.path,
+        items: [
+          { ...overlay, value: 'overlay' as const },
+          { label: 'Ambassadors', description: 'socat relays, no Swarm needed', detail: `A published port on ${target.hostName} and a relay next to ${client.container.name}.`, value: 'ambassadors' as const },
+        ],
+      });
+      return keep(answer, (path) => (state.path = path));
+    },
+    async () => {
+      if (state.path !== 'overlay' || state.swarm?.kind !== 'formable') {
+        return 'skip';
+      }
+      const { target, client } = state as Required<typeof state>;
+      const choice = await ui.confirm({
+        message: `Form a Swarm of ${target.hostName} and ${client.hostName}?`,
+        detail: `${target.hostName} becomes its manager (advertising its address) and ${client.hostName} joins as a worker. Remove Link can dissolve it again.`,
+        actions: ['Form Swarm'],
+      });
+      return choice ? 'next' : 'back';
+    },
+    async (position) => {
+      if (state.path === 'overlay') {
+        return 'skip';
+      }
       const clientName = state.client!.container.name;
       const answer = await ui.pickOne({
         ...position,
@@ -125,6 +172,9 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
       return keep(answer, (mode) => (state.mode = mode));
     },
     async (position) => {
+      if (state.path === 'overlay') {
+        return 'skip';
+      }
       const target = state.target!;
       state.published = await flow.publishedPort(target, state.port!);
       if (!state.published) {
@@ -143,7 +193,7 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
       return keep(answer, (publish) => (state.publish = publish));
     },
     async (position) => {
-      if (!state.published || state.publish !== 'ambassador') {
+      if (state.path === 'overlay' || !state.published || state.publish !== 'ambassador') {
         return 'skip';
       }
       const { published } = state.published;
@@ -161,6 +211,16 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
     return undefined;
   }
   const { client, target, port, alias, mode } = state as Required<typeof state>;
+  if (state.path === 'overlay') {
+    return {
+      client: formatContainerRef(client.hostName, client.container.name),
+      target: formatContainerRef(target.hostName, target.container.name),
+      port,
+      alias,
+      mode: 'overlay',
+      ...(state.swarm?.kind === 'formable' ? { formSwarm: true } : {}),
+    };
+  }
   return {
     client: formatContainerRef(client.hostName, client.container.name),
     target: formatContainerRef(target.hostName, target.container.name),

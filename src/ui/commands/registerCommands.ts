@@ -22,6 +22,7 @@ import { linkContainersCommand } from './linkContainers';
 import { findLinkVariableDependentsCommand } from './findLinkVariableDependents';
 import { migrateLegacyLinksCommand } from './migrateLegacyLinks';
 import { removeCrossLinkCommand } from './removeCrossLink';
+import { switchCrossLinkCommand } from './switchCrossLink';
 import { repairCrossLinkCommand } from './repairCrossLink';
 import { recoverChangeCommand } from './recoverChange';
 import { refreshCommand } from './refresh';
@@ -63,6 +64,7 @@ export const commands: AnyCommand[] = [
   changeTunnelPortCommand,
   repairCrossLinkCommand,
   removeCrossLinkCommand,
+  switchCrossLinkCommand,
   adoptCrossLinkCommand,
   connectNetworkCommand,
   shareVolumeCommand,

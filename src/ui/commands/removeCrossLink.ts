@@ -7,7 +7,10 @@ import { askAboutChanges, writableLayerNote } from './writableLayerChoice';
 
 const command = 'Remove a Cross-Host Link';
 
-type RemoveRequest = CrossLinkRequest & { writableLayer?: WritableLayerChoice; confirmForeign?: boolean };
+type RemoveRequest = CrossLinkRequest & { writableLayer?: WritableLayerChoice; confirmForeign?: boolean; leaveSwarm?: boolean };
+
+/** An overlay link's removal adds what happened to its network and to the Swarm. */
+type RemoveResult = { removed: string } & CrossLinkRemoval & { mode?: 'overlay'; removedNetwork?: boolean; swarm?: 'left' | 'kept' };
 
 /**
  * Removes both ambassadors (the server one only when no client on any host, connected or not,
@@ -15,12 +18,15 @@ type RemoveRequest = CrossLinkRequest & { writableLayer?: WritableLayerChoice; c
  * `{ client: "hostB/name", alias, copyChanges?, discardChanges?, confirmForeign? }` (the flags
  * answer for the client's files outside volumes when a legacy-link client is recreated); a link
  * this installation did not create is refused (ProvenanceError 'foreign') unless `confirmForeign: true`.
+ * An overlay link (scripted `{ client, alias, leaveSwarm? }`) is disconnected at both ends, its
+ * network removed when Crosslink made it; `leaveSwarm: true` also dissolves a Swarm Crosslink formed.
  */
-export const removeCrossLinkCommand: Command<RemoveRequest, { removed: string } & CrossLinkRemoval> = {
+export const removeCrossLinkCommand: Command<RemoveRequest, RemoveResult> = {
   id: 'crosslink.removeCrossLink',
   parse(args) {
     const { fields, ...request } = parseCrossLink(command, args);
-    return { ...request, writableLayer: fields.writableLayer(), confirmForeign: fields.flag('confirmForeign') };
+    const leaveSwarm = fields.flag('leaveSwarm');
+    return { ...request, writableLayer: fields.writableLayer(), confirmForeign: fields.flag('confirmForeign'), ...(leaveSwarm !== undefined ? { leaveSwarm } : {}) };
   },
   async prompt(ui, context, node) {
     const request = await promptCrossLink(ui, context, node, command);
@@ -37,6 +43,11 @@ export const removeCrossLinkCommand: Command<RemoveRequest, { removed: string } 
   },
   progressTitle: (request) => `Removing ${request.link ? describeCrossLink(request.link) : `${request.client} → ${request.alias}`}`,
   async run(context, request, progress) {
+    const overlay = !request.link && request.alias !== undefined ? await context.overlay.find(request.client, request.alias) : undefined;
+    if (overlay) {
+      const removal = await context.overlay.remove(overlay, { ...executeOptions(progress), confirmForeign: request.confirmForeign, leaveSwarm: request.leaveSwarm });
+      return { removed: `${request.client} → ${overlay.alias} (overlay)`, mode: 'overlay', ...removal, serverAmbassador: 'none', otherClients: [], offlineHosts: [] };
+    }
     const link = await findCrossLink(context, command, request);
     const result = await context.crossLinks.remove(link, { ...executeOptions(progress), confirmForeign: request.confirmForeign }, request.writableLayer);
     return { removed: describeCrossLink(link), ...result };

@@ -30,6 +30,8 @@ const refreshQuietMs = 30;
 const refreshMaxWaitMs = 200;
 /** Inspect calls the rows of one host make at once; the rest of its connection pool stays free for events. */
 const rowInspectsPerHost = 2;
+import { SwarmMemberships } from '../../core/overlay/swarmMemberships';
+import { describeSwarm } from '../../core/overlay/swarm';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -63,6 +65,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   /** By "host/id": what inspect said about links and aliases, for the networks the container was on then. */
   private readonly linksOrAliases = new Map<string, { networks: string; has?: boolean }>();
   private readonly containerNodes = new Map<string, ContainerNode>();
+  /** Swarm membership per host, for the host row (redrawn when it changes). */
+  readonly swarms = new SwarmMemberships((host) => this.changed.fire(this.hostNodes.get(host)));
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -386,7 +390,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
             ? 'incompatible engine'
             : `unreachable: ${host.error?.reason ?? 'unknown'}`
           : host.state;
-    item.description = `${endpoint} · ${stateText}${host.spec.current ? ' · current' : ''}`;
+    const client = host.state === 'connected' ? this.model.client(node.hostName) : undefined;
+    const swarm = client && this.swarms.known(node.hostName, client);
+    const swarmText = swarm && describeSwarm(swarm);
+    item.description = `${endpoint} · ${stateText}${swarmText ? ` · ${swarmText}` : ''}${host.spec.current ? ' · current' : ''}`;
     const [icon, color] = hostIcons[host.state];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     // `.configured`: the entry is in crosslink.hosts, so Edit Host and Remove Host apply.
@@ -403,6 +410,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     if (host.engine) {
       tooltip.appendMarkdown(`- ${engineLabel(host.engine)} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
+    }
+    if (swarm && swarm.state !== 'inactive') {
+      tooltip.appendMarkdown(`- Swarm: ${swarm.state}, ${swarm.role ?? 'node'}; node \`${swarm.nodeId}\`${swarm.clusterId ? `, cluster \`${swarm.clusterId}\`` : ''}${swarm.nodeAddress ? `, advertises ${swarm.nodeAddress}` : ''}\n`);
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
     if (host.error) {

@@ -99,6 +99,11 @@ export class FakeDockerClient implements DockerClient {
   connectNetwork = notFaked('connectNetwork');
   disconnectNetwork = notFaked('disconnectNetwork');
   removeNetwork = notFaked('removeNetwork');
+  swarm = notFaked('swarm');
+  swarmInit = notFaked('swarmInit');
+  swarmJoinTokens = notFaked('swarmJoinTokens');
+  swarmJoin = notFaked('swarmJoin');
+  swarmLeave = notFaked('swarmLeave');
   listVolumes = notFaked('listVolumes');
   createVolume = notFaked('createVolume');
   removeVolume = notFaked('removeVolume');

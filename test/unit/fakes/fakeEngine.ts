@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { release } from 'node:os';
 import { DockerApiError, HostError } from '../../../src/core/errors';
-import type { DockerClient } from '../../../src/core/hosts/dockerClient';
-import type { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, EngineHost, FilesystemChange, NetworkSummary, VolumeSummary } from '../../../src/core/types';
+import type { DockerClient, NetworkCreateOptions } from '../../../src/core/hosts/dockerClient';
+import type { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, EngineHost, FilesystemChange, NetworkSummary, SwarmMembership, VolumeSummary } from '../../../src/core/types';
 
 interface FakeContainer {
   id: string;
@@ -150,13 +150,36 @@ export class FakeEngine implements DockerClient {
     return network;
   }
 
-  async createNetwork(name: string, options: { labels?: Record<string, string> }): Promise<string> {
+  /** Where this engine stands in a Swarm; a test sets it (two engines in one Swarm share the cluster ID). */
+  membership: SwarmMembership = { state: 'inactive', nodeId: '', clusterId: '', nodeAddress: '', managers: [] };
+
+  async swarm(): Promise<SwarmMembership> {
+    return this.membership;
+  }
+
+  async swarmInit(): Promise<never> {
+    throw new Error('swarmInit is not faked');
+  }
+
+  async swarmJoinTokens(): Promise<never> {
+    throw new Error('swarmJoinTokens is not faked');
+  }
+
+  async swarmJoin(): Promise<never> {
+    throw new Error('swarmJoin is not faked');
+  }
+
+  async swarmLeave(): Promise<never> {
+    throw new Error('swarmLeave is not faked');
+  }
+
+  async createNetwork(name: string, options: NetworkCreateOptions): Promise<string> {
     return this.mutate('createNetwork', () => {
       if (this.networks.has(name)) {
         throw new DockerApiError('conflict', `network with name ${name} already exists`, 409);
       }
       const id = randomBytes(32).toString('hex');
-      this.networks.set(name, { id, name, driver: 'bridge', labels: options.labels ?? {}, containers: {} });
+      this.networks.set(name, { id, name, driver: options.driver ?? 'bridge', labels: options.labels ?? {}, containers: {} });
       return id;
     });
   }

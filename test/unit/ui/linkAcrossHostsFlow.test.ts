@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { type LinkAcrossHostsFlow, directionLabels, promptCrossLink } from '../../../src/ui/commands/linkAcrossHostsPrompt';
 import type { InputOptions, PickOptions } from '../../../src/ui/prompter';
 import type { ResolvedContainer } from '../../../src/ui/prompts';
-import { ScriptedPrompter, accept, escape, goBack, inspect, notice, pick, type, typeInPick } from '../fakes/scriptedPrompter';
+import { ScriptedPrompter, accept, confirm, escape, goBack, inspect, notice, pick, type, typeInPick } from '../fakes/scriptedPrompter';
+import type { SwarmChoice } from '../../../src/core/overlay/swarm';
 
 function container(hostName: string, name: string, labels: Record<string, string> = {}): ResolvedContainer {
   return { hostName, container: { id: `${hostName}-${name}`, name, image: 'img', state: 'running', labels, networks: [], ports: [] } } as unknown as ResolvedContainer;
@@ -129,5 +130,52 @@ describe('Link Container Across Hosts flow (unit, scripted prompter)', () => {
     assert.equal(await promptCrossLink(ui, fake), undefined);
     assert.deepEqual(fake.commands, ['crosslink.addHost']);
     ui.done();
+  });
+
+  describe('overlay or ambassadors', () => {
+    const withSwarm = (choice: SwarmChoice | undefined, published?: number) => ({ ...flow([db, app], published), swarmOf: async () => choice });
+    const overlayRequest = { client: 'beta/app', target: 'alpha/db', port: 5432, alias: 'db', mode: 'overlay' };
+
+    it('both hosts in one Swarm: "Overlay network (both hosts in Swarm X)" skips the ambassador steps', async () => {
+      const ui = new ScriptedPrompter([
+        pick(/target/, 'db'),
+        pick(/port/, '5432'),
+        pick(/client of/, 'app'),
+        accept(/alias/),
+        inspect('pickOne', /path between alpha and beta/, (options: PickOptions<string>) => {
+          assert.deepEqual(
+            options.items.map((item) => ('label' in item ? item.label : '')),
+            ['Overlay network (both hosts in Swarm 0123456789ab)', 'Ambassadors'],
+          );
+          return 'overlay';
+        }),
+      ]);
+      assert.deepEqual(await promptCrossLink(ui, withSwarm({ kind: 'shared', clusterId: '0123456789abcdef' }, 15432)), overlayRequest);
+      ui.done();
+    });
+
+    it('both hosts in none: forming a Swarm is confirmed, and Cancel there returns to the path pick', async () => {
+      const ui = new ScriptedPrompter([
+        pick(/target/, 'db'),
+        pick(/port/, '5432'),
+        pick(/client of/, 'app'),
+        accept(/alias/),
+        pick(/path between/, 'Overlay network (form a Swarm)'),
+        confirm(/Form a Swarm of alpha and beta\?/, undefined),
+        inspect('pickOne', /path between/, (options: PickOptions<string>) => (assert.equal(options.active, 'overlay'), 'overlay')),
+        confirm(/Form a Swarm/, 'Form Swarm'),
+      ]);
+      assert.deepEqual(await promptCrossLink(ui, withSwarm({ kind: 'formable' })), { ...overlayRequest, formSwarm: true });
+      ui.done();
+    });
+
+    it('"Ambassadors" continues with the ambassador steps; hosts that cannot share a Swarm are not asked', async () => {
+      const ui = new ScriptedPrompter([pick(/target/, 'db'), pick(/port/, '5432'), pick(/client of/, 'app'), accept(/alias/), pick(/path between/, 'Ambassadors'), pick(/how the client/, 'Network alias')]);
+      assert.deepEqual(await promptCrossLink(ui, withSwarm({ kind: 'formable' })), expected);
+      ui.done();
+      const other = new ScriptedPrompter([pick(/target/, 'db'), pick(/port/, '5432'), pick(/client of/, 'app'), accept(/alias/), pick(/how the client/, 'Network alias')]);
+      assert.deepEqual(await promptCrossLink(other, withSwarm({ kind: 'no', reason: 'differentSwarms', message: '' })), expected);
+      other.done();
+    });
   });
 });
