@@ -68,6 +68,10 @@ async function linkAcrossHostsFromPalette(ctx: UiContext, link: { target: string
   await filterQuickPick(page, link.client);
   await quickPickSelect(page, link.client);
   await quickInputSubmit(page, link.alias);
+  // Hosts that could form a Swarm are asked for the path first: these steps are about ambassadors.
+  if (await quickInput(page).locator('.quick-input-title', { hasText: /path between/ }).waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) {
+    await quickPickSelect(page, 'Ambassadors');
+  }
   await quickPickSelect(page, 'Network alias');
 }
 

@@ -43,6 +43,16 @@ const inspectExpectations: Array<[path: string, expectation: 'same' | 'engine-as
   ['Path', 'same'],
 ];
 
+/**
+ * Host ports for the seeded web containers: one after another from a random start, so the many
+ * containers a run keeps never draw the same port (random draws did, now and then).
+ */
+let publishedPortSeed = Math.floor(Math.random() * 2000);
+function nextPublishedPort(): number {
+  publishedPortSeed = (publishedPortSeed + 1) % 2000;
+  return 18000 + publishedPortSeed;
+}
+
 function withoutPaths(document: Inspect, paths: string[]): Inspect {
   const copy = JSON.parse(JSON.stringify(document)) as Inspect;
   for (const path of paths) {
@@ -155,7 +165,7 @@ for (const host of [alphaHost, gammaHost]) {
         '--label', 'team=payments', '--label', 'tier=web',
         '--hostname', 'web-host', '--user', '0:0', '--workdir', '/srv',
         '-v', `${dataVolume}:/data`, '-v', '/anon',
-        '-p', `${host.ip}:${18000 + Math.floor(Math.random() * 2000)}:8080`,
+        '-p', `${host.ip}:${nextPublishedPort()}:8080`,
         '--restart', 'unless-stopped', '--memory', '64m', '--cpu-shares', '512', '--stop-timeout', '1',
         '--log-opt', 'max-size=1m', '--add-host', 'legacy-db:10.0.0.9', '--cap-add', 'NET_ADMIN',
         '--entrypoint', 'sh', image, '-c', 'mkdir -p /srv && exec sleep 86400',
@@ -399,7 +409,9 @@ for (const host of [alphaHost, gammaHost]) {
       for (const key of ['NetworkMode', 'IpcMode', 'PidMode']) {
         assert.equal(appAfter.HostConfig[key], appBefore.HostConfig[key], `${key} kept`);
       }
-      assert.deepEqual(withoutPaths(appAfter.Config, ['Hostname']), withoutPaths(appBefore.Config, ['Hostname']));
+      // Env compared as a set: Podman lists it in no fixed order from one inspect to the next.
+      const config = (document: Inspect) => ({ ...withoutPaths(document.Config, ['Hostname']), Env: [...(document.Config.Env as string[])].sort() });
+      assert.deepEqual(config(appAfter), config(appBefore));
       const mac = (container: string) => sh(container, 'cat /sys/class/net/eth0/address');
       assert.equal(mac(app), mac(vpn), 'the sidecar is back in the network namespace of vpn');
       assert.match(sh(app, 'ls /shared && echo ok'), /ok$/);

@@ -212,11 +212,31 @@ export class OverlayOperations {
       this.logger,
       { journal: this.options.journal, title: `remove the overlay link of ${formatContainerRef(link.client.host, link.client.container)} to ${formatTarget(link.target)}`, ...options },
     );
-    if (plan.removesNetwork && network) {
+    if (plan.removesNetwork && network && (await this.networkGone([link.target.host, link.client.host], network.name))) {
       this.forget(network.id);
     }
     const left = options.leaveSwarm ? await this.dissolveSwarm(link.target.host, link.client.host, clusterId, link.network.id) : false;
     return { removedNetwork: plan.removesNetwork, swarm: left ? 'left' : 'kept' };
+  }
+
+  /**
+   * A removed overlay network stays listed on the nodes for a moment (the Swarm's state spreads to
+   * them): waits until every host no longer lists it, so Remove Link returns once both hosts are
+   * as before. Until then it stays recorded as ours, never shown as "not created here".
+   */
+  private async networkGone(hosts: string[], name: string, timeoutMs = 20_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const listed = await Promise.all(hosts.map((host) => orUndefined(this.clientOf(host).inspectNetwork(name)).catch(() => 'unanswered' as const)));
+      if (listed.every((network) => network === undefined)) {
+        return true;
+      }
+      if (Date.now() > deadline) {
+        this.logger.warn(`network ${name} is still listed ${timeoutMs / 1000} s after its removal; it stays recorded as Crosslink's`);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   /** Whether this installation formed the Swarm with that cluster ID (so Remove Link may offer to dissolve it). */

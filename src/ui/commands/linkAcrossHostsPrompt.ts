@@ -132,14 +132,14 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
         swarm.kind === 'shared'
           ? { label: `Overlay network (both hosts in Swarm ${shortId(swarm.clusterId)})`, description: 'recommended: no ambassadors', detail: `${client.container.name} reaches ${target.container.name} by name over an attachable overlay network.` }
           : { label: 'Overlay network (form a Swarm)', description: `of ${target.hostName} and ${client.hostName}`, detail: 'Checks 2377/tcp, 7946/tcp+udp and 4789/udp between them first, then asks before forming it.' };
+      const overlayItem = { ...overlay, value: 'overlay' as const };
+      const ambassadorsItem = { label: 'Ambassadors', description: 'socat relays, no Swarm needed', detail: `A published port on ${target.hostName} and a relay next to ${client.container.name}.`, value: 'ambassadors' as const };
       const answer = await ui.pickOne({
         ...position,
         title: `${title}: path between ${target.hostName} and ${client.hostName}`,
         active: state.path,
-        items: [
-          { ...overlay, value: 'overlay' as const },
-          { label: 'Ambassadors', description: 'socat relays, no Swarm needed', detail: `A published port on ${target.hostName} and a relay next to ${client.container.name}.`, value: 'ambassadors' as const },
-        ],
+        // Forming a Swarm changes both hosts: offered second, so Enter keeps to ambassadors unless a Swarm is already there.
+        items: swarm.kind === 'shared' ? [overlayItem, ambassadorsItem] : [ambassadorsItem, overlayItem],
       });
       return keep(answer, (path) => (state.path = path));
     },
