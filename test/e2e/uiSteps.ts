@@ -364,8 +364,7 @@ export const uiSteps: UiStep[] = [
     async run({ page }) {
       await resetUi(page);
       await openView(page);
-      await contextMenu(page, '127.0.0.1:18480');
-      await runMenuItem(page, 'Stop Tunnel');
+      await runRowMenuItem(page, '127.0.0.1:18480', 'Stop Tunnel', /^Stop a Tunnel/);
       await treeRow(page, '127.0.0.1:18480').waitFor({ state: 'hidden' });
       await statusBarItem(page, /tunnel/).waitFor({ state: 'hidden' });
     },

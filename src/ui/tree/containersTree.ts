@@ -61,6 +61,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
   private readonly inspectLimiters = new Map<string, TaskLimiter>();
   private readonly hostNodes = new Map<string, HostNode>();
   private readonly tunnelsNode = new TunnelsNode();
+  /** The rows under Tunnels, kept by tunnel id so one row can be redrawn on its own. */
+  private readonly tunnelNodes = new Map<string, TunnelNode>();
   private readonly subscription: { dispose(): void };
   /** By "host/id": what inspect said about links and aliases, for the networks the container was on then. */
   private readonly linksOrAliases = new Map<string, { networks: string; has?: boolean }>();
@@ -91,7 +93,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const healthChanged = health.onDidChange(() => this.refreshes.request(undefined));
     // A new or removed tunnel shows or hides the section; a tunnel's state or counters refresh only the section.
     const tunnelsChanged = tunnels.onDidChange((id) => this.refreshes.request(id ? this.tunnelsNode : undefined));
-    const countersChanged = tunnels.onDidChangeCounters(() => this.refreshes.request(this.tunnelsNode));
+    // Counters redraw only that tunnel's row: redrawing the section replaces its rows, and a context-menu
+    // command chosen meanwhile (Stop Tunnel on a busy tunnel) would reach the command without its row.
+    const countersChanged = tunnels.onDidChangeCounters((id) => this.refreshes.request(this.tunnelNodes.get(id) ?? this.tunnelsNode));
     const interruptedChanged = interrupted?.onDidChange(() => this.refreshes.request(undefined));
     this.subscription = {
       dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged, this.refreshes].forEach((disposable) => disposable?.dispose()),
@@ -109,7 +113,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       return welcome ? [] : [...tunnels, ...problems, ...hosts.map((host) => this.hostNode(host.spec.name))];
     }
     if (element instanceof TunnelsNode) {
-      return this.tunnels.list().map((tunnel) => new TunnelNode(tunnel.id));
+      const open = this.tunnels.list();
+      [...this.tunnelNodes.keys()].filter((id) => !open.some((tunnel) => tunnel.id === id)).forEach((id) => this.tunnelNodes.delete(id));
+      return open.map((tunnel) => this.tunnelNodes.get(tunnel.id) ?? this.tunnelNodes.set(tunnel.id, new TunnelNode(tunnel.id)).get(tunnel.id)!);
     }
     if (element instanceof HostNode) {
       const host = this.model.host(element.hostName);
