@@ -10,6 +10,8 @@ import { FileJournal } from '../../src/core/planning/journal';
 import { findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
 import type { ChildArgs } from './changeChild';
 
+const reachTimeoutMs = 90_000;
+
 /** Runs the change in a child process until it reaches step `pauseAt`, then SIGKILLs it there; returns that step's kind. */
 export async function killAtStep(args: ChildArgs): Promise<string> {
   const child = spawn(process.execPath, [path.join(__dirname, 'changeChild.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,6 +26,11 @@ export async function killAtStep(args: ChildArgs): Promise<string> {
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => reject(new Error(`the change ended (${code}) before step ${args.pauseAt}: ${output}`)));
+    // A child that never gets there fails the test with what it printed, before mocha's bare timeout.
+    setTimeout(() => reject(new Error(`the change did not reach step ${args.pauseAt} in ${reachTimeoutMs / 1000} s: ${output}`)), reachTimeoutMs).unref();
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
   });
   child.kill('SIGKILL');
   await once(child, 'exit');
