@@ -148,6 +148,6 @@ function extensionContext(): unknown {
     globalState: memento(),
     workspaceState: memento(),
     secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined, onDidChange: () => ({ dispose() {} }) },
-    extension: { id: 'crosslink.crosslink', extensionKind: 1 },
+    extension: { id: 'crosslink.crosslink', extensionKind: 1, packageJSON: JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as unknown },
   };
 }
