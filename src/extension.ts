@@ -8,7 +8,7 @@ import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
 import { OverlayOperations } from './core/overlay/overlayOperations';
-import { OverlayLinkListing } from './core/overlay/overlayListing';
+import { OverlayLinkListing } from './core/topology/overlayListing';
 import { TunnelManager } from './core/forwarding/tunnelManager';
 import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';

@@ -32,7 +32,7 @@ const refreshMaxWaitMs = 200;
 const rowInspectsPerHost = 2;
 import { SwarmMemberships } from '../../core/overlay/swarmMemberships';
 import { describeSwarm } from '../../core/overlay/swarm';
-import type { OverlayLinkListing, OverlayLinkState } from '../../core/overlay/overlayListing';
+import type { OverlayLinkListing, OverlayLinkState } from '../../core/topology/overlayListing';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],

@@ -1,4 +1,4 @@
-import type { ListedOverlayLink } from '../../core/overlay/overlayListing';
+import type { ListedOverlayLink } from '../../core/topology/overlayListing';
 import type { CrossLink } from '../../core/values/labels';
 
 /** Tree elements are small, stable keys; everything shown is read from the model when rendered. */

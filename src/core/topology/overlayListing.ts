@@ -2,8 +2,8 @@ import { errorMessage } from '../errors';
 import type { HostDirectory } from '../hosts/hostDirectory';
 import { type DisposableLike, Emitter, type EventLike, type Logger } from '../like';
 import type { LinkHealthState } from '../links/linkHealth';
-import type { OverlayLinkInfo } from '../topology/topology';
-import type { OverlayListing } from '../topology/topologySource';
+import type { OverlayLinkInfo } from './topology';
+import type { OverlayListing } from './topologySource';
 import { type OverlayLink, isOverlayNetworkName } from '../values/labels';
 
 export type ListedOverlayLink = OverlayLink & { origin: 'ours' | 'foreign' };
