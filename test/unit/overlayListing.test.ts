@@ -73,7 +73,7 @@ describe('overlay link listing (unit)', () => {
       hosts.fire('beta');
       await settle();
       assert.equal(source.calls, 2);
-      assert.equal(listing.all().length, 1, 'a failed listing changes nothing');
+      assert.equal(listing.list().length, 1, 'a failed listing changes nothing');
 
       // A change while a listing runs is listed after it, once.
       source.fail = false;
@@ -84,7 +84,7 @@ describe('overlay link listing (unit)', () => {
       await first;
       await settle();
       assert.equal(source.calls, 4);
-      assert.deepEqual(listing.all(), []);
+      assert.deepEqual(listing.list(), []);
     } finally {
       listing.dispose();
     }

@@ -43,11 +43,6 @@ export class OverlayLinkListing implements OverlayListing, DisposableLike {
     this.subscription = hosts.onDidChange(() => this.schedule());
   }
 
-  /** The links as last listed (empty until the first listing ended). */
-  all(): readonly ListedOverlayLink[] {
-    return this.links;
-  }
-
   /** The links of a container ("host", name): where it is the client or the target. */
   of(host: string, container: string): Array<{ link: ListedOverlayLink; side: 'client' | 'target' }> {
     return this.links.flatMap((link) => [
@@ -56,6 +51,7 @@ export class OverlayLinkListing implements OverlayListing, DisposableLike {
     ]);
   }
 
+  /** The links as last listed (none until the first listing ended), each with its state now, for the topology. */
   list(): OverlayLinkInfo[] {
     return this.links.map((link) => ({ client: link.client, target: link.target, alias: link.alias, network: link.network.name, health: this.stateOf(link).state }));
   }
