@@ -8,6 +8,7 @@ import { registerCommands } from './ui/commands/registerCommands';
 import { AmbassadorNetworkKeeper } from './core/ambassadors/networkKeeper';
 import { CrossLinkOperations } from './core/ambassadors/crossLinkOperations';
 import { OverlayOperations } from './core/overlay/overlayOperations';
+import { OverlayLinkListing } from './core/topology/overlayListing';
 import { TunnelManager } from './core/forwarding/tunnelManager';
 import { refreshTunnelsOnTargetChanges } from './core/forwarding/tunnelRefresh';
 import { CrossLinkHealth } from './ui/crossLinkHealth';
@@ -52,12 +53,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tunnels = new TunnelManager(model, { logger, ambassadorImage: ambassadorImage(), provenance });
   activeTunnels = tunnels;
   const tunnelStore = new TunnelStore(tunnels, context.workspaceState, logger, tunnelBindAddress);
-  const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted);
+  // One listing of the overlay links for the tree and the topology: listed again only when who is on an overlay network changes.
+  const overlayLinks = new OverlayLinkListing(model, overlay, logger);
+  const tree = new ContainersTreeProvider(model, health, tunnels, provenance, interrupted, overlayLinks);
   const view = vscode.window.createTreeView('crosslink.containers', { treeDataProvider: tree, showCollapseAll: true });
   // Restricted Mode: the view says whose hosts it lists until the folder is trusted.
   const restrictedHostSettings = restrictedToUserSettings('hosts', 'includeDockerContexts');
   view.message = restrictedHostSettings && restrictedModeMessage(restrictedHostSettings);
-  const topology = new TopologyPanel(new TopologySource(model, tunnels, health, logger), {
+  const topology = new TopologyPanel(new TopologySource(model, tunnels, health, logger, overlayLinks), {
     extensionUri: context.extensionUri,
     onSelect: selectInTree(view, tree, context.extension.packageJSON as Parameters<typeof selectInTree>[2]),
     onExport: async () => void (await vscode.commands.executeCommand('crosslink.exportTopology')),
@@ -104,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tunnelStore,
     new TunnelsStatusBar(tunnels),
     refreshTunnelsOnTargetChanges(model, tunnels),
+    overlayLinks,
     tree,
     view,
     interrupted,

@@ -5,6 +5,7 @@ import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperati
 import { OverlayOperations } from '../../src/core/overlay/overlayOperations';
 import { OverlayError } from '../../src/core/overlay/swarm';
 import { PlanError } from '../../src/core/planning/planExecutor';
+import { OverlayLinkListing } from '../../src/core/topology/overlayListing';
 import { type TestbedHost, docker, removeContainer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
@@ -27,6 +28,9 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
   const provenance = testProvenance();
   const crossLinks = new CrossLinkOperations(model, logger, () => testbed.images.socat, provenance);
   const overlay = new OverlayOperations(model, logger, () => testbed.images.socat, provenance, crossLinks);
+  // What the tree and the topology draw from, following the model's events alone (never told to refresh here).
+  const listing = new OverlayLinkListing(model, overlay, logger);
+  const listed = () => listing.of('beta', app).map(({ link, side }) => `${side} ${link.alias} ${link.network.name} ${link.origin} ${listing.stateOf(link).state}`);
   const oracle = uniqueName('ovl-oracle');
   const app = uniqueName('ovl-app');
   const silent = uniqueName('ovl-silent');
@@ -91,6 +95,7 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  after(() => listing.dispose());
   after(() => {
     // The Swarm goes first (the other runs on these daemons need it gone), then what this suite made, by name.
     for (const [host, name] of created) {
@@ -138,6 +143,9 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     const again = await overlay.link(args);
     assert.equal(again.createdNetwork, false);
     assert.equal(again.link.network.id, result.link.network.id);
+    await waitFor(() => listed().join() === `client db ${result.link.network.name} ours ok`, 'the listing to show the link from the model events', 15_000);
+    assert.deepEqual(listing.of('alpha', oracle).map(({ side }) => side), ['target']);
+    assert.equal(listing.list().find((info) => info.network === result.link.network.name)?.health, 'ok', 'the topology draws it');
   });
 
   it('Remove Link disconnects both and removes the network it made, leaving both containers as before', async () => {
@@ -147,6 +155,7 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
     assert.deepEqual(networksOf(betaHost, app), ['bridge']);
     await noOverlayLeft();
+    await waitFor(() => listed().length === 0, 'the listing to drop the removed link', 15_000);
   });
 
   for (const failAt of [0, 1, 2]) {

@@ -159,9 +159,16 @@ export interface OverlayLink {
 /** The `crosslink.mode` value of an overlay link's network. */
 export const overlayMode = 'overlay';
 
+const overlayNetworkPrefix = 'crosslink-overlay-';
+
 /** One network per link: removing a link never touches another's. */
 export function overlayNetworkName(clientContainer: string, alias: string): string {
-  return `crosslink-overlay-${clientContainer}-${alias}`;
+  return `${overlayNetworkPrefix}${clientContainer}-${alias}`;
+}
+
+/** Whether a network's name is one Crosslink gives an overlay link's network (its labels still decide). */
+export function isOverlayNetworkName(name: string): boolean {
+  return name.startsWith(overlayNetworkPrefix);
 }
 
 export function overlayNetworkLabels(link: Omit<OverlayLink, 'network'>): Record<string, string> {

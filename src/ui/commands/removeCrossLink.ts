@@ -4,6 +4,9 @@ import { type Command, executeOptions } from './command';
 import { type CrossLinkRequest, describeCrossLink, findCrossLink, parseCrossLink, promptCrossLink } from './crossLinkArgument';
 import { askForeignConsent } from './foreignConsent';
 import { askAboutChanges, writableLayerNote } from './writableLayerChoice';
+import { OverlayLinkNode } from '../tree/treeNodes';
+import { formatContainerRef } from '../../core/values/containerRef';
+import { formatTarget } from '../../core/values/labels';
 
 const command = 'Remove a Cross-Host Link';
 
@@ -29,6 +32,18 @@ export const removeCrossLinkCommand: Command<RemoveRequest, RemoveResult> = {
     return { ...request, writableLayer: fields.writableLayer(), confirmForeign: fields.flag('confirmForeign'), ...(leaveSwarm !== undefined ? { leaveSwarm } : {}) };
   },
   async prompt(ui, context, node) {
+    if (node instanceof OverlayLinkNode) {
+      const { link } = node;
+      // Leaving is offered only for a Swarm this installation formed (remove refuses any other).
+      const clusterId = (await context.overlay.membership(link.client.host)).clusterId;
+      const leave = clusterId !== undefined && context.overlay.formedHere(clusterId) ? ['Remove Link and Leave Swarm'] : [];
+      const choice = await ui.confirm({
+        message: `Remove the overlay link ${link.client.container} on ${link.client.host} → ${link.alias} (${formatTarget(link.target)})?`,
+        detail: `Both containers are disconnected from ${link.network.name}, and the network is removed when Crosslink made it.${leave.length > 0 ? ' Leave Swarm also makes both hosts leave the Swarm Crosslink formed, when no other overlay link uses it.' : ''}`,
+        actions: ['Remove Link', ...leave],
+      });
+      return choice ? { client: formatContainerRef(link.client.host, link.client.container), alias: link.alias, leaveSwarm: choice === 'Remove Link and Leave Swarm' } : undefined;
+    }
     const request = await promptCrossLink(ui, context, node, command);
     const link = request?.link;
     if (!link) {

@@ -3,6 +3,8 @@ import { formatContainerRef } from '../../core/values/containerRef';
 import { ArgumentError, type Command, executeOptions } from './command';
 import { type CrossLinkRequest, describeCrossLink, findCrossLink, parseCrossLink, promptCrossLink } from './crossLinkArgument';
 import { askForeignConsent } from './foreignConsent';
+import { OverlayLinkNode } from '../tree/treeNodes';
+import { formatTarget } from '../../core/values/labels';
 
 const command = 'Switch a Cross-Host Link';
 
@@ -35,6 +37,15 @@ export const switchCrossLinkCommand: Command<SwitchRequest, SwitchCrossLinkResul
     return { ...request, to, ...options, confirmForeign: fields.flag('confirmForeign') };
   },
   async prompt(ui, context, node) {
+    if (node instanceof OverlayLinkNode) {
+      const { link } = node;
+      const choice = await ui.confirm({
+        message: `Move ${link.client.container} on ${link.client.host} → ${link.alias} (${formatTarget(link.target)}) onto ambassadors?`,
+        detail: `The ambassadors are added and verified before the client leaves ${link.network.name}, so ${link.alias} keeps answering. The Swarm stays.`,
+        actions: ['Switch to Ambassadors'],
+      });
+      return choice ? { client: formatContainerRef(link.client.host, link.client.container), alias: link.alias, to: 'ambassadors' } : undefined;
+    }
     const request = await promptCrossLink(ui, context, node, command);
     const link = request?.link;
     if (!link) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CrossLink } from '../../core/values/labels';
+import type { CrossLink, OverlayLink } from '../../core/values/labels';
 import { verifyLink as verify, type VerifyResult } from '../../core/links/verifyLink';
 import { aliasProblem } from '../../core/links/names';
 import { formatContainerRef } from '../../core/values/containerRef';
@@ -7,7 +7,7 @@ import { ambassadorImage } from '../hostSettings';
 import type { ContainerModel } from '../../core/model/containerModel';
 import { type Prompter, keep, runSteps } from '../prompter';
 import { type ResolvedContainer, inputAlias, pickContainer } from '../prompts';
-import { CrossLinkNode, LinkNode } from '../tree/treeNodes';
+import { CrossLinkNode, LinkNode, OverlayLinkNode } from '../tree/treeNodes';
 import { type Command, Fields } from './command';
 import { findContainerRef, operationsFor } from './commandArguments';
 import { startedOn } from './containerRequest';
@@ -18,6 +18,8 @@ export interface VerifyRequest {
   port?: number;
   /** The cross-host link of the tree node the command was invoked on, checked as it is shown. */
   link?: CrossLink;
+  /** The overlay link of the tree node: checked over its network (the alias, and the target's address on the network). */
+  overlay?: OverlayLink;
 }
 
 interface Verified {
@@ -55,14 +57,19 @@ export const verifyLinkCommand: Command<VerifyRequest, Verified> = {
     if (node instanceof LinkNode) {
       return { client: formatContainerRef(node.hostName, node.clientName), alias: node.alias, port: node.port };
     }
+    if (node instanceof OverlayLinkNode) {
+      return { client: formatContainerRef(node.link.client.host, node.link.client.container), alias: node.link.alias, port: node.link.target.port, overlay: node.link };
+    }
     return promptVerify(ui, context.model, startedOn(context, node));
   },
   progressTitle: ({ client, alias }) => `Verifying ${alias} from ${client.split('/')[1]}…`,
   async run(context, request) {
     const { client: reference, alias, port } = request;
-    const crossLink = request.link ?? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias);
+    const crossLink = request.overlay ? undefined : request.link ?? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias);
     let verified: Verified;
-    if (crossLink) {
+    if (request.overlay) {
+      verified = { result: await context.overlay.verify(request.overlay), clientName: request.overlay.client.container };
+    } else if (crossLink) {
       const result = await context.crossLinks.verify(crossLink);
       context.health.record(crossLink, result);
       verified = { result, clientName: crossLink.client.container, crossLink };

@@ -4,7 +4,7 @@ import type { ContainerModel } from '../../core/model/containerModel';
 import type { HostSnapshot } from '../../core/model/hostWatcher';
 import type { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, type TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
+import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, OverlayLinkNode, type TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
 import type { InterruptedChanges } from '../interruptedChanges';
 import type { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { type CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/values/labels';
@@ -32,6 +32,7 @@ const refreshMaxWaitMs = 200;
 const rowInspectsPerHost = 2;
 import { SwarmMemberships } from '../../core/overlay/swarmMemberships';
 import { describeSwarm } from '../../core/overlay/swarm';
+import type { OverlayLinkListing, OverlayLinkState } from '../../core/topology/overlayListing';
 
 const containerIcons: Record<ContainerState, [icon: string, color?: string]> = {
   running: ['circle-filled', 'charts.green'],
@@ -77,6 +78,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     private readonly tunnels: TunnelManager,
     private readonly provenance: Provenance,
     private readonly interrupted: InterruptedChanges,
+    /** Overlay links, listed once per change of who is on an overlay network; their state is read from the model. */
+    private readonly overlays?: Pick<OverlayLinkListing, 'of' | 'stateOf' | 'onDidChange'>,
   ) {
     this.refreshes = new RefreshBatcher(refreshQuietMs, refreshMaxWaitMs, (nodes) => {
       if (this.modelChanged) {
@@ -97,8 +100,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     // command chosen meanwhile (Stop Tunnel on a busy tunnel) would reach the command without its row.
     const countersChanged = tunnels.onDidChangeCounters((id) => this.refreshes.request(this.tunnelNodes.get(id) ?? this.tunnelsNode));
     const interruptedChanged = interrupted?.onDidChange(() => this.refreshes.request(undefined));
+    const overlaysChanged = overlays?.onDidChange(() => this.refreshes.request(undefined));
     this.subscription = {
-      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged, this.refreshes].forEach((disposable) => disposable?.dispose()),
+      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged, overlaysChanged, this.refreshes].forEach((disposable) => disposable?.dispose()),
     };
   }
 
@@ -146,6 +150,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     if (element instanceof CrossLinkNode) {
       return crossLinkItem(element, this.health, this.originOf(element.link.clientAmbassador.host, element.link.clientAmbassador.id));
+    }
+    if (element instanceof OverlayLinkNode) {
+      return overlayLinkItem(element, this.overlays?.stateOf(element.link) ?? { state: 'unknown', message: 'not known yet' });
     }
     if (element instanceof TunnelsNode) {
       const item = new vscode.TreeItem('Tunnels', vscode.TreeItemCollapsibleState.Expanded);
@@ -272,7 +279,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     );
     const change = this.interrupted.forContainer(node.hostName, details.name);
     const interrupted = change ? [new InterruptedChangeNode(change.containers[0], change.title, undefined, `${node.hostName}/${node.containerId}`)] : [];
-    return [...interrupted, ...this.crossLinksOf(node.hostName, details.name), ...links, ...aliases];
+    return [...interrupted, ...this.crossLinksOf(node.hostName, details.name), ...this.overlayLinksOf(node.hostName, details.name), ...links, ...aliases];
   }
 
   /** Cross-host links from the ambassadors' labels on every host: where this container is the client or the target. */
@@ -281,6 +288,12 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     return [...entries.filter((entry) => entry.side === 'client'), ...entries.filter((entry) => entry.side === 'target')].map(
       ({ link, side }) => new CrossLinkNode({ ...link, origin: this.originOf(link.clientAmbassador.host, link.clientAmbassador.id) }, side),
     );
+  }
+
+  /** Overlay links where this container is the client (first) or the target. */
+  private overlayLinksOf(hostName: string, containerName: string): OverlayLinkNode[] {
+    const entries = this.overlays?.of(hostName, containerName) ?? [];
+    return [...entries.filter((entry) => entry.side === 'client'), ...entries.filter((entry) => entry.side === 'target')].map(({ link, side }) => new OverlayLinkNode(link, side));
   }
 
   /**
@@ -435,7 +448,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (!container) {
       return item;
     }
-    if (this.crossLinkEntries(node.hostName, container.name).length === 0 && !this.mayHaveLinksOrAliases(node.hostName, container)) {
+    const linked = this.crossLinkEntries(node.hostName, container.name).length > 0 || (this.overlays?.of(node.hostName, container.name).length ?? 0) > 0;
+    if (!linked && !this.mayHaveLinksOrAliases(node.hostName, container)) {
       item.collapsibleState = vscode.TreeItemCollapsibleState.None;
     }
     const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
@@ -522,6 +536,30 @@ function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth, origin: '
   item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
   // crossLink.<ok|degraded|broken|unknown>, plus .foreign when this installation did not make it: a broken link shows Repair inline.
   item.contextValue = `crossLink.${health.state}${foreign ? '.foreign' : ''}`;
+  return item;
+}
+
+/** An overlay link follows the model: both ends running and on its network, or what is not. */
+function overlayLinkItem(node: OverlayLinkNode, health: OverlayLinkState): vscode.TreeItem {
+  const { link } = node;
+  const label = node.side === 'client' ? `→ ${link.target.container} on ${link.target.host}:${link.target.port}` : `← ${link.client.container} on ${link.client.host}`;
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+  item.id = `overlaylink:${node.side}:${link.network.id}`;
+  const foreign = link.origin === 'foreign';
+  item.description = `as ${link.alias} · overlay network ${link.network.name} · ${health.state}${foreign ? ' · not created here' : ''}`;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n`);
+  tooltip.appendMarkdown(`- over the Swarm overlay network \`${link.network.name}\` (no ambassadors)\n`);
+  tooltip.appendMarkdown(`- state: **${health.state}** — `).appendText(health.message).appendMarkdown('\n');
+  tooltip.appendMarkdown('\nVerify Link probes it from the client; Switch to Ambassadors moves it off the overlay with no gap.\n');
+  if (foreign) {
+    tooltip.appendMarkdown(`\n**Not created here**: this installation did not make the network; Crosslink changes it only after you confirm.\n`);
+  }
+  item.tooltip = tooltip;
+  const [icon, color] = healthIcons[health.state];
+  item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+  // overlayLink.<ok|broken|unknown>, plus .foreign: its own menu (Remove, Switch to Ambassadors, Verify), not the ambassador link's.
+  item.contextValue = `overlayLink.${health.state}${foreign ? '.foreign' : ''}`;
   return item;
 }
 

@@ -1,3 +1,4 @@
+import type { ListedOverlayLink } from '../../core/topology/overlayListing';
 import type { CrossLink } from '../../core/values/labels';
 
 /** Tree elements are small, stable keys; everything shown is read from the model when rendered. */
@@ -47,6 +48,15 @@ export class CrossLinkNode {
   ) {}
 }
 
+/** A cross-host link over a Swarm overlay network, under its client and under its target, as a CrossLinkNode is. */
+export class OverlayLinkNode {
+  readonly kind = 'overlayLink';
+  constructor(
+    readonly link: ListedOverlayLink,
+    readonly side: 'client' | 'target',
+  ) {}
+}
+
 /** The "Tunnels" section at the top of the tree. */
 export class TunnelsNode {
   readonly kind = 'tunnels';
@@ -68,7 +78,7 @@ export class MessageNode {
   ) {}
 }
 
-export type TreeNode = TunnelsNode | TunnelNode | HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | MessageNode | InterruptedChangeNode;
+export type TreeNode = TunnelsNode | TunnelNode | HostNode | ContainerNode | LinkNode | AliasNode | CrossLinkNode | OverlayLinkNode | MessageNode | InterruptedChangeNode;
 
 /** An interrupted change shown on its container ("host/name"); `action` is set when a notification button chose it. */
 export class InterruptedChangeNode {
