@@ -108,7 +108,8 @@ export interface NetworkSummary {
  * `locked` are in-between states in which the node cannot carry an overlay network yet.
  */
 export interface SwarmMembership {
-  state: 'inactive' | 'pending' | 'active' | 'error' | 'locked';
+  /** `unsupported`: the engine has no Swarm mode (Podman reports "inactive" for it, so the engine is asked). */
+  state: 'inactive' | 'pending' | 'active' | 'error' | 'locked' | 'unsupported';
   /** Empty when inactive. */
   nodeId: string;
   /** Empty when inactive, and on a worker whose engine does not say it. */

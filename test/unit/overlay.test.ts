@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ConfigError } from '../../src/core/errors';
 import { planOverlayLink, planOverlayRemoval } from '../../src/core/overlay/overlayPlanner';
-import { OverlayError, describeSwarm, sharedSwarm } from '../../src/core/overlay/swarm';
+import { OverlayError, describeSwarm, sharedSwarm, swarmChoiceOf } from '../../src/core/overlay/swarm';
 import { SwarmMemberships } from '../../src/core/overlay/swarmMemberships';
 import { blockedPorts, listenerScript, listenerState, proberScript, swarmPorts } from '../../src/core/overlay/swarmPorts';
 import { ProvenanceError } from '../../src/core/provenance/seal';
@@ -50,6 +50,13 @@ describe('overlay links (unit)', () => {
       assert.equal(reason(worker(), worker()), 'noManager');
       assert.equal(reason(manager('one'), manager('two')), 'differentSwarms');
       assert.equal(reason(manager(), worker('10.9.9.9')), 'differentSwarms', 'a worker of another manager');
+      assert.equal(reason(manager(), { ...inactive, state: 'unsupported' }), 'swarmUnsupported', 'Podman');
+    });
+
+    it('offers to form a Swarm only of two Docker engines in none (Podman says "inactive" but has no Swarm mode)', () => {
+      assert.deepEqual(swarmChoiceOf(pair(inactive, inactive)), { kind: 'formable' });
+      const podman = swarmChoiceOf(pair(inactive, { ...inactive, state: 'unsupported' }));
+      assert.equal(podman.kind === 'no' && podman.reason, 'swarmUnsupported');
     });
 
     it('describes a host row', () => {

@@ -68,8 +68,11 @@ export class OverlayOperations {
     private readonly options: { journal?: Journal; lookup?: AddressLookup } = {},
   ) {}
 
-  membership(host: string): Promise<SwarmMembership> {
-    return this.clientOf(host).swarm();
+  /** The host's Swarm membership; `unsupported` on Podman, whose /info says "inactive" though it has no Swarm mode. */
+  async membership(host: string): Promise<SwarmMembership> {
+    const client = this.clientOf(host);
+    const [swarm, engine] = await Promise.all([client.swarm(), client.version()]);
+    return engine.engine === 'Podman' ? { ...swarm, state: 'unsupported' } : swarm;
   }
 
   async link(args: OverlayLinkArgs & ForeignConsent, options: ExecuteOptions = {}): Promise<OverlayLinkResult> {
@@ -252,11 +255,14 @@ export class OverlayOperations {
    */
   async formSwarm(first: string, second: string): Promise<string> {
     const [a, b] = [await this.portHost(first), await this.portHost(second)];
-    const [ma, mb] = await Promise.all([a.client.swarm(), b.client.swarm()]);
+    const [ma, mb] = await Promise.all([this.membership(first), this.membership(second)]);
     for (const [host, membership] of [
       [first, ma],
       [second, mb],
     ] as const) {
+      if (membership.state === 'unsupported') {
+        throw new OverlayError('swarmUnsupported', `${host} runs an engine without Swarm mode (Podman); a Swarm can only be formed of Docker engines. Use ambassadors.`);
+      }
       if (membership.state !== 'inactive') {
         throw new OverlayError('otherSwarm', `${host} is already in a Swarm (${membership.state}${membership.clusterId ? `, cluster ${shortId(membership.clusterId)}` : ''}); Crosslink forms a Swarm only of hosts in none, and never moves a host between Swarms.`);
       }

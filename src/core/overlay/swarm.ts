@@ -13,7 +13,7 @@ import type { SwarmMembership } from '../types';
  * - `notFormedHere`: dissolving was asked for a Swarm Crosslink did not form;
  * - `notVerified`: the new path did not carry traffic, so it was rolled back (see `verified`).
  */
-export type OverlayErrorReason = 'notInSwarm' | 'differentSwarms' | 'noManager' | 'notReady' | 'otherSwarm' | 'portsBlocked' | 'notFormedHere' | 'notVerified';
+export type OverlayErrorReason = 'swarmUnsupported' | 'notInSwarm' | 'differentSwarms' | 'noManager' | 'notReady' | 'otherSwarm' | 'portsBlocked' | 'notFormedHere' | 'notVerified';
 
 export class OverlayError extends CrosslinkError<OverlayErrorReason> {
   constructor(
@@ -57,6 +57,10 @@ export const shortId = (id: string) => id.slice(0, 12);
  * with a manager when the worker names that manager's advertised address among its managers.
  */
 export function sharedSwarm({ target, client }: SwarmPair): { clusterId: string; manager: string } {
+  const unsupported = [target, client].find((side) => side.membership.state === 'unsupported');
+  if (unsupported) {
+    throw new OverlayError('swarmUnsupported', `${unsupported.host} runs an engine without Swarm mode (Podman), so it cannot join an overlay network. Use ambassadors.`);
+  }
   for (const side of [target, client]) {
     if (side.membership.state === 'inactive') {
       throw new OverlayError('notInSwarm', `${side.host} is not in a Swarm. Form one with both hosts (formSwarm: true), or use ambassadors.`);
