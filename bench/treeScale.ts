@@ -16,6 +16,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+import { silentLogger } from '../src/core/like';
 import { FakeDockerEngine } from '../test/support/fakeDockerEngine';
 import { readTestbed } from '../test/support/testbed';
 
@@ -44,7 +46,29 @@ export interface ScaleFigures {
   settle: { inspectCalls: number; treeRefreshes: number };
   memory: { heapMB: number; rssMB: number };
   perHost: { eventStreams: [min: number, max: number]; socketsOpen: [min: number, max: number]; socketsPeak: [min: number, max: number]; streamsDetail?: string };
-  topologyFirstPaintMs?: number;
+  /** Undefined for a build without the Topology view. */
+  topology?: TopologyFigures;
+}
+
+/** The Topology view at this scale, with no filter (what the view opens with) and with "only linked containers". */
+export interface TopologyFigures {
+  all: TopologyPass;
+  linkedOnly: TopologyPass;
+}
+
+export interface TopologyPass {
+  /** TopologySource.graph(): from the connected model to { nodes, edges }, its inspect calls included. */
+  graphMs: number;
+  inspectCalls: number;
+  nodes: number;
+  edges: number;
+  /** layoutTopology (dagre) and renderSvg in Node; an error instead when the layout failed. */
+  layoutMs: number;
+  svgMs: number;
+  svgKB: number;
+  /** The webview's script in headless Chromium: the graph posted → the SVG in the DOM → the next frame. */
+  chromium?: { domMs: number; paintMs: number };
+  error?: string;
 }
 
 /**
@@ -61,9 +85,118 @@ export interface ScaleScene {
   containers: number;
 }
 
-export async function measureTopologyFirstPaint(scene: ScaleScene): Promise<number | undefined> {
-  void scene;
-  return undefined;
+/** What the scale bench uses of a build's topology modules (bundled only when the build has them). */
+interface TopologyBuild {
+  TopologySource: new (hosts: unknown, tunnels: unknown, health: unknown, logger: unknown) => { graph(filter?: unknown): Promise<{ nodes: unknown[]; edges: unknown[] }>; hostNames(): string[]; dispose(): void };
+  layoutTopology(graph: unknown): unknown;
+  renderSvg(layout: unknown): string;
+}
+
+interface SceneModel {
+  client(host: string): { inspectContainer(id: string): Promise<unknown> } | undefined;
+}
+
+/**
+ * The Topology view on the connected scene: the graph from a fresh TopologySource (so every
+ * container is inspected once, as when the view first opens), dagre's layout and the SVG in Node,
+ * then the same graph posted to the webview's script (dist/topology.js) in headless Chromium.
+ * Once with no filter, once with "only linked containers".
+ */
+export async function measureTopologyFirstPaint(scene: ScaleScene): Promise<TopologyFigures | undefined> {
+  const build = scene.build as Partial<TopologyBuild>;
+  if (!build.TopologySource || !build.layoutTopology || !build.renderSvg) {
+    return undefined;
+  }
+  const topology = build as TopologyBuild;
+  const model = scene.model as SceneModel;
+  let inspectCalls = 0;
+  // The model as the source sees it, with its inspect calls counted.
+  const hosts = new Proxy(model, {
+    get: (target, key) =>
+      key === 'client'
+        ? (host: string) => {
+            const client = target.client(host);
+            return client && { inspectContainer: (id: string) => (inspectCalls++, client.inspectContainer(id)) };
+          }
+        : (Reflect.get(target, key) as unknown),
+  });
+  const quiet = { dispose: () => undefined };
+  const browser = await launchChromium();
+  try {
+    const pass = async (filter: { linkedOnly?: true }): Promise<TopologyPass> => {
+      const source = new topology.TopologySource(hosts, { list: () => [], onDidChange: () => quiet }, { get: () => undefined, onDidChange: () => quiet }, silentLogger);
+      inspectCalls = 0;
+      const started = performance.now();
+      const graph = await source.graph(filter);
+      const figures: TopologyPass = { graphMs: performance.now() - started, inspectCalls, nodes: graph.nodes.length, edges: graph.edges.length, layoutMs: 0, svgMs: 0, svgKB: 0 };
+      try {
+        const laidOut = performance.now();
+        const layout = topology.layoutTopology(graph);
+        figures.layoutMs = performance.now() - laidOut;
+        const drawn = performance.now();
+        figures.svgKB = topology.renderSvg(layout).length / 1024;
+        figures.svgMs = performance.now() - drawn;
+        if (browser) {
+          figures.chromium = await firstPaintInChromium(browser, { type: 'graph', graph, filter, hosts: source.hostNames() });
+        }
+      } catch (error) {
+        figures.error = (error as Error).message;
+      }
+      source.dispose();
+      console.log(`  topology ${filter.linkedOnly ? 'linked only' : 'all'}: ${JSON.stringify(figures)}`);
+      return figures;
+    };
+    return { all: await pass({}), linkedOnly: await pass({ linkedOnly: true }) };
+  } finally {
+    await browser?.close();
+  }
+}
+
+/** Debian's chromium (BENCH_CHROMIUM to use another), headless, as the e2e runner starts it; none when it is missing. */
+async function launchChromium(): Promise<Browser | undefined> {
+  const executablePath = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) {
+    console.log(`  no Chromium at ${executablePath}: the topology's first paint in a browser is not measured`);
+    return undefined;
+  }
+  return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'], headless: true });
+}
+
+/**
+ * Loads dist/topology.js into a page with the elements the panel's page has, answers its 'ready',
+ * posts the message the panel posts (a window message, as VS Code delivers webview messages) and
+ * times, in the page, until the script says it drew (the SVG is in the DOM) and until the next frame.
+ */
+async function firstPaintInChromium(browser: Browser, message: unknown): Promise<{ domMs: number; paintMs: number }> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  try {
+    await page.setContent(
+      [
+        '<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body>',
+        '<div class="toolbar"><select id="host"></select><input type="checkbox" id="linkedOnly"><button id="export"></button><span id="summary"></span></div>',
+        '<div id="canvas"></div>',
+        '<script>window.posts = []; window.acquireVsCodeApi = () => ({ postMessage: (message) => window.posts.push(message) });</script>',
+        '</body></html>',
+      ].join(''),
+    );
+    await page.addScriptTag({ path: path.join(repoRoot, 'dist', 'topology.js') });
+    await page.waitForFunction('window.posts.some((message) => message.type === "ready")');
+    return (await page.evaluate(`(async (message) => {
+      const started = performance.now();
+      window.postMessage(message, '*');
+      while (!window.posts.some((posted) => posted.type === 'rendered')) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      if (!document.querySelector('#canvas svg')) {
+        throw new Error('the webview script drew no SVG');
+      }
+      const domMs = performance.now() - started;
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { domMs, paintMs: performance.now() - started };
+    })(${JSON.stringify(message)})`)) as { domMs: number; paintMs: number };
+  } finally {
+    await page.close();
+  }
 }
 
 /** Runs the scale case for the previous build and this tree; prints the table and a JSON line. */
@@ -118,6 +251,10 @@ function bundleBuild(root: string): string {
         `export { ContainersTreeProvider } from ${src('ui/tree/containersTree')};`,
         `export { DockerodeClient } from ${src('core/hosts/dockerodeClient')};`,
         `export { parseHostEntry } from ${src('core/hosts/hostSpec')};`,
+        // The Topology view, in the builds that have it.
+        ...(fs.existsSync(path.join(root, 'src', 'core', 'topology', 'topologySource.ts'))
+          ? [`export { TopologySource } from ${src('core/topology/topologySource')};`, `export { layoutTopology, renderSvg } from ${src('core/topology/topologyRender')};`]
+          : []),
       ].join('\n'),
       resolveDir: root,
       loader: 'ts',
@@ -173,6 +310,16 @@ async function measureBuild(bundle: string, real: Array<{ name: string; url: str
   }
 }
 
+/** One pass of the topology as a table cell; "–" for a build without the view. */
+function topologyCell(pass: TopologyPass | undefined): string {
+  if (!pass) {
+    return '–';
+  }
+  const ms = (value: number) => value.toFixed(0);
+  const drawn = pass.error ? `layout failed: ${pass.error}` : `${ms(pass.layoutMs)} + ${ms(pass.svgMs)} / ${pass.chromium ? `${ms(pass.chromium.domMs)}, ${ms(pass.chromium.paintMs)}` : 'no Chromium'}`;
+  return `${ms(pass.graphMs)} (${pass.inspectCalls}) / ${drawn}; ${pass.nodes}, ${pass.edges}`;
+}
+
 function printComparison(results: Array<[string, ScaleFigures]>, realHosts: number): void {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const shown = (ms: number) => (ms ? ms.toFixed(0) : 'not within 120 s');
@@ -192,7 +339,8 @@ function printComparison(results: Array<[string, ScaleFigures]>, realHosts: numb
     ['heap / RSS after the first tree MB', (f) => `${f.memory.heapMB.toFixed(0)} / ${f.memory.rssMB.toFixed(0)}`],
     ['event streams per host (all hosts)', (f) => range(f.perHost.eventStreams)],
     ['sockets per fake host: open / peak', (f) => `${range(f.perHost.socketsOpen)} / ${range(f.perHost.socketsPeak)}`],
-    ['topology → first paint ms', (f) => (f.topologyFirstPaintMs === undefined ? 'not built' : f.topologyFirstPaintMs.toFixed(0))],
+    ['topology → first paint: graph (inspects) / layout + SVG / Chromium DOM, painted ms; nodes, edges', (f) => topologyCell(f.topology?.all)],
+    ['the same, "only linked containers"', (f) => topologyCell(f.topology?.linkedOnly)],
   ];
   console.log(
     `\n${first.hosts} hosts (${realHosts} testbed, ${first.hosts - realHosts} fake) × ${containersPerHost} containers, ${first.containers} in all (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}):\n`,

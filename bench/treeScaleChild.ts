@@ -238,7 +238,7 @@ export async function measure(bundle: string, settings: Array<{ name: string; ur
       socketsOpen: [Math.min(...fakeStats.map((fake) => fake.sockets.open)), Math.max(...fakeStats.map((fake) => fake.sockets.open))],
       socketsPeak: [Math.min(...fakeStats.map((fake) => fake.sockets.peak)), Math.max(...fakeStats.map((fake) => fake.sockets.peak))],
     },
-    topologyFirstPaintMs: await measureTopologyFirstPaint({ model, build: build as unknown as Record<string, unknown>, hosts: specs.length, containers: rowsDrawn }),
+    topology: await measureTopologyFirstPaint({ model, build: build as unknown as Record<string, unknown>, hosts: specs.length, containers: rowsDrawn }),
   };
   view.dispose();
   provider.dispose();

@@ -170,7 +170,20 @@ describe('topology export (unit)', () => {
   });
 
   it('layout: groups hold their members and nothing is placed outside the drawing', () => {
-    const layout = layoutTopology(buildTopology(scene()));
+    assertLaidOut(layoutTopology(buildTopology(scene())));
+  });
+
+  it('layout of a picture past a thousand nodes (the faster ranking) keeps the same guarantees', () => {
+    const input = scene();
+    for (const host of input.hosts) {
+      host.containers = [...host.containers, ...Array.from({ length: 550 }, (_, index) => container(`${host.name}-n${index}`, `service-${index}`))];
+    }
+    const graph = buildTopology(input);
+    assert.ok(graph.nodes.length > 1000);
+    assertLaidOut(layoutTopology(graph));
+  });
+
+  function assertLaidOut(layout: ReturnType<typeof layoutTopology>): void {
     const groups = new Map(layout.groups.map((group) => [group.node.label, group]));
     for (const placed of layout.nodes) {
       assert.ok(placed.x >= 0 && placed.y >= 0 && placed.x + placed.width <= layout.width && placed.y + placed.height <= layout.height, placed.node.id);
@@ -183,7 +196,7 @@ describe('topology export (unit)', () => {
       }
     }
     assert.ok(layout.edges.every((placed) => placed.points.length >= 2));
-  });
+  }
 
   it('escapes markup in names, and an empty graph still draws', () => {
     const input = scene();
