@@ -39,7 +39,10 @@ function main(): void {
   const current = path.join(repoRoot, 'dist', 'extension.js');
   const previous = buildPrevious(base);
   const rows: Array<[string, string, Sample]> = [];
-  for (const [label, bundle] of [[`previous (${base})`, previous], ['this tree', current]] as const) {
+  for (const [label, bundle] of [
+    [`previous (${base})`, previous],
+    ['this tree', current],
+  ] as const) {
     rows.push([label, bundle, median(Array.from({ length: runs }, () => measureInChild(bundle)))]);
   }
   console.log(`\nActivation, median of ${runs} fresh processes (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}):\n`);
@@ -92,7 +95,8 @@ async function measureOnce(bundle: string): Promise<Sample> {
  */
 function vscodeStub(): unknown {
   const configuration = { get: (_key: string, fallback?: unknown) => fallback, inspect: () => undefined, update: async () => undefined, has: () => false };
-  const names = 'ConfigurationTarget Disposable EventEmitter MarkdownString ProgressLocation QuickPickItemKind Range Selection StatusBarAlignment TextEditorRevealType ThemeColor ThemeIcon TreeItem TreeItemCollapsibleState Uri commands dev extensions window l10n languages tasks';
+  const names =
+    'ConfigurationTarget Disposable EventEmitter MarkdownString ProgressLocation QuickPickItemKind Range Selection StatusBarAlignment TextEditorRevealType ThemeColor ThemeIcon TreeItem TreeItemCollapsibleState Uri commands dev extensions window l10n languages tasks';
   return {
     ...Object.fromEntries(names.split(' ').map((name) => [name, deepStub()])),
     workspace: deepStub({ getConfiguration: () => configuration, isTrusted: true, workspaceFolders: undefined }),
@@ -137,7 +141,11 @@ function extensionContext(): unknown {
   const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-bench-storage-'));
   const memento = () => {
     const values = new Map<string, unknown>();
-    return { get: (key: string, fallback?: unknown) => (values.has(key) ? values.get(key) : fallback), update: async (key: string, value: unknown) => void values.set(key, value), keys: () => [...values.keys()] };
+    return {
+      get: (key: string, fallback?: unknown) => (values.has(key) ? values.get(key) : fallback),
+      update: async (key: string, value: unknown) => void values.set(key, value),
+      keys: () => [...values.keys()],
+    };
   };
   return {
     subscriptions: [],

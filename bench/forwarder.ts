@@ -156,11 +156,7 @@ const failureLogger = {
 
 // ---------------------------------------------------------------- client role
 
-type ClientRequest =
-  | { op: 'upload' | 'download'; port: number }
-  | { op: 'setup'; port: number; count: number }
-  | { op: 'hold'; port: number; count: number }
-  | { op: 'release' };
+type ClientRequest = { op: 'upload' | 'download'; port: number } | { op: 'setup'; port: number; count: number } | { op: 'hold'; port: number; count: number } | { op: 'release' };
 
 function runClient(): void {
   const held: net.Socket[] = [];
@@ -382,7 +378,12 @@ async function measure(plans: Plan[], request: (message: ClientRequest) => Promi
   }
   const results: SubjectResult[] = [];
   for (const { plan, upload, download, cpuSeconds } of measured) {
-    results.push({ ...(await measureConnections(plan, request)), uploadGBps: round(median(upload), 2), downloadGBps: round(median(download), 2), cpuSecondsPerGiB: cpuSecondsPerGiB(plan, cpuSeconds) });
+    results.push({
+      ...(await measureConnections(plan, request)),
+      uploadGBps: round(median(upload), 2),
+      downloadGBps: round(median(download), 2),
+      cpuSecondsPerGiB: cpuSecondsPerGiB(plan, cpuSeconds),
+    });
   }
   return results;
 }
@@ -680,7 +681,10 @@ function descendantPids(pid: number): number[] {
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

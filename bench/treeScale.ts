@@ -87,7 +87,12 @@ export interface ScaleScene {
 
 /** What the scale bench uses of a build's topology modules (bundled only when the build has them). */
 interface TopologyBuild {
-  TopologySource: new (hosts: unknown, tunnels: unknown, health: unknown, logger: unknown) => { graph(filter?: unknown): Promise<{ nodes: unknown[]; edges: unknown[] }>; hostNames(): string[]; dispose(): void };
+  TopologySource: new (
+    hosts: unknown,
+    tunnels: unknown,
+    health: unknown,
+    logger: unknown,
+  ) => { graph(filter?: unknown): Promise<{ nodes: unknown[]; edges: unknown[] }>; hostNames(): string[]; dispose(): void };
   layoutTopology(graph: unknown): unknown;
   renderSvg(layout: unknown): string;
 }
@@ -316,7 +321,9 @@ function topologyCell(pass: TopologyPass | undefined): string {
     return '–';
   }
   const ms = (value: number) => value.toFixed(0);
-  const drawn = pass.error ? `layout failed: ${pass.error}` : `${ms(pass.layoutMs)} + ${ms(pass.svgMs)} / ${pass.chromium ? `${ms(pass.chromium.domMs)}, ${ms(pass.chromium.paintMs)}` : 'no Chromium'}`;
+  const drawn = pass.error
+    ? `layout failed: ${pass.error}`
+    : `${ms(pass.layoutMs)} + ${ms(pass.svgMs)} / ${pass.chromium ? `${ms(pass.chromium.domMs)}, ${ms(pass.chromium.paintMs)}` : 'no Chromium'}`;
   return `${ms(pass.graphMs)} (${pass.inspectCalls}) / ${drawn}; ${pass.nodes}, ${pass.edges}`;
 }
 

@@ -140,11 +140,11 @@ async function doEnsureCodeServer() {
   );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const code = await new Promise((resolve, reject) => {
-    const child = spawn(
-      npm,
-      ['install', '--no-save', '--no-package-lock', '--loglevel=warn', `code-server@${CODE_SERVER_VERSION}`],
-      { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'] },
-    );
+    const child = spawn(npm, ['install', '--no-save', '--no-package-lock', '--loglevel=warn', `code-server@${CODE_SERVER_VERSION}`], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (c, sig) => resolve(c ?? sig));
   });
@@ -248,9 +248,7 @@ const TRUST_SETTINGS = {
  */
 export async function startCodeServer(opts) {
   const { hosts, folder, settings = {}, quiet = true, timeoutMs = 60_000, workspaceTrust = false } = opts;
-  const extensionDevelopmentPath = path.resolve(
-    opts.extensionDevelopmentPath ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  );
+  const extensionDevelopmentPath = path.resolve(opts.extensionDevelopmentPath ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
   const bin = await ensureCodeServer();
   const port = opts.port ?? (await freePort());
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-code-server-'));
@@ -269,15 +267,20 @@ export async function startCodeServer(opts) {
   const logStream = fs.createWriteStream(logFile);
 
   const args = [
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
-    '--config', configFile,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    configFile,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   const child = spawn(bin, args, {
@@ -287,7 +290,12 @@ export async function startCodeServer(opts) {
     env: opts.home ? { ...process.env, HOME: opts.home } : process.env,
   });
   let exited = false;
-  const exitPromise = new Promise((resolve) => child.on('exit', (c, s) => { exited = true; resolve(c ?? s); }));
+  const exitPromise = new Promise((resolve) =>
+    child.on('exit', (c, s) => {
+      exited = true;
+      resolve(c ?? s);
+    }),
+  );
   /** @type {string[]} */
   const tail = [];
   const onData = (/** @type {Buffer} */ chunk) => {
@@ -303,8 +311,18 @@ export async function startCodeServer(opts) {
   const pid = /** @type {number} */ (child.pid);
   const stop = async () => {
     if (!exited) {
-      try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await exitPromise;
       clearTimeout(t);
     }

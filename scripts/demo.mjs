@@ -18,7 +18,7 @@ export const demoServer = [
   'while IFS= read -r line; do line="${line%$(printf \'\\r\')}"; [ -z "$line" ] && break; done',
   'n=$(( $(cat /tmp/count 2>/dev/null || echo 0) + 1 )); echo "$n" > /tmp/count',
   'body="hello from database on beta: request #$n ($method $target) at $(date +%T)"',
-  "printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s\\n' \"$(( ${#body} + 1 ))\" \"$body\"",
+  'printf \'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s\\n\' "$(( ${#body} + 1 ))" "$body"',
   'EOF',
   'echo "database: answering HTTP on port 8080"',
   'socat -t 5 TCP-LISTEN:8080,fork,reuseaddr SYSTEM:"sh /answer.sh" & wait $!',

@@ -37,9 +37,7 @@ function run(cmd, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: repoRoot, stdio: 'inherit' });
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal})`)),
-    );
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal})`))));
   });
 }
 
@@ -81,14 +79,13 @@ function ensureDemoContainer(host, name, image, script, extraArgs = []) {
   if (found) {
     const [state, version] = found.split(' ');
     // An older demo container (nothing listening) is left alone: it may be linked by now.
-    if (version !== demoVersion) log(`${host.name}/${name} is from an older demo; \`docker rm -f ${name}\` on ${host.name} and run npm start again to get the one that shows traffic`);
+    if (version !== demoVersion)
+      log(`${host.name}/${name} is from an older demo; \`docker rm -f ${name}\` on ${host.name} and run npm start again to get the one that shows traffic`);
     if (state === 'running') return log(`demo container ${host.name}/${name} is running`);
     docker(host, ['start', name]);
     return log(`started demo container ${host.name}/${name}`);
   }
-  docker(host, [
-    'run', '-d', '--pull', 'never', '--name', name, '--label', `crosslink.demo=${demoVersion}`, ...extraArgs, image, 'sh', '-c', script,
-  ]);
+  docker(host, ['run', '-d', '--pull', 'never', '--name', name, '--label', `crosslink.demo=${demoVersion}`, ...extraArgs, image, 'sh', '-c', script]);
   log(`created demo container ${host.name}/${name} (${image})`);
 }
 

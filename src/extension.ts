@@ -85,10 +85,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return connected;
   };
   // The Docker CLI's files are watched only while their changes can show: the view is visible or tunnels exist.
-  const cliWatch = new CliConfigWatch(() => connected !== undefined && (view.visible || tunnels.list().length > 0), () => {
-    logger.info('Docker CLI contexts changed');
-    void applyHostSettings(model, logger);
-  });
+  const cliWatch = new CliConfigWatch(
+    () => connected !== undefined && (view.visible || tunnels.list().length > 0),
+    () => {
+      logger.info('Docker CLI contexts changed');
+      void applyHostSettings(model, logger);
+    },
+  );
   // Restored tunnels take their ambassadors back before leftovers are looked for.
   const restored = tunnelStore.hasSaved ? connect().then(() => tunnelStore.restore()) : Promise.resolve();
   if (view.visible) {
@@ -114,7 +117,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new HostsStatusBar(model),
     topology.source,
     topology,
-    ...registerCommands({ model, logger, channel, createClient, state: context.globalState, crossLinks, overlay, health, tunnels, journal, interrupted, topology, connect, forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName) }),
+    ...registerCommands({
+      model,
+      logger,
+      channel,
+      createClient,
+      state: context.globalState,
+      crossLinks,
+      overlay,
+      health,
+      tunnels,
+      journal,
+      interrupted,
+      topology,
+      connect,
+      forgetSshDeclines: (hostName) => sshClient.forgetDeclines(hostName),
+    }),
     view.onDidChangeVisibility(() => {
       if (view.visible) {
         void connect();
@@ -125,7 +143,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (connected && event.affectsConfiguration(`${settingsSection}.ssh`)) {
         // The ssh:// hosts' connections are made again with the new client or options.
-        const others = model.hosts().map((host) => host.spec).filter((spec) => spec.endpoint.kind !== 'ssh');
+        const others = model
+          .hosts()
+          .map((host) => host.spec)
+          .filter((spec) => spec.endpoint.kind !== 'ssh');
         void model.setHosts(others).then(() => applyHostSettings(model, logger));
       } else if (connected && event.affectsConfiguration(settingsSection)) {
         void applyHostSettings(model, logger);
@@ -188,13 +209,15 @@ function removeLeftoverTunnelHelpers(model: ContainerModel, tunnels: TunnelManag
       return;
     }
     checked.add(hostName);
-    void restored.then(() => tunnels.removeLeftoverHelpers(hostName)).then(
-      (removed) => removed.length > 0 && logger.info(`[${hostName}] removed tunnel ambassadors left by a closed window: ${removed.join(', ')}`),
-      (error: unknown) => {
-        checked.delete(hostName);
-        logger.warn(`[${hostName}] could not look for leftover tunnel ambassadors: ${String(error)}`);
-      },
-    );
+    void restored
+      .then(() => tunnels.removeLeftoverHelpers(hostName))
+      .then(
+        (removed) => removed.length > 0 && logger.info(`[${hostName}] removed tunnel ambassadors left by a closed window: ${removed.join(', ')}`),
+        (error: unknown) => {
+          checked.delete(hostName);
+          logger.warn(`[${hostName}] could not look for leftover tunnel ambassadors: ${String(error)}`);
+        },
+      );
   });
 }
 

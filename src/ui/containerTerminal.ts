@@ -96,7 +96,9 @@ export class ContainerTerminal implements vscode.Pseudoterminal {
   }
 
   private resize(dimensions: vscode.TerminalDimensions): void {
-    this.session?.resize?.({ columns: dimensions.columns, rows: dimensions.rows }).catch((error: unknown) => this.options.logger.debug(`${this.name}: resize failed: ${errorMessage(error)}`));
+    this.session
+      ?.resize?.({ columns: dimensions.columns, rows: dimensions.rows })
+      .catch((error: unknown) => this.options.logger.debug(`${this.name}: resize failed: ${errorMessage(error)}`));
   }
 
   private show(chunk: OutputChunk): void {

@@ -39,9 +39,7 @@ export class InterruptedChanges implements vscode.Disposable {
   /** The change a container belongs to: by its original name, or as the parked original itself. */
   forContainer(hostName: string, containerName: string): InterruptedChange | undefined {
     const reference = formatContainerRef(hostName, containerName);
-    return this.changes.find(
-      (change) => change.containers.includes(reference) || change.parked.some((parked) => parked.host === hostName && parked.name === containerName),
-    );
+    return this.changes.find((change) => change.containers.includes(reference) || change.parked.some((parked) => parked.host === hostName && parked.name === containerName));
   }
 
   async scan(): Promise<void> {

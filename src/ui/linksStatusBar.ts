@@ -29,7 +29,10 @@ export class LinksStatusBar implements vscode.Disposable {
     this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
     const tooltip = new vscode.MarkdownString('**Crosslink: broken links** — click to show them; Repair is on each link\n\n');
     for (const { link, health } of broken) {
-      tooltip.appendMarkdown('- ').appendText(`${link.client.container} on ${link.client.host} → ${formatTarget(link.target)}: ${health.message}`).appendMarkdown('\n');
+      tooltip
+        .appendMarkdown('- ')
+        .appendText(`${link.client.container} on ${link.client.host} → ${formatTarget(link.target)}: ${health.message}`)
+        .appendMarkdown('\n');
     }
     this.item.tooltip = tooltip;
     this.item.show();

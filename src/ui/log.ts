@@ -3,9 +3,7 @@ import type { Logger } from '../core/like';
 
 /** Removes credentials that could slip into messages (user:password@ in URLs, key material). */
 export function redact(message: string): string {
-  return message
-    .replace(/(\w+:\/\/[^/\s:@]+):[^@\s/]+@/g, '$1:***@')
-    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[private key]');
+  return message.replace(/(\w+:\/\/[^/\s:@]+):[^@\s/]+@/g, '$1:***@').replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[private key]');
 }
 
 /** The core's Logger on top of the extension's one LogOutputChannel. */

@@ -143,7 +143,9 @@ export async function pickContainersOnOneHost(
   options: StepPosition & { title: string; placeholder: string; started?: ResolvedContainer; picked?: ResolvedContainer[]; unavailable?: ContainerPickOptions['unavailable'] },
 ): Promise<Answer<ResolvedContainer[]>> {
   const chosen = new Set((options.picked ?? (options.started ? [options.started] : [])).map((resolved) => resolved.container.id));
-  const items = containerItems(model, { ...options, hostName: options.started?.hostName }).map((item) => ('value' in item ? { ...item, picked: chosen.has(item.value.container.id) } : item));
+  const items = containerItems(model, { ...options, hostName: options.started?.hostName }).map((item) =>
+    'value' in item ? { ...item, picked: chosen.has(item.value.container.id) } : item,
+  );
   if (items.length === 0) {
     void ui.notify('info', `${options.title}: no container can be picked here; start or create containers on a host first.`);
     return undefined;
@@ -155,7 +157,10 @@ export async function pickContainersOnOneHost(
       return undefined;
     }
     if (hosts.length > 1) {
-      void ui.notify('warning', `${options.title} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`);
+      void ui.notify(
+        'warning',
+        `${options.title} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`,
+      );
       return undefined;
     }
   }

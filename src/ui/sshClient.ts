@@ -8,8 +8,7 @@ import { crosslinkSetting } from './hostSettings';
 
 /** ssh's questions in the window: a password box for secrets, a modal with the fingerprint for a new host key. */
 export const vscodeSshPrompter: SshPrompter = {
-  secret: ({ host, message }) =>
-    Promise.resolve(vscode.window.showInputBox({ title: `SSH: ${host}`, prompt: message, password: true, ignoreFocusOut: true })),
+  secret: ({ host, message }) => Promise.resolve(vscode.window.showInputBox({ title: `SSH: ${host}`, prompt: message, password: true, ignoreFocusOut: true })),
   trustHostKey: async ({ host, message, fingerprint }) => {
     const trust = 'Trust and Connect';
     const choice = await vscode.window.showWarningMessage(

@@ -57,9 +57,7 @@ function pick<T>(options: PickOptions<T>, many: boolean): Promise<Answer<T | T[]
   quickPick.canSelectMany = many;
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
-  const items: Array<Item<T>> = options.items.map((item) =>
-    isSeparator(item) ? { label: item.separator, kind: vscode.QuickPickItemKind.Separator } : toItem(item),
-  );
+  const items: Array<Item<T>> = options.items.map((item) => (isSeparator(item) ? { label: item.separator, kind: vscode.QuickPickItemKind.Separator } : toItem(item)));
   quickPick.items = items;
   quickPick.selectedItems = items.filter((item) => item.picked);
   const active = items.find((item) => item.value !== undefined && item.value === options.active);

@@ -23,15 +23,7 @@ const SUITE_TIMEOUT_MS = Number(process.env.CROSSLINK_E2E_SUITE_TIMEOUT_MS) || 3
 const ONLY = process.env.CROSSLINK_E2E_ONLY ? new RegExp(process.env.CROSSLINK_E2E_ONLY) : undefined;
 const STEP_TIMEOUT_MS = 120_000;
 const VIEWPORT = { width: 1280, height: 800 };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const LABEL = { 'crosslink.e2e': 'true' };
 /** Workbench chatter forwarded through codeAutomationLog that says nothing about Crosslink (open-vsx: no internet). */
 const NOISE = /open-vsx\.org|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|^\[Service Worker\]|^ChatSessionStore/;

@@ -69,7 +69,15 @@ async function linkAcrossHostsFromPalette(ctx: UiContext, link: { target: string
   await quickPickSelect(page, link.client);
   await quickInputSubmit(page, link.alias);
   // Hosts that could form a Swarm are asked for the path first: these steps are about ambassadors.
-  if (await quickInput(page).locator('.quick-input-title', { hasText: /path between/ }).waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) {
+  if (
+    await quickInput(page)
+      .locator('.quick-input-title', { hasText: /path between/ })
+      .waitFor({ state: 'visible', timeout: 3_000 })
+      .then(
+        () => true,
+        () => false,
+      )
+  ) {
     await quickPickSelect(page, 'Ambassadors');
   }
   await quickPickSelect(page, 'Network alias');
@@ -429,7 +437,23 @@ export const uiSteps: UiStep[] = [
       // createContainer takes no run options: registered for cleanup by name, then made again with its --link.
       ctx.createContainer(alpha, app);
       docker(alpha, ['rm', '-f', app]);
-      docker(alpha, ['run', '-d', '--pull', 'never', '--stop-timeout', '1', '--name', app, '--label', 'crosslink.e2e=true', '--link', `${db}:pg`, testbed.images.fixture, 'sleep', '86400']);
+      docker(alpha, [
+        'run',
+        '-d',
+        '--pull',
+        'never',
+        '--stop-timeout',
+        '1',
+        '--name',
+        app,
+        '--label',
+        'crosslink.e2e=true',
+        '--link',
+        `${db}:pg`,
+        testbed.images.fixture,
+        'sleep',
+        '86400',
+      ]);
       ctx.createContainer(beta, client);
       let failure: unknown;
       try {

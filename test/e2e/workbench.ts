@@ -191,7 +191,12 @@ export async function runRowMenuItem(page: Page, rowLabel: string, title: string
   await contextMenu(page, rowLabel);
   await runMenuItem(page, title);
   const asked = quickInput(page).locator('.quick-input-title', { hasText: containerPrompt });
-  if (await asked.waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false)) {
+  if (
+    await asked.waitFor({ state: 'visible', timeout: 1_000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await page.keyboard.type(rowLabel);
     await quickPickSelect(page, rowLabel);
   }
@@ -256,7 +261,10 @@ export async function quickPickCheck(page: Page, texts: Array<string | RegExp>):
     if ((await row.getAttribute('aria-checked')) !== 'true') {
       await row.click();
     }
-    await widget.locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { has: page.locator('.label-name', { hasText: text }) }).first().waitFor({ state: 'visible', timeout: TIMEOUT });
+    await widget
+      .locator('.quick-input-list .monaco-list-row[aria-checked="true"]', { has: page.locator('.label-name', { hasText: text }) })
+      .first()
+      .waitFor({ state: 'visible', timeout: TIMEOUT });
   }
   const title = await promptTitle(page);
   await widget.locator('.quick-input-box input').press('Enter');

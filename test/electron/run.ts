@@ -91,8 +91,10 @@ async function main(): Promise<number> {
       extensionTestsEnv: { CROSSLINK_TESTBED_DIR: process.env.CROSSLINK_TESTBED_DIR, ...(tb.sshHome ? { HOME: tb.sshHome } : {}) },
       launchArgs: [
         repoRoot,
-        '--user-data-dir', userDataDir,
-        '--extensions-dir', path.join(userDataDir, 'extensions'),
+        '--user-data-dir',
+        userDataDir,
+        '--extensions-dir',
+        path.join(userDataDir, 'extensions'),
         '--disable-extensions',
         '--disable-workspace-trust',
         '--skip-welcome',

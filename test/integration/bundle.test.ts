@@ -39,8 +39,14 @@ describe('Docker calls from the bundle (BuildKit stubbed)', function () {
 
   it('holds no gRPC or protobuf code', () => {
     const inputs = Object.keys(metafile.inputs);
-    assert.deepEqual(inputs.filter((input) => /@grpc|protobufjs|proto-loader/.test(input)), []);
-    assert.ok(inputs.some((input) => input.includes('buildkit-stub')), 'the stub replaced dockerode/lib/session and buildkit');
+    assert.deepEqual(
+      inputs.filter((input) => /@grpc|protobufjs|proto-loader/.test(input)),
+      [],
+    );
+    assert.ok(
+      inputs.some((input) => input.includes('buildkit-stub')),
+      'the stub replaced dockerode/lib/session and buildkit',
+    );
   });
 
   for (const hostName of testbed.settings.map((entry) => entry.name)) {
@@ -75,7 +81,10 @@ describe('Docker calls from the bundle (BuildKit stubbed)', function () {
         while (!events.some((event) => event.actorId === id && event.action === 'start') && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        assert.ok(events.some((event) => event.actorId === id && event.action === 'start'), 'the start event arrived through the bundled event stream');
+        assert.ok(
+          events.some((event) => event.actorId === id && event.action === 'start'),
+          'the start event arrived through the bundled event stream',
+        );
       } finally {
         subscription.dispose();
         if (id) await client.removeContainer(id, { force: true });

@@ -151,7 +151,16 @@ for (const hostName of ['alpha', 'beta']) {
       assert.equal(docker(host, ['volume', 'inspect', '-f', '{{.Name}}', volume]), volume, 'the volume is kept');
       docker(host, ['volume', 'rm', volume]);
 
-      const ambassador = ticker(['--label', 'crosslink.managed=true', '--label', 'crosslink.role=client-ambassador', '--label', 'crosslink.client=beta/bw', '--label', 'crosslink.target=alpha/oracle:1521']);
+      const ambassador = ticker([
+        '--label',
+        'crosslink.managed=true',
+        '--label',
+        'crosslink.role=client-ambassador',
+        '--label',
+        'crosslink.client=beta/bw',
+        '--label',
+        'crosslink.target=alpha/oracle:1521',
+      ]);
       await assert.rejects(act('remove', ambassador), (error: unknown) => ContainerActionError.is(error, 'managedByCrosslink'));
       assert.equal(docker(host, ['inspect', '-f', '{{.State.Status}}', ambassador]), 'running');
     });

@@ -150,7 +150,7 @@ describe('Cross-host link verification and health (integration)', function () {
     assert.equal((await verify()).ok, true);
   });
 
-  it('alias not resolving: the client-side ambassador is off the client\'s network; Verify names the resolve hop', async () => {
+  it("alias not resolving: the client-side ambassador is off the client's network; Verify names the resolve hop", async () => {
     const network = JSON.parse(docker(betaHost, ['inspect', clientAmbassador]))[0].Config.Labels[ambassadorLabel.network] as string;
     docker(betaHost, ['network', 'disconnect', network, clientAmbassador]);
     try {

@@ -36,7 +36,11 @@ function runOracle(host: Host, name: string, extra: string[] = []): void {
  * before and after: other suites change the shared hosts at the same time.
  */
 function snapshot(host: Host, ours: (line: string) => boolean): string {
-  const lines = (text: string) => text.split('\n').filter((line) => line && ours(line)).sort();
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .filter((line) => line && ours(line))
+      .sort();
   const containers = lines(docker(host, ['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.Networks}}']))
     .map((line) => {
       const [id, name, networks = ''] = line.split(' ');
@@ -171,13 +175,21 @@ for (const { client: clientHost, target: targetHost } of [
         assert.equal(ask(bw), 'oracle-data', 'the first client still works: the shared server ambassador stays');
         return;
       }
-      await assert.rejects(operations.link(request), (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && error.containers[0].paths.join() === '/root/notes');
+      await assert.rejects(
+        operations.link(request),
+        (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && error.containers[0].paths.join() === '/root/notes',
+      );
       // The copy streams from the client's engine to this process and back (over SSH from beta).
       const shared = await operations.link({ ...request, writableLayer: 'copy' });
       assert.equal(sh(clientHost, second, 'cat /root/notes'), 'precious');
       assert.equal(shared.server.steps.length, 0, 'the server ambassador is reused');
       assert.equal(ask(second, 'db'), 'oracle-data');
-      assert.equal(docker(targetHost, ['ps', '--filter', 'label=crosslink.role=server-ambassador', '--format', '{{.Names}}']).split('\n').filter((name) => name.includes(oracle)).length, 1);
+      assert.equal(
+        docker(targetHost, ['ps', '--filter', 'label=crosslink.role=server-ambassador', '--format', '{{.Names}}'])
+          .split('\n')
+          .filter((name) => name.includes(oracle)).length,
+        1,
+      );
       const link = (await operations.list()).find((candidate) => candidate.client.container === second)!;
       await assert.rejects(operations.remove(link), (error: unknown) => UnsavedChangesError.is(error));
       await operations.remove(link, {}, 'copy');
@@ -194,7 +206,10 @@ for (const { client: clientHost, target: targetHost } of [
       created.push([targetHost, target]);
       docker(targetHost, ['run', '-d', '--name', target, '--stop-timeout', '1', image, 'sleep', '86400']);
       const before = hostSnapshot(targetHost) + hostSnapshot(clientHost);
-      await assert.rejects(operations.link({ client: `${clientHost.name}/${bw}`, target: `${targetHost.name}/${target}`, port: 80, alias: 'svc', publish: 1600 }), (error: unknown) => PortInUseError.is(error) && error.suggestedPort === 1601 && new RegExp(`published by ${squatter}`).test(error.message));
+      await assert.rejects(
+        operations.link({ client: `${clientHost.name}/${bw}`, target: `${targetHost.name}/${target}`, port: 80, alias: 'svc', publish: 1600 }),
+        (error: unknown) => PortInUseError.is(error) && error.suggestedPort === 1601 && new RegExp(`published by ${squatter}`).test(error.message),
+      );
       assert.equal(hostSnapshot(targetHost) + hostSnapshot(clientHost), before);
     });
 
@@ -206,7 +221,11 @@ for (const { client: clientHost, target: targetHost } of [
       await assert.rejects(
         operations.link(
           { client: `${clientHost.name}/${bw}`, target: `${targetHost.name}/${target}`, port: 8080, alias: 'svc' },
-          { beforeStep: (step) => { if (step.kind === 'startContainer' && step.name.startsWith('crosslink-cli-')) throw new Error('injected'); } },
+          {
+            beforeStep: (step) => {
+              if (step.kind === 'startContainer' && step.name.startsWith('crosslink-cli-')) throw new Error('injected');
+            },
+          },
         ),
         (error: unknown) => PlanError.is(error) && error.rollbackFailures.length === 0,
       );
@@ -219,10 +238,19 @@ for (const { client: clientHost, target: targetHost } of [
       await operations.remove(link);
       // The test's own containers (oracle, bw and the later ones) are not part of the comparison.
       const withoutTestContainers = (text: string) =>
-        JSON.stringify({ ...JSON.parse(text), containers: (JSON.parse(text).containers as string[]).filter((line) => !created.some(([, name]) => line.split(' ')[1] === name)).map((line) => line.split(' ').slice(0, 2).join(' ')) });
+        JSON.stringify({
+          ...JSON.parse(text),
+          containers: (JSON.parse(text).containers as string[])
+            .filter((line) => !created.some(([, name]) => line.split(' ')[1] === name))
+            .map((line) => line.split(' ').slice(0, 2).join(' ')),
+        });
       assert.equal(withoutTestContainers(hostSnapshot(targetHost)), withoutTestContainers(targetBefore));
       assert.equal(withoutTestContainers(hostSnapshot(clientHost)), withoutTestContainers(clientBefore));
-      assert.deepEqual(Object.keys(JSON.parse(docker(clientHost, ['inspect', bw]))[0].NetworkSettings.Networks), [defaultNetwork(clientHost)], 'bw is back on its own network only');
+      assert.deepEqual(
+        Object.keys(JSON.parse(docker(clientHost, ['inspect', bw]))[0].NetworkSettings.Networks),
+        [defaultNetwork(clientHost)],
+        'bw is back on its own network only',
+      );
       assert.deepEqual(Object.keys(JSON.parse(docker(targetHost, ['inspect', oracle]))[0].NetworkSettings.Networks), [defaultNetwork(targetHost)], 'oracle too');
     });
 

@@ -75,7 +75,7 @@ describe('The npm start demo (integration)', function () {
       }
       return operations.link({ ...args, publish: error.suggestedPort });
     });
-    await waitFor(() => /api answered: hello from database on beta: request #\d+ \(GET \/\)/.test(logs()), 'an answer in the client\'s logs', 20_000);
+    await waitFor(() => /api answered: hello from database on beta: request #\d+ \(GET \/\)/.test(logs()), "an answer in the client's logs", 20_000);
   });
 
   it('a tunnel to the server answers HTTP on localhost, as a browser would ask', async () => {

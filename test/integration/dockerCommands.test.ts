@@ -156,14 +156,21 @@ describe('Copy as Docker Commands, run against the testbed (integration)', funct
     removeContainer(alphaHost, client);
     removeContainer(alphaHost, target);
     runInShell(alphaHost, commands.lines);
-    await waitFor(() => {
-      try {
-        return docker(alphaHost, ['exec', client, 'sh', '-c', 'echo hi | socat -t 5 - TCP:pg:5432']) === 'from-the-db';
-      } catch {
-        return false;
-      }
-    }, 'the client reaches the target as pg', 10_000);
-    assert.deepEqual(inspect(alphaHost, client).Config.Env.filter((entry: string) => entry.startsWith('API_KEY=')), ['API_KEY=k3y']);
+    await waitFor(
+      () => {
+        try {
+          return docker(alphaHost, ['exec', client, 'sh', '-c', 'echo hi | socat -t 5 - TCP:pg:5432']) === 'from-the-db';
+        } catch {
+          return false;
+        }
+      },
+      'the client reaches the target as pg',
+      10_000,
+    );
+    assert.deepEqual(
+      inspect(alphaHost, client).Config.Env.filter((entry: string) => entry.startsWith('API_KEY=')),
+      ['API_KEY=k3y'],
+    );
   });
 
   it('a cross-host link: its commands, run after Remove Link, give a link that carries traffic by alias', async () => {
@@ -175,13 +182,17 @@ describe('Copy as Docker Commands, run against the testbed (integration)', funct
     const ask = () => docker(betaHost, ['exec', client, 'sh', '-c', 'echo hi | socat -t 5 - TCP:kv:7070']);
 
     // docker run returns before socat listens; a link to a target not yet listening answers nothing.
-    await waitFor(() => {
-      try {
-        return docker(alphaHost, ['exec', target, 'sh', '-c', 'echo hi | socat -t 5 - TCP:127.0.0.1:7070']) === 'from-the-target';
-      } catch {
-        return false;
-      }
-    }, 'the target listens', 10_000);
+    await waitFor(
+      () => {
+        try {
+          return docker(alphaHost, ['exec', target, 'sh', '-c', 'echo hi | socat -t 5 - TCP:127.0.0.1:7070']) === 'from-the-target';
+        } catch {
+          return false;
+        }
+      },
+      'the target listens',
+      10_000,
+    );
     await operations.link({ client: `beta/${client}`, target: `alpha/${target}`, port: 7070, alias: 'kv' });
     assert.equal(ask(), 'from-the-target');
     const link = (await operations.list()).find((candidate) => candidate.client.container === client)!;

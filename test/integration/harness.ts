@@ -48,10 +48,7 @@ export function settingFor(name: string): HostSettingEntry {
   return setting;
 }
 
-export function newModel(
-  logger: Logger,
-  options: Partial<DockerodeClientOptions> = {},
-): { model: ContainerModel; clients: DockerodeClient[] } {
+export function newModel(logger: Logger, options: Partial<DockerodeClientOptions> = {}): { model: ContainerModel; clients: DockerodeClient[] } {
   const clients: DockerodeClient[] = [];
   const model = new ContainerModel((spec: HostSpec) => {
     const client = new DockerodeClient(spec, logger, { callTimeoutMs: 10_000, sshFiles: testbedSshFiles(), ...options });
@@ -100,7 +97,10 @@ export const sshClients = [
 export function ownProcessTree(root = process.pid): number[] {
   let children: number[] = [];
   try {
-    children = execFileSync('pgrep', ['-P', String(root)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    children = execFileSync('pgrep', ['-P', String(root)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     // pgrep exits 1 when there are none.
   }

@@ -108,7 +108,7 @@ describe('Hosts against the testbed (integration)', function () {
     console.log(`      event → model: start ${appearMs} ms, stop ${stopMs} ms, remove ${Date.now() - removedAt} ms`);
   }
 
-  it('lists a Podman host next to the dockerd hosts, named as Podman with its version and its containers\' networks', async () => {
+  it("lists a Podman host next to the dockerd hosts, named as Podman with its version and its containers' networks", async () => {
     const onAlpha = fixture(alphaHost, 'oracle');
     const onGamma = fixture(gammaHost, 'bw');
     const live = await start(alpha, gamma);
@@ -124,7 +124,11 @@ describe('Hosts against the testbed (integration)', function () {
     assert.equal(live.findContainer('alpha', onAlpha)?.state, 'running');
     const bw = live.findContainer('gamma', onGamma);
     assert.equal(bw?.state, 'running');
-    assert.deepEqual(bw?.networks.map((network) => network.name), ['podman'], "Podman's default network");
+    assert.deepEqual(
+      bw?.networks.map((network) => network.name),
+      ['podman'],
+      "Podman's default network",
+    );
     assert.match(bw?.networks[0].ipAddress ?? '', /^10\.88\./);
   });
 

@@ -8,7 +8,11 @@ const sortMounts = (mounts: Array<{ Destination: string; Mode?: string }>) =>
 
 /** HostConfig without `keys`; the engine lists legacy links in no fixed order (a map), so they are sorted. */
 function without(document: Inspect, keys: string[]): Inspect {
-  return Object.fromEntries(Object.entries(document).filter(([key]) => !keys.includes(key)).map(([key, value]) => [key, key === 'Links' && Array.isArray(value) ? [...value].sort() : value]));
+  return Object.fromEntries(
+    Object.entries(document)
+      .filter(([key]) => !keys.includes(key))
+      .map(([key, value]) => [key, key === 'Links' && Array.isArray(value) ? [...value].sort() : value]),
+  );
 }
 
 /**

@@ -160,15 +160,49 @@ for (const host of [alphaHost, gammaHost]) {
       docker(host, ['network', 'create', userNetwork]);
       networks.push(userNetwork);
       docker(host, [
-        'run', '-d', '--name', web,
-        '-e', 'APP_MODE=production', '-e', 'GREETING=hello world',
-        '--label', 'team=payments', '--label', 'tier=web',
-        '--hostname', 'web-host', '--user', '0:0', '--workdir', '/srv',
-        '-v', `${dataVolume}:/data`, '-v', '/anon',
-        '-p', `${host.ip}:${nextPublishedPort()}:8080`,
-        '--restart', 'unless-stopped', '--memory', '64m', '--cpu-shares', '512', '--stop-timeout', '1',
-        '--log-opt', 'max-size=1m', '--add-host', 'legacy-db:10.0.0.9', '--cap-add', 'NET_ADMIN',
-        '--entrypoint', 'sh', image, '-c', 'mkdir -p /srv && exec sleep 86400',
+        'run',
+        '-d',
+        '--name',
+        web,
+        '-e',
+        'APP_MODE=production',
+        '-e',
+        'GREETING=hello world',
+        '--label',
+        'team=payments',
+        '--label',
+        'tier=web',
+        '--hostname',
+        'web-host',
+        '--user',
+        '0:0',
+        '--workdir',
+        '/srv',
+        '-v',
+        `${dataVolume}:/data`,
+        '-v',
+        '/anon',
+        '-p',
+        `${host.ip}:${nextPublishedPort()}:8080`,
+        '--restart',
+        'unless-stopped',
+        '--memory',
+        '64m',
+        '--cpu-shares',
+        '512',
+        '--stop-timeout',
+        '1',
+        '--log-opt',
+        'max-size=1m',
+        '--add-host',
+        'legacy-db:10.0.0.9',
+        '--cap-add',
+        'NET_ADMIN',
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        'mkdir -p /srv && exec sleep 86400',
       ]);
       docker(host, ['network', 'connect', '--alias', 'frontend', userNetwork, web]);
       sh(web, 'echo named > /data/kept.txt && echo anonymous > /anon/kept.txt');
@@ -181,7 +215,10 @@ for (const host of [alphaHost, gammaHost]) {
       const before = inspect(web);
       await assert.rejects(
         operations.linkContainers({ client: web, target: database, alias: 'db' }),
-        (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && JSON.stringify(error.containers) === JSON.stringify([{ name: web, paths: ['/root/notes'], deleted: [] }]),
+        (error: unknown) =>
+          UnsavedChangesError.is(error) &&
+          error.reason === 'unsavedChanges' &&
+          JSON.stringify(error.containers) === JSON.stringify([{ name: web, paths: ['/root/notes'], deleted: [] }]),
       );
       assert.equal(inspect(web).Id, before.Id, 'the refusal changed nothing');
       await operations.linkContainers({ client: web, target: database, alias: 'db', writableLayer: 'copy' });
@@ -202,7 +239,11 @@ for (const host of [alphaHost, gammaHost]) {
       }
       const rest = (document: Inspect) => withoutPaths(document, [...engineAssigned, ...inspectExpectations.map(([path]) => path), 'HostConfig']);
       assert.deepEqual(rest(after), rest(before), 'a section of inspect not in the table changed');
-      assert.deepEqual(after.NetworkSettings.Networks[Object.keys(before.NetworkSettings.Networks).find((n) => n !== 'bridge')!].Aliases.filter((a: string) => a === 'frontend'), ['frontend'], 'user network alias kept');
+      assert.deepEqual(
+        after.NetworkSettings.Networks[Object.keys(before.NetworkSettings.Networks).find((n) => n !== 'bridge')!].Aliases.filter((a: string) => a === 'frontend'),
+        ['frontend'],
+        'user network alias kept',
+      );
 
       assert.match(sh(web, 'ping -c1 -W1 db | head -1'), /^PING db \(\d+\.\d+\.\d+\.\d+\)/);
       assert.equal(sh(web, 'nc db 3306 </dev/null'), 'db-ok');
@@ -336,7 +377,11 @@ for (const host of [alphaHost, gammaHost]) {
       networks.push(network);
       const ids = [first, second].map((container) => inspect(container).Id);
       await operations.connectNetwork({ containers: [first, second], network, aliases: { [second]: 'redis' } });
-      assert.deepEqual([first, second].map((container) => inspect(container).Id), ids, 'nothing recreated');
+      assert.deepEqual(
+        [first, second].map((container) => inspect(container).Id),
+        ids,
+        'nothing recreated',
+      );
       assert.equal(JSON.parse(docker(host, ['network', 'inspect', network]))[0].Labels['crosslink.managed'], 'true');
       for (const [from, to] of [
         [first, second],
@@ -356,7 +401,11 @@ for (const host of [alphaHost, gammaHost]) {
       await waitForOk(verify);
       docker(host, ['stop', '-t', '1', second]);
       const stopped = await verify();
-      assert.deepEqual([stopped.ok, stopped.failedHop, stopped.reason], [false, 'resolve', 'notResolving'], 'a stopped container leaves the network: nothing tells whose alias it was');
+      assert.deepEqual(
+        [stopped.ok, stopped.failedHop, stopped.reason],
+        [false, 'resolve', 'notResolving'],
+        'a stopped container leaves the network: nothing tells whose alias it was',
+      );
     });
 
     it('shares a named volume: a file written by one container is read by the other, read-only where asked', async () => {
@@ -390,13 +439,32 @@ for (const host of [alphaHost, gammaHost]) {
       const vpnId = inspect(vpn).Id as string;
       const app = name('app');
       // By name and by id, as `docker run` and Compose's service: write them.
-      docker(host, ['run', '-d', '--name', app, '--stop-timeout', '1', '--network', `container:${vpn}`, '--ipc', `container:${vpn}`, '--pid', `container:${vpnId}`, image, 'sleep', '600']);
+      docker(host, [
+        'run',
+        '-d',
+        '--name',
+        app,
+        '--stop-timeout',
+        '1',
+        '--network',
+        `container:${vpn}`,
+        '--ipc',
+        `container:${vpn}`,
+        '--pid',
+        `container:${vpnId}`,
+        image,
+        'sleep',
+        '600',
+      ]);
       const volume = uniqueName('side-vol');
       volumes.push(volume);
 
       await assert.rejects(
         operations.shareVolume({ containers: [vpn], volume, mountPath: '/shared' }),
-        (error: unknown) => NamespaceDependentsError.is(error) && error.reason === 'namespaceDependents' && error.container === vpn &&
+        (error: unknown) =>
+          NamespaceDependentsError.is(error) &&
+          error.reason === 'namespaceDependents' &&
+          error.container === vpn &&
           JSON.stringify(error.dependents) === JSON.stringify([{ name: app, namespaces: ['network', 'ipc', 'pid'] }]),
       );
       assert.equal(inspect(vpn).Id, vpnId, 'the refusal changed nothing');
@@ -460,31 +528,111 @@ for (const host of [alphaHost, gammaHost]) {
       fs.writeFileSync(`${bindDir}/on-host.txt`, 'bound\n');
       const fixedPort = String(20000 + Math.floor(Math.random() * 2000));
       docker(host, [
-        'create', '--name', full,
-        '-e', 'APP_MODE=production', '-e', 'GREETING=hello world', '--label', 'team=payments',
-        '--hostname', 'full-host', '--domainname', 'example.test', '--user', '0:0', '--workdir', '/srv/app',
-        '-v', `${namedVolume}:/data`, '-v', '/anon',
-        '--mount', 'type=volume,dst=/mnt-anon', '--mount', 'type=tmpfs,dst=/scratch,tmpfs-size=1m',
-        '--mount', `type=bind,src=${bindDir},dst=/bound,bind-propagation=rprivate`,
-        '-p', `${host.ip}:${fixedPort}:8080`, '-p', '7070', '--expose', '9090', '-P',
-        '--restart', 'unless-stopped', '--memory', '64m', '--cpu-shares', '512', '--pids-limit', '200',
-        '--ulimit', 'nofile=1024:2048', '--sysctl', 'net.ipv4.ip_unprivileged_port_start=0',
-        '--cap-add', 'NET_ADMIN', '--cap-drop', 'MKNOD', '--security-opt', 'no-new-privileges',
-        '--dns', '10.231.0.53', '--dns-search', 'example.test', '--dns-option', 'ndots:2', '--add-host', 'legacy-db:10.0.0.9',
-        '--health-cmd', 'true', '--health-interval', '5s', '--stop-signal', 'SIGINT', '--stop-timeout', '1',
-        '--log-driver', 'json-file', '--log-opt', 'max-size=1m', '--init', '--ipc', 'shareable',
-        '--network', primaryNet, '--ip', '172.31.250.10', '--network-alias', 'frontend',
-        '--entrypoint', 'sh', image, '-c', 'exec sleep 86400',
+        'create',
+        '--name',
+        full,
+        '-e',
+        'APP_MODE=production',
+        '-e',
+        'GREETING=hello world',
+        '--label',
+        'team=payments',
+        '--hostname',
+        'full-host',
+        '--domainname',
+        'example.test',
+        '--user',
+        '0:0',
+        '--workdir',
+        '/srv/app',
+        '-v',
+        `${namedVolume}:/data`,
+        '-v',
+        '/anon',
+        '--mount',
+        'type=volume,dst=/mnt-anon',
+        '--mount',
+        'type=tmpfs,dst=/scratch,tmpfs-size=1m',
+        '--mount',
+        `type=bind,src=${bindDir},dst=/bound,bind-propagation=rprivate`,
+        '-p',
+        `${host.ip}:${fixedPort}:8080`,
+        '-p',
+        '7070',
+        '--expose',
+        '9090',
+        '-P',
+        '--restart',
+        'unless-stopped',
+        '--memory',
+        '64m',
+        '--cpu-shares',
+        '512',
+        '--pids-limit',
+        '200',
+        '--ulimit',
+        'nofile=1024:2048',
+        '--sysctl',
+        'net.ipv4.ip_unprivileged_port_start=0',
+        '--cap-add',
+        'NET_ADMIN',
+        '--cap-drop',
+        'MKNOD',
+        '--security-opt',
+        'no-new-privileges',
+        '--dns',
+        '10.231.0.53',
+        '--dns-search',
+        'example.test',
+        '--dns-option',
+        'ndots:2',
+        '--add-host',
+        'legacy-db:10.0.0.9',
+        '--health-cmd',
+        'true',
+        '--health-interval',
+        '5s',
+        '--stop-signal',
+        'SIGINT',
+        '--stop-timeout',
+        '1',
+        '--log-driver',
+        'json-file',
+        '--log-opt',
+        'max-size=1m',
+        '--init',
+        '--ipc',
+        'shareable',
+        '--network',
+        primaryNet,
+        '--ip',
+        '172.31.250.10',
+        '--network-alias',
+        'frontend',
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        'exec sleep 86400',
       ]);
       await withMacAddress(full, '02:42:ac:1f:fa:0a');
       docker(host, ['start', full]);
       docker(host, ['network', 'connect', '--alias', 'second', secondNet, full]);
       docker(host, ['run', '-d', '--name', readOnly, '--stop-timeout', '1', '--read-only', '--tmpfs', '/tmp', image, 'sleep', '600']);
-      sh(full, [
-        'echo named > /data/kept.txt', 'echo anonymous > /anon/kept.txt', 'echo mounted > /mnt-anon/kept.txt', 'echo gone > /scratch/tmp.txt',
-        'echo precious > /root/notes', 'mkdir -p /opt/app/config && echo "[main]" > /opt/app/config/settings.ini', 'ln -s config /opt/app/current',
-        'echo secret > /srv/app/token && chown 1000:1000 /srv/app/token && chmod 600 /srv/app/token', 'rm /etc/protocols',
-      ].join(' && '));
+      sh(
+        full,
+        [
+          'echo named > /data/kept.txt',
+          'echo anonymous > /anon/kept.txt',
+          'echo mounted > /mnt-anon/kept.txt',
+          'echo gone > /scratch/tmp.txt',
+          'echo precious > /root/notes',
+          'mkdir -p /opt/app/config && echo "[main]" > /opt/app/config/settings.ini',
+          'ln -s config /opt/app/current',
+          'echo secret > /srv/app/token && chown 1000:1000 /srv/app/token && chmod 600 /srv/app/token',
+          'rm /etc/protocols',
+        ].join(' && '),
+      );
       const before = inspect(full);
       const sharedVolume = uniqueName('fid-shared');
       volumes.push(sharedVolume);
@@ -539,7 +687,10 @@ for (const host of [alphaHost, gammaHost]) {
         for (const field of ['IPAddress', 'MacAddress', 'IPAMConfig', 'DriverOpts', 'Links']) {
           assert.deepEqual(endpoint(after)[field], endpoint(before)[field], `${network}: ${field} kept`);
         }
-        const ownAliases = (document: Inspect) => endpoint(document).Aliases.filter((alias: string) => alias !== document.Id.slice(0, 12)).sort();
+        const ownAliases = (document: Inspect) =>
+          endpoint(document)
+            .Aliases.filter((alias: string) => alias !== document.Id.slice(0, 12))
+            .sort();
         assert.deepEqual(ownAliases(after), ownAliases(before), `${network}: aliases kept`);
       }
 

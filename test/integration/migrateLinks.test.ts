@@ -33,7 +33,9 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
 
   after(() => {
     for (const name of containers) {
-      for (const leftover of docker(alpha, ['ps', '-a', '--filter', `name=^/${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean)) {
+      for (const leftover of docker(alpha, ['ps', '-a', '--filter', `name=^/${name}`, '--format', '{{.Names}}'])
+        .split('\n')
+        .filter(Boolean)) {
         removeContainer(alpha, leftover);
       }
     }
@@ -56,16 +58,59 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
     containers.push(database, cache, web);
     volumes.push(data);
     networks.push(userNetwork, network);
-    docker(alpha, ['run', '-d', '--name', database, '--stop-timeout', '1', '--expose', '5432', '-e', 'POSTGRES_USER=app', image, 'sh', '-c', 'while true; do echo db-ok | nc -l -p 5432; done']);
+    docker(alpha, [
+      'run',
+      '-d',
+      '--name',
+      database,
+      '--stop-timeout',
+      '1',
+      '--expose',
+      '5432',
+      '-e',
+      'POSTGRES_USER=app',
+      image,
+      'sh',
+      '-c',
+      'while true; do echo db-ok | nc -l -p 5432; done',
+    ]);
     docker(alpha, ['run', '-d', '--name', cache, '--stop-timeout', '1', '--expose', '6379', image, 'sh', '-c', 'while true; do echo cache-ok | nc -l -p 6379; done']);
     docker(alpha, ['network', 'create', userNetwork]);
     docker(alpha, [
-      'run', '-d', '--name', web,
-      '--link', `${database}:database`, '--link', `${cache}:kv`,
-      '-e', 'APP_MODE=production', '--label', 'team=payments', '--hostname', 'web-host', '--workdir', '/srv',
-      '-v', `${data}:/data`, '-v', '/anon', '-p', `${alpha.ip}:${20000 + Math.floor(Math.random() * 5000)}:8080`,
-      '--restart', 'unless-stopped', '--memory', '64m', '--stop-timeout', '1', '--add-host', 'legacy-db:10.0.0.9',
-      image, 'sh', '-c', 'mkdir -p /srv && exec sleep 86400',
+      'run',
+      '-d',
+      '--name',
+      web,
+      '--link',
+      `${database}:database`,
+      '--link',
+      `${cache}:kv`,
+      '-e',
+      'APP_MODE=production',
+      '--label',
+      'team=payments',
+      '--hostname',
+      'web-host',
+      '--workdir',
+      '/srv',
+      '-v',
+      `${data}:/data`,
+      '-v',
+      '/anon',
+      '-p',
+      `${alpha.ip}:${20000 + Math.floor(Math.random() * 5000)}:8080`,
+      '--restart',
+      'unless-stopped',
+      '--memory',
+      '64m',
+      '--stop-timeout',
+      '1',
+      '--add-host',
+      'legacy-db:10.0.0.9',
+      image,
+      'sh',
+      '-c',
+      'mkdir -p /srv && exec sleep 86400',
     ]);
     docker(alpha, ['network', 'connect', '--alias', 'frontend', userNetwork, web]);
     sh(web, 'echo named > /data/kept.txt && echo anonymous > /anon/kept.txt');
@@ -99,14 +144,27 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
     assert.equal(after.HostConfig.Links, null, 'no legacy links left');
     const added: string[] = after.Config.Env.slice(before.Config.Env.length);
     assertSameContainer(before, after, 'recreated', ['Links'], added);
-    assert.deepEqual(added.map((entry) => entry.split('=')[0]), result.env);
-    for (const expected of ['DATABASE_PORT=tcp://database:5432', 'DATABASE_PORT_5432_TCP_ADDR=database', 'DATABASE_ENV_POSTGRES_USER=app', `DATABASE_NAME=/${web}/database`, 'KV_PORT_6379_TCP=tcp://kv:6379']) {
+    assert.deepEqual(
+      added.map((entry) => entry.split('=')[0]),
+      result.env,
+    );
+    for (const expected of [
+      'DATABASE_PORT=tcp://database:5432',
+      'DATABASE_PORT_5432_TCP_ADDR=database',
+      'DATABASE_ENV_POSTGRES_USER=app',
+      `DATABASE_NAME=/${web}/database`,
+      'KV_PORT_6379_TCP=tcp://kv:6379',
+    ]) {
       assert.ok(added.includes(expected), `${expected} in ${added.join(' ')}`);
     }
     assert.deepEqual(Object.keys(after.NetworkSettings.Networks).sort(), Object.keys(before.NetworkSettings.Networks).concat(network).sort(), 'its networks, and the new one');
     assert.ok(after.NetworkSettings.Networks[Object.keys(before.NetworkSettings.Networks).find((name) => name !== 'bridge')!].Aliases.includes('frontend'), 'its other alias kept');
     assert.equal(JSON.parse(docker(alpha, ['network', 'inspect', network]))[0].Labels['crosslink.managed'], 'true');
-    assert.deepEqual([database, cache].map((name) => inspect(name).Id), targetIds, 'the targets were connected, not recreated');
+    assert.deepEqual(
+      [database, cache].map((name) => inspect(name).Id),
+      targetIds,
+      'the targets were connected, not recreated',
+    );
     assert.ok(inspect(database).NetworkSettings.Networks[network].Aliases.includes('database'));
     assert.ok(inspect(cache).NetworkSettings.Networks[network].Aliases.includes('kv'));
 
@@ -119,10 +177,14 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
     assert.equal(verified.ok, true, verified.message);
 
     const rescanned = await operations.linkVariableDependents();
-    assert.equal(rescanned.find((dependent) => dependent.container.name === web), undefined, 'no legacy links left to list');
+    assert.equal(
+      rescanned.find((dependent) => dependent.container.name === web),
+      undefined,
+      'no legacy links left to list',
+    );
   });
 
-  it('rolls back when a step fails (a target\'s connect, the new container\'s start), then migrates without link variables', async () => {
+  it("rolls back when a step fails (a target's connect, the new container's start), then migrates without link variables", async () => {
     const { web, database, cache, network } = seed();
     const before = inspect(web);
     const targetsBefore = [database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks));
@@ -144,7 +206,11 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
         (error: unknown) => PlanError.is(error, 'stepFailed') && error.rollbackFailures.length === 0,
       );
       assertSameContainer(before, inspect(web), 'original', []);
-      assert.deepEqual([database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks)), targetsBefore, 'the targets left the network again');
+      assert.deepEqual(
+        [database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks)),
+        targetsBefore,
+        'the targets left the network again',
+      );
       assert.equal(networkExists(network), false, 'the network it made is gone');
       assert.equal(sh(web, 'nc database 5432 </dev/null'), 'db-ok', 'the legacy link works again');
     }
@@ -168,7 +234,11 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
     assert.equal(inspect(`${web}-crosslink-replaced-${before.Id.slice(0, 8)}`).State.Running, false, 'killed with the original parked and stopped');
     await recoverFromJournal(client, { host: 'alpha', container: web, journalDir, action: 'rollBack', logger });
     assertSameContainer(before, inspect(web), 'original', []);
-    assert.deepEqual([database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks)), targetsBefore, 'the targets left the network');
+    assert.deepEqual(
+      [database, cache].map((name) => Object.keys(inspect(name).NetworkSettings.Networks)),
+      targetsBefore,
+      'the targets left the network',
+    );
     assert.equal(networkExists(network), false, 'the network it made is gone');
 
     assert.equal(await killAtStep({ host: 'alpha', operation: 'migrate', request, journalDir, pauseAt: 8 }), 'startContainer');

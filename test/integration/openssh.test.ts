@@ -58,7 +58,10 @@ describe('OpenSSH client against the testbed (integration)', function () {
     const line = `${options ? `${options} ` : ''}${fs.readFileSync(`${key}.pub`, 'utf8').trim()}`;
     fs.appendFileSync(authorizedKeys, `${line}\n`);
     cleanups.push(() => {
-      const kept = fs.readFileSync(authorizedKeys, 'utf8').split('\n').filter((entry) => entry && entry !== line);
+      const kept = fs
+        .readFileSync(authorizedKeys, 'utf8')
+        .split('\n')
+        .filter((entry) => entry && entry !== line);
       fs.writeFileSync(authorizedKeys, `${kept.join('\n')}\n`);
     });
     return key;
@@ -87,7 +90,10 @@ describe('OpenSSH client against the testbed (integration)', function () {
     const openSsh = testbedOpenSsh({ hostBlocks: `Match originalhost openssh-match\n  HostName ${betaHost.ip}\n  User root\n  IdentityFile ${betaHost.identityFile}\n` });
     const live = await connect(openSsh, { name: 'matched', url: 'ssh://openssh-match' });
     assert.equal(live.host('matched')?.state, 'connected', live.host('matched')?.error?.message);
-    assert.ok(logger.lines.some((line) => /Docker API through \/run\/crosslink-testbed\/beta\/docker\.sock \(forwarded to /.test(line)), 'the remote DOCKER_HOST, forwarded as a Unix socket');
+    assert.ok(
+      logger.lines.some((line) => /Docker API through \/run\/crosslink-testbed\/beta\/docker\.sock \(forwarded to /.test(line)),
+      'the remote DOCKER_HOST, forwarded as a Unix socket',
+    );
     const name = uniqueName('ossh-evt');
     cleanups.push(() => removeContainer(betaHost, name));
     docker(betaHost, ['run', '-d', '--pull', 'never', '--name', name, testbed.images.fixture, 'sleep', '600']);
@@ -97,10 +103,12 @@ describe('OpenSSH client against the testbed (integration)', function () {
     const [forwarded] = fs.readdirSync(openSsh.runtimeDir).filter((entry) => entry.startsWith('crosslink-ssh-'));
     const dir = path.join(openSsh.runtimeDir, forwarded);
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700, 'private directory');
-    assert.equal(fs.statSync(path.join(dir, 'docker.sock')).mode & 0o777, 0o600, 'the forwarded socket is the user\'s only');
+    assert.equal(fs.statSync(path.join(dir, 'docker.sock')).mode & 0o777, 0o600, "the forwarded socket is the user's only");
 
     // The built-in client reads no Match block: the same config fails there.
-    const builtin = newModel(logger, { sshFiles: { configFile: openSsh.configFile!, knownHostsFiles: [betaHost.knownHostsFile], defaultIdentityFiles: [], homeDir: '/tmp' } }).model;
+    const builtin = newModel(logger, {
+      sshFiles: { configFile: openSsh.configFile!, knownHostsFiles: [betaHost.knownHostsFile], defaultIdentityFiles: [], homeDir: '/tmp' },
+    }).model;
     try {
       await builtin.setHosts(specs({ name: 'matched', url: 'ssh://openssh-match' }));
       assert.notEqual(builtin.host('matched')?.state, 'connected');
@@ -121,8 +129,7 @@ describe('OpenSSH client against the testbed (integration)', function () {
     const marker = path.join(dir, 'proxy-ran');
     const openSsh = testbedOpenSsh({
       hostBlocks:
-        betaBlock('openssh-proxied', `  ProxyCommand sh -c 'touch ${marker}; exec socat - TCP:%h:%p'\n`) +
-        betaBlock('openssh-broken-proxy', '  ProxyCommand sh -c "exit 1"\n'),
+        betaBlock('openssh-proxied', `  ProxyCommand sh -c 'touch ${marker}; exec socat - TCP:%h:%p'\n`) + betaBlock('openssh-broken-proxy', '  ProxyCommand sh -c "exit 1"\n'),
     });
     const live = await connect(openSsh, { name: 'proxied', url: 'ssh://openssh-proxied' }, { name: 'broken', url: 'ssh://openssh-broken-proxy' });
     assert.equal(live.host('proxied')?.state, 'connected', live.host('proxied')?.error?.message);
@@ -182,24 +189,28 @@ describe('OpenSSH client against the testbed (integration)', function () {
     const knownHostsFile = path.join(tempDir('crosslink-kh-'), 'known_hosts');
     const asked: string[] = [];
     const fingerprint = execFileSync('ssh-keygen', ['-lf', path.join(sshDir, 'ssh_host_ed25519_key.pub')], { encoding: 'utf8' }).split(' ')[1];
-    const declined = await connect(
-      testbedOpenSsh({ hostBlocks: betaBlock('openssh-new-host'), knownHostsFile, askpass: askpass(scriptedPrompter({ trust: false }, asked)) }),
-      { name: 'new-host', url: 'ssh://openssh-new-host' },
-    );
+    const declined = await connect(testbedOpenSsh({ hostBlocks: betaBlock('openssh-new-host'), knownHostsFile, askpass: askpass(scriptedPrompter({ trust: false }, asked)) }), {
+      name: 'new-host',
+      url: 'ssh://openssh-new-host',
+    });
     assert.ok(HostError.is(declined.host('new-host')?.error, 'hostKey'), declined.host('new-host')?.error?.message);
     assert.ok(!fs.existsSync(knownHostsFile) || !fs.readFileSync(knownHostsFile, 'utf8').includes(hostPublicKey), 'a declined key is not written');
     model?.dispose();
 
-    const live = await connect(
-      testbedOpenSsh({ hostBlocks: betaBlock('openssh-new-host'), knownHostsFile, askpass: askpass(scriptedPrompter({ trust: true }, asked)) }),
-      { name: 'new-host', url: 'ssh://openssh-new-host' },
-    );
+    const live = await connect(testbedOpenSsh({ hostBlocks: betaBlock('openssh-new-host'), knownHostsFile, askpass: askpass(scriptedPrompter({ trust: true }, asked)) }), {
+      name: 'new-host',
+      url: 'ssh://openssh-new-host',
+    });
     assert.equal(live.host('new-host')?.state, 'connected', live.host('new-host')?.error?.message);
-    assert.deepEqual(asked, [`hostKey new-host: ${fingerprint}`, `hostKey new-host: ${fingerprint}`], 'asked once per askpass server: a decline is not asked again by the reconnects');
+    assert.deepEqual(
+      asked,
+      [`hostKey new-host: ${fingerprint}`, `hostKey new-host: ${fingerprint}`],
+      'asked once per askpass server: a decline is not asked again by the reconnects',
+    );
     assert.ok(fs.readFileSync(knownHostsFile, 'utf8').includes(hostPublicKey), 'ssh wrote the key');
   });
 
-  it('reads and writes $HOME\'s known_hosts where $HOME is not the account\'s home (the testbed\'s sshHome), never the account\'s', async () => {
+  it("reads and writes $HOME's known_hosts where $HOME is not the account's home (the testbed's sshHome), never the account's", async () => {
     const accountKnownHosts = path.join(os.userInfo().homedir, '.ssh', 'known_hosts');
     const accountBefore = fs.existsSync(accountKnownHosts) ? fs.readFileSync(accountKnownHosts, 'utf8') : undefined;
     const files = (home: string) => openSshFiles({ env: { HOME: home }, accountHome: os.userInfo().homedir, platform: 'posix' });
@@ -219,12 +230,12 @@ describe('OpenSSH client against the testbed (integration)', function () {
       settingFor('beta'),
     );
     assert.equal(trusted.host('beta')?.state, 'connected', trusted.host('beta')?.error?.message);
-    assert.equal(asked.length, 1, 'the key was unknown to $HOME\'s known_hosts, whatever the account\'s says');
-    assert.ok(fs.readFileSync(path.join(emptyHome, '.ssh', 'known_hosts'), 'utf8').includes(hostPublicKey), 'Trust and Connect wrote $HOME\'s file');
-    assert.equal(fs.existsSync(accountKnownHosts) ? fs.readFileSync(accountKnownHosts, 'utf8') : undefined, accountBefore, 'the account\'s known_hosts is untouched');
+    assert.equal(asked.length, 1, "the key was unknown to $HOME's known_hosts, whatever the account's says");
+    assert.ok(fs.readFileSync(path.join(emptyHome, '.ssh', 'known_hosts'), 'utf8').includes(hostPublicKey), "Trust and Connect wrote $HOME's file");
+    assert.equal(fs.existsSync(accountKnownHosts) ? fs.readFileSync(accountKnownHosts, 'utf8') : undefined, accountBefore, "the account's known_hosts is untouched");
   });
 
-  it('refuses a changed host key with ssh\'s explanation, without asking', async () => {
+  it("refuses a changed host key with ssh's explanation, without asking", async () => {
     const dir = tempDir('crosslink-kh-');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'impostor')]);
     const impostor = fs.readFileSync(path.join(dir, 'impostor.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
@@ -291,7 +302,9 @@ describe('OpenSSH client against the testbed (integration)', function () {
 /** ssh processes (the masters) whose command line names a directory under `runtimeDir`. */
 function sshProcesses(runtimeDir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-f', `^ssh .*${runtimeDir}/crosslink-ssh-`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return execFileSync('pgrep', ['-f', `^ssh .*${runtimeDir}/crosslink-ssh-`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

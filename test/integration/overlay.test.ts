@@ -41,7 +41,10 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
   ];
   const networksOf = (host: TestbedHost, container: string) => Object.keys(JSON.parse(docker(host, ['inspect', container]))[0].NetworkSettings.Networks).sort();
   const ask = (alias = 'db') => docker(betaHost, ['exec', app, 'sh', '-c', `echo hello | socat -t 5 - TCP:${alias}:1521`]);
-  const ourNetworks = () => docker(alphaHost, ['network', 'ls', '--format', '{{.Name}}']).split('\n').filter((name) => name.startsWith(`crosslink-overlay-${app}`));
+  const ourNetworks = () =>
+    docker(alphaHost, ['network', 'ls', '--format', '{{.Name}}'])
+      .split('\n')
+      .filter((name) => name.startsWith(`crosslink-overlay-${app}`));
   // A Swarm network removed on the manager leaves the node's list a moment later.
   const noOverlayLeft = () => waitFor(() => ourNetworks().length === 0, 'the overlay network to be gone', 10_000);
   const args = { client: `beta/${app}`, target: `alpha/${oracle}`, port: 1521, alias: 'db' };
@@ -144,7 +147,10 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     assert.equal(again.createdNetwork, false);
     assert.equal(again.link.network.id, result.link.network.id);
     await waitFor(() => listed().join() === `client db ${result.link.network.name} ours ok`, 'the listing to show the link from the model events', 15_000);
-    assert.deepEqual(listing.of('alpha', oracle).map(({ side }) => side), ['target']);
+    assert.deepEqual(
+      listing.of('alpha', oracle).map(({ side }) => side),
+      ['target'],
+    );
     assert.equal(listing.list().find((info) => info.network === result.link.network.name)?.health, 'ok', 'the topology draws it');
   });
 
@@ -177,7 +183,10 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
   }
 
   it('a link that does not carry traffic is rolled back (OverlayError notVerified)', async () => {
-    await assert.rejects(overlay.link({ ...args, target: `alpha/${silent}`, alias: 'quiet' }), (error: unknown) => OverlayError.is(error, 'notVerified') && error.verified?.ok === false);
+    await assert.rejects(
+      overlay.link({ ...args, target: `alpha/${silent}`, alias: 'quiet' }),
+      (error: unknown) => OverlayError.is(error, 'notVerified') && error.verified?.ok === false,
+    );
     assert.deepEqual(networksOf(alphaHost, silent), ['bridge']);
     assert.deepEqual(networksOf(betaHost, app), ['bridge']);
     await noOverlayLeft();
@@ -207,7 +216,11 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
       const ambassadorLink = (await crossLinks.list()).find((link) => link.client.container === app)!;
       const promoted = await overlay.promote(ambassadorLink);
       assert.equal(promoted.verified.ok, true, promoted.verified.message);
-      assert.equal((await crossLinks.list()).some((link) => link.client.container === app), false, 'the ambassadors are gone');
+      assert.equal(
+        (await crossLinks.list()).some((link) => link.client.container === app),
+        false,
+        'the ambassadors are gone',
+      );
       assert.equal(ask(), 'oracle-data');
 
       const demoted = await overlay.demote((await overlay.find(`beta/${app}`, 'db'))!, { publish: publish() });

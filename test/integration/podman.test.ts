@@ -80,7 +80,10 @@ describe('Podman host gamma (integration)', function () {
           const after = manager.list()[0];
           assert.equal(after.transportKind, 'ambassador', after.transport);
           assert.equal(await httpGet(after), 'hello\n');
-          assert.ok(logger.lines.some((line) => /direct connection to 10\.8[89]\.\S+ failed/.test(line)), 'the fallback is logged with its cause');
+          assert.ok(
+            logger.lines.some((line) => /direct connection to 10\.8[89]\.\S+ failed/.test(line)),
+            'the fallback is logged with its cause',
+          );
         } finally {
           iptables('-D');
         }

@@ -26,7 +26,17 @@ function run(host: Host, name: string, extra: string[] = [], command = ['sleep',
   return docker(host, ['run', '-d', '--name', name, '--stop-timeout', '1', ...extra, image, ...command]);
 }
 
-const mutatingCalls = ['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'renameContainer', 'createNetwork', 'connectNetwork', 'disconnectNetwork', 'removeNetwork'] as const;
+const mutatingCalls = [
+  'createContainer',
+  'startContainer',
+  'stopContainer',
+  'removeContainer',
+  'renameContainer',
+  'createNetwork',
+  'connectNetwork',
+  'disconnectNetwork',
+  'removeNetwork',
+] as const;
 
 function labelsOf(host: Host, name: string): Record<string, string> {
   return JSON.parse(docker(host, ['inspect', '--format', '{{json .Config.Labels}}', name])) as Record<string, string>;
@@ -110,7 +120,10 @@ describe('Only what Crosslink made (integration)', function () {
   const removeLinkObjects = () => {
     removeContainer(alphaHost, serverAmbassador);
     removeContainer(betaHost, clientAmbassador);
-    for (const [host, network] of [[alphaHost, `crosslink-${oracle}`], [betaHost, `crosslink-${bw}`]] as Array<[Host, string]>) {
+    for (const [host, network] of [
+      [alphaHost, `crosslink-${oracle}`],
+      [betaHost, `crosslink-${bw}`],
+    ] as Array<[Host, string]>) {
       try {
         docker(host, ['network', 'rm', network]);
       } catch {
@@ -156,7 +169,7 @@ describe('Only what Crosslink made (integration)', function () {
     }
   });
 
-  it('a forged link (copies of a real ambassador\'s labels, some pointing at a victim) changes nothing on any host, in any code path', async () => {
+  it("a forged link (copies of a real ambassador's labels, some pointing at a victim) changes nothing on any host, in any code path", async () => {
     await operations.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort });
     assert.equal(ask(), 'oracle-data');
     const real = labelsOf(betaHost, clientAmbassador);
@@ -166,9 +179,32 @@ describe('Only what Crosslink made (integration)', function () {
     // Copies with the seal, on other names; copies edited to point at the victim and a network it uses; one unsealed.
     const baits: Array<[Host, string, Record<string, string>]> = [
       [betaHost, uniqueName('bait-copy'), real],
-      [betaHost, uniqueName('bait-keeper'), { ...real, 'crosslink.client': `beta/${victim}`, 'crosslink.network': evilnet, 'crosslink.joinedNetwork': 'true', 'crosslink.alias': 'zz' }],
-      [betaHost, uniqueName('bait-remove'), { ...real, 'crosslink.client': `beta/${victim}`, 'crosslink.network': victimnet, 'crosslink.joinedNetwork': 'true', 'crosslink.createdNetwork': 'true', 'crosslink.alias': 'yy' }],
-      [betaHost, uniqueName('bait-unsealed'), Object.fromEntries(Object.entries({ ...real, 'crosslink.client': `beta/${victim}`, 'crosslink.network': victimnet, 'crosslink.createdNetwork': 'true', 'crosslink.alias': 'xx' }).filter(([key]) => key !== 'crosslink.seal'))],
+      [
+        betaHost,
+        uniqueName('bait-keeper'),
+        { ...real, 'crosslink.client': `beta/${victim}`, 'crosslink.network': evilnet, 'crosslink.joinedNetwork': 'true', 'crosslink.alias': 'zz' },
+      ],
+      [
+        betaHost,
+        uniqueName('bait-remove'),
+        {
+          ...real,
+          'crosslink.client': `beta/${victim}`,
+          'crosslink.network': victimnet,
+          'crosslink.joinedNetwork': 'true',
+          'crosslink.createdNetwork': 'true',
+          'crosslink.alias': 'yy',
+        },
+      ],
+      [
+        betaHost,
+        uniqueName('bait-unsealed'),
+        Object.fromEntries(
+          Object.entries({ ...real, 'crosslink.client': `beta/${victim}`, 'crosslink.network': victimnet, 'crosslink.createdNetwork': 'true', 'crosslink.alias': 'xx' }).filter(
+            ([key]) => key !== 'crosslink.seal',
+          ),
+        ),
+      ],
       [alphaHost, uniqueName('bait-server'), { ...realServer, 'crosslink.network': `crosslink-${oracle}`, 'crosslink.createdNetwork': 'true' }],
     ];
     for (const [host, name, labels] of baits) {
@@ -179,8 +215,7 @@ describe('Only what Crosslink made (integration)', function () {
       beta: [victim, bw, clientAmbassador, ...baits.filter(([host]) => host === betaHost).map(([, name]) => name)],
       alpha: [oracle, serverAmbassador, ...baits.filter(([host]) => host === alphaHost).map(([, name]) => name)],
     };
-    const snapshot = () =>
-      state(betaHost, watched.beta, [victimnet, evilnet, `crosslink-${bw}`]) + state(alphaHost, watched.alpha, [`crosslink-${oracle}`]);
+    const snapshot = () => state(betaHost, watched.beta, [victimnet, evilnet, `crosslink-${bw}`]) + state(alphaHost, watched.alpha, [`crosslink-${oracle}`]);
     const before = snapshot();
     recordChanges();
     recording = true;
@@ -188,13 +223,18 @@ describe('Only what Crosslink made (integration)', function () {
     // The keeper sees the baits (events), and must not pull the victim into evilnet. (The host state is
     // checked too, but another suite's process on this shared testbed may run a keeper that trusts labels:
     // what this process asked the engines to do is the exact measure.)
-    await waitFor(() => baits.every(([host, name]) => [...(model.host(host.name)?.containers.values() ?? [])].some((container) => container.name === name)), 'the model to list the baits');
+    await waitFor(
+      () => baits.every(([host, name]) => [...(model.host(host.name)?.containers.values() ?? [])].some((container) => container.name === name)),
+      'the model to list the baits',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2000));
     assert.deepEqual(changes, [], 'the keeper acted on a forged label');
 
     // Listing shows them as foreign; only the real one is ours.
     const links = await operations.list();
-    const origins = Object.fromEntries(links.filter((link) => [clientAmbassador, ...baits.map(([, name]) => name)].includes(link.clientAmbassador.name)).map((link) => [link.clientAmbassador.name, link.origin]));
+    const origins = Object.fromEntries(
+      links.filter((link) => [clientAmbassador, ...baits.map(([, name]) => name)].includes(link.clientAmbassador.name)).map((link) => [link.clientAmbassador.name, link.origin]),
+    );
     assert.deepEqual(origins, Object.fromEntries([[clientAmbassador, 'ours'], ...baits.filter(([host]) => host === betaHost).map(([, name]) => [name, 'foreign'])]));
 
     // Repair and Remove Link refuse every forged link, naming what they would have changed; copying commands only reads.
@@ -202,7 +242,10 @@ describe('Only what Crosslink made (integration)', function () {
     assert.equal(forged.length, 4);
     for (const link of forged) {
       await assert.rejects(operations.repair(link), (error: unknown) => ProvenanceError.is(error, 'foreign'));
-      await assert.rejects(operations.remove(link), (error: unknown) => ProvenanceError.is(error, 'foreign') && error.objects.some((object) => object.includes(link.clientAmbassador.name)));
+      await assert.rejects(
+        operations.remove(link),
+        (error: unknown) => ProvenanceError.is(error, 'foreign') && error.objects.some((object) => object.includes(link.clientAmbassador.name)),
+      );
       await operations.dockerCommands(link);
     }
     assert.deepEqual(changes, [], 'repair or remove acted on a forged link');
@@ -266,7 +309,12 @@ describe('Only what Crosslink made (integration)', function () {
       const link = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
       assert.equal(link.origin, 'foreign');
       await assert.rejects(operations.remove(link), (error: unknown) => ProvenanceError.is(error, 'foreign'));
-      assert.deepEqual((await operations.adopt(link)).sort(), [`alpha: container ${serverAmbassador}`, `alpha: network crosslink-${oracle}`, `beta: container ${clientAmbassador}`, `beta: network crosslink-${bw}`]);
+      assert.deepEqual((await operations.adopt(link)).sort(), [
+        `alpha: container ${serverAmbassador}`,
+        `alpha: network crosslink-${oracle}`,
+        `beta: container ${clientAmbassador}`,
+        `beta: network crosslink-${bw}`,
+      ]);
       const adopted = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
       assert.equal(adopted.origin, 'ours');
       assert.equal((await operations.remove(adopted)).serverAmbassador, 'removed');
@@ -279,11 +327,21 @@ describe('Only what Crosslink made (integration)', function () {
     // The window died after the engine made everything but before the run recorded the ambassadors' ids.
     const journal = new MemoryJournal();
     const unrecorded = new Provenance(new Sealer(secret), new ObjectRegistry('/dev/null/objects.json'));
-    await new CrossLinkOperations(model, logger, () => socat, unrecorded, { journal }).link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort });
+    await new CrossLinkOperations(model, logger, () => socat, unrecorded, { journal }).link({
+      client: `beta/${bw}`,
+      target: `alpha/${oracle}`,
+      port: 1521,
+      alias: 'oracle',
+      publish: hostPort,
+    });
     try {
       const [entry] = journal.history.slice(-1);
       assert.equal((await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)?.origin, 'foreign');
-      await recoverChange({ key: entry.id, title: entry.title, containers: [], entry: structuredClone(entry), parked: [] }, 'finish', { clientOf: (name) => model.client(name), logger, confirm: async () => false });
+      await recoverChange({ key: entry.id, title: entry.title, containers: [], entry: structuredClone(entry), parked: [] }, 'finish', {
+        clientOf: (name) => model.client(name),
+        logger,
+        confirm: async () => false,
+      });
       await operations.registerRecovered(entry);
       const recorded = (await operations.list()).find((candidate) => candidate.clientAmbassador.name === clientAmbassador)!;
       assert.equal(recorded.origin, 'ours');
@@ -296,7 +354,9 @@ describe('Only what Crosslink made (integration)', function () {
   it('publishes on the address resolved to an IP, and refuses a name that resolves to nothing before changing anything', async () => {
     const named = { ...settingFor('alpha'), address: 'alpha.crosslink.test' };
     await model.setHosts(specs(named, settingFor('beta')));
-    const resolving = new CrossLinkOperations(model, logger, () => socat, provenance, { lookup: async (name) => (name === 'alpha.crosslink.test' ? [alphaHost.ip as string] : []) });
+    const resolving = new CrossLinkOperations(model, logger, () => socat, provenance, {
+      lookup: async (name) => (name === 'alpha.crosslink.test' ? [alphaHost.ip as string] : []),
+    });
     await resolving.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort });
     const bindings = JSON.parse(docker(alphaHost, ['inspect', '--format', '{{json .HostConfig.PortBindings}}', serverAmbassador]));
     assert.deepEqual(bindings['1521/tcp'], [{ HostIp: alphaHost.ip, HostPort: String(hostPort) }]);
@@ -306,7 +366,10 @@ describe('Only what Crosslink made (integration)', function () {
 
     await model.setHosts(specs({ ...settingFor('alpha'), address: 'alpha.invalid' }, settingFor('beta')));
     const before = state(alphaHost, [oracle], [`crosslink-${oracle}`]) + state(betaHost, [bw], [`crosslink-${bw}`]);
-    await assert.rejects(operations.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort }), (error: unknown) => ConfigError.is(error) && error.reason === 'unresolvableAddress');
+    await assert.rejects(
+      operations.link({ client: `beta/${bw}`, target: `alpha/${oracle}`, port: 1521, alias: 'oracle', publish: hostPort }),
+      (error: unknown) => ConfigError.is(error) && error.reason === 'unresolvableAddress',
+    );
     assert.equal(state(alphaHost, [oracle], [`crosslink-${oracle}`]) + state(betaHost, [bw], [`crosslink-${bw}`]), before);
     assert.throws(() => docker(alphaHost, ['inspect', serverAmbassador]), 'no ambassador was created');
     await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
@@ -374,7 +437,7 @@ describe('Tunnel ambassadors do not outlive their window (integration)', functio
     const next = new TunnelManager(model, { logger, provenance, ambassadorImage: socat });
     assert.deepEqual(await next.removeLeftoverHelpers('alpha'), [helper(83)]);
     assert.equal(exists(helper(83)), false);
-    assert.ok(exists(forged), 'a container with copied labels is not Crosslink\'s to remove');
+    assert.ok(exists(forged), "a container with copied labels is not Crosslink's to remove");
     await next.shutdown();
   });
 });

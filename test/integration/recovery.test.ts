@@ -38,7 +38,9 @@ describe('Crash-safe changes (integration)', function () {
 
   after(() => {
     for (const [host, name] of made) {
-      for (const leftover of docker(host, ['ps', '-a', '--filter', `name=^/${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean)) {
+      for (const leftover of docker(host, ['ps', '-a', '--filter', `name=^/${name}`, '--format', '{{.Names}}'])
+        .split('\n')
+        .filter(Boolean)) {
         removeContainer(host, leftover);
       }
     }
@@ -63,9 +65,30 @@ describe('Crash-safe changes (integration)', function () {
     docker(host, ['network', 'create', network]);
     docker(host, ['run', '-d', '--name', database, '--stop-timeout', '1', image, 'sleep', '86400']);
     docker(host, [
-      'run', '-d', '--name', web, '-e', 'APP_MODE=production', '--label', 'team=payments', '--hostname', 'web-host',
-      '-v', `${data}:/data`, '-v', '/anon', '--restart', 'unless-stopped', '--stop-timeout', '1', '--memory', '64m',
-      image, 'sh', '-c', 'exec sleep 86400',
+      'run',
+      '-d',
+      '--name',
+      web,
+      '-e',
+      'APP_MODE=production',
+      '--label',
+      'team=payments',
+      '--hostname',
+      'web-host',
+      '-v',
+      `${data}:/data`,
+      '-v',
+      '/anon',
+      '--restart',
+      'unless-stopped',
+      '--stop-timeout',
+      '1',
+      '--memory',
+      '64m',
+      image,
+      'sh',
+      '-c',
+      'exec sleep 86400',
     ]);
     docker(host, ['network', 'connect', '--alias', 'frontend', network, web]);
     sh(host, web, 'echo named > /data/kept.txt && echo anonymous > /anon/kept.txt');
@@ -80,7 +103,11 @@ describe('Crash-safe changes (integration)', function () {
 
   const cases = [
     { host: 'alpha', operation: 'link' as const, steps: ['renameContainer', 'stopContainer', 'createContainer', 'connectNetwork', 'startContainer', 'removeContainer'] },
-    { host: 'beta', operation: 'share' as const, steps: ['createVolume', 'renameContainer', 'stopContainer', 'createContainer', 'connectNetwork', 'startContainer', 'removeContainer'] },
+    {
+      host: 'beta',
+      operation: 'share' as const,
+      steps: ['createVolume', 'renameContainer', 'stopContainer', 'createContainer', 'connectNetwork', 'startContainer', 'removeContainer'],
+    },
   ];
   for (const { host: hostName, operation, steps } of cases) {
     for (const [index, kind] of steps.entries()) {
@@ -99,7 +126,10 @@ describe('Crash-safe changes (integration)', function () {
         const after = inspect(host, web);
         assertSameContainer(before, after, action === 'finish' ? 'recreated' : 'original', operation === 'link' ? ['Links'] : ['Mounts']);
         if (action === 'finish') {
-          assert.deepEqual(operation === 'link' ? after.HostConfig.Links : after.Mounts.filter((mount: { Name?: string }) => mount.Name === volume).length, operation === 'link' ? [`/${database}:/${web}/db`] : 1);
+          assert.deepEqual(
+            operation === 'link' ? after.HostConfig.Links : after.Mounts.filter((mount: { Name?: string }) => mount.Name === volume).length,
+            operation === 'link' ? [`/${database}:/${web}/db`] : 1,
+          );
         }
         assert.equal(sh(host, web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous', 'data kept');
         assert.equal(docker(host, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web, 'nothing parked or discarded is left');
@@ -141,7 +171,7 @@ describe('Crash-safe changes (integration)', function () {
     assert.equal(docker(host, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web);
   });
 
-  it('alpha: a removal the engine really refuses (an immutable file in the original\'s layer) leaves the new container running; Finish completes it once fixed', async () => {
+  it("alpha: a removal the engine really refuses (an immutable file in the original's layer) leaves the new container running; Finish completes it once fixed", async () => {
     const host = hosts.alpha;
     const { web, database } = seed(host);
     sh(host, web, 'touch /pin');
@@ -222,7 +252,10 @@ describe('Crash-safe changes (integration)', function () {
       removeRule();
       shortCalls.dispose();
     }
-    assert.ok(logger.lines.some((line) => /create .*but the host shows it done/.test(line)), 'the create reply was lost and the executor looked again');
+    assert.ok(
+      logger.lines.some((line) => /create .*but the host shows it done/.test(line)),
+      'the create reply was lost and the executor looked again',
+    );
     assertSameContainer(before, inspect(host, web), 'recreated', ['Links']);
     assert.equal(sh(host, web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
     assert.equal(docker(host, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web);
@@ -231,7 +264,18 @@ describe('Crash-safe changes (integration)', function () {
 
 /** A client whose state-changing calls reach the engine, and whose replies are then lost (a timeout). */
 function dropsEveryReply(client: DockerClient, lost: string[]): DockerClient {
-  const mutating = new Set(['createVolume', 'renameContainer', 'stopContainer', 'createContainer', 'startContainer', 'removeContainer', 'connectNetwork', 'disconnectNetwork', 'createNetwork', 'removeNetwork']);
+  const mutating = new Set([
+    'createVolume',
+    'renameContainer',
+    'stopContainer',
+    'createContainer',
+    'startContainer',
+    'removeContainer',
+    'connectNetwork',
+    'disconnectNetwork',
+    'createNetwork',
+    'removeNetwork',
+  ]);
   return new Proxy(client, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);

@@ -56,7 +56,7 @@ describe('Container actions on the ssh host', () => {
     terminal.sendText('echo marker-$((6*7)) && hostname');
     await until(async () => /marker-42/.test(await output(result.terminal)), 'the answer of the typed command');
     const containerId = docker(beta, ['inspect', '-f', '{{.Config.Hostname}}', app]);
-    await until(async () => (await output(result.terminal)).includes(containerId), 'the container\'s hostname');
+    await until(async () => (await output(result.terminal)).includes(containerId), "the container's hostname");
     terminal.sendText('exit');
     await until(() => !vscode.window.terminals.includes(terminal), 'the terminal to close when the shell exits');
   });
@@ -82,7 +82,9 @@ describe('Container actions on the ssh host', () => {
   });
 
   it('crosslink.showEngineInfo tells the engine version and the container count', async () => {
-    const info = await vscode.commands.executeCommand<{ host: string; version: string; apiVersion: string; containers: { total: number } }>('crosslink.showEngineInfo', { host: beta.name });
+    const info = await vscode.commands.executeCommand<{ host: string; version: string; apiVersion: string; containers: { total: number } }>('crosslink.showEngineInfo', {
+      host: beta.name,
+    });
     assert.strictEqual(info.host, beta.name);
     assert.match(info.version, /^\d+\.\d+/);
     assert.ok(info.containers.total >= 1);

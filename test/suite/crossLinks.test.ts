@@ -40,7 +40,13 @@ describe('Cross-host link commands', () => {
     assert.ok(healthy.ok, healthy.message);
     assert.deepStrictEqual(
       healthy.hops.map((hop) => [hop.name, hop.ok]),
-      [['resolve', true], ['clientAmbassador', true], ['upstream', true], ['serverAmbassador', true], ['target', true]],
+      [
+        ['resolve', true],
+        ['clientAmbassador', true],
+        ['upstream', true],
+        ['serverAmbassador', true],
+        ['target', true],
+      ],
     );
     docker(alpha, ['stop', '-t', '1', `crosslink-srv-${oracle}-1530`]);
     const broken = await verify();
@@ -71,12 +77,17 @@ describe('Cross-host link commands', () => {
   it('refuses to remove a link it did not create unless confirmed, and adopts it on request', async () => {
     const forged = `crosslink-cli-${bw}-forged-${suffix}`;
     const labels = JSON.parse(docker(beta, ['inspect', '--format', '{{json .Config.Labels}}', `crosslink-cli-${bw}-oracle`])) as Record<string, string>;
-    const copied = Object.entries({ ...labels, 'crosslink.alias': 'forged', 'crosslink.mode': 'link' }).filter(([key]) => !['crosslink.network', 'crosslink.joinedNetwork', 'crosslink.createdNetwork'].includes(key));
+    const copied = Object.entries({ ...labels, 'crosslink.alias': 'forged', 'crosslink.mode': 'link' }).filter(
+      ([key]) => !['crosslink.network', 'crosslink.joinedNetwork', 'crosslink.createdNetwork'].includes(key),
+    );
     docker(beta, ['run', '-d', '--name', forged, ...copied.flatMap(([key, value]) => ['--label', `${key}=${value}`]), testbed.images.fixture, 'sleep', '600']);
     try {
       await vscode.commands.executeCommand('crosslink.refresh');
       const before = docker(beta, ['ps', '-aq']);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.removeCrossLink', { client: `${beta.name}/${bw}`, alias: 'forged' })), (error: unknown) => (error as { reason?: string }).reason === 'foreign');
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('crosslink.removeCrossLink', { client: `${beta.name}/${bw}`, alias: 'forged' })),
+        (error: unknown) => (error as { reason?: string }).reason === 'foreign',
+      );
       assert.strictEqual(docker(beta, ['ps', '-aq']), before, 'nothing was removed');
       const adopted = await vscode.commands.executeCommand<{ adopted: string[] }>('crosslink.adoptCrossLink', { client: `${beta.name}/${bw}`, alias: 'forged' });
       assert.ok(adopted.adopted.includes(`${beta.name}: container ${forged}`));

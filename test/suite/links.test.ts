@@ -34,7 +34,11 @@ describe('Link commands', () => {
   after(() => {
     for (const name of [web, db, remoteless]) removeContainer(alpha, name);
     removeContainer(beta, remote);
-    for (const args of [['network', 'rm', network], ['volume', 'rm', '-f', volume], ['volume', 'rm', '-f', `${volume}-2`]]) {
+    for (const args of [
+      ['network', 'rm', network],
+      ['volume', 'rm', '-f', volume],
+      ['volume', 'rm', '-f', `${volume}-2`],
+    ]) {
       try {
         docker(alpha, args);
       } catch {
@@ -92,9 +96,14 @@ describe('Link commands', () => {
     const reasonOf = (error: unknown) => (error as { reason?: string }).reason;
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', args)),
-      (error: unknown) => reasonOf(error) === 'unsavedChanges' && JSON.stringify((error as { containers: unknown }).containers) === JSON.stringify([{ name: remoteless, paths: ['/root/notes'], deleted: [] }]),
+      (error: unknown) =>
+        reasonOf(error) === 'unsavedChanges' &&
+        JSON.stringify((error as { containers: unknown }).containers) === JSON.stringify([{ name: remoteless, paths: ['/root/notes'], deleted: [] }]),
     );
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true, discardChanges: true })), (error: unknown) => reasonOf(error) === 'conflict');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true, discardChanges: true })),
+      (error: unknown) => reasonOf(error) === 'conflict',
+    );
     assert.strictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]), idBefore, 'refusals change nothing');
     await vscode.commands.executeCommand('crosslink.shareVolume', { ...args, copyChanges: true });
     assert.notStrictEqual(docker(alpha, ['inspect', '-f', '{{.Id}}', remoteless]), idBefore);
@@ -112,7 +121,10 @@ describe('Link commands', () => {
     assert.strictEqual(await vscode.env.clipboard.readText(), text);
     const withSecrets = await vscode.commands.executeCommand<{ maskedValues: number }>('crosslink.copyDockerCommands', { container: ref(web), includeSecrets: true });
     assert.strictEqual(withSecrets.maskedValues, 0);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.copyDockerCommands', { container: ref(web), includeSecrets: 'yes' })), /"includeSecrets" must be true or false/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.copyDockerCommands', { container: ref(web), includeSecrets: 'yes' })),
+      /"includeSecrets" must be true or false/,
+    );
   });
 
   it('refuses a missing target, a bad alias and a cross-host pair with a clear message, changing nothing', async () => {

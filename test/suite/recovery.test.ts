@@ -25,7 +25,9 @@ describe('Recover Interrupted Change', () => {
 
   after(() => {
     for (const name of names) {
-      for (const leftover of docker(alpha, ['ps', '-a', '--filter', `name=^/${name}`, '--format', '{{.Names}}']).split('\n').filter(Boolean)) {
+      for (const leftover of docker(alpha, ['ps', '-a', '--filter', `name=^/${name}`, '--format', '{{.Names}}'])
+        .split('\n')
+        .filter(Boolean)) {
         removeContainer(alpha, leftover);
       }
     }
@@ -40,7 +42,10 @@ describe('Recover Interrupted Change', () => {
     );
     assert.strictEqual(JSON.parse(docker(alpha, ['inspect', parked]))[0].Id, id, 'nothing changed');
 
-    const result = await vscode.commands.executeCommand<{ container: string; action: string; done: string[] }>('crosslink.recoverChange', { container: `${alpha.name}/${name}`, action: 'finish' });
+    const result = await vscode.commands.executeCommand<{ container: string; action: string; done: string[] }>('crosslink.recoverChange', {
+      container: `${alpha.name}/${name}`,
+      action: 'finish',
+    });
     assert.deepStrictEqual([result.container, result.action], [`${alpha.name}/${name}`, 'finish']);
     assert.ok(result.done.includes(`remove ${parked}`), result.done.join('; '));
     const now = JSON.parse(docker(alpha, ['inspect', name]))[0];
@@ -58,9 +63,15 @@ describe('Recover Interrupted Change', () => {
   });
 
   it('refuses an unknown container with reason notFound, and a missing action when scripted', async () => {
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/no-such-${suffix}`, action: 'finish' })), (error: unknown) => (error as { reason?: string }).reason === 'notFound');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/no-such-${suffix}`, action: 'finish' })),
+      (error: unknown) => (error as { reason?: string }).reason === 'notFound',
+    );
     const { name } = interrupted(false);
     await vscode.commands.executeCommand('crosslink.refresh', { host: alpha.name });
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/${name}` })), (error: unknown) => (error as { reason?: string }).reason === 'missing');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.recoverChange', { container: `${alpha.name}/${name}` })),
+      (error: unknown) => (error as { reason?: string }).reason === 'missing',
+    );
   });
 });

@@ -7,11 +7,13 @@ import { createContainer, httpServer, readTestbed, removeContainer, testbedHost 
 
 function getUrl(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve(body.trim()));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve(body.trim()));
+      })
+      .on('error', reject);
   });
 }
 
@@ -35,7 +37,10 @@ describe('Tunnel commands', () => {
 
   for (const host of hosts) {
     it(`crosslink.forwardPort serves an unpublished port of ${host.name} on 127.0.0.1, 50 requests in parallel`, async () => {
-      const result = await vscode.commands.executeCommand<{ localPort: number; localAddress: string; transport: string }>('crosslink.forwardPort', { container: `${host.name}/${name}`, port: 8080 });
+      const result = await vscode.commands.executeCommand<{ localPort: number; localAddress: string; transport: string }>('crosslink.forwardPort', {
+        container: `${host.name}/${name}`,
+        port: 8080,
+      });
       assert.match(result.localAddress, /^127\.0\.0\.1:\d+$/);
       const bodies = await Promise.all(Array.from({ length: 50 }, () => getLocal(result.localPort)));
       assert.deepStrictEqual(new Set(bodies), new Set([`hello-from-${host.name}`]));
@@ -43,7 +48,9 @@ describe('Tunnel commands', () => {
   }
 
   it('crosslink.toggleTunnels pauses every tunnel (listeners closed) and resumes them', async () => {
-    const [first] = await Promise.all(hosts.map((host) => vscode.commands.executeCommand<{ localPort: number }>('crosslink.forwardPort', { container: `${host.name}/${name}`, port: 8080 })));
+    const [first] = await Promise.all(
+      hosts.map((host) => vscode.commands.executeCommand<{ localPort: number }>('crosslink.forwardPort', { container: `${host.name}/${name}`, port: 8080 })),
+    );
     const paused = await vscode.commands.executeCommand<{ paused: boolean }>('crosslink.toggleTunnels');
     assert.strictEqual(paused.paused, true);
     await assert.rejects(getLocal(first.localPort), /ECONNREFUSED/);
@@ -58,7 +65,11 @@ describe('Tunnel commands', () => {
     assert.strictEqual((await vscode.commands.executeCommand<{ paused: boolean }>('crosslink.pauseTunnels')).paused, true);
     try {
       for (const command of ['crosslink.copyTunnelAddress', 'crosslink.openTunnelInBrowser']) {
-        await assert.rejects(Promise.resolve(vscode.commands.executeCommand(command, { id })), (error: unknown) => (error as { reason?: string }).reason === 'notListening', command);
+        await assert.rejects(
+          Promise.resolve(vscode.commands.executeCommand(command, { id })),
+          (error: unknown) => (error as { reason?: string }).reason === 'notListening',
+          command,
+        );
       }
     } finally {
       await vscode.commands.executeCommand('crosslink.resumeTunnels');
@@ -92,6 +103,9 @@ describe('Tunnel commands', () => {
 
   it('refuses a port out of range and an unknown container, opening nothing', async () => {
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.forwardPort', { container: `${hosts[0].name}/${name}`, port: 0 })), /1 to 65535/);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('crosslink.forwardPort', { container: `${hosts[0].name}/nope-${suffix}`, port: 80 })), /no container "nope-/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('crosslink.forwardPort', { container: `${hosts[0].name}/nope-${suffix}`, port: 80 })),
+      /no container "nope-/,
+    );
   });
 });

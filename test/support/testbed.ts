@@ -89,13 +89,7 @@ export function removeContainer(host: TestbedHost, name: string): void {
 }
 
 /** (Re)creates a running container `name` from the fixture image on `host`. */
-export function createContainer(
-  tb: Testbed,
-  host: TestbedHost,
-  name: string,
-  labels: Record<string, string> = {},
-  command: string[] = ['sleep', '86400'],
-): string {
+export function createContainer(tb: Testbed, host: TestbedHost, name: string, labels: Record<string, string> = {}, command: string[] = ['sleep', '86400']): string {
   removeContainer(host, name);
   const labelArgs = Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
   // A 1 s stop timeout: `sleep` as PID 1 ignores SIGTERM, and recreations stop containers.

@@ -146,15 +146,23 @@ describe('planContainerAction', () => {
       () => planContainerAction('start', 'alpha', { ...web, state: 'paused' }),
       (error: unknown) => ContainerActionError.is(error, 'invalidState') && /Unpause/.test(error.message),
     );
-    assert.throws(() => planContainerAction('restart', 'alpha', { ...web, state: 'dead' }), (error: unknown) => ContainerActionError.is(error, 'invalidState'));
+    assert.throws(
+      () => planContainerAction('restart', 'alpha', { ...web, state: 'dead' }),
+      (error: unknown) => ContainerActionError.is(error, 'invalidState'),
+    );
   });
 
   it('asks before removing, names the container once and the volumes it keeps, and forces a running one', () => {
-    const plan = planContainerAction('remove', 'alpha', web, details(web, [
-      { Type: 'volume', Name: anonymousVolume, Destination: '/data' },
-      { Type: 'volume', Name: 'pgdata', Destination: '/var/lib/pg' },
-      { Type: 'bind', Source: '/srv', Destination: '/srv' },
-    ]));
+    const plan = planContainerAction(
+      'remove',
+      'alpha',
+      web,
+      details(web, [
+        { Type: 'volume', Name: anonymousVolume, Destination: '/data' },
+        { Type: 'volume', Name: 'pgdata', Destination: '/var/lib/pg' },
+        { Type: 'bind', Source: '/srv', Destination: '/srv' },
+      ]),
+    );
     assert.equal(plan.force, true);
     assert.equal(plan.confirmation?.message, 'Remove the container alpha/web?');
     assert.match(plan.confirmation?.detail ?? '', /It is running; it is stopped first\./);
@@ -169,7 +177,10 @@ describe('planContainerAction', () => {
     const managed = (role: string, labels: Record<string, string> = {}) =>
       container('a1', `crosslink-${role}`, { labels: { 'crosslink.managed': 'true', 'crosslink.role': role, ...labels } });
     const cases: Array<[ContainerSummary, RegExp]> = [
-      [managed('client-ambassador', { 'crosslink.client': 'beta/bw', 'crosslink.target': 'alpha/oracle:1521' }), /client-side ambassador of the link beta\/bw → alpha\/oracle:1521.*Remove Link/],
+      [
+        managed('client-ambassador', { 'crosslink.client': 'beta/bw', 'crosslink.target': 'alpha/oracle:1521' }),
+        /client-side ambassador of the link beta\/bw → alpha\/oracle:1521.*Remove Link/,
+      ],
       [managed('server-ambassador', { 'crosslink.target': 'alpha/oracle:1521' }), /server-side ambassador of alpha\/oracle:1521.*Remove Link/],
       [managed('tunnel-ambassador', { 'crosslink.target': 'alpha/web:80' }), /Stop Tunnel/],
       [managed('verify-helper'), /removes itself/],
@@ -231,7 +242,10 @@ describe('openShell and openLogs', () => {
   }
 
   it('starts bash with a TTY when the image has it, else sh', async () => {
-    for (const [bashPath, shell] of [['/bin/bash', 'bash'], [undefined, 'sh']] as const) {
+    for (const [bashPath, shell] of [
+      ['/bin/bash', 'bash'],
+      [undefined, 'sh'],
+    ] as const) {
       const { client, execs } = shellClient(bashPath);
       assert.equal((await openShell(client, 'alpha', container('c1', 'web'))).shell, shell);
       assert.deepEqual(execs.at(-1), [shell, 'tty=true']);
@@ -261,9 +275,11 @@ describe('openShell and openLogs', () => {
 });
 
 describe('container menus in package.json', () => {
-  const menus = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
-    contributes: { menus: { 'view/item/context': Array<{ command: string; when: string }> } };
-  }).contributes.menus['view/item/context'];
+  const menus = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { menus: { 'view/item/context': Array<{ command: string; when: string }> } };
+    }
+  ).contributes.menus['view/item/context'];
   const states: ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
 
   /** The states whose `container.<state>` row shows the command, from its `viewItem =~ /…/` clause. */

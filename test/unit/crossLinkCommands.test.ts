@@ -44,7 +44,13 @@ function ambassador(name: string, labels: Record<string, string>, network: strin
   return { ...details, labels };
 }
 
-const managedNetwork = (name: string): NetworkSummary => ({ id: name, name, driver: 'bridge', labels: { 'crosslink.managed': 'true', 'crosslink.role': 'ambassador-network' }, containers: {} });
+const managedNetwork = (name: string): NetworkSummary => ({
+  id: name,
+  name,
+  driver: 'bridge',
+  labels: { 'crosslink.managed': 'true', 'crosslink.role': 'ambassador-network' },
+  containers: {},
+});
 
 function setup(mode: 'network' | 'link', clientUrl = 'ssh://root@10.231.0.12') {
   const target = { host: 'alpha', container: 'db', port: 5432 };
@@ -124,7 +130,13 @@ describe('cross-host link as docker commands (unit)', () => {
     assert.equal(header.split('\n').length, 1);
     const script = `docker() { echo docker "$@"; }\n${lines.join('\n')}`;
     const output = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
-    assert.ok(output.split('\n').filter(Boolean).every((line) => line.startsWith('docker ')), output);
+    assert.ok(
+      output
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith('docker ')),
+      output,
+    );
   });
 
   it('a network alias on one host: the network (with its driver and labels), then the container joining it with the alias', async () => {

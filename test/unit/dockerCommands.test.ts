@@ -10,7 +10,9 @@ const none = { networks: [], volumes: [] };
 
 /** The argv a POSIX shell makes of a line (so the test checks the quoting, not our own parser). */
 function shellWords(line: string): string[] {
-  return execFileSync('sh', ['-c', `set -- ${line}\nprintf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  return execFileSync('sh', ['-c', `set -- ${line}\nprintf '%s\\0' "$@"`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 }
 
 function runLine(config: object = {}, hostConfig: object = {}, extra: { image?: ImageConfig; mounts?: object[]; networks?: object; includeSecrets?: boolean } = {}) {
@@ -58,7 +60,10 @@ describe('docker commands (unit)', () => {
         PidsLimit: 64,
         UsernsMode: 'host',
         Devices: [{ PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' }],
-        DeviceRequests: [{ Driver: '', Count: -1, DeviceIDs: null, Capabilities: [['gpu']] }, { Driver: 'nvidia', DeviceIDs: ['0', '1'], Capabilities: [['gpu', 'utility']] }],
+        DeviceRequests: [
+          { Driver: '', Count: -1, DeviceIDs: null, Capabilities: [['gpu']] },
+          { Driver: 'nvidia', DeviceIDs: ['0', '1'], Capabilities: [['gpu', 'utility']] },
+        ],
         Tmpfs: { '/run': 'rw,size=65536k', '/tmp': '' },
         Dns: ['10.0.0.2'],
         DnsSearch: ['corp.example'],
@@ -109,7 +114,10 @@ describe('docker commands (unit)', () => {
     assert.deepEqual(pairs('--sysctl'), ['net.ipv4.ip_unprivileged_port_start=0']);
     assert.deepEqual([pairs('--ipc'), pairs('--pid'), pairs('--uts'), pairs('--cgroupns')], [['shareable'], ['host'], ['host'], ['private']]);
     assert.deepEqual(pairs('--shm-size'), ['134217728b']);
-    assert.deepEqual([pairs('--memory'), pairs('--memory-swap'), pairs('--memory-reservation'), pairs('--cpus'), pairs('--cpu-shares')], [['268435456b'], ['-1'], ['134217728b'], ['1.5'], ['512']]);
+    assert.deepEqual(
+      [pairs('--memory'), pairs('--memory-swap'), pairs('--memory-reservation'), pairs('--cpus'), pairs('--cpu-shares')],
+      [['268435456b'], ['-1'], ['134217728b'], ['1.5'], ['512']],
+    );
     assert.deepEqual([pairs('--stop-signal'), pairs('--stop-timeout')], [['SIGINT'], ['5']]);
     assert.deepEqual([pairs('--hostname'), pairs('--domainname'), pairs('--user'), pairs('--workdir')], [['web-1'], ['example.org'], ['1000:1000'], ['/srv']]);
     assert.deepEqual([pairs('--group-add'), pairs('--runtime'), pairs('--oom-score-adj'), pairs('--mac-address')], [['audio'], ['crun'], ['100'], ['02:42:ac:11:00:99']]);

@@ -46,7 +46,10 @@ describe('hostSpec (unit)', () => {
     ];
     for (const [url, message] of invalid) {
       it(`rejects "${url}" with a hint`, () => {
-        assert.throws(() => parseHostUrl(url), (error: unknown) => ConfigError.is(error) && error.reason === 'invalidUrl' && message.test(error.message));
+        assert.throws(
+          () => parseHostUrl(url),
+          (error: unknown) => ConfigError.is(error) && error.reason === 'invalidUrl' && message.test(error.message),
+        );
       });
     }
   });
@@ -109,7 +112,10 @@ describe('hostSpec (unit)', () => {
 
     it('refuses bad names', () => {
       for (const name of ['', 'has/slash', '-dash', 'a b', 'x'.repeat(64)]) {
-        assert.throws(() => parseHostEntry({ name, url: 'tcp://h' }), (error: unknown) => ConfigError.is(error) && error.reason === 'invalidName');
+        assert.throws(
+          () => parseHostEntry({ name, url: 'tcp://h' }),
+          (error: unknown) => ConfigError.is(error) && error.reason === 'invalidName',
+        );
       }
       assert.equal(hostNameProblem('build-box.1'), undefined);
     });

@@ -36,10 +36,19 @@ describe('FileJournal (unit)', () => {
     await journal.save(entry(id));
     await journal.save(entry(id, { phase: 'rollingForward' }));
     await journal.save(entry('other'));
-    assert.deepEqual((await journal.list()).map((saved) => [saved.id, saved.phase]).sort(), [[id, 'rollingForward'], ['other', 'applying']].sort());
+    assert.deepEqual(
+      (await journal.list()).map((saved) => [saved.id, saved.phase]).sort(),
+      [
+        [id, 'rollingForward'],
+        ['other', 'applying'],
+      ].sort(),
+    );
     assert.deepEqual(fs.readdirSync(path.join(dir, 'changes')).sort(), [`${id}.json`, 'other.json'].sort(), 'no temporary file is left');
     await journal.remove(id);
-    assert.deepEqual((await journal.list()).map((saved) => saved.id), ['other']);
+    assert.deepEqual(
+      (await journal.list()).map((saved) => saved.id),
+      ['other'],
+    );
   });
 
   it('never leaves a torn record: a process killed (SIGKILL) while saving over and over leaves a whole record each time', async function () {
@@ -63,7 +72,10 @@ describe('FileJournal (unit)', () => {
       assert.equal(more.length, 0);
       assert.equal(saved.id, 'victim');
       assert.ok(saved.title.endsWith(big), 'the record is whole');
-      assert.ok(fs.readdirSync(dir).every((name) => name.endsWith('.json')), 'a temporary file of the dead process is cleaned up');
+      assert.ok(
+        fs.readdirSync(dir).every((name) => name.endsWith('.json')),
+        'a temporary file of the dead process is cleaned up',
+      );
     }
   });
 

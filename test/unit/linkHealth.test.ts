@@ -62,7 +62,8 @@ describe('link health (unit)', () => {
       container('cli', 'crosslink-cli-bw-oracle', {
         labels: clientAmbassadorLabels({ target, client: { host: 'beta', container: 'bw' }, alias: 'oracle', mode: 'network', upstream: { address: '10.231.0.11', port: 1521 } }),
       });
-    const serverAmbassador = (state: ContainerState) => container('srv', 'crosslink-srv-oracle-1521', { state, labels: serverAmbassadorLabels(target, { name: 'crosslink-oracle', joined: true, created: true }) });
+    const serverAmbassador = (state: ContainerState) =>
+      container('srv', 'crosslink-srv-oracle-1521', { state, labels: serverAmbassadorLabels(target, { name: 'crosslink-oracle', joined: true, created: true }) });
 
     beforeEach(async () => {
       alpha = new FakeDockerClient('alpha');
@@ -97,7 +98,7 @@ describe('link health (unit)', () => {
       return entries[0].health;
     };
 
-    it('follows the ambassador\'s Docker events: broken at once when it stops, ok when it runs again', async () => {
+    it("follows the ambassador's Docker events: broken at once when it stops, ok when it runs again", async () => {
       assert.equal(only().state, 'ok');
       let changes = 0;
       monitor.onDidChange(() => changes++);

@@ -148,7 +148,11 @@ describe('localHosts (unit)', () => {
         }
         const fill = (text: string) => text.replace('<cfg>', configDir).replace('<certs>', certs);
         const fillAll = (value: unknown): unknown =>
-          typeof value === 'string' ? fill(value) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fillAll(inner)])) : value;
+          typeof value === 'string'
+            ? fill(value)
+            : value && typeof value === 'object'
+              ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, fillAll(inner)]))
+              : value;
         const env = Object.fromEntries(Object.entries(testCase.env).map(([key, value]) => [key, fill(value)]));
         const [local] = discoverLocalHosts({ env, configDir }, false, silentLogger);
         assert.equal(local.url, testCase.url);
@@ -162,7 +166,7 @@ describe('localHosts (unit)', () => {
     });
   });
 
-  it('honours a context\'s SkipTLSVerify: TLS, client certificate kept, engine not checked', () => {
+  it("honours a context's SkipTLSVerify: TLS, client certificate kept, engine not checked", () => {
     addContext('lab', 'tcp://lab:2376', true);
     const metaFile = path.join(configDir, 'contexts', 'meta', contextDigest('lab'), 'meta.json');
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { Endpoints: { docker: { SkipTLSVerify: boolean } } };

@@ -21,7 +21,7 @@ function request(overrides: Partial<MigrateLinksRequest> = {}, client: Container
 
 describe('Migrate Legacy Links (unit)', () => {
   describe('link variables', () => {
-    it('are the engine\'s, with the alias where the engine wrote the target\'s address (ports sorted TCP first, ranges, name, env but HOME and PATH)', () => {
+    it("are the engine's, with the alias where the engine wrote the target's address (ports sorted TCP first, ranges, name, env but HOME and PATH)", () => {
       assert.deepEqual(fixedLinkVariables('web', { target: 'postgres-1', alias: 'db' }, postgres), [
         'DB_PORT=tcp://db:5432',
         'DB_PORT_5432_TCP=tcp://db:5432',
@@ -47,10 +47,14 @@ describe('Migrate Legacy Links (unit)', () => {
         'DB_NAME=/web/db',
         'DB_ENV_POSTGRES_USER=app',
       ]);
-      assert.deepEqual(fixedLinkVariables('web', { target: 'x', alias: 'my-db' }, inspectDocument('x', { config: { Env: null } })), ['MY_DB_NAME=/web/my-db'], 'no ports, no env: only the name');
+      assert.deepEqual(
+        fixedLinkVariables('web', { target: 'x', alias: 'my-db' }, inspectDocument('x', { config: { Env: null } })),
+        ['MY_DB_NAME=/web/my-db'],
+        'no ports, no env: only the name',
+      );
     });
 
-    it('are told apart from other variables by the alias\'s prefix and the engine\'s suffixes', () => {
+    it("are told apart from other variables by the alias's prefix and the engine's suffixes", () => {
       for (const name of ['DB_PORT', 'DB_PORT_5432_TCP', 'DB_PORT_5432_TCP_ADDR', 'DB_PORT_8000_TCP_PORT_END', 'DB_NAME', 'DB_ENV_POSTGRES_USER']) {
         assert.ok(isLinkVariable(name, 'db'), name);
       }
@@ -62,12 +66,28 @@ describe('Migrate Legacy Links (unit)', () => {
 
     it('are present when the container sets them itself (not what its image sets), when its process has them, or (not looked at) on an engine before 29', () => {
       const facts = { imageEnv: ['PATH=/bin', 'DB_PORT=5432'], apiVersion: '1.52' };
-      assert.deepEqual(linkVariableUse(web({ Env: ['PATH=/bin', 'DB_PORT=5432'] }), facts), { present: false, evidence: 'none', variables: [] }, 'the image\'s DB_PORT is not a link variable');
-      assert.deepEqual(linkVariableUse(web({ Env: ['PATH=/bin', 'DB_PORT_5432_TCP_ADDR=db'] }), facts), { present: true, evidence: 'config', variables: ['DB_PORT_5432_TCP_ADDR'] });
-      assert.deepEqual(linkVariableUse(web(), { ...facts, processEnv: ['PATH=/bin', 'CACHE_NAME=/web/cache', 'HOSTNAME=x'] }), { present: true, evidence: 'process', variables: ['CACHE_NAME'] });
+      assert.deepEqual(
+        linkVariableUse(web({ Env: ['PATH=/bin', 'DB_PORT=5432'] }), facts),
+        { present: false, evidence: 'none', variables: [] },
+        "the image's DB_PORT is not a link variable",
+      );
+      assert.deepEqual(linkVariableUse(web({ Env: ['PATH=/bin', 'DB_PORT_5432_TCP_ADDR=db'] }), facts), {
+        present: true,
+        evidence: 'config',
+        variables: ['DB_PORT_5432_TCP_ADDR'],
+      });
+      assert.deepEqual(linkVariableUse(web(), { ...facts, processEnv: ['PATH=/bin', 'CACHE_NAME=/web/cache', 'HOSTNAME=x'] }), {
+        present: true,
+        evidence: 'process',
+        variables: ['CACHE_NAME'],
+      });
       assert.deepEqual(linkVariableUse(web(), { ...facts, apiVersion: '1.41' }), { present: true, evidence: 'engine', variables: [] }, 'Docker 20.10 injects them at start');
       assert.deepEqual(linkVariableUse(web(), facts), { present: false, evidence: 'none', variables: [] }, 'Docker 29 does not');
-      assert.deepEqual(linkVariableUse(web(), { ...facts, apiVersion: '1.41', processEnv: ['PATH=/bin'] }), { present: false, evidence: 'none', variables: [] }, 'the process env, when read, decides');
+      assert.deepEqual(
+        linkVariableUse(web(), { ...facts, apiVersion: '1.41', processEnv: ['PATH=/bin'] }),
+        { present: false, evidence: 'none', variables: [] },
+        'the process env, when read, decides',
+      );
       assert.deepEqual(linkVariableUse(inspectDocument('plain'), { ...facts, apiVersion: '1.41' }).present, false, 'no links, no variables');
     });
   });
@@ -92,7 +112,18 @@ describe('Migrate Legacy Links (unit)', () => {
       assert.equal(create.body.HostConfig?.Links, null, 'no legacy links left');
       assert.deepEqual(create.body.Env, ['PATH=/bin', 'MODE=prod'], 'no variables unless asked');
       assert.deepEqual(Object.keys(create.body.NetworkingConfig?.EndpointsConfig ?? {}), ['bridge'], 'API 1.41 creates on one network; the others are connected before start');
-      assert.deepEqual([moved, kept, env, network], [[{ target: 'postgres-1', alias: 'db' }, { target: 'cache', alias: 'cache' }], [], [], 'web-links']);
+      assert.deepEqual(
+        [moved, kept, env, network],
+        [
+          [
+            { target: 'postgres-1', alias: 'db' },
+            { target: 'cache', alias: 'cache' },
+          ],
+          [],
+          [],
+          'web-links',
+        ],
+      );
     });
 
     it('on API 1.44+ the client is created on the network right away', () => {
@@ -103,7 +134,7 @@ describe('Migrate Legacy Links (unit)', () => {
       assert.ok(!plan.steps.some((step) => step.kind === 'connectNetwork' && step.name === 'web'));
     });
 
-    it('with keepLinkVariables sets the links\' variables, except names the container sets itself', () => {
+    it("with keepLinkVariables sets the links' variables, except names the container sets itself", () => {
       const { plan, env } = planMigrateLegacyLinks(request({ keepLinkVariables: true }, web({ Env: ['PATH=/bin', 'DB_PORT=tcp://legacy:1'] })));
       const create = plan.steps.find((step) => step.kind === 'createContainer')!;
       assert.ok(create.kind === 'createContainer');
@@ -116,16 +147,17 @@ describe('Migrate Legacy Links (unit)', () => {
     });
 
     it('reuses a network: targets there with the alias are left alone, the client already on it keeps its endpoint', () => {
-      const onNet = (details: ContainerDetails, aliases: string[]) => inspectDocument(details.name, {
-        id: details.id,
-        config: (details.raw as { Config: object }).Config,
-        hostConfig: (details.raw as { HostConfig: object }).HostConfig,
-        networks: { bridge: { IPAddress: '172.17.0.3' }, shared: { Aliases: aliases, IPAddress: '172.20.0.3' } },
-      });
+      const onNet = (details: ContainerDetails, aliases: string[]) =>
+        inspectDocument(details.name, {
+          id: details.id,
+          config: (details.raw as { Config: object }).Config,
+          hostConfig: (details.raw as { HostConfig: object }).HostConfig,
+          networks: { bridge: { IPAddress: '172.17.0.3' }, shared: { Aliases: aliases, IPAddress: '172.20.0.3' } },
+        });
       const existing: NetworkSummary = { id: 'n1', name: 'shared', driver: 'bridge', labels: {}, containers: {} };
       const { plan } = planMigrateLegacyLinks(request({ network: 'shared', existing, targets: [onNet(postgres, ['db']), onNet(cache, [])] }, onNet(web(), [])));
       assert.deepEqual(plan.description.slice(0, 2), [`rename web to ${parked}`, 'stop web']);
-      assert.equal(plan.description.filter((line) => line === 'connect web to shared').length, 1, 'the client\'s own endpoint is carried, not added again');
+      assert.equal(plan.description.filter((line) => line === 'connect web to shared').length, 1, "the client's own endpoint is carried, not added again");
       const withoutAlias = planMigrateLegacyLinks(request({ network: 'shared', existing, targets: [onNet(postgres, ['pg']), cache] }));
       assert.deepEqual(withoutAlias.plan.description.slice(0, 3), ['disconnect postgres-1 from shared', 'connect postgres-1 to shared as pg, db', 'connect cache to shared']);
     });
@@ -140,7 +172,7 @@ describe('Migrate Legacy Links (unit)', () => {
       }
     });
 
-    it('keeps links to Crosslink\'s ambassadors (their cross-host link owns them)', () => {
+    it("keeps links to Crosslink's ambassadors (their cross-host link owns them)", () => {
       const ambassador = { ...cache, labels: { 'crosslink.managed': 'true' } };
       const { moved, kept, plan } = planMigrateLegacyLinks(request({ targets: [postgres, ambassador] }));
       assert.deepEqual([moved, kept], [[{ target: 'postgres-1', alias: 'db' }], [{ target: 'cache', alias: 'cache' }]]);
@@ -151,7 +183,10 @@ describe('Migrate Legacy Links (unit)', () => {
 
     it('refuses what it cannot migrate, each with what to do, changing nothing', () => {
       const refuses = (overrides: Partial<MigrateLinksRequest>, client: ContainerDetails | undefined, reason: ConfigErrorReason) =>
-        assert.throws(() => planMigrateLegacyLinks(request(overrides, client)), (error: unknown) => ConfigError.is(error, reason));
+        assert.throws(
+          () => planMigrateLegacyLinks(request(overrides, client)),
+          (error: unknown) => ConfigError.is(error, reason),
+        );
       refuses({}, inspectDocument('web'), 'noLegacyLinks');
       refuses({}, web({}, { NetworkMode: 'app-net' }), 'networkModeUnsupported');
       refuses({ network: 'bridge' }, undefined, 'invalidNetworkName');

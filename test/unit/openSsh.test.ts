@@ -6,14 +6,7 @@ import * as path from 'node:path';
 import { HostError } from '../../src/core/errors';
 import { silentLogger } from '../../src/core/like';
 import { AskpassServer, type SshPrompter, classifyPrompt } from '../../src/core/hosts/openssh/askpass';
-import {
-  exitArguments,
-  forwardArguments,
-  forwardTarget,
-  masterArguments,
-  remoteCommandArguments,
-  resolveArguments,
-} from '../../src/core/hosts/openssh/sshArguments';
+import { exitArguments, forwardArguments, forwardTarget, masterArguments, remoteCommandArguments, resolveArguments } from '../../src/core/hosts/openssh/sshArguments';
 import { translateSshFailure } from '../../src/core/hosts/openssh/sshErrors';
 import { listenerGone, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
 import { describeSshRoute, parseSshG } from '../../src/core/hosts/openssh/sshResolve';
@@ -27,16 +20,38 @@ describe('OpenSSH client (unit)', () => {
     it('posix: one ControlMaster with keepalive, its control socket via -S, BatchMode without askpass', () => {
       const args = masterArguments({ platform: 'posix', destination, controlPath: '/tmp/d x/ctl', batchMode: true, configFile: '/cfg' });
       assert.deepEqual(args, [
-        '-N', '-T', '-o', 'ExitOnForwardFailure=yes',
-        '-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3', '-o', 'ConnectTimeout=10',
-        '-o', 'BatchMode=yes', '-F', '/cfg',
-        '-M', '-S', '/tmp/d x/ctl', '-o', 'ControlPersist=no',
-        '-l', 'dev', '-p', '2222', '-i', '/keys/id', '--', 'build-box',
+        '-N',
+        '-T',
+        '-o',
+        'ExitOnForwardFailure=yes',
+        '-o',
+        'ServerAliveInterval=10',
+        '-o',
+        'ServerAliveCountMax=3',
+        '-o',
+        'ConnectTimeout=10',
+        '-o',
+        'BatchMode=yes',
+        '-F',
+        '/cfg',
+        '-M',
+        '-S',
+        '/tmp/d x/ctl',
+        '-o',
+        'ControlPersist=no',
+        '-l',
+        'dev',
+        '-p',
+        '2222',
+        '-i',
+        '/keys/id',
+        '--',
+        'build-box',
       ]);
       assert.ok(!args.includes('-D'), 'no SOCKS listener where Unix sockets do');
     });
 
-    it('follows $HOME\'s ssh files where they are not the account\'s (ssh reads passwd\'s home); a chosen config decides itself', () => {
+    it("follows $HOME's ssh files where they are not the account's (ssh reads passwd's home); a chosen config decides itself", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-home-'));
       const account = { accountHome: '/home/dev', platform: 'posix' } as const;
       assert.deepEqual(openSshFiles({ ...account, env: { HOME: '/home/dev/' } }), {}, 'the same home: ssh as in a terminal');
@@ -50,7 +65,14 @@ describe('OpenSSH client (unit)', () => {
       assert.deepEqual(openSshFiles({ ...account, env: { HOME: dir, CROSSLINK_SSH_CONFIG: '/env.cfg' } }), { configFile: '/env.cfg' });
       assert.deepEqual(openSshFiles({ ...account, configFile: '/setting.cfg', env: { HOME: dir, CROSSLINK_SSH_CONFIG: '/env.cfg' } }), { configFile: '/setting.cfg' });
       assert.deepEqual(openSshFiles({ accountHome: 'C:\\Users\\dev', platform: 'win32', env: { HOME: dir } }), {});
-      const args = masterArguments({ platform: 'posix', destination, controlPath: '/c', batchMode: false, configFile: '/dev/null', knownHostsFiles: ['/t/a b/known_hosts', '/t/k2'] });
+      const args = masterArguments({
+        platform: 'posix',
+        destination,
+        controlPath: '/c',
+        batchMode: false,
+        configFile: '/dev/null',
+        knownHostsFiles: ['/t/a b/known_hosts', '/t/k2'],
+      });
       assert.deepEqual(args.slice(args.indexOf('-F'), args.indexOf('-F') + 4), ['-F', '/dev/null', '-o', 'UserKnownHostsFile="/t/a b/known_hosts" /t/k2']);
       const remote = remoteCommandArguments('win32', undefined, { host: 'h' }, 'true', { batchMode: true, knownHostsFiles: ['/k'] });
       assert.ok(remote.includes('UserKnownHostsFile=/k'), 'a connection of its own (win32) reads the same files');
@@ -65,12 +87,26 @@ describe('OpenSSH client (unit)', () => {
         batchMode: false,
       });
       assert.deepEqual(args, [
-        '-N', '-T', '-o', 'ExitOnForwardFailure=yes',
-        '-o', 'ServerAliveInterval=10', '-o', 'ServerAliveCountMax=3', '-o', 'ConnectTimeout=10',
-        '-o', 'ControlMaster=no', '-o', 'ControlPath=none',
-        '-D', '127.0.0.1:50123',
-        '-L', '127.0.0.1:50124:/var/run/docker.sock',
-        '--', 'box',
+        '-N',
+        '-T',
+        '-o',
+        'ExitOnForwardFailure=yes',
+        '-o',
+        'ServerAliveInterval=10',
+        '-o',
+        'ServerAliveCountMax=3',
+        '-o',
+        'ConnectTimeout=10',
+        '-o',
+        'ControlMaster=no',
+        '-o',
+        'ControlPath=none',
+        '-D',
+        '127.0.0.1:50123',
+        '-L',
+        '127.0.0.1:50124:/var/run/docker.sock',
+        '--',
+        'box',
       ]);
       assert.ok(!args.includes('-M') && !args.includes('-S'));
       assert.throws(() => masterArguments({ platform: 'win32', destination, batchMode: true }));
@@ -79,16 +115,41 @@ describe('OpenSSH client (unit)', () => {
 
     it('forwards, exits and remote commands go through the control socket and never become a master', () => {
       assert.deepEqual(forwardArguments('/d/ctl', '/d/t-0.sock', forwardTarget('172.17.0.2', 80), { host: 'h' }, { configFile: '/cfg' }), [
-        '-S', '/d/ctl', '-o', 'ControlMaster=no', '-F', '/cfg', '-O', 'forward', '-L', '/d/t-0.sock:172.17.0.2:80', '--', 'h',
+        '-S',
+        '/d/ctl',
+        '-o',
+        'ControlMaster=no',
+        '-F',
+        '/cfg',
+        '-O',
+        'forward',
+        '-L',
+        '/d/t-0.sock:172.17.0.2:80',
+        '--',
+        'h',
       ]);
       assert.equal(forwardTarget('fd00::5', 443), '[fd00::5]:443');
       assert.deepEqual(exitArguments('/d/ctl'), ['-F', '/dev/null', '-S', '/d/ctl', '-o', 'ControlMaster=no', '-O', 'exit', '--', 'crosslink-leftover']);
       assert.deepEqual(remoteCommandArguments('posix', '/d/ctl', { host: 'h', user: 'u' }, 'docker system dial-stdio', { batchMode: true }), [
-        '-S', '/d/ctl', '-o', 'ControlMaster=no', '-T', '-o', 'BatchMode=yes', '-l', 'u', '--', 'h', 'docker system dial-stdio',
+        '-S',
+        '/d/ctl',
+        '-o',
+        'ControlMaster=no',
+        '-T',
+        '-o',
+        'BatchMode=yes',
+        '-l',
+        'u',
+        '--',
+        'h',
+        'docker system dial-stdio',
       ]);
       // win32: a connection of its own, with any inherited ControlMaster forced off.
       assert.deepEqual(remoteCommandArguments('win32', undefined, { host: 'h' }, 'printenv DOCKER_HOST', { batchMode: false }).slice(0, 4), [
-        '-o', 'ControlMaster=no', '-o', 'ControlPath=none',
+        '-o',
+        'ControlMaster=no',
+        '-o',
+        'ControlPath=none',
       ]);
       assert.deepEqual(resolveArguments({ host: 'h', port: 2200 }, { configFile: '/cfg', verbose: true }), ['-G', '-F', '/cfg', '-p', '2200', '--', 'h']);
     });
@@ -117,11 +178,7 @@ describe('OpenSSH client (unit)', () => {
       ['ssh: Could not resolve hostname nowhere: Name or service not known', 'unreachable', 'host name'],
       ['ssh: connect to host 10.0.0.9 port 22: No route to host', 'unreachable', 'network'],
       ['root@10.0.0.9: Permission denied (publickey).', 'auth', 'authentication'],
-      [
-        'Warning: Identity file /nope/id not accessible: No such file or directory.\nroot@10.0.0.9: Permission denied (publickey).',
-        'credentials',
-        '/nope/id',
-      ],
+      ['Warning: Identity file /nope/id not accessible: No such file or directory.\nroot@10.0.0.9: Permission denied (publickey).', 'credentials', '/nope/id'],
       ['No ED25519 host key is known for 10.0.0.9 and you have requested strict checking.\nHost key verification failed.', 'hostKey', 'Trust and Connect'],
       [
         '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\n' +
@@ -264,7 +321,7 @@ describe('OpenSSH client (unit)', () => {
       assert.deepEqual(fs.readdirSync(runtimeDir), []);
     });
 
-    it('dispose ends ssh and removes the private directory; a live owner\'s directory is not swept', async () => {
+    it("dispose ends ssh and removes the private directory; a live owner's directory is not swept", async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-guard-'));
       const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosslink-runtime-'));
       const sshBinary = fakeSsh(dir);
@@ -275,7 +332,7 @@ describe('OpenSSH client (unit)', () => {
       await waitUntil(() => fs.existsSync(path.join(master.dir, 'ssh.pid')), 2000, 'pid recorded');
       const sshPid = Number(fs.readFileSync(path.join(master.dir, 'ssh.pid'), 'utf8'));
       assert.equal(fs.statSync(master.dir).mode & 0o777, 0o700, 'private directory');
-      assert.equal(sweepLeftoverMasters(runtimeDir, sshBinary, silentLogger), 0, 'a running window\'s master is left alone');
+      assert.equal(sweepLeftoverMasters(runtimeDir, sshBinary, silentLogger), 0, "a running window's master is left alone");
       connection.dispose();
       await waitUntil(() => !alive(sshPid) && !fs.existsSync(master.dir), 5000, 'ssh gone and directory removed');
       await assert.rejects(connection.connect(), (error: unknown) => HostError.is(error, 'closed'));
@@ -350,4 +407,3 @@ async function waitUntil(condition: () => boolean, ms: number, what: string): Pr
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
-

@@ -10,8 +10,22 @@ import { overlayLinkOf, overlayNetworkLabels, overlayNetworkName } from '../../s
 import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { inspectDocument } from './fakes/inspectDocument';
 
-const manager = (clusterId = 'cluster-1'): SwarmMembership => ({ state: 'active', nodeId: 'node-a', clusterId, role: 'manager', nodeAddress: '10.0.0.1', managers: ['10.0.0.1:2377'] });
-const worker = (managerAddress = '10.0.0.1'): SwarmMembership => ({ state: 'active', nodeId: 'node-b', clusterId: '', role: 'worker', nodeAddress: '10.0.0.2', managers: [`${managerAddress}:2377`] });
+const manager = (clusterId = 'cluster-1'): SwarmMembership => ({
+  state: 'active',
+  nodeId: 'node-a',
+  clusterId,
+  role: 'manager',
+  nodeAddress: '10.0.0.1',
+  managers: ['10.0.0.1:2377'],
+});
+const worker = (managerAddress = '10.0.0.1'): SwarmMembership => ({
+  state: 'active',
+  nodeId: 'node-b',
+  clusterId: '',
+  role: 'worker',
+  nodeAddress: '10.0.0.2',
+  managers: [`${managerAddress}:2377`],
+});
 const inactive: SwarmMembership = { state: 'inactive', nodeId: '', clusterId: '', nodeAddress: '', managers: [] };
 
 describe('overlay links (unit)', () => {
@@ -72,7 +86,11 @@ describe('overlay links (unit)', () => {
       const changed: string[] = [];
       let now = 0;
       const client = { swarm: async () => (asked++, answer) } as unknown as DockerClient;
-      const swarms = new SwarmMemberships((host) => changed.push(host), 1000, () => now);
+      const swarms = new SwarmMemberships(
+        (host) => changed.push(host),
+        1000,
+        () => now,
+      );
       assert.equal(swarms.known('alpha', client), undefined, 'unknown at first; asked in the background');
       await new Promise((resolve) => setImmediate(resolve));
       assert.deepEqual(swarms.known('alpha', client), manager());
@@ -125,7 +143,9 @@ describe('overlay links (unit)', () => {
     it('reuses its own network and plans nothing when the link is in place', () => {
       const network: NetworkSummary = { id: 'n1', name, driver: 'overlay', labels, containers: {} };
       const onIt = (details: typeof oracle) => ({ ...details, networks: [...details.networks, { name, aliases: [] }] });
-      const plan = planOverlayLink(request({ existing: { network, origin: 'ours' }, target: { host: 'alpha', details: onIt(oracle), port: 1521 }, client: { host: 'beta', details: onIt(app) } }));
+      const plan = planOverlayLink(
+        request({ existing: { network, origin: 'ours' }, target: { host: 'alpha', details: onIt(oracle), port: 1521 }, client: { host: 'beta', details: onIt(app) } }),
+      );
       assert.equal(plan.creates, false);
       assert.deepEqual(
         plan.runs.flatMap((run) => run.steps),
@@ -135,17 +155,26 @@ describe('overlay links (unit)', () => {
 
     it('refuses a foreign network without consent, and a same-named network of something else', () => {
       const network: NetworkSummary = { id: 'n1', name, driver: 'overlay', labels, containers: {} };
-      assert.throws(() => planOverlayLink(request({ existing: { network, origin: 'foreign' } })), (error: unknown) => ProvenanceError.is(error, 'foreign'));
+      assert.throws(
+        () => planOverlayLink(request({ existing: { network, origin: 'foreign' } })),
+        (error: unknown) => ProvenanceError.is(error, 'foreign'),
+      );
       assert.equal(planOverlayLink(request({ existing: { network, origin: 'foreign' }, confirmForeign: true })).creates, false);
       const other = { ...network, labels: { team: 'x' } };
-      assert.throws(() => planOverlayLink(request({ existing: { network: other, origin: 'ours' } })), (error: unknown) => ConfigError.is(error) && error.reason === 'invalidOption');
+      assert.throws(
+        () => planOverlayLink(request({ existing: { network: other, origin: 'ours' } })),
+        (error: unknown) => ConfigError.is(error) && error.reason === 'invalidOption',
+      );
     });
 
     it('refuses bad input and containers on one host before planning anything', () => {
       assert.throws(() => planOverlayLink(request({ alias: 'bad alias' })), ConfigError);
       assert.throws(() => planOverlayLink(request({ target: { host: 'alpha', details: oracle, port: 0 } })), ConfigError);
       assert.throws(() => planOverlayLink(request({ client: { host: 'alpha', details: app } })), ConfigError);
-      assert.throws(() => planOverlayLink(request({ swarm: pair(manager(), inactive) })), (error: unknown) => OverlayError.is(error, 'notInSwarm'));
+      assert.throws(
+        () => planOverlayLink(request({ swarm: pair(manager(), inactive) })),
+        (error: unknown) => OverlayError.is(error, 'notInSwarm'),
+      );
     });
 
     it('reads a link back from its network labels only', () => {
@@ -158,7 +187,17 @@ describe('overlay links (unit)', () => {
   describe('planning a removal', () => {
     const link = overlayLinkOf({ id: 'n1', name, labels })!;
     const on = (container: string, networks: string[]): ContainerSummary =>
-      ({ id: `${container}-id`, name: container, image: 'i', state: 'running', status: '', createdAt: 0, labels: {}, ports: [], networks: networks.map((network) => ({ name: network, aliases: [] })) }) as ContainerSummary;
+      ({
+        id: `${container}-id`,
+        name: container,
+        image: 'i',
+        state: 'running',
+        status: '',
+        createdAt: 0,
+        labels: {},
+        ports: [],
+        networks: networks.map((network) => ({ name: network, aliases: [] })),
+      }) as ContainerSummary;
 
     it('disconnects both ends (restoring the alias on undo) and removes its own network last', () => {
       const plan = planOverlayRemoval({ link, manager: 'alpha', ours: true, containers: { alpha: [on('oracle', ['bridge', name])], beta: [on('app', [name])] } });
@@ -181,7 +220,10 @@ describe('overlay links (unit)', () => {
     it('keeps the network when it is not ours, something else is on it, or a host could not be listed', () => {
       const containers = { alpha: [on('oracle', [name])], beta: [on('app', [name])] };
       assert.equal(planOverlayRemoval({ link, manager: 'alpha', ours: false, containers }).removesNetwork, false);
-      assert.equal(planOverlayRemoval({ link, manager: 'alpha', ours: true, containers: { ...containers, beta: [...containers.beta, on('other', [name])] } }).removesNetwork, false);
+      assert.equal(
+        planOverlayRemoval({ link, manager: 'alpha', ours: true, containers: { ...containers, beta: [...containers.beta, on('other', [name])] } }).removesNetwork,
+        false,
+      );
       const offline = planOverlayRemoval({ link, manager: 'alpha', ours: true, containers: { alpha: containers.alpha, beta: undefined } });
       assert.equal(offline.removesNetwork, false);
       assert.deepEqual(

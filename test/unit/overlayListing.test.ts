@@ -106,7 +106,13 @@ describe('overlay link listing (unit)', () => {
 
   it('gives the topology its overlay edges, and a new link redraws it', async () => {
     const { hosts, listing } = overlayScene();
-    const source = new TopologySource(hosts, { list: () => [], onDidChange: new Emitter<string>().event }, { get: () => undefined, onDidChange: new Emitter<void>().event }, silentLogger, listing);
+    const source = new TopologySource(
+      hosts,
+      { list: () => [], onDidChange: new Emitter<string>().event },
+      { get: () => undefined, onDidChange: new Emitter<void>().event },
+      silentLogger,
+      listing,
+    );
     let changes = 0;
     const subscription = source.onDidChange(() => changes++);
     try {

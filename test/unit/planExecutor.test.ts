@@ -84,7 +84,11 @@ describe('planExecutor (unit)', () => {
               assert.ok(IncompleteChangeError.is(outcome) && outcome.reason === 'incomplete', `${label}: rolled forward and reported what is left (${String(outcome)})`);
               assert.ok(outcome.remaining.length > 0 && outcome.howToFinish.length === outcome.remaining.length, label);
               await assertIntact(scenario, 'replacement');
-              assert.deepEqual([...journal.entries.values()].map((entry) => entry.phase), ['rollingForward'], `${label}: kept for recovery`);
+              assert.deepEqual(
+                [...journal.entries.values()].map((entry) => entry.phase),
+                ['rollingForward'],
+                `${label}: kept for recovery`,
+              );
             } else {
               assert.ok(PlanError.is(outcome) && outcome.reason === 'stepFailed', `${label}: rolled back (${String(outcome)})`);
               assert.deepEqual(outcome.rollbackFailures, [], label);
@@ -146,8 +150,14 @@ describe('planExecutor (unit)', () => {
       'rolledBack:uuusp',
     ]);
     const [original] = journal.history[0].originals;
-    assert.deepEqual({ ...original, id: undefined }, { host: 'alpha', id: undefined, name: 'web', parkedName: `web-crosslink-replaced-${scenario.originals[0].id.slice(0, 8)}`, running: true });
-    assert.ok(journal.history.some((entry) => Object.keys(entry.created.alpha).length === 1), 'the new container id is recorded');
+    assert.deepEqual(
+      { ...original, id: undefined },
+      { host: 'alpha', id: undefined, name: 'web', parkedName: `web-crosslink-replaced-${scenario.originals[0].id.slice(0, 8)}`, running: true },
+    );
+    assert.ok(
+      journal.history.some((entry) => Object.keys(entry.created.alpha).length === 1),
+      'the new container id is recorded',
+    );
   });
 
   it('stops a container with its own StopTimeout, so the client waits as long as the engine does', async () => {
@@ -167,10 +177,16 @@ describe('planExecutor (unit)', () => {
     const scenario = await legacyLinkScenario();
     const removal = ordered(scenario).findIndex((step) => step.kind === 'removeContainer');
     const journal = new MemoryJournal();
-    const error = await executePlans(runs(scenario), silentLogger, { ...fast, journal, beforeStep: injector(scenario, removal, 'failsEveryTime') }).catch((caught: unknown) => caught);
+    const error = await executePlans(runs(scenario), silentLogger, { ...fast, journal, beforeStep: injector(scenario, removal, 'failsEveryTime') }).catch(
+      (caught: unknown) => caught,
+    );
     assert.ok(IncompleteChangeError.is(error));
     const containers = await scenario.engines[0].listContainers();
-    assert.deepEqual((await findInterruptedChanges(journal, [{ name: 'alpha', containers }])).map((change) => change.key), [error.changeId], 'this window offers to finish it');
+    assert.deepEqual(
+      (await findInterruptedChanges(journal, [{ name: 'alpha', containers }])).map((change) => change.key),
+      [error.changeId],
+      'this window offers to finish it',
+    );
     const parked = `web-crosslink-replaced-${scenario.originals[0].id.slice(0, 8)}`;
     assert.deepEqual(error.remaining, [`alpha: remove ${parked}`]);
     assert.deepEqual(error.howToFinish, [`(on alpha) docker rm -f ${parked}`]);

@@ -69,7 +69,8 @@ describe('planners (unit)', () => {
   });
 
   describe('planCrossLink', () => {
-    const squatter = (name: string): ContainerSummary => ({ id: `id-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [], ports: [] }) as unknown as ContainerSummary;
+    const squatter = (name: string): ContainerSummary =>
+      ({ id: `id-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [], ports: [] }) as unknown as ContainerSummary;
     const request = (overrides: Partial<CrossLinkRequest> = {}, client = inspectDocument('bw'), clientContainers: ContainerSummary[] = []): CrossLinkRequest => ({
       target: { details: inspectDocument('oracle'), port: 1521, host: { name: 'alpha', containers: [], networks: [] }, address: '10.231.0.11' },
       client: { subject: subject(client), host: { name: 'beta', containers: clientContainers, networks: [] } },
@@ -90,7 +91,10 @@ describe('planners (unit)', () => {
       assert.throws(() => planCrossLink({ ...base, target: { ...base.target, port: 0 } }), refused('invalidPort'));
       assert.throws(() => planCrossLink({ ...base, client: { ...base.client, host: { ...base.client.host, name: 'alpha' } } }), refused('sameHost'));
       assert.throws(() => planCrossLink({ ...base, publish: 'reuse' }), refused('portNotPublished'));
-      assert.throws(() => planCrossLink({ ...base, target: { ...base.target, host: { ...base.target.host, containers: [squatter('crosslink-srv-oracle-1521')] } } }), refused('nameTaken'));
+      assert.throws(
+        () => planCrossLink({ ...base, target: { ...base.target, host: { ...base.target.host, containers: [squatter('crosslink-srv-oracle-1521')] } } }),
+        refused('nameTaken'),
+      );
       assert.throws(() => planCrossLink(request({}, inspectDocument('bw'), [squatter('crosslink-cli-bw-oracle')])), refused('aliasTaken'));
       assert.throws(() => planCrossLink(request({ mode: 'link' }, inspectDocument('bw', { hostConfig: { NetworkMode: 'appnet' } }))), refused('bridgeRequired'));
       assert.throws(() => planCrossLink(request({ mode: 'link' }, inspectDocument('bw', { networks: { podman: {} } }))), refused('engineUnsupported'));
@@ -136,16 +140,29 @@ describe('planners (unit)', () => {
     });
 
     it('reconnects to add an alias, keeping the old ones and restoring them on failure', () => {
-      const plan = planNetworkConnect({ host: 'alpha', networkName: 'appnet', existing: { id: 'n', name: 'appnet', driver: 'bridge', labels: {}, containers: {} }, containers: [cache], aliases: { cache: 'kv' } });
+      const plan = planNetworkConnect({
+        host: 'alpha',
+        networkName: 'appnet',
+        existing: { id: 'n', name: 'appnet', driver: 'bridge', labels: {}, containers: {} },
+        containers: [cache],
+        aliases: { cache: 'kv' },
+      });
       assert.deepEqual(plan.description, ['disconnect cache from appnet', 'connect cache to appnet as redis, kv']);
       assert.deepEqual(plan.steps[0].kind === 'disconnectNetwork' && plan.steps[0].restore, { Aliases: ['redis'] });
     });
 
     it('refuses built-in networks, other drivers, bad aliases and shared network stacks', () => {
       assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'bridge', containers: [api], aliases: {} }), refused('invalidNetworkName'));
-      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'ov', existing: { id: 'n', name: 'ov', driver: 'overlay', labels: {}, containers: {} }, containers: [api], aliases: {} }), refused('networkDriverUnsupported'));
+      assert.throws(
+        () =>
+          planNetworkConnect({ host: 'a', networkName: 'ov', existing: { id: 'n', name: 'ov', driver: 'overlay', labels: {}, containers: {} }, containers: [api], aliases: {} }),
+        refused('networkDriverUnsupported'),
+      );
       assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [api], aliases: { api: '-bad' } }), refused('invalidAlias'));
-      assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [inspectDocument('side', { hostConfig: { NetworkMode: 'container:abc' } })], aliases: {} }), refused('networkModeUnsupported'));
+      assert.throws(
+        () => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [inspectDocument('side', { hostConfig: { NetworkMode: 'container:abc' } })], aliases: {} }),
+        refused('networkModeUnsupported'),
+      );
       assert.throws(() => planNetworkConnect({ host: 'a', networkName: 'n1', containers: [], aliases: {} }), refused('nothingPicked'));
     });
   });
@@ -161,7 +178,10 @@ describe('planners (unit)', () => {
       assert.deepEqual(create?.kind === 'createContainer' && create.body.HostConfig?.Mounts, [{ Type: 'volume', Source: 'shared', Target: '/shared', ReadOnly: true }]);
       const busy = inspectDocument('busy', { mounts: [{ Type: 'volume', Name: 'other', Source: '/v', Destination: '/shared', RW: true }] });
       assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [subject(busy)], mountPath: '/shared', readOnly: false }), refused('mountPathTaken'));
-      assert.throws(() => planShareVolume({ host: 'a', volumeName: 'Bad Name', containers: [subject(lacks)], mountPath: '/shared', readOnly: false }), refused('invalidVolumeName'));
+      assert.throws(
+        () => planShareVolume({ host: 'a', volumeName: 'Bad Name', containers: [subject(lacks)], mountPath: '/shared', readOnly: false }),
+        refused('invalidVolumeName'),
+      );
       assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [subject(lacks)], mountPath: 'relative', readOnly: false }), refused('invalidMountPath'));
       assert.throws(() => planShareVolume({ host: 'a', volumeName: 'shared', containers: [], mountPath: '/shared', readOnly: false }), refused('nothingPicked'));
     });

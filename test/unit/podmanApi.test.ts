@@ -59,11 +59,10 @@ describe('Podman-compatible engine (unit)', () => {
   async function connect(options: { rejectAllLists?: boolean } = {}) {
     const fake = await podmanLike(options);
     servers.push(fake.server);
-    const model = new ContainerModel(
-      (spec) => new DockerodeClient(spec, silentLogger, { ...defaultDockerodeClientOptions(), callTimeoutMs: 2000 }),
-      silentLogger,
-      { eventDebounceMs: 5, retryDelaysMs: [60_000] },
-    );
+    const model = new ContainerModel((spec) => new DockerodeClient(spec, silentLogger, { ...defaultDockerodeClientOptions(), callTimeoutMs: 2000 }), silentLogger, {
+      eventDebounceMs: 5,
+      retryDelaysMs: [60_000],
+    });
     models.push(model);
     await model.setHosts([parseHostEntry({ name: 'gamma', url: fake.url })]);
     return { model, queries: fake.queries };
@@ -78,7 +77,7 @@ describe('Podman-compatible engine (unit)', () => {
     assert.deepEqual(queries, ['?all=true'], 'the full list sends no filters at all');
   });
 
-  it('shows an engine that refuses a call Crosslink needs as incompatible, with the engine\'s own message, not as unreachable', async () => {
+  it("shows an engine that refuses a call Crosslink needs as incompatible, with the engine's own message, not as unreachable", async () => {
     const { model } = await connect({ rejectAllLists: true });
     const gamma = model.host('gamma');
     assert.ok(HostError.is(gamma?.error, 'incompatible'), `${gamma?.error?.reason}: ${gamma?.error?.message}`);

@@ -20,7 +20,10 @@ describe('podmanHosts (unit)', () => {
     fs.rmSync(runtimeDir, { recursive: true, force: true });
   });
 
-  const sockets = (...files: string[]) => (file: string) => files.includes(file);
+  const sockets =
+    (...files: string[]) =>
+    (file: string) =>
+      files.includes(file);
   const summary = (hosts: ReturnType<typeof discoverEngineSockets>) => hosts.map((host) => `${host.name} ${host.url} ${host.source}`);
 
   function writeConfig(file: string, text: string): void {
@@ -115,16 +118,15 @@ describe('podmanHosts (unit)', () => {
     const warnings: string[] = [];
     const logger: Logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
     assert.deepEqual(discoverEngineSockets({ env: { XDG_CONFIG_HOME: configHome }, homeDir: home, isSocket: sockets() }, [], true, logger), []);
-    assert.ok(warnings.some((line) => line.includes('podman-connections.json')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((line) => line.includes('podman-connections.json')),
+      warnings.join('\n'),
+    );
   });
 
   it('appears in the hosts shown without crosslink.hosts, after the local engine and contexts, names kept unique', () => {
     writeConfig('podman-connections.json', JSON.stringify({ Connection: { Connections: { local: { URI: 'tcp://10.0.0.9:8080' }, lab: { URI: 'tcp://10.0.0.7:8080' } } } }));
-    const hosts = discoverLocalHosts(
-      { env: {}, configDir: path.join(home, '.docker'), homeDir: home, isSocket: sockets(rootfulPodmanSocket) },
-      true,
-      silentLogger,
-    );
+    const hosts = discoverLocalHosts({ env: {}, configDir: path.join(home, '.docker'), homeDir: home, isSocket: sockets(rootfulPodmanSocket) }, true, silentLogger);
     assert.deepEqual(
       hosts.map((host) => `${host.name}${host.current ? '*' : ''}`),
       ['local*', 'podman', 'lab'],

@@ -17,7 +17,13 @@ import { inspectDocument, subject } from './fakes/inspectDocument';
 
 const secret = Buffer.alloc(32, 7);
 const target = { host: 'alpha', container: 'oracle', port: 1521 };
-const link: Omit<CrossLink, 'clientAmbassador'> = { target, client: { host: 'beta', container: 'bw' }, alias: 'oracle', mode: 'network', upstream: { address: '10.231.0.11', port: 1521 } };
+const link: Omit<CrossLink, 'clientAmbassador'> = {
+  target,
+  client: { host: 'beta', container: 'bw' },
+  alias: 'oracle',
+  mode: 'network',
+  upstream: { address: '10.231.0.11', port: 1521 },
+};
 const network = { name: 'crosslink-bw', joined: true, created: true };
 
 function tempRegistry(): ObjectRegistry {
@@ -79,7 +85,11 @@ describe('Provenance seal (unit)', () => {
     assert.equal(provenance.originOf('container', { id: 'c2', name: 'old', labels }, 'engine-beta'), 'foreign', 'unsealed');
     provenance.record({ id: 'c2', kind: 'container', host: 'beta', name: 'old', role: 'client-ambassador', adopted: true });
     assert.equal(provenance.originOf('container', { id: 'c2', name: 'old', labels }, 'engine-beta'), 'ours', 'adopted by id');
-    assert.equal(provenance.originOf('container', { id: 'c3', name: 'web', labels: { app: 'x', 'crosslink.fixture.version': '1' } }, 'engine-beta'), 'none', 'no label Crosslink acts on');
+    assert.equal(
+      provenance.originOf('container', { id: 'c3', name: 'web', labels: { app: 'x', 'crosslink.fixture.version': '1' } }, 'engine-beta'),
+      'none',
+      'no label Crosslink acts on',
+    );
   });
 });
 
@@ -90,7 +100,13 @@ describe('ObjectRegistry (unit)', () => {
     first.add({ id: 's1', kind: 'container', host: 'alpha', name: 'crosslink-srv-oracle-1521', role: 'server-ambassador' });
     second.add({ id: 'c1', kind: 'container', host: 'beta', name: 'crosslink-cli-bw-oracle', role: 'client-ambassador' });
     second.addClient('s1', 'beta/crosslink-cli-bw-oracle');
-    assert.deepEqual(first.entries().map((entry) => entry.id).sort(), ['c1', 's1']);
+    assert.deepEqual(
+      first
+        .entries()
+        .map((entry) => entry.id)
+        .sort(),
+      ['c1', 's1'],
+    );
     assert.deepEqual(first.get('s1')?.clients, ['beta/crosslink-cli-bw-oracle']);
     first.removeClient('beta/crosslink-cli-bw-oracle');
     first.remove('c1');
@@ -103,7 +119,8 @@ describe('ObjectRegistry (unit)', () => {
 });
 
 describe('Network keeper decisions (unit)', () => {
-  const server = (id: string, name: string, labels: Record<string, string>) => container(id, name, { labels, createdAt: 100, networks: [{ name: 'crosslink-oracle', ipAddress: '172.20.0.2', aliases: [] }] });
+  const server = (id: string, name: string, labels: Record<string, string>) =>
+    container(id, name, { labels, createdAt: 100, networks: [{ name: 'crosslink-oracle', ipAddress: '172.20.0.2', aliases: [] }] });
   const serverLabels = serverAmbassadorLabels(target, { name: 'crosslink-oracle', joined: true, created: true });
   const oracle = container('t1', 'oracle', { createdAt: 200 });
 
@@ -118,7 +135,11 @@ describe('Network keeper decisions (unit)', () => {
     );
     const older = container('t1', 'oracle', { createdAt: 50 });
     assert.equal(keeperCandidates('alpha', [ours, older], () => true)[0].recreated, false, 'a container older than the ambassador was taken off on purpose');
-    assert.deepEqual(keeperCandidates('alpha', [ours, oracle], () => false), [], 'nothing is ours');
+    assert.deepEqual(
+      keeperCandidates('alpha', [ours, oracle], () => false),
+      [],
+      'nothing is ours',
+    );
     const attached = container('t1', 'oracle', { networks: [{ name: 'crosslink-oracle', ipAddress: '172.20.0.3', aliases: [] }] });
     assert.equal(keeperCandidates('alpha', [ours, attached], () => true)[0].attached, true);
   });
@@ -151,7 +172,10 @@ describe('Shared server ambassadors and address (unit)', () => {
     assert.equal(kept.server, undefined);
     const removal = planCrossLinkRemoval({ link: thisLink, ...hosts([bait, ours], ['s0']), clientsOfTarget: 1 });
     assert.equal(removal.serverAmbassador?.id, 's1');
-    assert.deepEqual(removal.server?.steps.map((step) => step.kind), ['removeContainer']);
+    assert.deepEqual(
+      removal.server?.steps.map((step) => step.kind),
+      ['removeContainer'],
+    );
   });
 
   it('refuses to reuse a foreign server-side ambassador unless confirmed', () => {
@@ -165,7 +189,10 @@ describe('Shared server ambassadors and address (unit)', () => {
       image: 'socat',
       publish: 1521,
     };
-    assert.throws(() => planCrossLink(request), (error: unknown) => ProvenanceError.is(error, 'foreign') && error.objects.length === 1);
+    assert.throws(
+      () => planCrossLink(request),
+      (error: unknown) => ProvenanceError.is(error, 'foreign') && error.objects.length === 1,
+    );
     assert.equal(planCrossLink({ ...request, confirmForeign: true }).serverAmbassador, 'crosslink-srv-oracle-1521');
   });
 

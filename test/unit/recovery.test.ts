@@ -84,7 +84,11 @@ describe('recovery (unit)', () => {
               }
             }
             for (const engine of scenario.engines) {
-              assert.equal([...engine.containers.values()].filter((container) => /-crosslink-(replaced|discarded)-/.test(container.name)).length, 0, `${label}: nothing parked is left`);
+              assert.equal(
+                [...engine.containers.values()].filter((container) => /-crosslink-(replaced|discarded)-/.test(container.name)).length,
+                0,
+                `${label}: nothing parked is left`,
+              );
             }
             assert.equal(journal.entries.size, 0, `${label}: the change is finished in the journal`);
             assert.deepEqual(await findInterruptedChanges(journal, await hostsOf(scenario)), [], label);

@@ -49,15 +49,23 @@ describe('recreate (unit)', () => {
         assert.equal(platform, 'linux/amd64');
         const changed = ['Mounts', 'PortBindings', 'Links'];
         assert.deepEqual(without(hostConfig!, changed), without(raw.HostConfig, changed), 'every other HostConfig field as inspect shows it');
-        assert.deepEqual(hostConfig!.Mounts, [
-          { Type: 'volume', Target: '/cache', Source: anonymousVolume },
-          { Type: 'volume', Source: imageVolume, Target: '/anon', ReadOnly: false },
-        ], 'the --mount anonymous volume named by its source, the image volume mounted explicitly');
-        assert.deepEqual(hostConfig!.PortBindings, {
-          '7070/tcp': [{ HostIp: '', HostPort: '32768' }],
-          '8080/tcp': [{ HostIp: '10.0.0.1', HostPort: '8080' }],
-          '9090/tcp': [{ HostIp: '', HostPort: '32769' }],
-        }, 'engine-chosen host ports (empty HostPort, -P) pinned to the ones in use');
+        assert.deepEqual(
+          hostConfig!.Mounts,
+          [
+            { Type: 'volume', Target: '/cache', Source: anonymousVolume },
+            { Type: 'volume', Source: imageVolume, Target: '/anon', ReadOnly: false },
+          ],
+          'the --mount anonymous volume named by its source, the image volume mounted explicitly',
+        );
+        assert.deepEqual(
+          hostConfig!.PortBindings,
+          {
+            '7070/tcp': [{ HostIp: '', HostPort: '32768' }],
+            '8080/tcp': [{ HostIp: '10.0.0.1', HostPort: '8080' }],
+            '9090/tcp': [{ HostIp: '', HostPort: '32769' }],
+          },
+          'engine-chosen host ports (empty HostPort, -P) pinned to the ones in use',
+        );
         assert.equal(hostConfig!.Links, null);
         assert.deepEqual(networking?.EndpointsConfig, expected[version].inBody);
         assert.deepEqual(Object.fromEntries(extraNetworks.map(({ network, endpoint }) => [network, endpoint])), expected[version].connectedAfter);
@@ -82,7 +90,16 @@ describe('recreate (unit)', () => {
     it('a container: sidecar drops what the engine refuses with that mode and joins no network', () => {
       const sidecar = inspectDocument('side', {
         config: { Hostname: 'vpn-host', Domainname: 'example.test', ExposedPorts: { '80/tcp': {} }, MacAddress: '02:42:ac:11:00:09' },
-        hostConfig: { NetworkMode: `container:${'9'.repeat(64)}`, Dns: ['10.0.0.53'], DnsOptions: [], DnsSearch: [], ExtraHosts: ['a:10.0.0.1'], PortBindings: {}, PublishAllPorts: false, IpcMode: 'private' },
+        hostConfig: {
+          NetworkMode: `container:${'9'.repeat(64)}`,
+          Dns: ['10.0.0.53'],
+          DnsOptions: [],
+          DnsSearch: [],
+          ExtraHosts: ['a:10.0.0.1'],
+          PortBindings: {},
+          PublishAllPorts: false,
+          IpcMode: 'private',
+        },
         networks: {},
       });
       for (const apiVersion of ['1.41', '1.52']) {
@@ -105,7 +122,7 @@ describe('recreate (unit)', () => {
       assert.deepEqual(recreateBody(subject(stopped), {}).body.HostConfig?.PortBindings, { '80/tcp': [{ HostIp: '', HostPort: '' }] });
     });
 
-    it('aliases are compared exactly: only the 12-character short id and the hostname are the engine\'s', () => {
+    it("aliases are compared exactly: only the 12-character short id and the hostname are the engine's", () => {
       const id = `${shortId}${'5'.repeat(52)}`;
       assert.deepEqual(userAliases([shortId, '3f', shortId.slice(0, 11), 'web-host', 'api'], id, 'web-host'), ['3f', shortId.slice(0, 11), 'api']);
       const details = inspectDocument('web', { id, networks: { appnet: { Aliases: [shortId, '3f4e'], Links: null, IPAMConfig: null } }, hostConfig: { NetworkMode: 'appnet' } });
@@ -113,7 +130,11 @@ describe('recreate (unit)', () => {
     });
 
     it("carries ulimits under the names create takes: Podman's inspect shows RLIMIT_NOFILE, its create takes nofile", () => {
-      const ulimits = [{ Name: 'RLIMIT_NOFILE', Soft: 20000, Hard: 20000 }, { Name: 'RLIMIT_NPROC', Soft: 32768, Hard: 32768 }, { Name: 'core', Soft: 0, Hard: 0 }];
+      const ulimits = [
+        { Name: 'RLIMIT_NOFILE', Soft: 20000, Hard: 20000 },
+        { Name: 'RLIMIT_NPROC', Soft: 32768, Hard: 32768 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ];
       const details = inspectDocument('web', { hostConfig: { Ulimits: ulimits } });
       assert.deepEqual(recreateBody(subject(details), {}).body.HostConfig?.Ulimits, [
         { Name: 'nofile', Soft: 20000, Hard: 20000 },
@@ -124,7 +145,10 @@ describe('recreate (unit)', () => {
     });
 
     it('compares API versions numerically', () => {
-      assert.deepEqual(['1.9', '1.41', '1.44', '1.52', '2.0'].map((version) => versionAtLeast(version, '1.44')), [false, false, true, true, true]);
+      assert.deepEqual(
+        ['1.9', '1.41', '1.44', '1.52', '2.0'].map((version) => versionAtLeast(version, '1.44')),
+        [false, false, true, true, true],
+      );
     });
   });
 
@@ -133,7 +157,11 @@ describe('recreate (unit)', () => {
     const joining = (hostConfig: object) => inspectDocument('app', { hostConfig });
 
     it('finds containers in its network, IPC or PID namespace by name, id or short id', () => {
-      assert.deepEqual(sharedNamespaces(vpn, joining({ NetworkMode: 'container:vpn', IpcMode: `container:${vpn.id}`, PidMode: `container:${vpn.id.slice(0, 12)}` })), ['network', 'ipc', 'pid']);
+      assert.deepEqual(sharedNamespaces(vpn, joining({ NetworkMode: 'container:vpn', IpcMode: `container:${vpn.id}`, PidMode: `container:${vpn.id.slice(0, 12)}` })), [
+        'network',
+        'ipc',
+        'pid',
+      ]);
       assert.deepEqual(sharedNamespaces(vpn, joining({ NetworkMode: 'container:other', IpcMode: 'shareable', PidMode: 'host' })), []);
       assert.deepEqual(sharedNamespaces(vpn, joining({ NetworkMode: `container:${'0'.repeat(64)}` })), []);
     });
@@ -156,17 +184,26 @@ describe('recreate (unit)', () => {
     it('refuses, naming the paths, when files outside volumes would be lost and the caller did not choose', () => {
       assert.throws(
         () => recreateSteps(subject(vpn, [], { changes }), {}, 'n'),
-        (error: unknown) => UnsavedChangesError.is(error) && error.reason === 'unsavedChanges' && JSON.stringify(error.containers) === JSON.stringify([{ name: 'vpn', paths: ['/root/notes'], deleted: ['/etc/motd'] }]),
+        (error: unknown) =>
+          UnsavedChangesError.is(error) &&
+          error.reason === 'unsavedChanges' &&
+          JSON.stringify(error.containers) === JSON.stringify([{ name: 'vpn', paths: ['/root/notes'], deleted: ['/etc/motd'] }]),
       );
     });
 
     it('copies the files after create and before the networks and start, or goes on without them', () => {
       const copied = recreateSteps(subject(inspectDocument('web', { networks: { bridge: {}, appnet: {} } }), [], { changes, writableLayer: 'copy' }), {}, 'n');
-      assert.deepEqual(copied.map((step) => step.kind), ['renameContainer', 'stopContainer', 'createContainer', 'copyPaths', 'connectNetwork', 'startContainer', 'removeContainer']);
+      assert.deepEqual(
+        copied.map((step) => step.kind),
+        ['renameContainer', 'stopContainer', 'createContainer', 'copyPaths', 'connectNetwork', 'startContainer', 'removeContainer'],
+      );
       const copy = copied[3];
       assert.deepEqual(copy.kind === 'copyPaths' && [copy.from, copy.to, copy.paths], [{ id: inspectDocument('web').id }, { ref: 'n' }, ['/root/notes']]);
       const discarded = recreateSteps(subject(vpn, [], { changes, writableLayer: 'discard' }), {}, 'n');
-      assert.equal(discarded.some((step) => step.kind === 'copyPaths'), false);
+      assert.equal(
+        discarded.some((step) => step.kind === 'copyPaths'),
+        false,
+      );
     });
 
     it('Share a Volume names the files of every container in one refusal', () => {
@@ -185,7 +222,7 @@ describe('recreate (unit)', () => {
       Mounts: [{ Type: 'volume', Name: 'data', Destination: '/data/db' }],
     };
 
-    it('counts only what the container wrote itself: not mounts, mount points, the working directory or the engine\'s files', () => {
+    it("counts only what the container wrote itself: not mounts, mount points, the working directory or the engine's files", () => {
       const listed: Array<[string, FilesystemChange['kind']]> = [
         ['/data', 'added'], // the engine made it for the /data/db mount point
         ['/data/db', 'added'],
@@ -213,7 +250,10 @@ describe('recreate (unit)', () => {
         ['/root', 'modified'],
         ['/root/.ash_history', 'added'],
       ];
-      const result = unsavedChanges(listed.map(([path, kind]) => ({ path, kind })), ignoredPaths(raw));
+      const result = unsavedChanges(
+        listed.map(([path, kind]) => ({ path, kind })),
+        ignoredPaths(raw),
+      );
       assert.deepEqual(result, {
         copy: ['/etc/app.conf', '/opt', '/root/.ash_history', '/srv/app/token'],
         deleted: ['/etc/motd', '/usr/share'],
@@ -274,7 +314,10 @@ describe('recreate (unit)', () => {
         },
       });
       await assert.rejects(copyChangedPaths(client, 'old', 'new', ignored), /no space left/);
-      assert.deepEqual(downloads.map((tar) => tar.destroyed), [true]);
+      assert.deepEqual(
+        downloads.map((tar) => tar.destroyed),
+        [true],
+      );
     });
 
     it('the executor runs a copyPaths step between create and start, on the ids it resolved', async () => {

@@ -10,7 +10,28 @@ import { effectiveSetting, restrictedModeMessage, restrictedSettings, userSettin
  * one it does not know fails the test, so a new keyword cannot slip past unchecked.
  */
 type Schema = Record<string, unknown>;
-const known = new Set(['type', 'required', 'additionalProperties', 'properties', 'items', 'pattern', 'enum', 'minimum', 'maxLength', 'allOf', 'if', 'then', 'else', 'default', 'description', 'markdownDescription', 'patternErrorMessage', 'enumDescriptions', 'scope', 'defaultSnippets']);
+const known = new Set([
+  'type',
+  'required',
+  'additionalProperties',
+  'properties',
+  'items',
+  'pattern',
+  'enum',
+  'minimum',
+  'maxLength',
+  'allOf',
+  'if',
+  'then',
+  'else',
+  'default',
+  'description',
+  'markdownDescription',
+  'patternErrorMessage',
+  'enumDescriptions',
+  'scope',
+  'defaultSnippets',
+]);
 
 function valid(schema: Schema, value: unknown): boolean {
   for (const key of Object.keys(schema)) {
@@ -152,7 +173,13 @@ describe('settings schema matches the code (unit)', () => {
 
   it('health check interval: the schema allows what the reader keeps', () => {
     const schema = settings['crosslink.links.healthCheckInterval'];
-    for (const [value, kept] of [[0, true], [30, true], [0.5, true], [-1, false], ['30', false]] as const) {
+    for (const [value, kept] of [
+      [0, true],
+      [30, true],
+      [0.5, true],
+      [-1, false],
+      ['30', false],
+    ] as const) {
       assert.equal(valid(schema, value), kept, String(value));
     }
   });

@@ -24,7 +24,11 @@ describe('translateError (unit)', () => {
   }
 
   it('maps engine status codes to DockerApiError with the engine message', () => {
-    const notFound = translateApiError('alpha', 'x', Object.assign(new Error('(HTTP code 404) no such container'), { statusCode: 404, json: { message: 'No such container: web' } }));
+    const notFound = translateApiError(
+      'alpha',
+      'x',
+      Object.assign(new Error('(HTTP code 404) no such container'), { statusCode: 404, json: { message: 'No such container: web' } }),
+    );
     assert.ok(DockerApiError.is(notFound, 'notFound'));
     assert.equal(notFound.message, 'alpha: No such container: web');
     assert.ok(DockerApiError.is(translateApiError('a', 'x', Object.assign(new Error('x'), { statusCode: 409 })), 'conflict'));

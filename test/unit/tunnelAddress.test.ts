@@ -10,7 +10,12 @@ describe('tunnel addresses in local and remote windows (unit)', () => {
     ['a WSL window from Windows, workspace side', { remoteName: 'wsl', web: false, workspaceSide: true }, true, /remote machine \(WSL\)/],
     ['a Dev Container, workspace side', { remoteName: 'dev-container', web: false, workspaceSide: true }, true, /Dev Container/],
     ['an unknown remote kind', { remoteName: 'acme', web: false, workspaceSide: true }, true, /\(acme\)/],
-    ['code-server (browser workbench, extension host on the server; remoteName is its authority)', { remoteName: '127.0.0.1:42445', web: true, workspaceSide: true }, true, /server behind this browser/],
+    [
+      'code-server (browser workbench, extension host on the server; remoteName is its authority)',
+      { remoteName: '127.0.0.1:42445', web: true, workspaceSide: true },
+      true,
+      /server behind this browser/,
+    ],
     ['vscode.dev on a Remote Tunnel', { remoteName: 'tunnel', web: true, workspaceSide: true }, true, /server behind this browser/],
   ];
   for (const [name, place, remote, label] of places) {

@@ -43,20 +43,36 @@ describe('hop-by-hop verification (unit)', () => {
         'tool=socat\nrc=0\nN 09:23:53.635404 opening character device "/dev/null" for reading\nN 09:23:53.635642 opening connection to AF=2 172.31.11.2:3306\nN 09:23:53.635858 starting data transfer loop with FDs [5,5] and [6,6]\n',
       );
       assert.deepEqual(connected, { outcome: 'ok', resolvedIp: '172.31.11.2', ms: 0.216 });
-      const refused = parseProbeOutput('tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=2 10.231.0.11:9\nE 09:00:00.000300 connect(6, AF=2 10.231.0.11:9, 16): Connection refused\n');
+      const refused = parseProbeOutput(
+        'tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=2 10.231.0.11:9\nE 09:00:00.000300 connect(6, AF=2 10.231.0.11:9, 16): Connection refused\n',
+      );
       assert.equal(refused.outcome, 'refused');
       assert.equal(refused.resolvedIp, '10.231.0.11');
       assert.match(refused.detail ?? '', /Connection refused/);
-      assert.equal(parseProbeOutput('tool=socat\nrc=1\nE 09:00:01.000000 getaddrinfo("nothing-here", "NULL", {1,0,1,6}, {}): Temporary failure in name resolution\n').outcome, 'notResolving');
-      assert.equal(parseProbeOutput('tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=2 10.231.0.11:1521\nE 09:00:03.000000 connecting to AF=2 10.231.0.11:1521: Connection timed out\n').outcome, 'timedOut');
+      assert.equal(
+        parseProbeOutput('tool=socat\nrc=1\nE 09:00:01.000000 getaddrinfo("nothing-here", "NULL", {1,0,1,6}, {}): Temporary failure in name resolution\n').outcome,
+        'notResolving',
+      );
+      assert.equal(
+        parseProbeOutput(
+          'tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=2 10.231.0.11:1521\nE 09:00:03.000000 connecting to AF=2 10.231.0.11:1521: Connection timed out\n',
+        ).outcome,
+        'timedOut',
+      );
       assert.equal(parseProbeOutput('tool=socat\nrc=124\nN 09:00:00.000001 opening connection to AF=2 10.231.0.11:1521\n').outcome, 'timedOut', 'timeout stopped socat');
-      assert.equal(parseProbeOutput('tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=2 10.9.9.9:1\nE 09:00:00.1 connect(6, AF=2 10.9.9.9:1, 16): No route to host\n').outcome, 'unreachable');
-      assert.equal(parseProbeOutput('tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=10 [fd00::2]:80\nE 09:00:00.000300 connect(): Connection refused\n').resolvedIp, 'fd00::2');
+      assert.equal(
+        parseProbeOutput('tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=2 10.9.9.9:1\nE 09:00:00.1 connect(6, AF=2 10.9.9.9:1, 16): No route to host\n').outcome,
+        'unreachable',
+      );
+      assert.equal(
+        parseProbeOutput('tool=socat\nrc=1\nN 09:00:00.000001 opening connection to AF=10 [fd00::2]:80\nE 09:00:00.000300 connect(): Connection refused\n').resolvedIp,
+        'fd00::2',
+      );
     });
 
     it('reads the fallbacks without socat: getent or ping to resolve, nc or bash to connect, and no tool at all', () => {
       assert.deepEqual(parseProbeOutput('resolved=172.17.0.3\ntool=nc\nrc=0\n'), { outcome: 'ok', resolvedIp: '172.17.0.3' });
-      assert.equal(parseProbeOutput('resolved=172.17.0.3\ntool=nc\nrc=1\nE nc: can\'t connect to remote host (172.17.0.3): Connection refused\n').outcome, 'refused');
+      assert.equal(parseProbeOutput("resolved=172.17.0.3\ntool=nc\nrc=1\nE nc: can't connect to remote host (172.17.0.3): Connection refused\n").outcome, 'refused');
       assert.equal(parseProbeOutput('resolved=172.17.0.3\ntool=bash\nrc=1\nE bash: connect: Connection timed out\n').outcome, 'timedOut');
       assert.equal(parseProbeOutput('resolved=\n').outcome, 'notResolving');
       assert.deepEqual(parseProbeOutput('resolved=172.17.0.3\ntool=none\n'), { outcome: 'noTool', resolvedIp: '172.17.0.3' });
@@ -136,20 +152,35 @@ describe('hop-by-hop verification (unit)', () => {
     });
 
     it('target not listening: the relays accept, the target hop refuses from the server-side ambassador', () => {
-      assert.deepEqual(verdict(crossLinkChecks(link, parts(), { ...healthy, targetProbe: { outcome: 'refused', resolvedIp: '172.19.0.2' } })), [false, 'target', 'notListening', 'fixTarget']);
+      assert.deepEqual(verdict(crossLinkChecks(link, parts(), { ...healthy, targetProbe: { outcome: 'refused', resolvedIp: '172.19.0.2' } })), [
+        false,
+        'target',
+        'notListening',
+        'fixTarget',
+      ]);
     });
 
     it('target stopped: the target hop, start the target', () => {
-      assert.deepEqual(verdict(crossLinkChecks(link, parts({ target: container('t1', 'oracle', { state: 'exited' }) }), { ...healthy, targetProbe: { outcome: 'notResolving' } })), [false, 'target', 'targetNotRunning', 'startTarget']);
+      assert.deepEqual(
+        verdict(crossLinkChecks(link, parts({ target: container('t1', 'oracle', { state: 'exited' }) }), { ...healthy, targetProbe: { outcome: 'notResolving' } })),
+        [false, 'target', 'targetNotRunning', 'startTarget'],
+      );
     });
 
     it('server-side ambassador stopped: the refused server port is its failure, and Repair is offered', () => {
-      const checks = crossLinkChecks(link, parts({ serverAmbassador: container('srv1', 'crosslink-srv-oracle-1521', { state: 'exited' }) }), { ...healthy, upstreamProbe: { outcome: 'refused' }, targetProbe: undefined });
+      const checks = crossLinkChecks(link, parts({ serverAmbassador: container('srv1', 'crosslink-srv-oracle-1521', { state: 'exited' }) }), {
+        ...healthy,
+        upstreamProbe: { outcome: 'refused' },
+        targetProbe: undefined,
+      });
       assert.deepEqual(verdict(checks), [false, 'serverAmbassador', 'ambassadorNotRunning', 'repair']);
     });
 
-    it('client-side ambassador stopped: its alias no longer resolves, which is the ambassador\'s failure', () => {
-      const checks = crossLinkChecks(link, parts({ clientAmbassador: container('cli1', 'crosslink-cli-bw-oracle', { state: 'exited' }) }), { clientProbe: { outcome: 'notResolving' }, targetProbe: healthy.targetProbe });
+    it("client-side ambassador stopped: its alias no longer resolves, which is the ambassador's failure", () => {
+      const checks = crossLinkChecks(link, parts({ clientAmbassador: container('cli1', 'crosslink-cli-bw-oracle', { state: 'exited' }) }), {
+        clientProbe: { outcome: 'notResolving' },
+        targetProbe: healthy.targetProbe,
+      });
       assert.deepEqual(verdict(checks), [false, 'clientAmbassador', 'ambassadorNotRunning', 'repair']);
     });
 
@@ -162,8 +193,18 @@ describe('hop-by-hop verification (unit)', () => {
     });
 
     it('a missing server-side ambassador, a stopped client, and a disconnected target host', () => {
-      assert.deepEqual(verdict(crossLinkChecks(link, parts({ serverAmbassador: undefined }), { ...healthy, upstreamProbe: { outcome: 'refused' }, targetProbe: undefined })), [false, 'serverAmbassador', 'ambassadorMissing', 'repair']);
-      assert.deepEqual(verdict(crossLinkChecks(link, parts({ client: container('bw1', 'bw', { state: 'exited' }) }), { ...healthy, clientProbe: undefined })), [false, 'resolve', 'clientNotRunning', 'startClient']);
+      assert.deepEqual(verdict(crossLinkChecks(link, parts({ serverAmbassador: undefined }), { ...healthy, upstreamProbe: { outcome: 'refused' }, targetProbe: undefined })), [
+        false,
+        'serverAmbassador',
+        'ambassadorMissing',
+        'repair',
+      ]);
+      assert.deepEqual(verdict(crossLinkChecks(link, parts({ client: container('bw1', 'bw', { state: 'exited' }) }), { ...healthy, clientProbe: undefined })), [
+        false,
+        'resolve',
+        'clientNotRunning',
+        'startClient',
+      ]);
       const unknownServer = crossLinkChecks(link, parts({ serverAmbassador: undefined, target: undefined, serverSideKnown: false }), { ...healthy, targetProbe: undefined });
       assert.deepEqual(verdict(unknownServer), [false, 'serverAmbassador', 'notChecked', undefined], 'traffic passes, but the unknown side is not confirmed either');
       assert.deepEqual(
@@ -172,7 +213,7 @@ describe('hop-by-hop verification (unit)', () => {
       );
     });
 
-    it('a link that reuses the target\'s published port has no server-side ambassador hop; its target is checked for listening', () => {
+    it("a link that reuses the target's published port has no server-side ambassador hop; its target is checked for listening", () => {
       const reuse = parts({ serverAmbassador: undefined, reuse: true });
       assert.deepEqual(
         crossLinkChecks(link, reuse, { ...healthy, targetListens: true }).map((check) => check.name),
@@ -182,7 +223,7 @@ describe('hop-by-hop verification (unit)', () => {
     });
   });
 
-  it('on one host, a refused connect is the target\'s failure when the target does not listen', () => {
+  it("on one host, a refused connect is the target's failure when the target does not listen", () => {
     const checks: HopCheck[] = [
       { name: 'resolve', from: 'web', to: '"db"', status: { ok: true } },
       { name: 'connect', from: 'web', to: 'db:3306', status: { ok: false, reason: 'refused' } },

@@ -55,7 +55,9 @@ async function ambassadorCommands(links: LinkOperations, ambassadorId: string, u
     return commands;
   }
   const user = await links.inspect(userContainer).catch(() => undefined);
-  const join = user?.networks.some((attached) => attached.name === network) ? networkConnectCommand(user, network) : command('docker', 'network', 'connect', network, userContainer);
+  const join = user?.networks.some((attached) => attached.name === network)
+    ? networkConnectCommand(user, network)
+    : command('docker', 'network', 'connect', network, userContainer);
   const run = commands.lines.findIndex(isRunLine);
   return { lines: [...commands.lines.slice(0, run), join, ...commands.lines.slice(run)], maskedValues: commands.maskedValues };
 }

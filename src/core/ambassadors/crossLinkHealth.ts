@@ -39,7 +39,17 @@ export function healthParts(link: CrossLink, parts: CrossLinkParts): LinkPart[] 
   return [
     part('resolve', 'client', link.client.container, parts.client, true),
     part('clientAmbassador', 'ambassador', link.clientAmbassador.name, parts.clientAmbassador, true),
-    ...(parts.reuse ? [] : [part('serverAmbassador', 'ambassador', parts.serverAmbassador?.name ?? `the server-side ambassador on ${link.target.host}`, parts.serverAmbassador, parts.serverSideKnown)]),
+    ...(parts.reuse
+      ? []
+      : [
+          part(
+            'serverAmbassador',
+            'ambassador',
+            parts.serverAmbassador?.name ?? `the server-side ambassador on ${link.target.host}`,
+            parts.serverAmbassador,
+            parts.serverSideKnown,
+          ),
+        ]),
     part('target', 'target', `${link.target.container} on ${link.target.host}`, parts.target, parts.serverSideKnown),
   ];
 }

@@ -14,7 +14,17 @@ import { crossLinkDockerCommands } from './crossLinkCommands';
 import { type ExecuteOptions, executePlans } from '../planning/planExecutor';
 import type { Journal, JournalEntry } from '../planning/journal';
 import type { ContainerSummary } from '../types';
-import { type CrossLink, type CrossLinkMode, ambassadorLabel, crossLinkOf, formatTarget, isServerAmbassadorFor, parseTarget, roleLabel, serverAmbassadorName } from '../values/labels';
+import {
+  type CrossLink,
+  type CrossLinkMode,
+  ambassadorLabel,
+  crossLinkOf,
+  formatTarget,
+  isServerAmbassadorFor,
+  parseTarget,
+  roleLabel,
+  serverAmbassadorName,
+} from '../values/labels';
 import { type CrossLinkPlan, type HostState, planCrossLink, planCrossLinkRemoval } from './crossLinkPlanner';
 import { verifyCrossLink } from './verifyCrossLink';
 import type { HostDirectory } from '../hosts/hostDirectory';
@@ -62,7 +72,10 @@ export class CrossLinkOperations {
     } = {},
   ) {}
 
-  async link(args: CrossLinkArgs & ForeignConsent, options: ExecuteOptions & { onPull?: (status: string) => void } = {}): Promise<CrossLinkPlan & { serverRef: string; clientRef: string }> {
+  async link(
+    args: CrossLinkArgs & ForeignConsent,
+    options: ExecuteOptions & { onPull?: (status: string) => void } = {},
+  ): Promise<CrossLinkPlan & { serverRef: string; clientRef: string }> {
     const targetRef = parseContainerRef(args.target);
     const clientRef = parseContainerRef(args.client);
     const [targetClient, clientClient] = [this.clientOf(targetRef.host), this.clientOf(clientRef.host)];
@@ -92,7 +105,11 @@ export class CrossLinkOperations {
     for (const run of runs.filter(({ plan: hostPlan }) => hostPlan.steps.some((step) => step.kind === 'createContainer'))) {
       await ensureImage(run.client, run.plan.host, image, options.onPull);
     }
-    const [serverResult, clientResult] = await executePlans(runs, this.logger, { journal: this.options.journal, title: `link ${args.client} to ${args.target}:${args.port}`, ...options });
+    const [serverResult, clientResult] = await executePlans(runs, this.logger, {
+      journal: this.options.journal,
+      title: `link ${args.client} to ${args.target}:${args.port}`,
+      ...options,
+    });
     try {
       await this.register(runs[0], serverResult.created);
       await this.register(runs[1], clientResult.created);
@@ -173,7 +190,9 @@ export class CrossLinkOperations {
     });
     const foreignSteps = [
       ...(clientHost.foreign?.has(link.clientAmbassador.id) ? plan.client.description.map((step) => `${link.client.host}: ${step}`) : []),
-      ...(plan.server && serverHost && plan.serverAmbassador && serverHost.foreign?.has(plan.serverAmbassador.id) ? plan.server.description.map((step) => `${serverHost.name}: ${step}`) : []),
+      ...(plan.server && serverHost && plan.serverAmbassador && serverHost.foreign?.has(plan.serverAmbassador.id)
+        ? plan.server.description.map((step) => `${serverHost.name}: ${step}`)
+        : []),
     ];
     if (foreignSteps.length > 0 && !options.confirmForeign) {
       throw foreignError(foreignSteps, 'remove the link');
@@ -182,7 +201,11 @@ export class CrossLinkOperations {
     if (plan.server && serverClient) {
       runs.push({ plan: plan.server, client: serverClient });
     }
-    await executePlans(runs, this.logger, { journal: this.options.journal, title: `remove the link of ${link.client.host}/${link.client.container} to ${formatTarget(link.target)}`, ...options });
+    await executePlans(runs, this.logger, {
+      journal: this.options.journal,
+      title: `remove the link of ${link.client.host}/${link.client.container} to ${formatTarget(link.target)}`,
+      ...options,
+    });
     try {
       this.provenance.registry.removeClient(formatContainerRef(link.clientAmbassador.host, link.clientAmbassador.name));
       for (const { plan: hostPlan } of runs) {
@@ -196,7 +219,11 @@ export class CrossLinkOperations {
       // Ids of removed objects never come back, so a stale entry only takes room.
       this.logger.warn(`Could not update ${this.provenance.registry.file}: ${errorMessage(error)}`);
     }
-    const serverAmbassador = plan.server ? 'removed' : serverHost?.containers.some((container) => isServerAmbassadorFor(container, link.target)) || users.offlineHosts.length > 0 ? 'kept' : 'none';
+    const serverAmbassador = plan.server
+      ? 'removed'
+      : serverHost?.containers.some((container) => isServerAmbassadorFor(container, link.target)) || users.offlineHosts.length > 0
+        ? 'kept'
+        : 'none';
     if (serverAmbassador === 'kept') {
       this.logger.info(
         `[${link.target.host}] kept ${serverAmbassadorName(link.target)}: ${[
@@ -219,7 +246,8 @@ export class CrossLinkOperations {
       { host: link.client.host, find: (containers: ContainerSummary[]) => containers.find((container) => container.id === link.clientAmbassador.id) },
       {
         host: link.target.host,
-        find: (containers: ContainerSummary[]) => containers.find((container) => container.name === serverAmbassadorName(link.target) && isServerAmbassadorFor(container, link.target)),
+        find: (containers: ContainerSummary[]) =>
+          containers.find((container) => container.name === serverAmbassadorName(link.target) && isServerAmbassadorFor(container, link.target)),
       },
     ];
     for (const side of sides) {
@@ -231,7 +259,14 @@ export class CrossLinkOperations {
       }
       const engineId = await this.provenance.engineIdOf(client);
       if (!this.provenance.isOurs('container', ambassador, engineId)) {
-        this.provenance.record({ id: ambassador.id, kind: 'container', host: side.host, name: ambassador.name, role: ambassador.labels[ambassadorLabel.role] ?? '', adopted: true });
+        this.provenance.record({
+          id: ambassador.id,
+          kind: 'container',
+          host: side.host,
+          name: ambassador.name,
+          role: ambassador.labels[ambassadorLabel.role] ?? '',
+          adopted: true,
+        });
         adopted.push(`${side.host}: container ${ambassador.name}`);
       }
       const networkName = ambassador.labels[ambassadorLabel.createdNetwork] === 'true' ? ambassador.labels[ambassadorLabel.network] : undefined;
@@ -307,7 +342,10 @@ export class CrossLinkOperations {
    * "not created here" and its shared server-side ambassador would not count this client.
    */
   async registerRecovered(entry: Pick<JournalEntry, 'hosts' | 'steps' | 'created'>): Promise<void> {
-    const runs = entry.hosts.map((host) => ({ plan: { host, description: [], steps: entry.steps.filter((step) => step.host === host).map(({ step }) => step) }, client: this.clientOf(host) }));
+    const runs = entry.hosts.map((host) => ({
+      plan: { host, description: [], steps: entry.steps.filter((step) => step.host === host).map(({ step }) => step) },
+      client: this.clientOf(host),
+    }));
     for (const run of runs) {
       await this.register(run, entry.created[run.plan.host] ?? {});
     }

@@ -99,7 +99,10 @@ export function planCrossLink(request: CrossLinkRequest): CrossLinkPlan {
     throw new ConfigError('invalidPort', badPort);
   }
   if (target.host.name === client.host.name) {
-    throw new ConfigError('sameHost', `${target.details.name} and ${client.subject.details.name} are both on ${target.host.name}; use "Link Containers" or "Connect Containers on a Network" for containers on one host.`);
+    throw new ConfigError(
+      'sameHost',
+      `${target.details.name} and ${client.subject.details.name} are both on ${target.host.name}; use "Link Containers" or "Connect Containers on a Network" for containers on one host.`,
+    );
   }
   const targetRef: TargetRef = { host: target.host.name, container: target.details.name, port: target.port };
   const server = planServerSide(request, targetRef);
@@ -119,7 +122,10 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
   if (request.publish === 'reuse') {
     const published = reusablePublishedPort(target.details, target.port, address);
     if (!published) {
-      throw new ConfigError('portNotPublished', `${target.details.name} does not publish port ${target.port} on ${address}; let Crosslink publish it through an ambassador instead.`);
+      throw new ConfigError(
+        'portNotPublished',
+        `${target.details.name} does not publish port ${target.port} on ${address}; let Crosslink publish it through an ambassador instead.`,
+      );
     }
     return { steps: [], upstream: { address, port: published } };
   }
@@ -127,7 +133,10 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
   const existing = target.host.containers.find((container) => container.name === name);
   if (existing) {
     if (!isServerAmbassadorFor(existing, targetRef)) {
-      throw new ConfigError('nameTaken', `A container named ${name} exists on ${target.host.name} but is not Crosslink's ambassador for ${targetRef.container}:${targetRef.port}; rename or remove it.`);
+      throw new ConfigError(
+        'nameTaken',
+        `A container named ${name} exists on ${target.host.name} but is not Crosslink's ambassador for ${targetRef.container}:${targetRef.port}; rename or remove it.`,
+      );
     }
     assertNotForeign(request, target.host, existing, `${name} on ${target.host.name}`);
     const publishedPort = existing.ports.find((binding) => binding.privatePort === target.port && binding.publicPort)?.publicPort ?? request.publish;
@@ -139,7 +148,11 @@ function planServerSide(request: CrossLinkRequest, targetRef: TargetRef): { step
   if (holder) {
     const suggestedPort = freePort(target.host.containers, address, hostPort + 1);
     const reuse = reusablePublishedPort(target.details, target.port, address) === hostPort ? ' It publishes the target port itself: reuse it,' : '';
-    throw new PortInUseError(`Port ${hostPort} on ${target.host.name} (${address}) is published by ${holder}.${reuse} Publish the ambassador on another port, e.g. ${suggestedPort}.`, hostPort, suggestedPort);
+    throw new PortInUseError(
+      `Port ${hostPort} on ${target.host.name} (${address}) is published by ${holder}.${reuse} Publish the ambassador on another port, e.g. ${suggestedPort}.`,
+      hostPort,
+      suggestedPort,
+    );
   }
   const steps: PlanStep[] = [];
   const network = sharedNetwork(request, target.details, target.host, steps);
@@ -239,16 +252,15 @@ function assertNotForeign(request: CrossLinkRequest, host: HostState, object: { 
 }
 
 function assertAliasFree(containers: ContainerSummary[], network: string, alias: string, clientName: string): void {
-  const holder = containers.find(
-    (container) => container.name === alias || container.networks.some((attached) => attached.name === network && attached.aliases.includes(alias)),
-  );
+  const holder = containers.find((container) => container.name === alias || container.networks.some((attached) => attached.name === network && attached.aliases.includes(alias)));
   if (holder && holder.labels[ambassadorLabel.alias] !== alias) {
     throw new ConfigError('aliasTaken', `"${alias}" already names ${holder.name} on ${network}, so ${clientName} could not reach the target by it; choose another alias.`);
   }
 }
 
 function publisherOf(containers: ContainerSummary[], address: string, port: number): string | undefined {
-  return containers.find((container) => container.ports.some((binding) => binding.publicPort === port && (!binding.hostIp || ['0.0.0.0', '::', address].includes(binding.hostIp))))?.name;
+  return containers.find((container) => container.ports.some((binding) => binding.publicPort === port && (!binding.hostIp || ['0.0.0.0', '::', address].includes(binding.hostIp))))
+    ?.name;
 }
 
 function freePort(containers: ContainerSummary[], address: string, from: number): number {
@@ -308,11 +320,7 @@ export function planCrossLinkRemoval(request: CrossLinkRemovalRequest): { client
  * leaves the network Crosslink joined it to, and a network Crosslink created goes once the
  * ambassador (its last member) is gone — in that order.
  */
-function withoutAmbassador(
-  ambassador: ContainerSummary,
-  container: Pick<ContainerDetails, 'id' | 'name' | 'networks'> | undefined,
-  host: HostState,
-): PlanStep[] {
+function withoutAmbassador(ambassador: ContainerSummary, container: Pick<ContainerDetails, 'id' | 'name' | 'networks'> | undefined, host: HostState): PlanStep[] {
   const removal: PlanStep = { kind: 'removeContainer', container: { id: ambassador.id }, name: ambassador.name };
   const network = ambassador.labels[ambassadorLabel.network];
   if (!network) {

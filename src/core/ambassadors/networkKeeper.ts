@@ -44,7 +44,9 @@ export class AmbassadorNetworkKeeper implements DisposableLike {
     if (!engineId) {
       return;
     }
-    for (const { ambassador, member, network, attached, recreated } of keeperCandidates(hostName, containers, (ambassador) => this.provenance.isOurs('container', ambassador, engineId))) {
+    for (const { ambassador, member, network, attached, recreated } of keeperCandidates(hostName, containers, (ambassador) =>
+      this.provenance.isOurs('container', ambassador, engineId),
+    )) {
       if (attached) {
         this.seenMembers.set(ambassador.id, member.id);
         continue;
@@ -89,7 +91,8 @@ export interface KeeperCandidate {
 export function keeperCandidates(hostName: string, containers: ContainerSummary[], isOurs: (ambassador: ContainerSummary) => boolean): KeeperCandidate[] {
   return containers.flatMap((ambassador) => {
     const network = ambassador.labels[ambassadorLabel.network];
-    const reference = ambassador.labels[ambassadorLabel.role] === 'server-ambassador' ? ambassador.labels[ambassadorLabel.target]?.replace(/:\d+$/, '') : ambassador.labels[ambassadorLabel.client];
+    const reference =
+      ambassador.labels[ambassadorLabel.role] === 'server-ambassador' ? ambassador.labels[ambassadorLabel.target]?.replace(/:\d+$/, '') : ambassador.labels[ambassadorLabel.client];
     if (ambassador.labels[ambassadorLabel.joinedNetwork] !== 'true' || !network || !reference || !isOurs(ambassador)) {
       return [];
     }

@@ -121,7 +121,11 @@ export function crossLinkChecks(
       ? serverSideUnknown
       : partStatus(target, 'target', () => {
           if (parts.reuse) {
-            return found.targetListens === undefined ? notChecked('its listening ports could not be read') : found.targetListens ? { ok: true } : { ok: false, reason: 'notListening' };
+            return found.targetListens === undefined
+              ? notChecked('its listening ports could not be read')
+              : found.targetListens
+                ? { ok: true }
+                : { ok: false, reason: 'notListening' };
           }
           return targetProbe ? probeStatus(targetProbe, 'notListening') : notChecked('the server-side ambassador is not running');
         }),

@@ -85,7 +85,9 @@ export function planContainerAction(action: LifecycleAction, hostName: string, c
         force: running,
         confirmation: {
           message: `Remove the container ${ref}?`,
-          detail: [running ? `It is ${container.state}; it is stopped first.` : undefined, volumesKept(details), 'Its image and networks are not touched.'].filter(Boolean).join(' '),
+          detail: [running ? `It is ${container.state}; it is stopped first.` : undefined, volumesKept(details), 'Its image and networks are not touched.']
+            .filter(Boolean)
+            .join(' '),
           button: 'Remove',
         },
         done: `Removed ${ref}${volumeCount(details) > 0 ? ` (its ${countOf(volumeCount(details), 'volume')} kept)` : ''}.`,

@@ -37,7 +37,8 @@ export class ContainerRoutes {
       reach = Promise.all([client.version(), client.engineHost()]).then(([engine, host]) => containerIpReach(engine, host, this.here));
       this.reach.set(client, reach);
       reach.then(
-        (known) => !known.routable && this.logger.info(`[tunnel] ${client.hostName}: container IPs are not reachable from here (${known.why}); unpublished ports go through an ambassador`),
+        (known) =>
+          !known.routable && this.logger.info(`[tunnel] ${client.hostName}: container IPs are not reachable from here (${known.why}); unpublished ports go through an ambassador`),
         () => this.reach.delete(client), // Asked again next time; the tunnel reports the host's failure itself.
       );
     }

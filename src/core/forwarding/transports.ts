@@ -62,13 +62,7 @@ export const tunnelAmbassadorRole: CrosslinkRole = 'tunnel-ambassador';
  * whose engine does not run in a VM: see ContainerRoutes).
  * Throws ForwardError 'invalidPort', 'targetUnreachable' (not running) or 'noTransport'.
  */
-export function planTransport(
-  spec: HostSpec,
-  container: ContainerDetails,
-  port: number,
-  hasDialFromHost: boolean,
-  options: PlanOptions = {},
-): TransportPlan {
+export function planTransport(spec: HostSpec, container: ContainerDetails, port: number, hasDialFromHost: boolean, options: PlanOptions = {}): TransportPlan {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new ForwardError('invalidPort', `${port} is not a container port (1 to 65535).`);
   }
@@ -206,7 +200,10 @@ function withDeadline(dial: Promise<Duplex>, ms: number, what: string): Promise<
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' }));
-      void dial.then((late) => late.destroy(), () => undefined);
+      void dial.then(
+        (late) => late.destroy(),
+        () => undefined,
+      );
     }, ms);
     dial.then(
       (stream) => {
@@ -301,7 +298,10 @@ class AmbassadorTransport implements Transport {
     body.Labels = provenance.sealed('container', plan.name, engineId, plan.labels);
     let helper = await inspectIfExists(client, plan.name);
     if (helper && (helper.labels[ambassadorLabel.target] !== plan.labels[ambassadorLabel.target] || !provenance.isOurs('container', helper, engineId))) {
-      throw new ForwardError('noTransport', `${client.hostName} already has a container named ${plan.name} that Crosslink did not create here for this tunnel; rename or remove it.`);
+      throw new ForwardError(
+        'noTransport',
+        `${client.hostName} already has a container named ${plan.name} that Crosslink did not create here for this tunnel; rename or remove it.`,
+      );
     }
     if (helper && JSON.stringify(commandOf(helper)) !== JSON.stringify(body.Cmd)) {
       // The target moved (a new IP on the default bridge): replace the helper.

@@ -390,8 +390,7 @@ class Tunnel {
   info(): TunnelInfo {
     const localPort = this.forwarder.port ?? this.requestedPort;
     const { listener, route } = this;
-    const status: TunnelStatus =
-      listener.kind === 'paused' ? { state: 'paused' } : listener.kind === 'listenFailed' ? { state: 'error', problem: listener.problem } : route;
+    const status: TunnelStatus = listener.kind === 'paused' ? { state: 'paused' } : listener.kind === 'listenFailed' ? { state: 'error', problem: listener.problem } : route;
     return {
       ...status,
       id: this.id,
@@ -506,8 +505,7 @@ class Tunnel {
       // The route may be stale (a restart gave the container a new IP; the ambassador was removed): look it
       // up once more. While it keeps failing, at most once per interval, not once per client retry.
       const mayResolve =
-        routeLost ||
-        (current !== undefined && (this.route.state === 'active' || this.resolving !== undefined || Date.now() - this.lastResolvedAt >= minResolveIntervalMs));
+        routeLost || (current !== undefined && (this.route.state === 'active' || this.resolving !== undefined || Date.now() - this.lastResolvedAt >= minResolveIntervalMs));
       try {
         const fresh = mayResolve ? await this.resolve() : undefined;
         if (!fresh || fresh === current) {

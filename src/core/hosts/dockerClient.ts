@@ -1,6 +1,20 @@
 import type { DisposableLike } from '../like';
 import type { Duplex, Readable, Writable } from 'node:stream';
-import type { ContainerCreateBody, ContainerDetails, EndpointConfig, ContainerSummary, DockerEvent, EngineHost, EngineInfo, ExecResult, FilesystemChange, ImageConfig, NetworkSummary, SwarmMembership, VolumeSummary } from '../types';
+import type {
+  ContainerCreateBody,
+  ContainerDetails,
+  EndpointConfig,
+  ContainerSummary,
+  DockerEvent,
+  EngineHost,
+  EngineInfo,
+  ExecResult,
+  FilesystemChange,
+  ImageConfig,
+  NetworkSummary,
+  SwarmMembership,
+  VolumeSummary,
+} from '../types';
 
 export interface EventStreamHandlers {
   onEvent(event: DockerEvent): void;

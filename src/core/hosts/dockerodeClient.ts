@@ -251,8 +251,7 @@ export class DockerodeClient implements DockerClient {
           this.call(async (resizeSignal) => {
             await exec.resize({ h: size.rows, w: size.columns, abortSignal: resizeSignal } as never);
           }),
-        exitCode: () =>
-          this.call(async (inspectSignal) => (await exec.inspect({ abortSignal: inspectSignal } as object)).ExitCode ?? undefined).catch(() => undefined),
+        exitCode: () => this.call(async (inspectSignal) => (await exec.inspect({ abortSignal: inspectSignal } as object)).ExitCode ?? undefined).catch(() => undefined),
         dispose: () => socket.destroy(),
       };
       return session;
@@ -275,7 +274,10 @@ export class DockerodeClient implements DockerClient {
     return this.call(async (abortSignal) => {
       const changes: unknown = await this.docker.getContainer(id).changes({ abortSignal } as object);
       // No changes is a JSON null, which dockerode hands back as the raw body.
-      return (Array.isArray(changes) ? (changes as Array<{ Path: string; Kind: number }>) : []).map((change) => ({ path: change.Path, kind: changeKinds[change.Kind] ?? 'modified' }));
+      return (Array.isArray(changes) ? (changes as Array<{ Path: string; Kind: number }>) : []).map((change) => ({
+        path: change.Path,
+        kind: changeKinds[change.Kind] ?? 'modified',
+      }));
     });
   }
 
@@ -363,14 +365,21 @@ export class DockerodeClient implements DockerClient {
 
   swarmJoinTokens(): Promise<{ worker: string; manager: string }> {
     return this.call(async (abortSignal) => {
-      const swarm = (await (this.docker.swarmInspect as (options: object) => Promise<{ JoinTokens?: { Worker?: string; Manager?: string } }>).call(this.docker, { abortSignal })) ?? {};
+      const swarm =
+        (await (this.docker.swarmInspect as (options: object) => Promise<{ JoinTokens?: { Worker?: string; Manager?: string } }>).call(this.docker, { abortSignal })) ?? {};
       return { worker: swarm.JoinTokens?.Worker ?? '', manager: swarm.JoinTokens?.Manager ?? '' };
     });
   }
 
   swarmJoin(options: { managerAddress: string; token: string; advertiseAddress: string }): Promise<void> {
     return this.call(async (abortSignal) => {
-      await this.docker.swarmJoin({ ListenAddr: '0.0.0.0:2377', AdvertiseAddr: options.advertiseAddress, RemoteAddrs: [options.managerAddress], JoinToken: options.token, abortSignal });
+      await this.docker.swarmJoin({
+        ListenAddr: '0.0.0.0:2377',
+        AdvertiseAddr: options.advertiseAddress,
+        RemoteAddrs: [options.managerAddress],
+        JoinToken: options.token,
+        abortSignal,
+      });
     });
   }
 
@@ -529,9 +538,7 @@ export class DockerodeClient implements DockerClient {
     let dial: () => Promise<Duplex>;
     if (endpoint.kind === 'ssh') {
       this.openSshConnection = this.options.openSsh ? new OpenSshConnection(spec.name, endpoint, this.logger, this.options.openSsh) : undefined;
-      const connection =
-        this.openSshConnection ??
-        new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
+      const connection = this.openSshConnection ?? new SshConnection(spec.name, resolveSshTarget(endpoint, this.options.sshFiles), this.options.sshFiles, this.logger);
       this.disposables.push(connection);
       (this as { dialFromHost?: DockerClient['dialFromHost'] }).dialFromHost = (ip, port) => connection.forwardOut(ip, port);
       dial = () => connection.openDockerStream();
@@ -572,10 +579,7 @@ function streamAgent(dial: () => Promise<Duplex>): http.Agent {
   // sockets it reaches the TLS or SSH connection: walking all of that cost milliseconds of CPU per
   // API call, more with every open socket. Named in one word, it costs nothing.
   Object.defineProperty(agent, inspect.custom, { value: () => '[crosslink http.Agent]' });
-  (agent as unknown as { createConnection: unknown }).createConnection = (
-    _options: unknown,
-    callback: (error: Error | null, socket?: Duplex) => void,
-  ) => {
+  (agent as unknown as { createConnection: unknown }).createConnection = (_options: unknown, callback: (error: Error | null, socket?: Duplex) => void) => {
     dial().then(
       (stream) => callback(null, withSocketShims(stream)),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
@@ -650,9 +654,7 @@ function toSwarmMembership(raw: RawSwarmInfo | undefined): SwarmMembership {
 }
 
 function toNetwork(raw: Dockerode.NetworkInspectInfo): NetworkSummary {
-  const containers = Object.fromEntries(
-    Object.entries(raw.Containers ?? {}).map(([id, endpoint]) => [id, { name: endpoint.Name, ipv4Address: endpoint.IPv4Address }]),
-  );
+  const containers = Object.fromEntries(Object.entries(raw.Containers ?? {}).map(([id, endpoint]) => [id, { name: endpoint.Name, ipv4Address: endpoint.IPv4Address }]));
   return { id: raw.Id, name: raw.Name, driver: raw.Driver, labels: raw.Labels ?? {}, containers };
 }
 

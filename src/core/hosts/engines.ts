@@ -54,7 +54,7 @@ export function containerIpReach(engine: EngineInfo, host: EngineHost, here: Loc
   if (engine.os === 'linux' && kernel && kernel !== here.kernelRelease) {
     return { routable: false, why: `the engine's kernel ${kernel} is not this machine's (${here.kernelRelease}): it runs in a VM` };
   }
-  return { routable: true, why: 'the engine shares this machine\'s kernel' };
+  return { routable: true, why: "the engine shares this machine's kernel" };
 }
 
 /**

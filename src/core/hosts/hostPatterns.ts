@@ -18,6 +18,9 @@ export function matchesPatternList(patterns: readonly string[], name: string): b
 
 /** `*` and `?` wildcards; host names compare case-insensitively, file names (Include) exactly. */
 export function globToRegExp(pattern: string, flags = 'i'): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, flags);
 }

@@ -151,7 +151,10 @@ export function processPathContext(): PathContext {
  * variable becomes empty), so `~/certs/ca.pem` in settings.json names the same file as in a shell.
  */
 export function expandPath(value: string, context: PathContext): string {
-  return expandHome(value.replace(/\$\{env:([^}]+)\}/g, (_match, name: string) => context.env[name] ?? ''), context.homeDir);
+  return expandHome(
+    value.replace(/\$\{env:([^}]+)\}/g, (_match, name: string) => context.env[name] ?? ''),
+    context.homeDir,
+  );
 }
 
 function expandHome(value: string, homeDir: string): string {

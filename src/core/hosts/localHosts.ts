@@ -26,15 +26,11 @@ const localHostName = 'local';
  * is marked `current` with the CLI's precedence: DOCKER_HOST > DOCKER_CONTEXT > currentContext.
  * Reads files only; no docker CLI is needed.
  */
-export function discoverLocalHosts(
-  cli: DockerCliEnvironment,
-  includeContexts: boolean,
-  logger: Logger,
-): HostSpec[] {
+export function discoverLocalHosts(cli: DockerCliEnvironment, includeContexts: boolean, logger: Logger): HostSpec[] {
   const dockerHost = cli.env.DOCKER_HOST?.trim();
   const local = localEngine(dockerHost, cli, logger);
   const contexts = includeContexts ? readContexts(cli.configDir, logger) : [];
-  const currentName = dockerHost ? localHostName : (cli.env.DOCKER_CONTEXT?.trim() || readCurrentContext(cli.configDir, logger));
+  const currentName = dockerHost ? localHostName : cli.env.DOCKER_CONTEXT?.trim() || readCurrentContext(cli.configDir, logger);
   const hosts = [local, ...contexts.filter((context) => context.name !== localHostName)];
   const localSockets = hosts.flatMap((host) => (host.endpoint.kind === 'unix' ? [host.endpoint.socketPath] : []));
   const engines = discoverEngineSockets({ env: cli.env, homeDir: cli.homeDir ?? os.homedir(), isSocket: cli.isSocket }, localSockets, includeContexts, logger);

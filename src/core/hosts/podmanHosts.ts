@@ -22,12 +22,7 @@ export const rootfulPodmanSocket = '/run/podman/podman.sock';
  * as one of `knownSockets` (podman-docker links /var/run/docker.sock to Podman's) is not listed
  * twice.
  */
-export function discoverEngineSockets(
-  environment: EngineSocketEnvironment,
-  knownSockets: readonly string[],
-  includeConnections: boolean,
-  logger: Logger,
-): HostSpec[] {
+export function discoverEngineSockets(environment: EngineSocketEnvironment, knownSockets: readonly string[], includeConnections: boolean, logger: Logger): HostSpec[] {
   const isSocket = environment.isSocket ?? isUnixSocket;
   const runtimeDir = environment.env.XDG_RUNTIME_DIR?.trim();
   const candidates: Array<{ name: string; socketPath: string }> = [

@@ -26,12 +26,7 @@ export function defaultSshFiles(env: Record<string, string | undefined> = proces
   return {
     configFile: path.join(sshDir, 'config'),
     // OpenSSH's UserKnownHostsFile and GlobalKnownHostsFile defaults.
-    knownHostsFiles: [
-      path.join(sshDir, 'known_hosts'),
-      path.join(sshDir, 'known_hosts2'),
-      path.join(systemSshDir, 'ssh_known_hosts'),
-      path.join(systemSshDir, 'ssh_known_hosts2'),
-    ],
+    knownHostsFiles: [path.join(sshDir, 'known_hosts'), path.join(sshDir, 'known_hosts2'), path.join(systemSshDir, 'ssh_known_hosts'), path.join(systemSshDir, 'ssh_known_hosts2')],
     defaultIdentityFiles: ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((file) => path.join(sshDir, file)),
     agentSocket: env.SSH_AUTH_SOCK,
     homeDir,
@@ -186,7 +181,10 @@ export class SshConnection implements DisposableLike {
     this.disposed = true;
     const connection = this.connection;
     this.connection = undefined;
-    void connection?.then((client) => client.end(), () => undefined);
+    void connection?.then(
+      (client) => client.end(),
+      () => undefined,
+    );
   }
 
   /** Connects through the ProxyJump hops first, if any; when the host's connection closes, theirs close too. */
@@ -297,7 +295,7 @@ export class SshConnection implements DisposableLike {
         `If the server was reinstalled, remove the old key with \`ssh-keygen -R ${hostForFile}\`, trust the new one, and retry.`,
       revoked:
         `${this.hostName}: the SSH host key of ${hostForFile} (${keyDescription}) is marked @revoked in known_hosts, so Crosslink refuses it ` +
-        '(a @revoked line wins over any line that trusts the key). Ask the server\'s administrator for its new key.',
+        "(a @revoked line wins over any line that trusts the key). Ask the server's administrator for its new key.",
       certAuthority:
         `${this.hostName}: known_hosts trusts ${hostForFile} only through a @cert-authority line, and Crosslink cannot check SSH host certificates. ` +
         `Add the host's own key (${keyDescription}) after checking its fingerprint with the server's administrator, ` +

@@ -64,8 +64,7 @@ export function translateApiError(hostName: string, where: string, error: unknow
   if (typeof statusCode !== 'number') {
     return translateConnectError(hostName, where, error);
   }
-  const reason: DockerApiErrorReason =
-    statusCode === 404 ? 'notFound' : statusCode === 409 ? 'conflict' : statusCode >= 400 && statusCode < 500 ? 'invalidRequest' : 'server';
+  const reason: DockerApiErrorReason = statusCode === 404 ? 'notFound' : statusCode === 409 ? 'conflict' : statusCode >= 400 && statusCode < 500 ? 'invalidRequest' : 'server';
   return new DockerApiError(reason, `${hostName}: ${engineMessage(error)}`, statusCode, { cause: error });
 }
 
@@ -86,9 +85,7 @@ function errorCode(error: unknown): string | undefined {
   if (typeof code === 'string') {
     return code;
   }
-  return (error as { name?: unknown } | undefined)?.name === 'AbortError' || (error as { name?: unknown } | undefined)?.name === 'TimeoutError'
-    ? 'ABORT_ERR'
-    : undefined;
+  return (error as { name?: unknown } | undefined)?.name === 'AbortError' || (error as { name?: unknown } | undefined)?.name === 'TimeoutError' ? 'ABORT_ERR' : undefined;
 }
 
 function isTlsMessage(error: unknown): boolean {

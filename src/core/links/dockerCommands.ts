@@ -604,4 +604,3 @@ class FlagList extends Array<string> {
     }
   }
 }
-

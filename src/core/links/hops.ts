@@ -181,9 +181,14 @@ const actionTexts: Record<HopAction, string> = {
 };
 
 /** The result of a set of checks: every hop's outcome, the one that explains a failure, and what to do. */
-export function interpretHops(checks: readonly HopCheck[], link: { alias: string; port?: number; crossHost: boolean; resolvedIp?: string }): Omit<VerifyResult, 'connectMs' | 'failedStep'> {
+export function interpretHops(
+  checks: readonly HopCheck[],
+  link: { alias: string; port?: number; crossHost: boolean; resolvedIp?: string },
+): Omit<VerifyResult, 'connectMs' | 'failedStep'> {
   const hops: Hop[] = checks.map(({ name, from, to, status }) =>
-    status.ok ? { name, from, to, ok: true, ...(status.ms !== undefined ? { ms: status.ms } : {}) } : { name, from, to, ok: false, reason: status.reason, error: describe(name, to, status.reason, status.detail) },
+    status.ok
+      ? { name, from, to, ok: true, ...(status.ms !== undefined ? { ms: status.ms } : {}) }
+      : { name, from, to, ok: false, reason: status.reason, error: describe(name, to, status.reason, status.detail) },
   );
   const base = { alias: link.alias, port: link.port, resolvedIp: link.resolvedIp, hops };
   const failing = failingHop(checks) ?? checks.find((check) => !check.status.ok);

@@ -54,10 +54,22 @@ export function linkHealth(parts: readonly LinkPart[], check?: PartsCheck): Link
       continue;
     }
     if (!part.container) {
-      return { state: 'broken', failedHop: part.hop, reason: missingReasons[part.role], action: part.role === 'ambassador' ? 'repair' : undefined, message: `${hopTitle(part.hop)}: ${part.name} is missing` };
+      return {
+        state: 'broken',
+        failedHop: part.hop,
+        reason: missingReasons[part.role],
+        action: part.role === 'ambassador' ? 'repair' : undefined,
+        message: `${hopTitle(part.hop)}: ${part.name} is missing`,
+      };
     }
     if (part.container.state !== 'running' && part.container.state !== 'restarting') {
-      return { state: 'broken', failedHop: part.hop, reason: downReasons[part.role], action: downActions[part.role], message: `${hopTitle(part.hop)}: ${part.name} is ${part.container.state}` };
+      return {
+        state: 'broken',
+        failedHop: part.hop,
+        reason: downReasons[part.role],
+        action: downActions[part.role],
+        message: `${hopTitle(part.hop)}: ${part.name} is ${part.container.state}`,
+      };
     }
   }
   const restarting = parts.find((part) => part.known && part.container?.state === 'restarting');

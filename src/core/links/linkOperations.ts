@@ -50,7 +50,11 @@ export class LinkOperations {
   async linkContainers(request: { client: string; target: string; alias?: string; writableLayer?: WritableLayerChoice }, options?: ExecuteOptions): Promise<Plan> {
     const [client, target] = await Promise.all([this.inspect(request.client), this.inspect(request.target)]);
     const plan = planLegacyLink({ host: this.host, client: await this.recreateSubject(client, request.writableLayer), target, alias: request.alias ?? defaultAlias(target.name) });
-    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `link ${this.host}/${client.name} to ${target.name} as ${request.alias ?? defaultAlias(target.name)}`, ...options });
+    await executePlan(plan, this.client, this.logger, {
+      journal: this.journal,
+      title: `link ${this.host}/${client.name} to ${target.name} as ${request.alias ?? defaultAlias(target.name)}`,
+      ...options,
+    });
     return plan;
   }
 
@@ -58,7 +62,11 @@ export class LinkOperations {
     const containers = await Promise.all(request.containers.map((name) => this.inspect(name)));
     const existing = (await this.client.listNetworks()).find((network) => network.name === request.network);
     const plan = planNetworkConnect({ host: this.host, networkName: request.network, existing, containers, aliases: request.aliases ?? {} });
-    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `connect ${request.containers.join(', ')} on ${this.host} to network ${request.network}`, ...options });
+    await executePlan(plan, this.client, this.logger, {
+      journal: this.journal,
+      title: `connect ${request.containers.join(', ')} on ${this.host} to network ${request.network}`,
+      ...options,
+    });
     return plan;
   }
 
@@ -76,7 +84,11 @@ export class LinkOperations {
       mountPath: request.mountPath,
       readOnly: request.readOnly ?? false,
     });
-    await executePlan(plan, this.client, this.logger, { journal: this.journal, title: `mount volume ${request.volume} at ${request.mountPath} in ${request.containers.join(', ')} on ${this.host}`, ...options });
+    await executePlan(plan, this.client, this.logger, {
+      journal: this.journal,
+      title: `mount volume ${request.volume} at ${request.mountPath} in ${request.containers.join(', ')} on ${this.host}`,
+      ...options,
+    });
     return plan;
   }
 

@@ -53,7 +53,10 @@ export function planMigrateLegacyLinks(request: MigrateLinksRequest): LinkMigrat
   }
   const mode = (client.raw.HostConfig as { NetworkMode?: string } | undefined)?.NetworkMode ?? 'default';
   if (!['default', 'bridge'].includes(mode)) {
-    throw new ConfigError('networkModeUnsupported', `${client.name} uses network "${mode}", where its links already resolve through Docker's DNS and set no link variables; it needs no migration.`);
+    throw new ConfigError(
+      'networkModeUnsupported',
+      `${client.name} uses network "${mode}", where its links already resolve through Docker's DNS and set no link variables; it needs no migration.`,
+    );
   }
   const nameProblem = networkNameProblem(network);
   if (nameProblem) {
@@ -72,7 +75,10 @@ export function planMigrateLegacyLinks(request: MigrateLinksRequest): LinkMigrat
   const kept = links.filter((link) => isManaged(targetOf(link).labels));
   const moved = links.filter((link) => !kept.includes(link));
   if (moved.length === 0) {
-    throw new ConfigError('linksOwnedByCrossLink', `The legacy links of ${client.name} belong to cross-host links (${kept.map((link) => link.alias).join(', ')}); Repair or Remove those instead.`);
+    throw new ConfigError(
+      'linksOwnedByCrossLink',
+      `The legacy links of ${client.name} belong to cross-host links (${kept.map((link) => link.alias).join(', ')}); Repair or Remove those instead.`,
+    );
   }
   checkAliasesFree(request, moved);
 
@@ -82,7 +88,12 @@ export function planMigrateLegacyLinks(request: MigrateLinksRequest): LinkMigrat
     const aliases = moved.filter((link) => link.target === target.name && link.alias !== target.name).map((link) => link.alias);
     steps.push(...joinNetworkSteps(network, target, aliases));
   }
-  const env = request.keepLinkVariables ? linkVariablesToSet(client, moved.map((link) => ({ link, target: targetOf(link) }))) : [];
+  const env = request.keepLinkVariables
+    ? linkVariablesToSet(
+        client,
+        moved.map((link) => ({ link, target: targetOf(link) })),
+      )
+    : [];
   const onNetwork = client.networks.some((attached) => attached.name === network);
   steps.push(
     ...recreateSteps(
@@ -141,7 +152,11 @@ export function linkVariablesToSet(client: ContainerDetails, links: Array<{ link
 /** The network to offer: a user-defined bridge network every target is on already, else a new one named after the client. */
 export function suggestedNetwork(client: Pick<ContainerDetails, 'name'>, targets: Array<Pick<ContainerDetails, 'networks'>>, networks: NetworkSummary[]): string {
   const shared = networks.find(
-    (candidate) => candidate.driver === 'bridge' && !networkNameProblem(candidate.name) && targets.length > 0 && targets.every((target) => target.networks.some((attached) => attached.name === candidate.name)),
+    (candidate) =>
+      candidate.driver === 'bridge' &&
+      !networkNameProblem(candidate.name) &&
+      targets.length > 0 &&
+      targets.every((target) => target.networks.some((attached) => attached.name === candidate.name)),
   );
   return shared?.name ?? `${client.name}-links`;
 }

@@ -16,7 +16,11 @@ export function aliasProblem(alias: string): string | undefined {
 
 /** The target's name when it is a valid alias, else the closest valid one ("my_db.1" → "my-db-1"). */
 export function defaultAlias(targetName: string): string {
-  const cleaned = targetName.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const cleaned = targetName
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return cleaned || 'target';
 }
 

@@ -60,6 +60,12 @@ export function joinNetworkSteps(networkName: string, container: ContainerDetail
     return [];
   }
   const handle = { id: container.id };
-  const connect: PlanStep = { kind: 'connectNetwork', network: networkName, container: handle, name: container.name, endpoint: { Aliases: [...new Set([...userAliases, ...aliases])] } };
+  const connect: PlanStep = {
+    kind: 'connectNetwork',
+    network: networkName,
+    container: handle,
+    name: container.name,
+    endpoint: { Aliases: [...new Set([...userAliases, ...aliases])] },
+  };
   return attached ? [{ kind: 'disconnectNetwork', network: networkName, container: handle, name: container.name, restore: { Aliases: userAliases } }, connect] : [connect];
 }

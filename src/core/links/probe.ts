@@ -177,7 +177,9 @@ export class NamespaceRunner {
     this.logger.info(`verify: ${reason}; using a helper container in ${container.name}'s network namespace`);
     const { client } = this;
     if (!(await client.imageExists(this.options.helperImage))) {
-      throw new Error(`${container.name} has no tools for the check, and the helper image ${this.options.helperImage} is not on ${client.hostName}: pull it there, or set crosslink.ambassadorImage to an image with sh and socat that the host has`);
+      throw new Error(
+        `${container.name} has no tools for the check, and the helper image ${this.options.helperImage} is not on ${client.hostName}: pull it there, or set crosslink.ambassadorImage to an image with sh and socat that the host has`,
+      );
     }
     const id = await client.createContainer(undefined, {
       Image: this.options.helperImage,

@@ -106,7 +106,12 @@ export class OverlayOperations {
     if (plan.creates) {
       this.recordNetwork(created.id, manager, name);
     }
-    const link: OverlayLink = { target: { host: targetRef.host, container: target.name, port: args.port }, client: { host: clientRef.host, container: client.name }, alias, network: { id: created.id, name } };
+    const link: OverlayLink = {
+      target: { host: targetRef.host, container: target.name, port: args.port },
+      client: { host: clientRef.host, container: client.name },
+      alias,
+      network: { id: created.id, name },
+    };
     const verified = await this.verify(link);
     if (!verified.ok) {
       // A link that does not carry traffic is not kept: undo exactly what this call did.
@@ -167,9 +172,20 @@ export class OverlayOperations {
         name: 'resolve',
         from: link.client.container,
         to: `"${link.alias}"`,
-        status: !client ? { ok: false, reason: 'clientMissing' } : !running ? { ok: false, reason: 'clientNotRunning', detail: client.state } : aliasProbe ? resolveStatus(aliasProbe) : notChecked('not probed'),
+        status: !client
+          ? { ok: false, reason: 'clientMissing' }
+          : !running
+            ? { ok: false, reason: 'clientNotRunning', detail: client.state }
+            : aliasProbe
+              ? resolveStatus(aliasProbe)
+              : notChecked('not probed'),
       },
-      { name: 'connect', from: link.client.container, to: `${link.alias}:${link.target.port}`, status: aliasProbe ? probeStatus(aliasProbe) : notChecked('the client is not running') },
+      {
+        name: 'connect',
+        from: link.client.container,
+        to: `${link.alias}:${link.target.port}`,
+        status: aliasProbe ? probeStatus(aliasProbe) : notChecked('the client is not running'),
+      },
       {
         name: 'target',
         from: link.client.container,
@@ -202,18 +218,34 @@ export class OverlayOperations {
     const network = await orUndefined(this.clientOf(manager).inspectNetwork(link.network.name));
     const ours = network !== undefined && this.provenance.isOurs('network', network, clusterId);
     if (network && !ours && !options.confirmForeign) {
-      throw new ProvenanceError('foreign', `network ${link.network.name} carries Crosslink's labels but was not created here; confirm to disconnect the containers from it anyway (the network itself stays).`, [
-        `network ${link.network.name}`,
-      ]);
+      throw new ProvenanceError(
+        'foreign',
+        `network ${link.network.name} carries Crosslink's labels but was not created here; confirm to disconnect the containers from it anyway (the network itself stays).`,
+        [`network ${link.network.name}`],
+      );
     }
     const containers = Object.fromEntries(
-      await Promise.all([link.client.host, link.target.host].map(async (host) => [host, await this.clientOf(host).listContainers().catch(() => undefined)] as const)),
+      await Promise.all(
+        [link.client.host, link.target.host].map(
+          async (host) =>
+            [
+              host,
+              await this.clientOf(host)
+                .listContainers()
+                .catch(() => undefined),
+            ] as const,
+        ),
+      ),
     );
     const plan = planOverlayRemoval({ link, manager, containers, ours: network !== undefined && ours });
     await executePlans(
       plan.runs.map((hostPlan) => ({ plan: hostPlan, client: this.clientOf(hostPlan.host) })),
       this.logger,
-      { journal: this.options.journal, title: `remove the overlay link of ${formatContainerRef(link.client.host, link.client.container)} to ${formatTarget(link.target)}`, ...options },
+      {
+        journal: this.options.journal,
+        title: `remove the overlay link of ${formatContainerRef(link.client.host, link.client.container)} to ${formatTarget(link.target)}`,
+        ...options,
+      },
     );
     if (plan.removesNetwork && network && (await this.networkGone([link.target.host, link.client.host], network.name))) {
       this.forget(network.id);
@@ -264,12 +296,19 @@ export class OverlayOperations {
         throw new OverlayError('swarmUnsupported', `${host} runs an engine without Swarm mode (Podman); a Swarm can only be formed of Docker engines. Use ambassadors.`);
       }
       if (membership.state !== 'inactive') {
-        throw new OverlayError('otherSwarm', `${host} is already in a Swarm (${membership.state}${membership.clusterId ? `, cluster ${shortId(membership.clusterId)}` : ''}); Crosslink forms a Swarm only of hosts in none, and never moves a host between Swarms.`);
+        throw new OverlayError(
+          'otherSwarm',
+          `${host} is already in a Swarm (${membership.state}${membership.clusterId ? `, cluster ${shortId(membership.clusterId)}` : ''}); Crosslink forms a Swarm only of hosts in none, and never moves a host between Swarms.`,
+        );
       }
     }
     const blocked = [...(await checkSwarmPorts(b, a, true, this.image(), this.logger)), ...(await checkSwarmPorts(a, b, false, this.image(), this.logger))];
     if (blocked.length > 0) {
-      throw new OverlayError('portsBlocked', `A Swarm needs these ports open between the hosts, and they are blocked: ${blocked.join('; ')}. Open them, or use ambassadors.`, blocked);
+      throw new OverlayError(
+        'portsBlocked',
+        `A Swarm needs these ports open between the hosts, and they are blocked: ${blocked.join('; ')}. Open them, or use ambassadors.`,
+        blocked,
+      );
     }
     this.logger.info(`[${first}] swarm init --advertise-addr ${a.address}`);
     await a.client.swarmInit({ advertiseAddress: a.address });
@@ -315,10 +354,20 @@ export class OverlayOperations {
    * host port (default: the target port), or "reuse" a port the target publishes itself.
    */
   async demote(link: OverlayLink, options: ExecuteOptions & ForeignConsent & { publish?: 'reuse' | number } = {}): Promise<{ link: CrossLink; verified: VerifyResult }> {
-    const args = { client: formatContainerRef(link.client.host, link.client.container), target: formatContainerRef(link.target.host, link.target.container), port: link.target.port, alias: link.alias };
+    const args = {
+      client: formatContainerRef(link.client.host, link.client.container),
+      target: formatContainerRef(link.target.host, link.target.container),
+      port: link.target.port,
+      alias: link.alias,
+    };
     // Not on the overlay: the ambassadors must keep working once it is gone.
-    const made = await this.crossLinks.link({ ...args, mode: 'network' as const, publish: options.publish, excludeNetworks: [link.network.name], confirmForeign: options.confirmForeign }, options);
-    const ambassadorLink = (await this.crossLinks.list()).find((candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === made.clientRef);
+    const made = await this.crossLinks.link(
+      { ...args, mode: 'network' as const, publish: options.publish, excludeNetworks: [link.network.name], confirmForeign: options.confirmForeign },
+      options,
+    );
+    const ambassadorLink = (await this.crossLinks.list()).find(
+      (candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === made.clientRef,
+    );
     if (!ambassadorLink) {
       throw new ConfigError('invalidOption', `The ambassador link of ${args.client} was made but is not listed; the overlay link stays.`);
     }
@@ -339,7 +388,9 @@ export class OverlayOperations {
     if (!this.formedHere(clusterId)) {
       throw new OverlayError('notFormedHere', `Crosslink did not form the Swarm ${shortId(clusterId)}, so it does not dissolve it; the link was removed and the Swarm stays.`);
     }
-    const remaining = (await this.list()).filter((other) => other.network.id !== removed && ([first, second].includes(other.client.host) || [first, second].includes(other.target.host)));
+    const remaining = (await this.list()).filter(
+      (other) => other.network.id !== removed && ([first, second].includes(other.client.host) || [first, second].includes(other.target.host)),
+    );
     if (remaining.length > 0) {
       this.logger.info(`kept Swarm ${shortId(clusterId)}: still used by ${remaining.map((other) => other.network.name).join(', ')}`);
       return false;
@@ -397,7 +448,10 @@ export class OverlayOperations {
 
   /** Seals the network the plan creates with the Swarm's cluster ID: the same proof on every node. */
   private sealPlan(plan: Plan, clusterId: string): Plan {
-    return { ...plan, steps: plan.steps.map((step) => (step.kind === 'createNetwork' ? { ...step, labels: this.provenance.sealed('network', step.name, clusterId, step.labels) } : step)) };
+    return {
+      ...plan,
+      steps: plan.steps.map((step) => (step.kind === 'createNetwork' ? { ...step, labels: this.provenance.sealed('network', step.name, clusterId, step.labels) } : step)),
+    };
   }
 
   private recordNetwork(id: string, host: string, name: string): void {

@@ -49,7 +49,10 @@ export function planOverlayLink(request: OverlayLinkRequest): OverlayPlan {
     throw new ConfigError('invalidOption', problem);
   }
   if (target.host === client.host) {
-    throw new ConfigError('invalidOption', `${target.details.name} and ${client.details.name} are both on ${target.host}; use "Link Containers" or "Connect Containers on a Network" for containers on one host.`);
+    throw new ConfigError(
+      'invalidOption',
+      `${target.details.name} and ${client.details.name} are both on ${target.host}; use "Link Containers" or "Connect Containers on a Network" for containers on one host.`,
+    );
   }
   const swarm = sharedSwarm(request.swarm);
   const name = overlayNetworkName(client.details.name, alias);
@@ -59,7 +62,10 @@ export function planOverlayLink(request: OverlayLinkRequest): OverlayPlan {
   if (existing) {
     const current = overlayLinkOf(existing.network);
     if (!current || JSON.stringify({ ...current, network: undefined }) !== JSON.stringify({ ...link, network: undefined })) {
-      throw new ConfigError('invalidOption', `A network named ${name} exists but is not Crosslink's overlay for ${client.details.name} → ${alias}; remove or rename it, or choose another alias.`);
+      throw new ConfigError(
+        'invalidOption',
+        `A network named ${name} exists but is not Crosslink's overlay for ${client.details.name} → ${alias}; remove or rename it, or choose another alias.`,
+      );
     }
     if (existing.origin === 'foreign' && !request.confirmForeign) {
       throw new ProvenanceError('foreign', `network ${name} carries Crosslink's labels but was not created here; confirm to use it anyway.`, [`network ${name}`]);
@@ -114,7 +120,9 @@ export function planOverlayRemoval(request: OverlayRemovalRequest): { runs: Plan
     }
   }
   const others = Object.entries(containers).flatMap(([host, list]) =>
-    (list ?? []).filter((container) => container.networks.some((network) => network.name === name) && !sides.some((side) => side.host === host && side.container === container.name)),
+    (list ?? []).filter(
+      (container) => container.networks.some((network) => network.name === name) && !sides.some((side) => side.host === host && side.container === container.name),
+    ),
   );
   const everyHostListed = sides.every((side) => containers[side.host] !== undefined);
   const removesNetwork = request.ours && others.length === 0 && everyHostListed;

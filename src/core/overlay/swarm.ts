@@ -71,7 +71,10 @@ export function sharedSwarm({ target, client }: SwarmPair): { clusterId: string;
   }
   const manager = [target, client].find((side) => side.membership.role === 'manager');
   if (!manager) {
-    throw new OverlayError('noManager', `${target.host} and ${client.host} are both Swarm workers; an overlay network is created on a manager. Promote one (docker node promote), or use ambassadors.`);
+    throw new OverlayError(
+      'noManager',
+      `${target.host} and ${client.host} are both Swarm workers; an overlay network is created on a manager. Promote one (docker node promote), or use ambassadors.`,
+    );
   }
   const other = manager === target ? client : target;
   const same = other.membership.clusterId

@@ -41,7 +41,11 @@ export function listenerScript(ports: readonly SwarmPort[]): string {
 
 /** What the listener's host shows: its bound sockets and each listener's errors, for listenerState. */
 export function listenerStateScript(ports: readonly SwarmPort[]): string {
-  return ['echo "#tcp"; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null', 'echo "#udp"; cat /proc/net/udp /proc/net/udp6 2>/dev/null', ...ports.map((port) => `echo "#err ${port.port}/${port.protocol} $(head -c 200 ${errorFile(port)} 2>/dev/null)"`)].join('\n');
+  return [
+    'echo "#tcp"; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null',
+    'echo "#udp"; cat /proc/net/udp /proc/net/udp6 2>/dev/null',
+    ...ports.map((port) => `echo "#err ${port.port}/${port.protocol} $(head -c 200 ${errorFile(port)} 2>/dev/null)"`),
+  ].join('\n');
 }
 
 /**
@@ -82,7 +86,10 @@ export function listenerState(output: string): { bound: Set<string>; failed: Set
 export function proberScript(address: string, ports: readonly SwarmPort[]): string {
   return ports
     .map(({ port, protocol }) => {
-      const test = protocol === 'tcp' ? `socat -T 2 /dev/null TCP:${address}:${port},connect-timeout=2 2>/dev/null` : `echo probe | socat -t 3 -T 3 - UDP:${address}:${port} 2>/dev/null | grep -q ${answer}`;
+      const test =
+        protocol === 'tcp'
+          ? `socat -T 2 /dev/null TCP:${address}:${port},connect-timeout=2 2>/dev/null`
+          : `echo probe | socat -t 3 -T 3 - UDP:${address}:${port} 2>/dev/null | grep -q ${answer}`;
       return `if ${test}; then echo "${port}/${protocol} ok"; else echo "${port}/${protocol} blocked"; fi`;
     })
     .join('\n');
@@ -141,7 +148,7 @@ export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, to
     return blocked
       .map(({ port, protocol }) => `${port}/${protocol}`)
       .map((port) => (state.failed.has(port) && port.endsWith('/udp') ? `${to.name} ${port} is held by another process there` : `${from.name} → ${to.name} ${port}`));
-    } finally {
+  } finally {
     for (const { client, id } of made) {
       await client.removeContainer(id, { force: true }).catch((error: unknown) => logger.warn(`Could not remove the port-check helper ${id.slice(0, 12)}: ${errorMessage(error)}`));
     }

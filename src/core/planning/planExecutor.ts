@@ -163,7 +163,10 @@ export async function resumeChange(
       if (named && isCandidate(named, step.body.Image, originals)) {
         const question = `Remove ${named.name} (${named.id.slice(0, 12)}) on ${host}? The change was creating it when it stopped, but did not record its id.`;
         if (!(await options.confirmRemoval?.(question))) {
-          throw new RecoveryError('needsConfirmation', `${named.name} on ${host} may be the container this change created, but nothing records it, so rolling back needs your confirmation to remove it.`);
+          throw new RecoveryError(
+            'needsConfirmation',
+            `${named.name} on ${host} may be the container this change created, but nothing records it, so rolling back needs your confirmation to remove it.`,
+          );
         }
         entry.created[host][step.ref] = named.id;
       }
@@ -314,7 +317,9 @@ async function rollForward(
   const { journal, options, logger, retry } = context;
   await journal.phase('rollingForward');
   let lastError = failure;
-  logger.warn(`[${scheduled[failedIndex].host}] ${describeStep(scheduled[failedIndex].step)} failed after the point of no return (${errorMessage(failure)}); completing the change instead of undoing it`);
+  logger.warn(
+    `[${scheduled[failedIndex].host}] ${describeStep(scheduled[failedIndex].step)} failed after the point of no return (${errorMessage(failure)}); completing the change instead of undoing it`,
+  );
   for (let attempt = 1; attempt < retry.attempts; attempt++) {
     await delay(retry.delayMs);
     try {

@@ -41,12 +41,16 @@ export function parkedContainer(host: string, container: Pick<ContainerSummary, 
  * parked originals on the given hosts (also those of a change made from another window or
  * machine, or whose journal was lost). A parked container of a change still running is skipped.
  */
-export async function findInterruptedChanges(journal: Journal | undefined, hosts: Array<{ name: string; containers: Iterable<Pick<ContainerSummary, 'id' | 'name'>> }>): Promise<InterruptedChange[]> {
+export async function findInterruptedChanges(
+  journal: Journal | undefined,
+  hosts: Array<{ name: string; containers: Iterable<Pick<ContainerSummary, 'id' | 'name'>> }>,
+): Promise<InterruptedChange[]> {
   const entries = ((await journal?.list()) ?? []).filter((entry) => !finalPhases.has(entry.phase));
   const live = entries.filter(isInProgress);
   const interrupted = entries.filter((entry) => !live.includes(entry));
   const changes: InterruptedChange[] = interrupted.map((entry) => ({ key: entry.id, title: entry.title, containers: containersOf(entry), entry, parked: [] }));
-  const claimedBy = (parked: ParkedContainer, list: JournalEntry[]) => list.find((entry) => entry.originals.some((original) => original.host === parked.host && original.id === parked.id));
+  const claimedBy = (parked: ParkedContainer, list: JournalEntry[]) =>
+    list.find((entry) => entry.originals.some((original) => original.host === parked.host && original.id === parked.id));
   for (const host of hosts) {
     for (const container of host.containers) {
       const parked = parkedContainer(host.name, container);
@@ -70,7 +74,9 @@ function containersOf(entry: JournalEntry): string[] {
   if (entry.originals.length > 0) {
     return entry.originals.map((original) => formatContainerRef(original.host, original.name));
   }
-  const named = entry.steps.flatMap(({ host, step }) => ('name' in step && step.kind !== 'createNetwork' && step.kind !== 'createVolume' && step.kind !== 'removeNetwork' ? [formatContainerRef(host, step.name)] : []));
+  const named = entry.steps.flatMap(({ host, step }) =>
+    'name' in step && step.kind !== 'createNetwork' && step.kind !== 'createVolume' && step.kind !== 'removeNetwork' ? [formatContainerRef(host, step.name)] : [],
+  );
   return [...new Set(named)].slice(0, 1);
 }
 
@@ -107,8 +113,16 @@ export async function recoverChange(change: InterruptedChange, action: ResumeAct
   const holder = await orUndefined(client.inspectContainer(parked.originalName));
   const steps = action === 'finish' ? await finishSteps(parked, original, holder, deps) : await rollBackSteps(parked, original, holder, deps);
   const plan = newPlan(parked.host, steps);
-  await executePlan(plan, client, deps.logger, { ...deps.execute, journal: deps.journal, title: `${action === 'finish' ? 'finish' : 'roll back'} ${change.containers[0]}`, verifyFirst: true });
-  const notes = action === 'rollBack' && !wasRunning(original, holder) && !isUp(original) ? [`${parked.originalName} is back, stopped: without a record of the change Crosslink cannot tell whether it was running (docker start ${parked.originalName})`] : [];
+  await executePlan(plan, client, deps.logger, {
+    ...deps.execute,
+    journal: deps.journal,
+    title: `${action === 'finish' ? 'finish' : 'roll back'} ${change.containers[0]}`,
+    verifyFirst: true,
+  });
+  const notes =
+    action === 'rollBack' && !wasRunning(original, holder) && !isUp(original)
+      ? [`${parked.originalName} is back, stopped: without a record of the change Crosslink cannot tell whether it was running (docker start ${parked.originalName})`]
+      : [];
   return [...plan.description, ...notes];
 }
 
@@ -119,7 +133,11 @@ async function finishSteps(parked: ParkedContainer, original: ContainerDetails, 
       `No container named ${parked.originalName} replaced ${parked.name} on ${parked.host}, and there is no record of the change to finish it from. Roll Back puts the original back.`,
     );
   }
-  if (!(await deps.confirm(`Remove ${parked.name} (${parked.id.slice(0, 12)}), the original ${parked.originalName}, now that ${holder.name} (${holder.id.slice(0, 12)}) replaces it?`))) {
+  if (
+    !(await deps.confirm(
+      `Remove ${parked.name} (${parked.id.slice(0, 12)}), the original ${parked.originalName}, now that ${holder.name} (${holder.id.slice(0, 12)}) replaces it?`,
+    ))
+  ) {
     throw new RecoveryError('needsConfirmation', `${parked.name} was kept: finishing removes it, and that needs your confirmation.`);
   }
   const steps: PlanStep[] = [];

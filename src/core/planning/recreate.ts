@@ -259,12 +259,13 @@ function declaredMounts(raw: InspectDocument): unknown[] {
 function pinnedPortBindings(raw: InspectDocument): PortBindings | null {
   const declared = raw.HostConfig.PortBindings ?? null;
   const inUse = raw.NetworkSettings.Ports ?? {};
-  const usedPort = (key: string, hostIp: string | undefined) =>
-    (inUse[key] ?? []).find((binding) => !hostIp || binding.HostIp === hostIp)?.HostPort;
+  const usedPort = (key: string, hostIp: string | undefined) => (inUse[key] ?? []).find((binding) => !hostIp || binding.HostIp === hostIp)?.HostPort;
   const pinned: PortBindings = Object.fromEntries(
     Object.entries(declared ?? {}).map(([key, bindings]) => [
       key,
-      bindings?.map((binding) => (/^\d+$/.test(binding.HostPort ?? '') && binding.HostPort !== '0' ? binding : { ...binding, HostPort: usedPort(key, binding.HostIp) ?? binding.HostPort })) ?? null,
+      bindings?.map((binding) =>
+        /^\d+$/.test(binding.HostPort ?? '') && binding.HostPort !== '0' ? binding : { ...binding, HostPort: usedPort(key, binding.HostIp) ?? binding.HostPort },
+      ) ?? null,
     ]),
   );
   if (raw.HostConfig.PublishAllPorts) {

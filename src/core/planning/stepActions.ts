@@ -13,7 +13,6 @@ export interface StepContext {
   originals: ReadonlySet<string>;
   /** How long startContainer waits before checking that the container stayed up. */
   settleMs: number;
-
 }
 
 /**

@@ -37,7 +37,9 @@ export class Sealer {
   }
 
   seal(kind: SealedKind, name: string, engineId: string, labels: Record<string, string>): string {
-    return `${sealVersion}:${createHmac('sha256', this.secret).update(canonicalSealInput(kind, name, engineId, labels)).digest('hex')}`;
+    return `${sealVersion}:${createHmac('sha256', this.secret)
+      .update(canonicalSealInput(kind, name, engineId, labels))
+      .digest('hex')}`;
   }
 
   /** The labels with their seal added. */

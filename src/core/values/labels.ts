@@ -28,7 +28,16 @@ export function roleOf(labels: Record<string, string> | undefined): CrosslinkRol
   return role !== undefined && (crosslinkRoles as readonly string[]).includes(role) ? (role as CrosslinkRole) : undefined;
 }
 
-const crosslinkRoles: readonly CrosslinkRole[] = ['server-ambassador', 'client-ambassador', 'ambassador-network', 'overlay-network', 'tunnel-ambassador', 'verify-helper', 'network', 'volume'];
+const crosslinkRoles: readonly CrosslinkRole[] = [
+  'server-ambassador',
+  'client-ambassador',
+  'ambassador-network',
+  'overlay-network',
+  'tunnel-ambassador',
+  'verify-helper',
+  'network',
+  'volume',
+];
 
 /**
  * Everything about a cross-host link lives in its ambassadors' labels, so the tree, Repair and

@@ -109,7 +109,11 @@ export async function promptUntilChecked(
     if (!problem) {
       return { entry, connection: 'ok' };
     }
-    const choice = await ui.confirm({ message: `${entry.name} did not answer: ${problem}`, detail: 'Edit the entry, or save it as it is and fix the host later.', actions: ['Edit', 'Save Anyway'] });
+    const choice = await ui.confirm({
+      message: `${entry.name} did not answer: ${problem}`,
+      detail: 'Edit the entry, or save it as it is and fix the host later.',
+      actions: ['Edit', 'Save Anyway'],
+    });
     if (choice === 'Save Anyway') {
       return { entry, connection: 'failed' };
     }

@@ -34,7 +34,12 @@ export const adoptCrossLinkCommand: Command<CrossLinkRequest, { adopted: string[
   async run(context, request) {
     const link = await findCrossLink(context, command, request);
     if (link.origin === 'ours') {
-      throw new ArgumentError(command, 'client', 'invalidValue', `names a link created here already: ${link.clientAmbassador.name} on ${link.clientAmbassador.host}; there is nothing to adopt.`);
+      throw new ArgumentError(
+        command,
+        'client',
+        'invalidValue',
+        `names a link created here already: ${link.clientAmbassador.name} on ${link.clientAmbassador.host}; there is nothing to adopt.`,
+      );
     }
     return { adopted: await context.crossLinks.adopt(link) };
   },

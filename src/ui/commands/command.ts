@@ -30,7 +30,7 @@ export interface Command<Request, Result> {
   toResult?(result: Result): unknown;
 }
 
-export type AnyCommand = Command<any, unknown>;  
+export type AnyCommand = Command<any, unknown>;
 
 export type ArgumentProblem =
   | 'missing' // a required field is absent

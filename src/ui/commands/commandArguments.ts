@@ -22,7 +22,11 @@ export function operationsFor(context: CommandContext, hostName: string): LinkOp
 function findOrThrow(model: ContainerModel, hostName: string, nameOrId: string): ResolvedContainer {
   const host = model.host(hostName);
   if (!host) {
-    const known = model.hosts().map((snapshot) => snapshot.spec.name).join(', ') || 'none';
+    const known =
+      model
+        .hosts()
+        .map((snapshot) => snapshot.spec.name)
+        .join(', ') || 'none';
     throw new ConfigError('hostUnknown', `There is no host "${hostName}" (configured: ${known}).`);
   }
   const container = model.findContainer(hostName, nameOrId);

@@ -51,14 +51,16 @@ export const connectNetworkCommand: Command<ConnectNetworkRequest, { network: st
         return [resolved.container.name, alias];
       }),
     );
-    await operationsFor(context, hostName).connectNetwork({ containers: containers.map((resolved) => resolved.container.name), network: request.network, aliases }, executeOptions(progress));
+    await operationsFor(context, hostName).connectNetwork(
+      { containers: containers.map((resolved) => resolved.container.name), network: request.network, aliases },
+      executeOptions(progress),
+    );
     return { network: request.network, containers: containers.map((resolved) => formatContainerRef(hostName, resolved.container.name)) };
   },
   report(ui, result) {
     void ui.notify('info', `${result.containers.map((reference) => reference.split('/')[1]).join(', ')} can now reach each other by name on ${result.network}.`);
   },
 };
-
 
 /** Containers (preselected ones ticked) → network → an optional alias for each. */
 export async function promptConnectNetwork(ui: Prompter, context: CommandContext, preselected?: ResolvedContainer[]): Promise<ConnectNetworkRequest | undefined> {
@@ -82,11 +84,17 @@ export async function promptConnectNetwork(ui: Prompter, context: CommandContext
   return done && state.containers && state.network
     ? { containers: state.containers.map((resolved) => formatContainerRef(resolved.hostName, resolved.container.name)), network: state.network, aliases: state.aliases }
     : undefined;
-  }
+}
 
 /** An optional alias per container, one input each; Back goes to the previous container, and from the first to the network. */
-async function askAliases(ui: Prompter, containers: ResolvedContainer[], network: string, aliases: Record<string, string>, position: { step: number; totalSteps: number }): Promise<StepOutcome> {
-  for (let index = 0; index < containers.length; ) {
+async function askAliases(
+  ui: Prompter,
+  containers: ResolvedContainer[],
+  network: string,
+  aliases: Record<string, string>,
+  position: { step: number; totalSteps: number },
+): Promise<StepOutcome> {
+  for (let index = 0; index < containers.length;) {
     const { hostName, container } = containers[index];
     const reference = formatContainerRef(hostName, container.name);
     const answer = await inputAliasOptional(ui, {
@@ -120,7 +128,10 @@ export function sameHost(context: CommandContext, references: string[], what: st
   const containers = references.map((reference) => findContainerRef(context.model, reference));
   const hosts = [...new Set(containers.map((resolved) => resolved.hostName))];
   if (hosts.length > 1) {
-    throw new ConfigError('differentHosts', `${what} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`);
+    throw new ConfigError(
+      'differentHosts',
+      `${what} works on one host, but the containers are on ${hosts.join(' and ')}. To connect containers on different hosts, use "Link Container Across Hosts".`,
+    );
   }
   return containers;
 }

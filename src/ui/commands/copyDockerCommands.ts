@@ -61,7 +61,11 @@ export const copyDockerCommandsCommand: Command<DockerCommandsRequest, Copied> =
     const values = copied.maskedValues === 1 ? '1 secret-looking value is' : `${copied.maskedValues} secret-looking values are`;
     const withSecrets = 'Copy with Secrets';
     void ui
-      .notify('info', `Copied the docker commands for ${copied.what}. ${values} masked as ${redacted} (env variables and log options named like *PASSWORD*, *TOKEN*, *SECRET*, *KEY*).`, withSecrets)
+      .notify(
+        'info',
+        `Copied the docker commands for ${copied.what}. ${values} masked as ${redacted} (env variables and log options named like *PASSWORD*, *TOKEN*, *SECRET*, *KEY*).`,
+        withSecrets,
+      )
       .then(async (choice) => {
         if (choice === withSecrets) {
           await copyDockerCommandsCommand.run(context, { ...request, includeSecrets: true }, { report: () => undefined });

@@ -27,7 +27,12 @@ export async function findCrossLink(context: CommandContext, command: string, re
   );
   const match = matches.find((link) => link.origin === 'ours') ?? matches[0];
   if (!match) {
-    throw new ArgumentError(command, 'client', 'invalidValue', `names no link: ${request.client} has no cross-host link${request.alias !== undefined ? ` with the alias "${request.alias}"` : ''}.`);
+    throw new ArgumentError(
+      command,
+      'client',
+      'invalidValue',
+      `names no link: ${request.client} has no cross-host link${request.alias !== undefined ? ` with the alias "${request.alias}"` : ''}.`,
+    );
   }
   return match;
 }

@@ -73,7 +73,9 @@ export const findLinkVariableDependentsCommand: Command<{ host: string }, LinkVa
   },
   report(ui, result, _request, context) {
     for (const entry of result.containers) {
-      context.logger.info(`${title}: ${entry.container} links ${entry.links.map((link) => `${link.target} as ${link.alias}`).join(', ')}; ${evidenceLabel[entry.evidence]}${entry.variables.length > 0 ? ` (${entry.variables.join(', ')})` : ''}`);
+      context.logger.info(
+        `${title}: ${entry.container} links ${entry.links.map((link) => `${link.target} as ${link.alias}`).join(', ')}; ${evidenceLabel[entry.evidence]}${entry.variables.length > 0 ? ` (${entry.variables.join(', ')})` : ''}`,
+      );
     }
     void pickToMigrate(ui, context, result).catch((error: unknown) => ui.notify('warning', errorMessage(error)));
   },

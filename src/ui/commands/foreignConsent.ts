@@ -7,7 +7,12 @@ import type { Prompter } from '../prompter';
  * "Change Them Anyway" runs it again with consent. Scripted callers consent with
  * `confirmForeign: true`; without it they get the error.
  */
-export async function withForeignConsent<T>(ui: Prompter | undefined, scriptedConsent: boolean, action: string, run: (confirmForeign: boolean) => Promise<T>): Promise<T | undefined> {
+export async function withForeignConsent<T>(
+  ui: Prompter | undefined,
+  scriptedConsent: boolean,
+  action: string,
+  run: (confirmForeign: boolean) => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await run(!ui && scriptedConsent);
   } catch (error) {

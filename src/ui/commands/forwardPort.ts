@@ -33,8 +33,19 @@ export const forwardPortCommand: Command<ForwardRequest, { localPort: number; lo
   progressTitle: (request) => `Forwarding ${request.container}:${request.port}…`,
   async run(context, request) {
     const resolved = findContainerRef(context.model, request.container);
-    const tunnel = await context.tunnels.open({ host: resolved.hostName, container: resolved.container.name, port: request.port, localPort: request.localPort, bindAddress: tunnelBindAddress() });
-    return { localPort: tunnel.localPort!, localAddress: tunnel.localAddress!, transport: tunnel.transport, userSettingsOnly: restrictedToUserSettings('tunnels.localAddress', 'ambassadorImage') };
+    const tunnel = await context.tunnels.open({
+      host: resolved.hostName,
+      container: resolved.container.name,
+      port: request.port,
+      localPort: request.localPort,
+      bindAddress: tunnelBindAddress(),
+    });
+    return {
+      localPort: tunnel.localPort!,
+      localAddress: tunnel.localAddress!,
+      transport: tunnel.transport,
+      userSettingsOnly: restrictedToUserSettings('tunnels.localAddress', 'ambassadorImage'),
+    };
   },
   async answer(ui, error, request) {
     if (!ForwardError.is(error, 'portInUse') || request.localPort === undefined) {
@@ -50,14 +61,21 @@ export const forwardPortCommand: Command<ForwardRequest, { localPort: number; lo
     // In a remote window the address the browser reaches is not this machine's 127.0.0.1.
     const reachable = tunnel ? reachableTunnelAddress({ ...tunnel, localPort: result.localPort, localAddress: result.localAddress }) : Promise.resolve(undefined);
     const restricted = result.userSettingsOnly ? `. ${restrictedModeMessage(result.userSettingsOnly)}` : '';
-    void reachable.then((shown) =>
-      ui.notify('info', `${shown?.address ?? result.localAddress} → ${id} (${result.transport}${shown ? `; listens on ${shown.listensOn}` : ''})${restricted}`, 'Open in Browser', 'Copy Address'),
-    ).then((choice) => {
-      if (choice === 'Open in Browser') {
-        void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id });
-      } else if (choice === 'Copy Address') {
-        void vscode.commands.executeCommand('crosslink.copyTunnelAddress', { id });
-      }
-    });
+    void reachable
+      .then((shown) =>
+        ui.notify(
+          'info',
+          `${shown?.address ?? result.localAddress} → ${id} (${result.transport}${shown ? `; listens on ${shown.listensOn}` : ''})${restricted}`,
+          'Open in Browser',
+          'Copy Address',
+        ),
+      )
+      .then((choice) => {
+        if (choice === 'Open in Browser') {
+          void vscode.commands.executeCommand('crosslink.openTunnelInBrowser', { id });
+        } else if (choice === 'Copy Address') {
+          void vscode.commands.executeCommand('crosslink.copyTunnelAddress', { id });
+        }
+      });
   },
 };

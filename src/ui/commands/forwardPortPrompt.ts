@@ -22,7 +22,8 @@ export async function promptForward(
 ): Promise<ForwardRequest | undefined> {
   const state: { port?: number; localPort?: number } = {};
   const done = await runSteps([
-    async (position) => keep(await pickPort(ui, candidates, { ...position, title: `Forward a port of ${target.container.name} to localhost`, active: state.port }), (port) => (state.port = port)),
+    async (position) =>
+      keep(await pickPort(ui, candidates, { ...position, title: `Forward a port of ${target.container.name} to localhost`, active: state.port }), (port) => (state.port = port)),
     async (position) => {
       const port = state.port ?? 0;
       const suggested = await suggestLocalPort(port);

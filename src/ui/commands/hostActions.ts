@@ -111,7 +111,13 @@ function engineInfo(host: HostSnapshot): EngineInfoResult {
 }
 
 /** The host the command was invoked on, else a pick of the hosts it applies to (with a word when there is none). */
-async function promptHost(ui: Prompter, context: CommandContext, node: TreeNode | undefined, title: string, applies: (host: HostSnapshot) => boolean): Promise<{ host: string } | undefined> {
+async function promptHost(
+  ui: Prompter,
+  context: CommandContext,
+  node: TreeNode | undefined,
+  title: string,
+  applies: (host: HostSnapshot) => boolean,
+): Promise<{ host: string } | undefined> {
   if (node instanceof HostNode) {
     return { host: node.hostName };
   }
@@ -120,7 +126,11 @@ async function promptHost(ui: Prompter, context: CommandContext, node: TreeNode 
     void ui.notify('info', `${title}: no host can be picked here; add one with Add Docker Host.`);
     return undefined;
   }
-  const picked = await ui.pickOne({ title, placeholder: 'Host', items: hosts.map((host) => ({ label: host.spec.name, description: `${host.spec.url} · ${host.state}`, value: host.spec.name })) });
+  const picked = await ui.pickOne({
+    title,
+    placeholder: 'Host',
+    items: hosts.map((host) => ({ label: host.spec.name, description: `${host.spec.url} · ${host.state}`, value: host.spec.name })),
+  });
   return typeof picked === 'string' ? { host: picked } : undefined;
 }
 

@@ -86,7 +86,14 @@ export const linkAcrossHostsCommand: Command<LinkAcrossHostsRequest, LinkAcrossH
     const { mode, encrypted, formSwarm, ...rest } = request;
     if (mode === 'overlay') {
       const result = await context.overlay.link({ ...rest, encrypted, formSwarm }, executeOptions(progress));
-      return { mode, network: result.link.network.name, manager: result.manager, createdNetwork: result.createdNetwork, formedSwarm: result.formedSwarm, verified: result.verified };
+      return {
+        mode,
+        network: result.link.network.name,
+        manager: result.manager,
+        createdNetwork: result.createdNetwork,
+        formedSwarm: result.formedSwarm,
+        verified: result.verified,
+      };
     }
     const result = await context.crossLinks.link({ ...rest, mode }, { ...executeOptions(progress), onPull: (status) => context.logger.info(status) });
     const link = (await context.crossLinks.list()).find((candidate) => formatContainerRef(candidate.clientAmbassador.host, candidate.clientAmbassador.name) === result.clientRef);
@@ -113,7 +120,9 @@ export const linkAcrossHostsCommand: Command<LinkAcrossHostsRequest, LinkAcrossH
     if (verified?.ok) {
       void ui.notify('info', `${summary} — verified: ${verified.message}`);
     } else {
-      void ui.notify('warning', `${summary}, but the check failed: ${verified?.message ?? 'the link was not found'}`, 'Show Log').then((choice) => choice && context.channel.show());
+      void ui
+        .notify('warning', `${summary}, but the check failed: ${verified?.message ?? 'the link was not found'}`, 'Show Log')
+        .then((choice) => choice && context.channel.show());
     }
   },
 };

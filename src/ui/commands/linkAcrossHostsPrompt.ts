@@ -80,7 +80,10 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
         active: state.target,
         unavailable: (candidate) => (client && candidate.hostName === client.hostName ? 'same host' : isAmbassador(candidate)),
         empty: client
-          ? { message: `no container on a host other than ${client.hostName}. Add a host, or start the container there first.`, alternative: { label: 'Add Docker Host…', run: () => flow.runCommand('crosslink.addHost') } }
+          ? {
+              message: `no container on a host other than ${client.hostName}. Add a host, or start the container there first.`,
+              alternative: { label: 'Add Docker Host…', run: () => flow.runCommand('crosslink.addHost') },
+            }
           : { message: 'no container on the connected hosts yet.' },
       });
       return keep(answer, (target) => (state.target = target));
@@ -130,10 +133,23 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
       }
       const overlay =
         swarm.kind === 'shared'
-          ? { label: `Overlay network (both hosts in Swarm ${shortId(swarm.clusterId)})`, description: 'recommended: no ambassadors', detail: `${client.container.name} reaches ${target.container.name} by name over an attachable overlay network.` }
-          : { label: 'Overlay network (form a Swarm)', description: `of ${target.hostName} and ${client.hostName}`, detail: 'Checks 2377/tcp, 7946/tcp+udp and 4789/udp between them first, then asks before forming it.' };
+          ? {
+              label: `Overlay network (both hosts in Swarm ${shortId(swarm.clusterId)})`,
+              description: 'recommended: no ambassadors',
+              detail: `${client.container.name} reaches ${target.container.name} by name over an attachable overlay network.`,
+            }
+          : {
+              label: 'Overlay network (form a Swarm)',
+              description: `of ${target.hostName} and ${client.hostName}`,
+              detail: 'Checks 2377/tcp, 7946/tcp+udp and 4789/udp between them first, then asks before forming it.',
+            };
       const overlayItem = { ...overlay, value: 'overlay' as const };
-      const ambassadorsItem = { label: 'Ambassadors', description: 'socat relays, no Swarm needed', detail: `A published port on ${target.hostName} and a relay next to ${client.container.name}.`, value: 'ambassadors' as const };
+      const ambassadorsItem = {
+        label: 'Ambassadors',
+        description: 'socat relays, no Swarm needed',
+        detail: `A published port on ${target.hostName} and a relay next to ${client.container.name}.`,
+        value: 'ambassadors' as const,
+      };
       const answer = await ui.pickOne({
         ...position,
         title: `${title}: path between ${target.hostName} and ${client.hostName}`,
@@ -165,8 +181,18 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
         title: `${title}: how the client reaches the alias`,
         active: state.mode,
         items: [
-          { label: 'Network alias', description: 'recommended: no recreation', detail: `The alias resolves on a user-defined network ${clientName} is on (Crosslink connects it to one if needed).`, value: 'network' as const },
-          { label: 'Legacy link', description: 'recreates the client', detail: `${clientName} is recreated with --link, keeping its settings and volumes; files it wrote elsewhere are listed first.`, value: 'link' as const },
+          {
+            label: 'Network alias',
+            description: 'recommended: no recreation',
+            detail: `The alias resolves on a user-defined network ${clientName} is on (Crosslink connects it to one if needed).`,
+            value: 'network' as const,
+          },
+          {
+            label: 'Legacy link',
+            description: 'recreates the client',
+            detail: `${clientName} is recreated with --link, keeping its settings and volumes; files it wrote elsewhere are listed first.`,
+            value: 'link' as const,
+          },
         ],
       });
       return keep(answer, (mode) => (state.mode = mode));
@@ -202,7 +228,9 @@ export async function promptCrossLink(ui: Prompter, flow: LinkAcrossHostsFlow, s
         ...position,
         title: `Host port on ${target.hostName} for the ambassador`,
         value: String(state.hostPort ?? published + 1),
-        validate: (text) => (/^\d+$/.test(text.trim()) ? portProblem(Number(text.trim())) : 'Type a port number (1-65535).') ?? (Number(text.trim()) === published ? `${published} is taken by ${target.container.name}.` : undefined),
+        validate: (text) =>
+          (/^\d+$/.test(text.trim()) ? portProblem(Number(text.trim())) : 'Type a port number (1-65535).') ??
+          (Number(text.trim()) === published ? `${published} is taken by ${target.container.name}.` : undefined),
       });
       return keep(answer, (text) => (state.hostPort = Number(text.trim())));
     },

@@ -44,10 +44,18 @@ export const recoverChangeCommand: Command<RecoverRequest, { container: string; 
       throw new RecoveryError('notFound', `There is no interrupted change of ${request.container} (on a connected host). Refresh the Containers view if one is shown.`);
     }
     const confirm = request.confirmRemoval ?? (async () => request.action === 'finish');
-    const done = await recover(change, request.action, { clientOf: (name) => context.model.client(name), journal: context.journal, logger: context.logger, confirm, execute: executeOptions(progress) });
+    const done = await recover(change, request.action, {
+      clientOf: (name) => context.model.client(name),
+      journal: context.journal,
+      logger: context.logger,
+      confirm,
+      execute: executeOptions(progress),
+    });
     context.logger.info(`recovered (${request.action}) ${change.key}: ${done.join('; ')}`);
     if (request.action === 'finish' && change.entry) {
-      await context.crossLinks.registerRecovered(change.entry).catch((error: unknown) => context.logger.warn(`Could not record the finished change's ambassadors: ${errorMessage(error)}; adopt the link to manage it`));
+      await context.crossLinks
+        .registerRecovered(change.entry)
+        .catch((error: unknown) => context.logger.warn(`Could not record the finished change's ambassadors: ${errorMessage(error)}; adopt the link to manage it`));
     }
     await context.model.refresh(host);
     await context.interrupted.scan();

@@ -81,25 +81,28 @@ export const registeredIds: readonly string[] = commands.map((command) => comman
 
 export function registerCommands(services: Omit<CommandContext, 'ui'>, ui: Prompter = createVscodePrompter()): vscode.Disposable[] {
   const context: CommandContext = { ...services, ui };
-  return [registerInspectProvider(), ...commands.map((command) =>
-    vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
-      const id = command.id;
-      try {
-        await context.connect();
-        return await invoke(command, context, ui, args);
-      } catch (error) {
-        context.logger.error(`${id} failed: ${errorMessage(error)}`);
-        if (error instanceof CrosslinkError) {
-          void vscode.window.showErrorMessage(error.message);
-        } else {
-          void vscode.window.showErrorMessage(`Crosslink: ${errorMessage(error)}`, 'Show Log').then((choice) => choice && context.channel.show());
+  return [
+    registerInspectProvider(),
+    ...commands.map((command) =>
+      vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+        const id = command.id;
+        try {
+          await context.connect();
+          return await invoke(command, context, ui, args);
+        } catch (error) {
+          context.logger.error(`${id} failed: ${errorMessage(error)}`);
+          if (error instanceof CrosslinkError) {
+            void vscode.window.showErrorMessage(error.message);
+          } else {
+            void vscode.window.showErrorMessage(`Crosslink: ${errorMessage(error)}`, 'Show Log').then((choice) => choice && context.channel.show());
+          }
+          // Scripted callers (executeCommand with arguments) get the error; menu and palette users got the message.
+          if (isScriptedArgument(args[0])) {
+            throw error;
+          }
+          return undefined;
         }
-        // Scripted callers (executeCommand with arguments) get the error; menu and palette users got the message.
-        if (isScriptedArgument(args[0])) {
-          throw error;
-        }
-        return undefined;
-      }
-    }),
-  )];
+      }),
+    ),
+  ];
 }

@@ -9,7 +9,11 @@ export const retryHostCommand: Command<{ host: string }, { host: string; state: 
     if (node instanceof HostNode) {
       return { host: node.hostName };
     }
-    const picked = await ui.pickOne({ title: 'Retry Host', placeholder: 'The host to connect to again', items: context.model.hosts().map((host) => ({ label: host.spec.name, description: host.state, value: host.spec.name })) });
+    const picked = await ui.pickOne({
+      title: 'Retry Host',
+      placeholder: 'The host to connect to again',
+      items: context.model.hosts().map((host) => ({ label: host.spec.name, description: host.state, value: host.spec.name })),
+    });
     return typeof picked === 'string' ? { host: picked } : undefined;
   },
   async run({ model, forgetSshDeclines }, { host }) {

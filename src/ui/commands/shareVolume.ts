@@ -44,7 +44,10 @@ export const shareVolumeCommand: Command<ShareVolumeRequest, { volume: string; c
     const containers = sameHost(context, request.containers, title);
     const hostName = containers[0].hostName;
     const names = containers.map((resolved) => resolved.container.name);
-    await operationsFor(context, hostName).shareVolume({ containers: names, volume: request.volume, mountPath: request.mountPath, readOnly: request.readOnly, writableLayer: request.writableLayer }, executeOptions(progress));
+    await operationsFor(context, hostName).shareVolume(
+      { containers: names, volume: request.volume, mountPath: request.mountPath, readOnly: request.readOnly, writableLayer: request.writableLayer },
+      executeOptions(progress),
+    );
     return { volume: request.volume, containers: names.map((name) => formatContainerRef(hostName, name)) };
   },
   async answer(ui, error, request) {
@@ -59,7 +62,13 @@ export async function promptShareVolume(ui: Prompter, context: CommandContext, s
   const done = await runSteps([
     async (position) =>
       keep(
-        await pickContainersOnOneHost(ui, context.model, { ...position, title: `${title}: containers`, placeholder: 'Containers that will share the volume (all on one host)', started, picked: state.containers }),
+        await pickContainersOnOneHost(ui, context.model, {
+          ...position,
+          title: `${title}: containers`,
+          placeholder: 'Containers that will share the volume (all on one host)',
+          started,
+          picked: state.containers,
+        }),
         (containers) => (state.containers = containers),
       ),
     async (position) => {
@@ -70,7 +79,9 @@ export async function promptShareVolume(ui: Prompter, context: CommandContext, s
         title: `${title}: volume on ${hostName}`,
         placeholder: 'A named volume, or type a new name',
         // Anonymous volumes (64 hex digits) belong to one container each; they are not offered for sharing.
-        existing: volumes.filter((volume) => !/^[0-9a-f]{64}$/.test(volume.name)).map((volume) => ({ name: volume.name, description: isManaged(volume.labels) ? 'made by Crosslink' : volume.driver })),
+        existing: volumes
+          .filter((volume) => !/^[0-9a-f]{64}$/.test(volume.name))
+          .map((volume) => ({ name: volume.name, description: isManaged(volume.labels) ? 'made by Crosslink' : volume.driver })),
         taken: new Set(volumes.map((volume) => volume.name)),
         createLabel: `Create a New Volume on ${hostName}…`,
         suggestedName: 'shared-data',
@@ -81,7 +92,13 @@ export async function promptShareVolume(ui: Prompter, context: CommandContext, s
     },
     async (position) =>
       keep(
-        await ui.inputText({ ...position, title: `${title}: mount path`, prompt: `Where ${state.volume} appears inside the containers`, value: state.mountPath ?? '/shared', validate: (text) => mountPathProblem(text.trim()) }),
+        await ui.inputText({
+          ...position,
+          title: `${title}: mount path`,
+          prompt: `Where ${state.volume} appears inside the containers`,
+          value: state.mountPath ?? '/shared',
+          validate: (text) => mountPathProblem(text.trim()),
+        }),
         (mountPath) => (state.mountPath = mountPath.trim()),
       ),
     async (position) =>

@@ -80,6 +80,9 @@ export const switchCrossLinkCommand: Command<SwitchRequest, SwitchCrossLinkResul
     return consent === 'rethrow' ? 'rethrow' : consent && { ...request, confirmForeign: true };
   },
   report(ui, { to, verified }, request) {
-    void ui.notify(verified.ok ? 'info' : 'warning', `${request.client} reaches ${request.alias} over ${to === 'overlay' ? 'an overlay network' : 'ambassadors'} now: ${verified.message}`);
+    void ui.notify(
+      verified.ok ? 'info' : 'warning',
+      `${request.client} reaches ${request.alias} over ${to === 'overlay' ? 'an overlay network' : 'ambassadors'} now: ${verified.message}`,
+    );
   },
 };

@@ -47,7 +47,12 @@ export async function promptTunnel(ui: Prompter, tunnels: Pick<TunnelManager, 'g
 }
 
 /** promptTunnel as a request. */
-export async function promptTunnelRequest(ui: Prompter, tunnels: Pick<TunnelManager, 'get' | 'list'>, node: TreeNode | undefined, title: string): Promise<{ id: string } | undefined> {
+export async function promptTunnelRequest(
+  ui: Prompter,
+  tunnels: Pick<TunnelManager, 'get' | 'list'>,
+  node: TreeNode | undefined,
+  title: string,
+): Promise<{ id: string } | undefined> {
   const tunnel = await promptTunnel(ui, tunnels, node, title);
   return tunnel && { id: tunnel.id };
 }

@@ -65,7 +65,9 @@ export const verifyLinkCommand: Command<VerifyRequest, Verified> = {
   progressTitle: ({ client, alias }) => `Verifying ${alias} from ${client.split('/')[1]}…`,
   async run(context, request) {
     const { client: reference, alias, port } = request;
-    const crossLink = request.overlay ? undefined : request.link ?? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias);
+    const crossLink = request.overlay
+      ? undefined
+      : (request.link ?? (await context.crossLinks.list()).find((link) => formatContainerRef(link.client.host, link.client.container) === reference && link.alias === alias));
     let verified: Verified;
     if (request.overlay) {
       verified = { result: await context.overlay.verify(request.overlay), clientName: request.overlay.client.container };
@@ -82,7 +84,9 @@ export const verifyLinkCommand: Command<VerifyRequest, Verified> = {
     const { result, clientName } = verified;
     context.logger.info(`verify ${clientName} → ${alias}: ${result.message}`);
     for (const hop of result.hops) {
-      context.logger.info(`  ${hop.ok ? 'ok' : hop.reason} ${hop.name}: ${hop.from} → ${hop.to}${hop.ms !== undefined ? ` ${hop.ms} ms` : ''}${hop.error ? ` (${hop.error})` : ''}`);
+      context.logger.info(
+        `  ${hop.ok ? 'ok' : hop.reason} ${hop.name}: ${hop.from} → ${hop.to}${hop.ms !== undefined ? ` ${hop.ms} ms` : ''}${hop.error ? ` (${hop.error})` : ''}`,
+      );
     }
     return verified;
   },
@@ -113,8 +117,21 @@ export async function promptVerify(ui: Prompter, model: Pick<ContainerModel, 'ho
     async (position) =>
       started
         ? 'skip'
-        : keep(await pickContainer(ui, model, { ...position, title: 'Container to verify from', placeholder: 'The container that uses the link', active: client, empty: { message: 'no host shows a container yet; add a host or start a container first.' } }), (picked) => (client = picked)),
-    async (position) => keep(await inputAlias(ui, { ...position, title: `Verify a link from ${client!.container.name}`, prompt: 'The name to resolve and connect to', value: alias }), (typed) => (alias = typed.trim())),
+        : keep(
+            await pickContainer(ui, model, {
+              ...position,
+              title: 'Container to verify from',
+              placeholder: 'The container that uses the link',
+              active: client,
+              empty: { message: 'no host shows a container yet; add a host or start a container first.' },
+            }),
+            (picked) => (client = picked),
+          ),
+    async (position) =>
+      keep(
+        await inputAlias(ui, { ...position, title: `Verify a link from ${client!.container.name}`, prompt: 'The name to resolve and connect to', value: alias }),
+        (typed) => (alias = typed.trim()),
+      ),
   ]);
   return done && client && alias ? { client: formatContainerRef(client.hostName, client.container.name), alias } : undefined;
 }

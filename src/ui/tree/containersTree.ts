@@ -4,7 +4,19 @@ import type { ContainerModel } from '../../core/model/containerModel';
 import type { HostSnapshot } from '../../core/model/hostWatcher';
 import type { ContainerState, ContainerSummary } from '../../core/types';
 import { errorMessage } from '../../core/errors';
-import { AliasNode, ContainerNode, CrossLinkNode, HostNode, InterruptedChangeNode, LinkNode, MessageNode, OverlayLinkNode, type TreeNode, TunnelNode, TunnelsNode } from './treeNodes';
+import {
+  AliasNode,
+  ContainerNode,
+  CrossLinkNode,
+  HostNode,
+  InterruptedChangeNode,
+  LinkNode,
+  MessageNode,
+  OverlayLinkNode,
+  type TreeNode,
+  TunnelNode,
+  TunnelsNode,
+} from './treeNodes';
 import type { InterruptedChanges } from '../interruptedChanges';
 import type { TunnelInfo, TunnelManager } from '../../core/forwarding/tunnelManager';
 import { type CrossLink, ambassadorLabel, crossLinkOf, formatTarget } from '../../core/values/labels';
@@ -102,7 +114,8 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     const interruptedChanged = interrupted?.onDidChange(() => this.refreshes.request(undefined));
     const overlaysChanged = overlays?.onDidChange(() => this.refreshes.request(undefined));
     this.subscription = {
-      dispose: () => [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged, overlaysChanged, this.refreshes].forEach((disposable) => disposable?.dispose()),
+      dispose: () =>
+        [modelChanged, healthChanged, tunnelsChanged, countersChanged, interruptedChanged, overlaysChanged, this.refreshes].forEach((disposable) => disposable?.dispose()),
     };
   }
 
@@ -347,7 +360,10 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
    */
   private mayHaveLinksOrAliases(hostName: string, container: ContainerSummary): boolean {
     const key = `${hostName}/${container.id}`;
-    const networks = container.networks.map((network) => network.name).sort().join(',');
+    const networks = container.networks
+      .map((network) => network.name)
+      .sort()
+      .join(',');
     const known = this.linksOrAliases.get(key);
     if (known?.networks === networks) {
       return known.has ?? true;
@@ -365,20 +381,22 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     // A row gone (or asked again) before its turn needs no answer.
     const current = () => this.linksOrAliases.get(key) === entry;
-    limiter.run(async () => (current() ? client.inspectContainer(container.id) : undefined)).then(
-      (details) => {
-        if (!details) {
-          return;
-        }
-        entry.has = hasLinksOrAliases(details);
-        const node = this.containerNodes.get(key);
-        if (!entry.has && node && current()) {
-          this.refreshes.request(node);
-        }
-      },
-      // Gone or unreachable: the arrow stays, and expanding says why.
-      () => (entry.has = true),
-    );
+    limiter
+      .run(async () => (current() ? client.inspectContainer(container.id) : undefined))
+      .then(
+        (details) => {
+          if (!details) {
+            return;
+          }
+          entry.has = hasLinksOrAliases(details);
+          const node = this.containerNodes.get(key);
+          if (!entry.has && node && current()) {
+            this.refreshes.request(node);
+          }
+        },
+        // Gone or unreachable: the arrow stays, and expanding says why.
+        () => (entry.has = true),
+      );
     return true;
   }
 
@@ -431,7 +449,9 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
       tooltip.appendMarkdown(`- ${engineLabel(host.engine)} (API ${host.engine.apiVersion}, ${host.engine.os}/${host.engine.arch})\n`);
     }
     if (swarm && swarm.state !== 'inactive') {
-      tooltip.appendMarkdown(`- Swarm: ${swarm.state}, ${swarm.role ?? 'node'}; node \`${swarm.nodeId}\`${swarm.clusterId ? `, cluster \`${swarm.clusterId}\`` : ''}${swarm.nodeAddress ? `, advertises ${swarm.nodeAddress}` : ''}\n`);
+      tooltip.appendMarkdown(
+        `- Swarm: ${swarm.state}, ${swarm.role ?? 'node'}; node \`${swarm.nodeId}\`${swarm.clusterId ? `, cluster \`${swarm.clusterId}\`` : ''}${swarm.nodeAddress ? `, advertises ${swarm.nodeAddress}` : ''}\n`,
+      );
     }
     tooltip.appendMarkdown(`- From: ${host.spec.source}\n`);
     if (host.error) {
@@ -454,9 +474,7 @@ export class ContainersTreeProvider implements vscode.TreeDataProvider<TreeNode>
     }
     const addresses = container.networks.filter((network) => network.ipAddress).map((network) => network.ipAddress);
     const published = container.ports.filter((port) => port.publicPort).map((port) => `${port.publicPort}→${port.privatePort}`);
-    item.description = [container.image, container.state !== 'running' ? container.state : undefined, ...addresses, ...published]
-      .filter(Boolean)
-      .join(' · ');
+    item.description = [container.image, container.state !== 'running' ? container.state : undefined, ...addresses, ...published].filter(Boolean).join(' · ');
     const [icon, color] = containerIcons[container.state];
     const ambassadorFor = container.labels[ambassadorLabel.target];
     item.iconPath = new vscode.ThemeIcon(ambassadorFor ? 'radio-tower' : icon, color ? new vscode.ThemeColor(color) : undefined);
@@ -504,14 +522,7 @@ function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth, origin: '
   const health: LinkHealth = healthOf.get(link) ?? { state: 'unknown', message: 'not known yet' };
   const checked = health.checked;
   const foreign = origin === 'foreign';
-  const status =
-    health.state === 'ok'
-      ? checked?.ok
-        ? 'verified'
-        : 'ok'
-      : health.state === 'broken' && health.failedHop
-        ? `broken: ${hopTitle(health.failedHop)}`
-        : health.state;
+  const status = health.state === 'ok' ? (checked?.ok ? 'verified' : 'ok') : health.state === 'broken' && health.failedHop ? `broken: ${hopTitle(health.failedHop)}` : health.state;
   item.description = `as ${link.alias} · ${link.mode === 'link' ? 'legacy link' : 'network alias'} · ${status}${foreign ? ' · not created here' : ''}`;
   const tooltip = new vscode.MarkdownString(undefined, true);
   tooltip.appendMarkdown(`**${link.client.container}** on ${link.client.host} reaches **${formatTarget(link.target)}** as \`${link.alias}:${link.target.port}\`\n\n`);
@@ -522,7 +533,10 @@ function crossLinkItem(node: CrossLinkNode, healthOf: CrossLinkHealth, origin: '
     tooltip.appendMarkdown('\nLast check, hop by hop:\n\n');
     for (const hop of checked.hops) {
       const mark = hop.ok ? '$(pass)' : hop.reason === 'notChecked' ? '$(circle-slash)' : '$(error)';
-      tooltip.appendMarkdown(`- ${mark} ${hopTitle(hop.name)}: `).appendText(`${hop.from} → ${hop.to}${hop.ms !== undefined ? ` · ${hop.ms} ms` : ''}${hop.error ? ` · ${hop.error}` : ''}`).appendMarkdown('\n');
+      tooltip
+        .appendMarkdown(`- ${mark} ${hopTitle(hop.name)}: `)
+        .appendText(`${hop.from} → ${hop.to}${hop.ms !== undefined ? ` · ${hop.ms} ms` : ''}${hop.error ? ` · ${hop.error}` : ''}`)
+        .appendMarkdown('\n');
     }
   }
   if (foreign) {

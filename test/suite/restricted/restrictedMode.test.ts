@@ -66,7 +66,10 @@ describe('Restricted Mode: an untrusted folder cannot choose hosts, images or li
     assert.deepStrictEqual(result.hosts.map((host) => host.name).sort(), userHosts.map((host) => host.name).sort());
     for (const host of result.hosts) assert.strictEqual(host.state, 'connected', `${host.name}: ${host.error ?? ''}`);
     const folderHosts = (folderSettings['crosslink.hosts'] as HostEntry[]).map((host) => host.name);
-    assert.deepStrictEqual(result.hosts.filter((host) => folderHosts.includes(host.name)), []);
+    assert.deepStrictEqual(
+      result.hosts.filter((host) => folderHosts.includes(host.name)),
+      [],
+    );
     assert.deepStrictEqual(result.userSettingsOnly, ['crosslink.hosts', 'crosslink.includeDockerContexts']);
   });
 

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { release } from 'node:os';
 import { DockerApiError, HostError } from '../../../src/core/errors';
 import type { DockerClient, NetworkCreateOptions } from '../../../src/core/hosts/dockerClient';
-import type { ContainerCreateBody, ContainerDetails, ContainerSummary, EndpointConfig, EngineHost, FilesystemChange, NetworkSummary, SwarmMembership, VolumeSummary } from '../../../src/core/types';
+import type {
+  ContainerCreateBody,
+  ContainerDetails,
+  ContainerSummary,
+  EndpointConfig,
+  EngineHost,
+  FilesystemChange,
+  NetworkSummary,
+  SwarmMembership,
+  VolumeSummary,
+} from '../../../src/core/types';
 
 interface FakeContainer {
   id: string;
@@ -22,7 +32,19 @@ interface FakeContainer {
  */
 export type FaultMode = 'refuse' | 'timeout' | 'lostReply' | 'crashBefore' | 'crashAfter';
 
-const mutating = new Set(['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'renameContainer', 'createNetwork', 'connectNetwork', 'disconnectNetwork', 'removeNetwork', 'createVolume', 'removeVolume']);
+const mutating = new Set([
+  'createContainer',
+  'startContainer',
+  'stopContainer',
+  'removeContainer',
+  'renameContainer',
+  'createNetwork',
+  'connectNetwork',
+  'disconnectNetwork',
+  'removeNetwork',
+  'createVolume',
+  'removeVolume',
+]);
 
 /**
  * A stateful in-memory engine behind the DockerClient interface: containers with names, state,
@@ -56,7 +78,12 @@ export class FakeEngine implements DockerClient {
 
   /** Adds a container as `docker run` / `docker create` would. */
   seed(details: ContainerDetails): string {
-    const raw = details.raw as { Config: ContainerCreateBody; HostConfig: Record<string, unknown>; NetworkSettings: { Networks: Record<string, EndpointConfig> }; State: { Running: boolean } };
+    const raw = details.raw as {
+      Config: ContainerCreateBody;
+      HostConfig: Record<string, unknown>;
+      NetworkSettings: { Networks: Record<string, EndpointConfig> };
+      State: { Running: boolean };
+    };
     this.containers.set(details.id, {
       id: details.id,
       name: details.name,
@@ -300,7 +327,9 @@ export class FakeEngine implements DockerClient {
   }
 
   private find(idOrName: string): FakeContainer {
-    const container = this.containers.get(idOrName) ?? [...this.containers.values()].find((candidate) => candidate.name === idOrName || (idOrName.length >= 12 && candidate.id.startsWith(idOrName)));
+    const container =
+      this.containers.get(idOrName) ??
+      [...this.containers.values()].find((candidate) => candidate.name === idOrName || (idOrName.length >= 12 && candidate.id.startsWith(idOrName)));
     if (!container) {
       throw new DockerApiError('notFound', `No such container: ${idOrName}`, 404);
     }
@@ -314,7 +343,11 @@ export class FakeEngine implements DockerClient {
       Name: `/${container.name}`,
       Image: 'sha256:image',
       Created: container.created,
-      State: { Running: container.running, Status: container.running ? 'running' : container.finishedAt ? 'exited' : 'created', FinishedAt: container.finishedAt ?? '0001-01-01T00:00:00Z' },
+      State: {
+        Running: container.running,
+        Status: container.running ? 'running' : container.finishedAt ? 'exited' : 'created',
+        FinishedAt: container.finishedAt ?? '0001-01-01T00:00:00Z',
+      },
       Config: config,
       HostConfig,
       NetworkSettings: { Networks: Object.fromEntries(container.networks) },

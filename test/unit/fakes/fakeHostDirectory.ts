@@ -23,7 +23,8 @@ export function fakeHostDirectory(clients: FakeDockerClient[]): HostDirectory & 
     hosts: () => clients.map(snapshot),
     host: (name) => clients.filter((client) => client.hostName === name).map(snapshot)[0],
     connectedHosts: () => clients.filter((client) => (states.get(client.hostName) ?? connected).state === 'connected').map((client) => client.hostName),
-    findContainer: (host, name) => [...(clients.find((client) => client.hostName === host)?.containers.values() ?? [])].find((container) => container.name === name || container.id === name),
+    findContainer: (host, name) =>
+      [...(clients.find((client) => client.hostName === host)?.containers.values() ?? [])].find((container) => container.name === name || container.id === name),
     onDidChange: changed.event,
     fire: (host) => changed.fire(host),
   };

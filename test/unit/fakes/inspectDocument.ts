@@ -2,9 +2,20 @@ import type { RecreateSubject } from '../../../src/core/planning/recreate';
 import type { ContainerDetails } from '../../../src/core/types';
 
 /** A `docker inspect` document shaped like the engine's, with what the planners read. */
-export function inspectDocument(name: string, overrides: { config?: object; hostConfig?: object; networks?: object; mounts?: object[]; running?: boolean; id?: string } = {}): ContainerDetails {
-  const id = overrides.id ?? `${name.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, 'a')}${'f'.repeat(52)}`;
-  const networks = (overrides.networks ?? { bridge: { Aliases: null, Links: null, IPAMConfig: null, IPAddress: '172.17.0.2' } }) as Record<string, { Aliases?: string[] | null; IPAddress?: string }>;
+export function inspectDocument(
+  name: string,
+  overrides: { config?: object; hostConfig?: object; networks?: object; mounts?: object[]; running?: boolean; id?: string } = {},
+): ContainerDetails {
+  const id =
+    overrides.id ??
+    `${name
+      .padEnd(12, '0')
+      .slice(0, 12)
+      .replace(/[^0-9a-f]/g, 'a')}${'f'.repeat(52)}`;
+  const networks = (overrides.networks ?? { bridge: { Aliases: null, Links: null, IPAMConfig: null, IPAddress: '172.17.0.2' } }) as Record<
+    string,
+    { Aliases?: string[] | null; IPAddress?: string }
+  >;
   const raw = {
     Id: id,
     Name: `/${name}`,
@@ -23,7 +34,11 @@ export function inspectDocument(name: string, overrides: { config?: object; host
     status: '',
     createdAt: 0,
     labels: {},
-    networks: Object.entries(networks).map(([network, settings]) => ({ name: network, ipAddress: settings.IPAddress, aliases: (settings.Aliases ?? []).filter((alias) => alias !== id.slice(0, 12)) })),
+    networks: Object.entries(networks).map(([network, settings]) => ({
+      name: network,
+      ipAddress: settings.IPAddress,
+      aliases: (settings.Aliases ?? []).filter((alias) => alias !== id.slice(0, 12)),
+    })),
     ports: [],
     links: ((raw.HostConfig as { Links?: string[] | null }).Links ?? []).map((link) => {
       const [target, clientAlias] = link.split(':');

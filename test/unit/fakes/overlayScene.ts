@@ -28,4 +28,3 @@ export function overlayScene(linked = true) {
   const source = { calls: 0, fail: false, links: listed, list: async () => (source.calls++, source.fail ? Promise.reject(new Error('host dropped')) : source.links) };
   return { alpha, beta, hosts, source, listing: new OverlayLinkListing(hosts, source, silentLogger) };
 }
-

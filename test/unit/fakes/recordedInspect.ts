@@ -131,7 +131,16 @@ export function recordedInspect(version: RecordedVersion): ContainerDetails {
       Networks: { appnet, backnet },
     },
     Mounts: [
-      { Type: 'volume', Name: anonymousVolume, Source: `/var/lib/docker/volumes/${anonymousVolume}/_data`, Destination: '/cache', Driver: 'local', Mode: 'z', RW: true, Propagation: '' },
+      {
+        Type: 'volume',
+        Name: anonymousVolume,
+        Source: `/var/lib/docker/volumes/${anonymousVolume}/_data`,
+        Destination: '/cache',
+        Driver: 'local',
+        Mode: 'z',
+        RW: true,
+        Propagation: '',
+      },
       { Type: 'volume', Name: imageVolume, Source: `/var/lib/docker/volumes/${imageVolume}/_data`, Destination: '/anon', Driver: 'local', Mode: '', RW: true, Propagation: '' },
     ],
   };

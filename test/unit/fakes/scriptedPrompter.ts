@@ -91,7 +91,12 @@ export function pick(title: string | RegExp, label: string): Expected {
     title,
     answer: (options: PickOptions<unknown>) => {
       const item = itemsOf(options).find((candidate) => candidate.label.includes(label));
-      assert.ok(item, `no item "${label}" in "${options.title}": ${itemsOf(options).map((candidate) => candidate.label).join(', ')}`);
+      assert.ok(
+        item,
+        `no item "${label}" in "${options.title}": ${itemsOf(options)
+          .map((candidate) => candidate.label)
+          .join(', ')}`,
+      );
       return item.value;
     },
   };
@@ -102,7 +107,10 @@ export function pickMany(title: string | RegExp, labels: string[]): Expected {
   return {
     kind: 'pickMany',
     title,
-    answer: (options: PickOptions<unknown>) => itemsOf(options).filter((item) => labels.some((label) => item.label.includes(label))).map((item) => item.value),
+    answer: (options: PickOptions<unknown>) =>
+      itemsOf(options)
+        .filter((item) => labels.some((label) => item.label.includes(label)))
+        .map((item) => item.value),
   };
 }
 

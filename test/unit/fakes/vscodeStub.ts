@@ -15,4 +15,9 @@ const original = resolver._resolveFilename;
 resolver._resolveFilename = function (request: string, ...rest: unknown[]) {
   return request === 'vscode' ? 'vscode-stub' : original.call(this, request, ...rest);
 };
-require.cache['vscode-stub'] = { id: 'vscode-stub', filename: 'vscode-stub', loaded: true, exports: new Proxy({ ...vscodeTreeApi, workspace: trustedFolder }, { get: (api: Record<PropertyKey, unknown>, key) => (key === '__esModule' ? false : api[key]) }) } as unknown as NodeJS.Module;
+require.cache['vscode-stub'] = {
+  id: 'vscode-stub',
+  filename: 'vscode-stub',
+  loaded: true,
+  exports: new Proxy({ ...vscodeTreeApi, workspace: trustedFolder }, { get: (api: Record<PropertyKey, unknown>, key) => (key === '__esModule' ? false : api[key]) }),
+} as unknown as NodeJS.Module;

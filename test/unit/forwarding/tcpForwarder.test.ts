@@ -102,7 +102,7 @@ describe('TcpForwarder (unit)', () => {
       });
       const ended = once(socket, 'end');
       const totalBytes = 48 * 1024 * 1024;
-      for (let written = 0; written < totalBytes; ) {
+      for (let written = 0; written < totalBytes;) {
         // Sizes that straddle the 64 KiB scratch buffer and the bulk buffer.
         const chunk = randomBytes(Math.min(totalBytes - written, 1 + ((written * 7919) % (3 * 1024 * 1024))));
         sent.update(chunk);
@@ -240,7 +240,10 @@ describe('TcpForwarder (unit)', () => {
       } else {
         local.dispose();
       }
-      assert.ok((await Promise.all(ended)).every((how) => how !== 'open'), `${finish}: every client was told`);
+      assert.ok(
+        (await Promise.all(ended)).every((how) => how !== 'open'),
+        `${finish}: every client was told`,
+      );
       sockets.forEach((socket) => socket.destroy());
       await waitFor(() => server.open.size === 0, `${finish}: the target's sockets to close`);
       assert.equal(local.stats().activeConnections, 0);
@@ -320,7 +323,16 @@ describe('TcpForwarder (unit)', () => {
     const [firstOutput] = (await once(child.stdout, 'data')) as [Buffer];
     const port = Number(firstOutput.toString().trim());
     const sockets = await Promise.all(Array.from({ length: 40 }, () => dial(port).catch(() => undefined)));
-    const outcomes = await Promise.all(sockets.map((socket) => (socket ? roundTrip(socket, 'x').then(() => 'ok', () => 'failed') : 'failed')));
+    const outcomes = await Promise.all(
+      sockets.map((socket) =>
+        socket
+          ? roundTrip(socket, 'x').then(
+              () => 'ok',
+              () => 'failed',
+            )
+          : 'failed',
+      ),
+    );
     sockets.forEach((socket) => socket?.destroy());
     // libuv drops what it cannot accept (its EMFILE trick), so the listener never learns about those.
     assert.ok(outcomes.includes('failed'), 'the limit was reached');

@@ -113,7 +113,10 @@ describe('planTransport (unit)', () => {
   ];
   for (const { name, target, port, reason } of failures) {
     it(`refuses ${name} with ForwardError ${reason}`, () => {
-      assert.throws(() => planTransport(tcpHost, target, port, false), (error: unknown) => ForwardError.is(error, reason));
+      assert.throws(
+        () => planTransport(tcpHost, target, port, false),
+        (error: unknown) => ForwardError.is(error, reason),
+      );
     });
   }
 });

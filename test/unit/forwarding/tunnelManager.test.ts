@@ -182,7 +182,11 @@ describe('TunnelManager (unit)', () => {
     assert.equal(tunnels.get(kept.id)?.state, 'active');
     assert.equal(tunnels.get(lost.id)?.state, 'error');
     assert.match(tunnels.get(lost.id)?.problem ?? '', /in use/, 'a tunnel that cannot listen says why');
-    assert.deepEqual(tunnels.serialize().map((record) => record.listener), ['listening', 'listening'], 'it tries its port again after a reload');
+    assert.deepEqual(
+      tunnels.serialize().map((record) => record.listener),
+      ['listening', 'listening'],
+      'it tries its port again after a reload',
+    );
     assert.equal(await roundTrip(await dial(kept.localPort as number), 'resumed'), 'resumed');
     const moved = await tunnels.changeLocalPort(lost.id, 0);
     assert.equal(moved.state, 'active');
@@ -216,11 +220,11 @@ describe('TunnelManager (unit)', () => {
     assert.equal(after.get(info.id)?.localPort, info.localPort);
     assert.equal(await roundTrip(await dial(info.localPort as number), 'restored'), 'restored');
     after.dispose();
-    await waitFor(() => engine.removed.length === 2, 'dispose() to remove the restored tunnel\'s ambassador');
+    await waitFor(() => engine.removed.length === 2, "dispose() to remove the restored tunnel's ambassador");
     assert.deepEqual(engine.created, ['crosslink-tunnel-web-80', 'crosslink-tunnel-web-80']);
   });
 
-  it('on the next start removes the ambassadors of a window that died, and leaves a look-alike and a live window\'s alone', async () => {
+  it("on the next start removes the ambassadors of a window that died, and leaves a look-alike and a live window's alone", async () => {
     const engine = tcpEngine();
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
     const crashed = manager(engine, tcpSpec, { ownerPid: deadPid });
@@ -232,13 +236,17 @@ describe('TunnelManager (unit)', () => {
     engine.client.upsert(container('forged', 'crosslink-tunnel-db-5432', { labels: { ...leftover.labels } }));
     engine.client.upsert(container('db', 'db', { networks: [{ name: 'bridge', ipAddress: '172.17.0.6', aliases: [] }] }));
     const otherWindow = manager(engine, tcpSpec, { ownerPid: process.pid });
-    await assert.rejects(otherWindow.open({ host: 'alpha', container: 'db', port: 5432, localPort: 0 }), (error: unknown) => ForwardError.is(error, 'noTransport'), 'a look-alike is not used');
+    await assert.rejects(
+      otherWindow.open({ host: 'alpha', container: 'db', port: 5432, localPort: 0 }),
+      (error: unknown) => ForwardError.is(error, 'noTransport'),
+      'a look-alike is not used',
+    );
     await otherWindow.open({ host: 'alpha', container: 'web', port: 81, localPort: 0 });
 
     const next = manager(engine, tcpSpec);
     assert.deepEqual(await next.removeLeftoverHelpers('alpha'), ['crosslink-tunnel-web-80']);
     const names = [...engine.client.containers.values()].map((candidate) => candidate.name).sort();
-    assert.deepEqual(names, ['crosslink-tunnel-db-5432', 'crosslink-tunnel-web-81', 'db', 'web'], 'the look-alike and the live window\'s helper stay');
+    assert.deepEqual(names, ['crosslink-tunnel-db-5432', 'crosslink-tunnel-web-81', 'db', 'web'], "the look-alike and the live window's helper stay");
   });
 
   it('closes a window whose host is down without failing, and the helper it could not remove is cleaned up on the next start', async () => {
@@ -345,7 +353,7 @@ describe('TunnelManager (unit)', () => {
       engine.client.host = { ...engine.client.host, operatingSystem: 'Docker Desktop', name: 'docker-desktop' };
       const info = await manager(engine, localSpec).open({ host: 'local', container: 'web', port: 80, localPort: 0 });
       assert.equal(info.transportKind, 'ambassador');
-      assert.match(info.transport, /^ambassador crosslink-tunnel-web-80 \(127\.0\.0\.1:\d+\)$/, 'published on this machine\'s loopback');
+      assert.match(info.transport, /^ambassador crosslink-tunnel-web-80 \(127\.0\.0\.1:\d+\)$/, "published on this machine's loopback");
       assert.equal(await roundTrip(await dial(info.localPort as number), 'ping'), 'ping');
       assert.deepEqual(engine.directDials, []);
     });
@@ -363,7 +371,7 @@ describe('TunnelManager (unit)', () => {
       const info = await tunnels.open({ host: 'local', container: 'web', port: 80, localPort: 0 });
       const startedAt = Date.now();
       assert.equal(await roundTrip(await dial(info.localPort as number), 'ping'), 'ping');
-      assert.ok(Date.now() - startedAt < 600, 'within the connection\'s own connect time');
+      assert.ok(Date.now() - startedAt < 600, "within the connection's own connect time");
       assert.equal(tunnels.list()[0].transportKind, 'ambassador');
     });
 

@@ -9,13 +9,16 @@ import { waitFor } from '../../support/waitFor';
 import { FakeDockerClient, container } from '../fakes/fakeDockerClient';
 
 describe('refreshTunnelsOnTargetChanges (unit)', () => {
-  it('refreshes a host\'s tunnels when a target or the host changes, not on unrelated events', async () => {
+  it("refreshes a host's tunnels when a target or the host changes, not on unrelated events", async () => {
     const client = new FakeDockerClient('beta');
     client.containers.set('w1', container('w1', 'web'));
     const model = new ContainerModel(() => client, silentLogger, { eventDebounceMs: 5, retryDelaysMs: [20] });
     await model.setHosts([parseHostEntry({ name: 'beta', url: 'ssh://root@10.231.0.12' })]);
     const refreshed: Array<string | undefined> = [];
-    const tunnels = { list: () => [{ id: 'beta/web:80', host: 'beta', container: 'web' }], refresh: async (host?: string) => void refreshed.push(host) } as unknown as TunnelManager;
+    const tunnels = {
+      list: () => [{ id: 'beta/web:80', host: 'beta', container: 'web' }],
+      refresh: async (host?: string) => void refreshed.push(host),
+    } as unknown as TunnelManager;
     const subscription = refreshTunnelsOnTargetChanges(model, tunnels);
     const settle = (count: number, what: string) => waitFor(() => refreshed.length === count, what);
 

@@ -32,7 +32,7 @@ describe('command arguments (unit): parse() pins the scripted API of the README'
     rejects(() => retryHostCommand.parse({ host: 1 }), 'host', 'wrongType');
   });
 
-  it('crosslink.retryHost asks ssh\'s declined questions again before it reconnects; an unknown host changes nothing', async () => {
+  it("crosslink.retryHost asks ssh's declined questions again before it reconnects; an unknown host changes nothing", async () => {
     const calls: string[] = [];
     const context = {
       model: { host: (name: string) => (name === 'beta' ? { state: 'connected' } : undefined), refresh: async (name: string) => void calls.push(`refresh ${name}`) },
@@ -127,8 +127,16 @@ describe('the command table (unit)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { commands: Array<{ command: string }> } };
     assert.ok(fromReadme.size >= 30, `read ${fromReadme.size} ids from the README table`);
     const registered = new Set(registeredIds);
-    assert.deepEqual([...fromReadme].filter((id) => !registered.has(id)), [], 'README commands that are not registered');
-    assert.deepEqual(manifest.contributes.commands.map(({ command }) => command).filter((id) => !registered.has(id)), [], 'package.json commands that are not registered');
+    assert.deepEqual(
+      [...fromReadme].filter((id) => !registered.has(id)),
+      [],
+      'README commands that are not registered',
+    );
+    assert.deepEqual(
+      manifest.contributes.commands.map(({ command }) => command).filter((id) => !registered.has(id)),
+      [],
+      'package.json commands that are not registered',
+    );
     assert.equal(registered.size, registeredIds.length, 'no id registered twice');
   });
 });

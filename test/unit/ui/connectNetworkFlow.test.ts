@@ -9,7 +9,10 @@ import { promptShareVolume, shareVolumeCommand } from '../../../src/ui/commands/
 import { ScriptedPrompter, confirm, escape, goBack, inspect, notice, pick, pickMany, type } from '../fakes/scriptedPrompter';
 
 function container(hostName: string, name: string): ResolvedContainer {
-  return { hostName, container: { id: `${hostName}-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [{ name: 'bridge' }], ports: [] } } as unknown as ResolvedContainer;
+  return {
+    hostName,
+    container: { id: `${hostName}-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [{ name: 'bridge' }], ports: [] },
+  } as unknown as ResolvedContainer;
 }
 const web = container('alpha', 'web');
 const db = container('alpha', 'db');
@@ -21,7 +24,15 @@ function contextOf(all: ResolvedContainer[]): CommandContext {
     containers: new Map(all.filter((resolved) => resolved.hostName === name).map((resolved) => [resolved.container.id, resolved.container])),
   }));
   return {
-    model: { hosts: () => hosts, client: () => ({ listNetworks: async () => [{ name: 'app-net', driver: 'bridge', labels: {} }, { name: 'host', driver: 'host', labels: {} }] }) },
+    model: {
+      hosts: () => hosts,
+      client: () => ({
+        listNetworks: async () => [
+          { name: 'app-net', driver: 'bridge', labels: {} },
+          { name: 'host', driver: 'host', labels: {} },
+        ],
+      }),
+    },
   } as unknown as CommandContext;
 }
 
@@ -32,7 +43,11 @@ describe('Connect Containers on a Network (unit)', () => {
       network: 'n',
       aliases: { 'alpha/db': 'database' },
     });
-    const fails = (args: unknown, field: string, reason: string) => assert.throws(() => connectNetworkCommand.parse(args), (error: unknown) => ArgumentError.is(error) && error.field === field && error.reason === reason);
+    const fails = (args: unknown, field: string, reason: string) =>
+      assert.throws(
+        () => connectNetworkCommand.parse(args),
+        (error: unknown) => ArgumentError.is(error) && error.field === field && error.reason === reason,
+      );
     fails({ network: 'n' }, 'containers', 'missing');
     fails({ containers: [], network: 'n' }, 'containers', 'wrongType');
     fails({ containers: ['web'], network: 'n' }, 'containers', 'invalidValue');
@@ -56,7 +71,11 @@ describe('Connect Containers on a Network (unit)', () => {
       }),
       goBack('inputText', /Create a New Network on alpha/),
       pick(/network on alpha/, 'Create a New Network'),
-      inspect('inputText', /Create a New Network on alpha/, (options: InputOptions) => (assert.equal(options.value, 'app-net'), assert.ok(options.validate!('app-net')), 'fresh-net')),
+      inspect(
+        'inputText',
+        /Create a New Network on alpha/,
+        (options: InputOptions) => (assert.equal(options.value, 'app-net'), assert.ok(options.validate!('app-net')), 'fresh-net'),
+      ),
       type(/alias for web/, ''),
     ]);
     assert.deepEqual(await promptConnectNetwork(ui, contextOf([web])), { containers: ['alpha/web'], network: 'fresh-net', aliases: {} });
@@ -76,7 +95,11 @@ describe('Connect Containers on a Network (unit)', () => {
     ]);
     assert.deepEqual(await promptConnectNetwork(ui, contextOf([web, db])), { containers: ['alpha/web', 'alpha/db'], network: 'app-net', aliases: { 'alpha/web': 'front' } });
     ui.done();
-    for (const script of [[escape('pickMany', /containers/)], [pickMany(/containers/, ['web']), escape('pickOne', /network/)], [pickMany(/containers/, ['web']), pick(/network/, 'app-net'), escape('inputText', /alias/)]]) {
+    for (const script of [
+      [escape('pickMany', /containers/)],
+      [pickMany(/containers/, ['web']), escape('pickOne', /network/)],
+      [pickMany(/containers/, ['web']), pick(/network/, 'app-net'), escape('inputText', /alias/)],
+    ]) {
       const escaped = new ScriptedPrompter(script);
       assert.equal(await promptConnectNetwork(escaped, contextOf([web, db])), undefined);
       escaped.done();
@@ -96,12 +119,33 @@ function goBackValue() {
 
 describe('Share a Volume (unit)', () => {
   const volumeContext = (): CommandContext =>
-    ({ ...contextOf([web, db]), model: { ...contextOf([web, db]).model, client: () => ({ listVolumes: async () => [{ name: 'data', driver: 'local', labels: {} }, { name: 'a'.repeat(64), driver: 'local', labels: {} }] }) } }) as unknown as CommandContext;
+    ({
+      ...contextOf([web, db]),
+      model: {
+        ...contextOf([web, db]).model,
+        client: () => ({
+          listVolumes: async () => [
+            { name: 'data', driver: 'local', labels: {} },
+            { name: 'a'.repeat(64), driver: 'local', labels: {} },
+          ],
+        }),
+      },
+    }) as unknown as CommandContext;
 
   it('parse: { containers, volume, mountPath, readOnly?, copyChanges?, discardChanges? }', () => {
-    assert.deepEqual(shareVolumeCommand.parse({ containers: ['alpha/web'], volume: 'data', mountPath: '/shared' }), { containers: ['alpha/web'], volume: 'data', mountPath: '/shared', readOnly: false, writableLayer: undefined });
+    assert.deepEqual(shareVolumeCommand.parse({ containers: ['alpha/web'], volume: 'data', mountPath: '/shared' }), {
+      containers: ['alpha/web'],
+      volume: 'data',
+      mountPath: '/shared',
+      readOnly: false,
+      writableLayer: undefined,
+    });
     assert.equal(shareVolumeCommand.parse({ containers: ['alpha/web'], volume: 'data', mountPath: '/s', readOnly: true, copyChanges: true }).writableLayer, 'copy');
-    const fails = (args: unknown, field: string) => assert.throws(() => shareVolumeCommand.parse(args), (error: unknown) => ArgumentError.is(error) && error.field === field);
+    const fails = (args: unknown, field: string) =>
+      assert.throws(
+        () => shareVolumeCommand.parse(args),
+        (error: unknown) => ArgumentError.is(error) && error.field === field,
+      );
     fails({ containers: ['alpha/web'], volume: 'data' }, 'mountPath');
     fails({ containers: ['alpha/web'], volume: 'data', mountPath: 'relative' }, 'mountPath');
     fails({ containers: ['alpha/web'], mountPath: '/s' }, 'volume');
@@ -120,7 +164,13 @@ describe('Share a Volume (unit)', () => {
     ]);
     assert.deepEqual(await promptShareVolume(ui, volumeContext()), { containers: ['alpha/web', 'alpha/db'], volume: 'data', mountPath: '/data', readOnly: true });
     ui.done();
-    const cancelled = new ScriptedPrompter([pickMany(/containers/, ['web']), pick(/volume/, 'data'), type(/mount path/, '/d'), pick(/access/, 'Read and write'), confirm(/Mount data/, undefined)]);
+    const cancelled = new ScriptedPrompter([
+      pickMany(/containers/, ['web']),
+      pick(/volume/, 'data'),
+      type(/mount path/, '/d'),
+      pick(/access/, 'Read and write'),
+      confirm(/Mount data/, undefined),
+    ]);
     assert.equal(await promptShareVolume(cancelled, volumeContext()), undefined);
     cancelled.done();
   });

@@ -37,7 +37,12 @@ function fakeContext(options: { containers?: Record<string, ReturnType<typeof su
     engine: { version: '27.0', apiVersion: '1.46', os: 'linux', arch: 'x86_64' },
     containers: new Map(Object.values(containers).map((container) => [container.id, container])),
   };
-  const local = { spec: { name: 'local', url: 'unix:///var/run/docker.sock', source: 'default' }, state: 'unreachable', error: new Error('connect ENOENT.'), containers: new Map() };
+  const local = {
+    spec: { name: 'local', url: 'unix:///var/run/docker.sock', source: 'default' },
+    state: 'unreachable',
+    error: new Error('connect ENOENT.'),
+    containers: new Map(),
+  };
   const hosts = [alpha, local];
   const client = {
     inspectContainer: async (id: string) => Object.values(containers).find((container) => container.id === id)!,
@@ -50,7 +55,8 @@ function fakeContext(options: { containers?: Record<string, ReturnType<typeof su
       hosts: () => hosts,
       host: (name: string) => hosts.find((host) => host.spec.name === name),
       client: (name: string) => (name === 'alpha' ? client : undefined),
-      findContainer: (host: string, nameOrId: string) => (host === 'alpha' ? Object.values(containers).find((container) => container.name === nameOrId || container.id === nameOrId) : undefined),
+      findContainer: (host: string, nameOrId: string) =>
+        host === 'alpha' ? Object.values(containers).find((container) => container.name === nameOrId || container.id === nameOrId) : undefined,
       refresh: async (host?: string) => calls.push(`refresh ${host ?? 'all'}`),
     },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -66,7 +72,17 @@ function fakeContext(options: { containers?: Record<string, ReturnType<typeof su
   return { context, calls, alpha, local };
 }
 
-const tunnel = (id: string, state = 'active') => ({ id, host: 'alpha', container: 'web', port: 80, localPort: 8080, localAddress: '127.0.0.1:8080', state, transport: '', stats: {} });
+const tunnel = (id: string, state = 'active') => ({
+  id,
+  host: 'alpha',
+  container: 'web',
+  port: 80,
+  localPort: 8080,
+  localAddress: '127.0.0.1:8080',
+  state,
+  transport: '',
+  stats: {},
+});
 
 describe('container, host and tunnel commands (unit)', () => {
   describe('parse() pins the README table', () => {
@@ -79,7 +95,12 @@ describe('container, host and tunnel commands (unit)', () => {
     });
 
     it('container commands: "host/name" or { container }', () => {
-      const commands: Array<Command<{ container: string }, unknown>> = [copyReferenceCommand, showLogsCommand, openShellCommand, ...(['start', 'stop', 'restart', 'remove'] as const).map(containerLifecycleCommand)];
+      const commands: Array<Command<{ container: string }, unknown>> = [
+        copyReferenceCommand,
+        showLogsCommand,
+        openShellCommand,
+        ...(['start', 'stop', 'restart', 'remove'] as const).map(containerLifecycleCommand),
+      ];
       for (const command of commands) {
         assert.deepEqual(command.parse('alpha/web'), { container: 'alpha/web' }, command.id);
         assert.deepEqual(command.parse({ container: 'alpha/web' }), { container: 'alpha/web' }, command.id);
@@ -170,7 +191,11 @@ describe('container, host and tunnel commands (unit)', () => {
       cancelled.done();
       assert.deepEqual(calls, []);
       const ui = new ScriptedPrompter([
-        inspect('confirm', 'Remove the container alpha/web?', (options: { detail: string; actions: string[] }) => (assert.match(options.detail, /it is stopped first/), options.actions[0])),
+        inspect(
+          'confirm',
+          'Remove the container alpha/web?',
+          (options: { detail: string; actions: string[] }) => (assert.match(options.detail, /it is stopped first/), options.actions[0]),
+        ),
         notice('Removed alpha/web.'),
       ]);
       assert.deepEqual(await invoke(containerLifecycleCommand('remove'), context, ui, [new ContainerNode('alpha', 'id-web')]), { removed: 'alpha/web' });
@@ -195,8 +220,20 @@ describe('container, host and tunnel commands (unit)', () => {
       const ui = new ScriptedPrompter([]);
       const link = { client: { host: 'beta', container: 'app' }, alias: 'db', target: { host: 'alpha', container: 'db', port: 5432 } } as unknown as CrossLink;
       assert.deepEqual(await copyDockerCommandsCommand.prompt(ui, context, new CrossLinkNode(link, 'client')), { kind: 'crossLink', link });
-      assert.deepEqual(await copyDockerCommandsCommand.prompt(ui, context, new LinkNode('alpha', 'web', 'db', 'database', 5432)), { kind: 'legacyLink', host: 'alpha', client: 'web', target: 'db', alias: 'database' });
-      assert.deepEqual(await copyDockerCommandsCommand.prompt(ui, context, new AliasNode('alpha', 'db', 'app-net', 'database')), { kind: 'alias', host: 'alpha', container: 'db', network: 'app-net', alias: 'database' });
+      assert.deepEqual(await copyDockerCommandsCommand.prompt(ui, context, new LinkNode('alpha', 'web', 'db', 'database', 5432)), {
+        kind: 'legacyLink',
+        host: 'alpha',
+        client: 'web',
+        target: 'db',
+        alias: 'database',
+      });
+      assert.deepEqual(await copyDockerCommandsCommand.prompt(ui, context, new AliasNode('alpha', 'db', 'app-net', 'database')), {
+        kind: 'alias',
+        host: 'alpha',
+        container: 'db',
+        network: 'app-net',
+        alias: 'database',
+      });
       ui.done();
       const picking = new ScriptedPrompter([pick(/docker commands/, 'web')]);
       assert.deepEqual(await copyDockerCommandsCommand.prompt(picking, context), { kind: 'container', container: 'alpha/web' });
@@ -211,12 +248,24 @@ describe('container, host and tunnel commands (unit)', () => {
       const quiet = new ScriptedPrompter([]);
       const link = { client: { host: 'beta', container: 'app' }, alias: 'db' } as unknown as CrossLink;
       assert.deepEqual(await verifyLinkCommand.prompt(quiet, context, new CrossLinkNode(link, 'target')), { client: 'beta/app', alias: 'db', link });
-      assert.deepEqual(await verifyLinkCommand.prompt(quiet, context, new LinkNode('alpha', 'web', 'db', 'database', 5432)), { client: 'alpha/web', alias: 'database', port: 5432 });
+      assert.deepEqual(await verifyLinkCommand.prompt(quiet, context, new LinkNode('alpha', 'web', 'db', 'database', 5432)), {
+        client: 'alpha/web',
+        alias: 'database',
+        port: 5432,
+      });
       quiet.done();
       const ui = new ScriptedPrompter([
         pick('Container to verify from', 'web'),
-        inspect('inputText', 'Verify a link from web', (options: { validate: (text: string) => string | undefined; step: number }) => (assert.ok(options.validate('not a label')), assert.equal(options.step, 2), back)),
-        inspect('pickOne', 'Container to verify from', (options: PickOptions<{ container: { name: string } }>) => (assert.equal(options.active?.container.name, 'web'), options.active)),
+        inspect(
+          'inputText',
+          'Verify a link from web',
+          (options: { validate: (text: string) => string | undefined; step: number }) => (assert.ok(options.validate('not a label')), assert.equal(options.step, 2), back),
+        ),
+        inspect(
+          'pickOne',
+          'Container to verify from',
+          (options: PickOptions<{ container: { name: string } }>) => (assert.equal(options.active?.container.name, 'web'), options.active),
+        ),
         type('Verify a link from web', 'database'),
       ]);
       assert.deepEqual(await verifyLinkCommand.prompt(ui, context), { client: 'alpha/web', alias: 'database' });
@@ -245,7 +294,11 @@ describe('container, host and tunnel commands (unit)', () => {
       quiet.done();
       result = { ok: false, hops: [], message: 'the client-side ambassador is stopped', action: 'repair' } as unknown as typeof result;
       const ui = new ScriptedPrompter([
-        inspect('notify', 'app: the client-side ambassador is stopped', (options: { level: string; actions: string[] }) => (assert.deepEqual([options.level, options.actions], ['warning', ['Repair', 'Show Log']]), 'Show Log')),
+        inspect(
+          'notify',
+          'app: the client-side ambassador is stopped',
+          (options: { level: string; actions: string[] }) => (assert.deepEqual([options.level, options.actions], ['warning', ['Repair', 'Show Log']]), 'Show Log'),
+        ),
       ]);
       await invoke(verifyLinkCommand, context, ui, [new CrossLinkNode(link, 'client')]);
       assert.deepEqual(ui.progressTitles, ['Verifying db from app…']);
@@ -275,8 +328,14 @@ describe('container, host and tunnel commands (unit)', () => {
 
     it('a tunnel that is paused or unknown is refused with a reason', async () => {
       const { context } = fakeContext({ tunnels: [tunnel('alpha/web:80', 'paused')] });
-      assert.throws(() => listeningTunnel(context.tunnels, 'Copy Tunnel Address', 'alpha/web:80'), (error: unknown) => ForwardError.is(error, 'notListening'));
-      assert.throws(() => listeningTunnel(context.tunnels, 'Copy Tunnel Address', 'alpha/db:1'), (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'id');
+      assert.throws(
+        () => listeningTunnel(context.tunnels, 'Copy Tunnel Address', 'alpha/web:80'),
+        (error: unknown) => ForwardError.is(error, 'notListening'),
+      );
+      assert.throws(
+        () => listeningTunnel(context.tunnels, 'Copy Tunnel Address', 'alpha/db:1'),
+        (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'id',
+      );
     });
 
     it('Resume Tunnels tells which tunnel could not resume; Toggle pauses while any tunnel is active', async () => {
@@ -294,14 +353,27 @@ describe('container, host and tunnel commands (unit)', () => {
       const quiet = new ScriptedPrompter([]);
       assert.deepEqual(await editHostCommand.prompt(quiet, context, new HostNode('alpha')), { host: 'alpha' });
       quiet.done();
-      const remove = new ScriptedPrompter([inspect('confirm', 'Remove alpha from crosslink.hosts?', (options: { detail: string }) => (assert.match(options.detail, /With no host left/), 'Remove Host'))]);
+      const remove = new ScriptedPrompter([
+        inspect('confirm', 'Remove alpha from crosslink.hosts?', (options: { detail: string }) => (assert.match(options.detail, /With no host left/), 'Remove Host')),
+      ]);
       assert.deepEqual(await removeHostCommand.prompt(remove, context, new HostNode('alpha')), { host: 'alpha' });
       remove.done();
       const cancelled = new ScriptedPrompter([pick('Remove Host', 'alpha'), confirm(/Remove alpha/, undefined)]);
       assert.equal(await removeHostCommand.prompt(cancelled, context), undefined);
       cancelled.done();
       const edit = new ScriptedPrompter([
-        inspect('pickOne', 'Edit Host', (options: PickOptions<string>) => (assert.deepEqual(options.items.map((item) => 'value' in item && item.value), ['alpha'], 'only hosts from crosslink.hosts'), undefined)),
+        inspect(
+          'pickOne',
+          'Edit Host',
+          (options: PickOptions<string>) => (
+            assert.deepEqual(
+              options.items.map((item) => 'value' in item && item.value),
+              ['alpha'],
+              'only hosts from crosslink.hosts',
+            ),
+            undefined
+          ),
+        ),
       ]);
       assert.equal(await editHostCommand.prompt(edit, context), undefined);
       edit.done();
@@ -309,7 +381,11 @@ describe('container, host and tunnel commands (unit)', () => {
 
     it('Show Engine Info shows the engine in a modal from the menu; scripted, it returns it; an unknown host has its reason', async () => {
       const { context } = fakeContext();
-      const ui = new ScriptedPrompter([inspect('inform', 'Docker engine of alpha', (options: { detail: string }) => assert.match(options.detail, /Docker 27\.0 \(API 1\.46\)\nOS: linux\/x86_64\nContainers: 2 \(1 running\)/))]);
+      const ui = new ScriptedPrompter([
+        inspect('inform', 'Docker engine of alpha', (options: { detail: string }) =>
+          assert.match(options.detail, /Docker 27\.0 \(API 1\.46\)\nOS: linux\/x86_64\nContainers: 2 \(1 running\)/),
+        ),
+      ]);
       const info = await invoke(showEngineInfoCommand, context, ui, [new HostNode('alpha')]);
       assert.deepEqual((info as { containers: unknown }).containers, { total: 2, running: 1 });
       ui.done();

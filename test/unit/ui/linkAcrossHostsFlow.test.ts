@@ -19,7 +19,10 @@ function flow(hosts: ResolvedContainer[], published?: number): LinkAcrossHostsFl
   const commands: string[] = [];
   return {
     commands,
-    model: { hosts: () => [...byHost.entries()].map(([name, list]) => ({ spec: { name }, containers: new Map(list.map((resolved) => [resolved.container.id, resolved.container])) })) as never },
+    model: {
+      hosts: () =>
+        [...byHost.entries()].map(([name, list]) => ({ spec: { name }, containers: new Map(list.map((resolved) => [resolved.container.id, resolved.container])) })) as never,
+    },
     portCandidates: async () => [{ port: 5432, description: 'listening' }],
     publishedPort: async () => (published ? { address: '10.0.0.1', published } : undefined),
     runCommand: (id) => commands.push(id),
@@ -48,7 +51,10 @@ describe('Link Container Across Hosts flow (unit, scripted prompter)', () => {
   it('started on a container: asks which end it is, by name; "Link to…" makes it the client', async () => {
     const ui = new ScriptedPrompter([
       inspect('pickOne', /: app$/, (options: PickOptions<string>) => {
-        assert.deepEqual(options.items.map((item) => ('label' in item ? item.label : '')), [directionLabels.client, directionLabels.target]);
+        assert.deepEqual(
+          options.items.map((item) => ('label' in item ? item.label : '')),
+          [directionLabels.client, directionLabels.target],
+        );
         return 'client';
       }),
       pick(/what app reaches/, 'db'),
@@ -108,7 +114,14 @@ describe('Link Container Across Hosts flow (unit, scripted prompter)', () => {
   });
 
   it('a published port: reuse it, or an ambassador on a host port validated against the published one', async () => {
-    const reuse = new ScriptedPrompter([pick(/target/, 'db'), pick(/port/, '5432'), pick(/client/, 'app'), accept(/alias/), pick(/how/, 'Network'), pick(/already published/, 'Reuse 10.0.0.1:15432')]);
+    const reuse = new ScriptedPrompter([
+      pick(/target/, 'db'),
+      pick(/port/, '5432'),
+      pick(/client/, 'app'),
+      accept(/alias/),
+      pick(/how/, 'Network'),
+      pick(/already published/, 'Reuse 10.0.0.1:15432'),
+    ]);
     assert.deepEqual(await promptCrossLink(reuse, flow([db, app], 15432)), { ...expected, publish: 'reuse' });
     reuse.done();
     const other = new ScriptedPrompter([
@@ -118,7 +131,11 @@ describe('Link Container Across Hosts flow (unit, scripted prompter)', () => {
       accept(/alias/),
       pick(/how/, 'Network'),
       pick(/already published/, 'ambassador'),
-      inspect('inputText', /Host port on alpha/, (options: InputOptions) => (assert.match(options.validate!('15432') ?? '', /taken by db/), assert.equal(options.value, '15433'), '15433')),
+      inspect(
+        'inputText',
+        /Host port on alpha/,
+        (options: InputOptions) => (assert.match(options.validate!('15432') ?? '', /taken by db/), assert.equal(options.value, '15433'), '15433'),
+      ),
     ]);
     assert.deepEqual(await promptCrossLink(other, flow([db, app], 15432)), { ...expected, publish: 15433 });
     other.done();
@@ -170,7 +187,14 @@ describe('Link Container Across Hosts flow (unit, scripted prompter)', () => {
     });
 
     it('"Ambassadors" continues with the ambassador steps; hosts that cannot share a Swarm are not asked', async () => {
-      const ui = new ScriptedPrompter([pick(/target/, 'db'), pick(/port/, '5432'), pick(/client of/, 'app'), accept(/alias/), pick(/path between/, 'Ambassadors'), pick(/how the client/, 'Network alias')]);
+      const ui = new ScriptedPrompter([
+        pick(/target/, 'db'),
+        pick(/port/, '5432'),
+        pick(/client of/, 'app'),
+        accept(/alias/),
+        pick(/path between/, 'Ambassadors'),
+        pick(/how the client/, 'Network alias'),
+      ]);
       assert.deepEqual(await promptCrossLink(ui, withSwarm({ kind: 'formable' })), expected);
       ui.done();
       const other = new ScriptedPrompter([pick(/target/, 'db'), pick(/port/, '5432'), pick(/client of/, 'app'), accept(/alias/), pick(/how the client/, 'Network alias')]);

@@ -47,7 +47,12 @@ function contextWith(links: CrossLink[], fail: unknown[] = []) {
 describe('cross-link and tunnel commands (unit)', () => {
   it('parse: repair, remove and adopt take { client, alias } and their flags; changeTunnelPort { id, localPort }', () => {
     assert.deepEqual(repairCrossLinkCommand.parse({ client: 'beta/app', alias: 'db', confirmForeign: true }), { client: 'beta/app', alias: 'db', confirmForeign: true });
-    assert.deepEqual(removeCrossLinkCommand.parse({ client: 'beta/app', alias: 'db', discardChanges: true }), { client: 'beta/app', alias: 'db', writableLayer: 'discard', confirmForeign: undefined });
+    assert.deepEqual(removeCrossLinkCommand.parse({ client: 'beta/app', alias: 'db', discardChanges: true }), {
+      client: 'beta/app',
+      alias: 'db',
+      writableLayer: 'discard',
+      confirmForeign: undefined,
+    });
     assert.deepEqual(adoptCrossLinkCommand.parse({ client: 'beta/app', alias: 'db' }), { client: 'beta/app', alias: 'db' });
     assert.deepEqual(changeTunnelPortCommand.parse({ id: 'beta/db:5432', localPort: 15432 }), { id: 'beta/db:5432', localPort: 15432 });
     rejects(() => repairCrossLinkCommand.parse({ alias: 'db' }), 'client', 'missing');
@@ -70,7 +75,11 @@ describe('cross-link and tunnel commands (unit)', () => {
     ]);
     const result = await invoke(removeCrossLinkCommand, context, ui, [new CrossLinkNode(link, 'client')]);
     assert.deepEqual(result, { removed: 'app on beta → db (alpha/db:5432)', serverAmbassador: 'removed', otherClients: [], offlineHosts: [] });
-    assert.deepEqual(calls, [{ remove: { confirmForeign: undefined, writableLayer: undefined } }, { remove: { confirmForeign: undefined, writableLayer: 'copy' } }, { remove: { confirmForeign: true, writableLayer: 'copy' } }]);
+    assert.deepEqual(calls, [
+      { remove: { confirmForeign: undefined, writableLayer: undefined } },
+      { remove: { confirmForeign: undefined, writableLayer: 'copy' } },
+      { remove: { confirmForeign: true, writableLayer: 'copy' } },
+    ]);
     assert.deepEqual(ui.progressTitles.length, 3, 'each run under cancellable progress');
     ui.done();
   });
@@ -100,17 +109,28 @@ describe('cross-link and tunnel commands (unit)', () => {
 
   it('a scripted call naming no link fails with ArgumentError on "client"', async () => {
     const { context } = contextWith([link]);
-    await assert.rejects(invoke(repairCrossLinkCommand, context, new ScriptedPrompter([]), [{ client: 'beta/app', alias: 'other' }]), (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'client');
+    await assert.rejects(
+      invoke(repairCrossLinkCommand, context, new ScriptedPrompter([]), [{ client: 'beta/app', alias: 'other' }]),
+      (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'client',
+    );
   });
 
   it('Change Tunnel Port: validates as the user types; Escape changes nothing; with no tunnel says how to open one', async () => {
     const tunnel = { id: 'beta/db:5432', port: 5432, localPort: 5432, localAddress: '127.0.0.1:5432', state: 'active' };
     const moves: number[] = [];
     const context = {
-      tunnels: { list: () => [tunnel], get: (id: string) => (id === tunnel.id ? tunnel : undefined), changeLocalPort: async (_id: string, port: number) => (moves.push(port), { ...tunnel, localPort: port }) },
+      tunnels: {
+        list: () => [tunnel],
+        get: (id: string) => (id === tunnel.id ? tunnel : undefined),
+        changeLocalPort: async (_id: string, port: number) => (moves.push(port), { ...tunnel, localPort: port }),
+      },
     } as unknown as CommandContext;
     const ui = new ScriptedPrompter([
-      inspect('inputText', /New local port for beta\/db:5432/, (options: InputOptions) => (assert.equal(options.value, '5432'), assert.ok(options.validate!('x')), assert.ok(options.validate!('0')), undefined)),
+      inspect(
+        'inputText',
+        /New local port for beta\/db:5432/,
+        (options: InputOptions) => (assert.equal(options.value, '5432'), assert.ok(options.validate!('x')), assert.ok(options.validate!('0')), undefined),
+      ),
       type(/New local port/, '15432'),
     ]);
     assert.equal(await invoke(changeTunnelPortCommand, context, ui, [new TunnelNode(tunnel.id)]), undefined);

@@ -8,18 +8,34 @@ import type { ResolvedContainer } from '../../../src/ui/prompts';
 import { ScriptedPrompter, accept, escape, goBack, inspect, notice, pick } from '../fakes/scriptedPrompter';
 
 function container(hostName: string, name: string, networks = ['bridge']): ResolvedContainer {
-  return { hostName, container: { id: `${hostName}-${name}`, name, image: 'img', state: 'running', labels: {}, networks: networks.map((n) => ({ name: n })), ports: [] } } as unknown as ResolvedContainer;
+  return {
+    hostName,
+    container: { id: `${hostName}-${name}`, name, image: 'img', state: 'running', labels: {}, networks: networks.map((n) => ({ name: n })), ports: [] },
+  } as unknown as ResolvedContainer;
 }
 const web = container('alpha', 'web');
 const db = container('alpha', 'db');
 const model = (all: ResolvedContainer[]) => ({
-  hosts: () => [...new Set(all.map((r) => r.hostName))].map((name) => ({ spec: { name }, containers: new Map(all.filter((r) => r.hostName === name).map((r) => [r.container.id, r.container])) })) as never,
+  hosts: () =>
+    [...new Set(all.map((r) => r.hostName))].map((name) => ({
+      spec: { name },
+      containers: new Map(all.filter((r) => r.hostName === name).map((r) => [r.container.id, r.container])),
+    })) as never,
 });
 
 describe('Link Containers (unit)', () => {
   it('parse: { client, target, alias?, copyChanges?, discardChanges? }', () => {
-    assert.deepEqual(linkContainersCommand.parse({ client: 'alpha/web', target: 'alpha/db', alias: 'db' }), { client: 'alpha/web', target: 'alpha/db', alias: 'db', writableLayer: undefined });
-    const fails = (args: unknown, field: string, reason: string) => assert.throws(() => linkContainersCommand.parse(args), (error: unknown) => ArgumentError.is(error) && error.field === field && error.reason === reason);
+    assert.deepEqual(linkContainersCommand.parse({ client: 'alpha/web', target: 'alpha/db', alias: 'db' }), {
+      client: 'alpha/web',
+      target: 'alpha/db',
+      alias: 'db',
+      writableLayer: undefined,
+    });
+    const fails = (args: unknown, field: string, reason: string) =>
+      assert.throws(
+        () => linkContainersCommand.parse(args),
+        (error: unknown) => ArgumentError.is(error) && error.field === field && error.reason === reason,
+      );
     fails({ client: 'alpha/web' }, 'target', 'missing');
     fails({ client: 'alpha/web', target: 'alpha/db', alias: 'not_a_label' }, 'alias', 'invalidValue');
     fails({ client: 'alpha/web', target: 'alpha/db', copyChanges: true, discardChanges: true }, 'discardChanges', 'conflict');

@@ -10,7 +10,10 @@ import type { ResolvedContainer } from '../../../src/ui/prompts';
 import { ScriptedPrompter, confirm, escape, goBack, inspect, notice, pick, typeInPick } from '../fakes/scriptedPrompter';
 
 function container(name: string): ResolvedContainer {
-  return { hostName: 'alpha', container: { id: `alpha-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [{ name: 'bridge' }], ports: [] } } as unknown as ResolvedContainer;
+  return {
+    hostName: 'alpha',
+    container: { id: `alpha-${name}`, name, image: 'img', state: 'running', labels: {}, networks: [{ name: 'bridge' }], ports: [] },
+  } as unknown as ResolvedContainer;
 }
 const web = container('web');
 const db = container('db');
@@ -42,7 +45,12 @@ function facts(overrides: Partial<LegacyLinkFacts> = {}): LegacyLinkFacts {
 
 describe('Migrate Legacy Links (unit, prompts)', () => {
   it('parse: { container, network?, keepLinkVariables?, copyChanges?, discardChanges? }, each bad field named', () => {
-    assert.deepEqual(migrateLegacyLinksCommand.parse({ container: 'alpha/web' }), { container: 'alpha/web', network: undefined, keepLinkVariables: false, writableLayer: undefined });
+    assert.deepEqual(migrateLegacyLinksCommand.parse({ container: 'alpha/web' }), {
+      container: 'alpha/web',
+      network: undefined,
+      keepLinkVariables: false,
+      writableLayer: undefined,
+    });
     assert.deepEqual(migrateLegacyLinksCommand.parse({ container: 'alpha/web', network: 'app-net', keepLinkVariables: true, copyChanges: true }), {
       container: 'alpha/web',
       network: 'app-net',
@@ -50,7 +58,10 @@ describe('Migrate Legacy Links (unit, prompts)', () => {
       writableLayer: 'copy',
     });
     const fails = (args: unknown, field: string, reason: string) =>
-      assert.throws(() => migrateLegacyLinksCommand.parse(args), (error: unknown) => ArgumentError.is(error) && error.field === field && error.reason === reason);
+      assert.throws(
+        () => migrateLegacyLinksCommand.parse(args),
+        (error: unknown) => ArgumentError.is(error) && error.field === field && error.reason === reason,
+      );
     fails({}, 'container', 'missing');
     fails({ container: 'web' }, 'container', 'invalidValue');
     fails({ container: 'alpha/web', network: 'bridge' }, 'network', 'invalidValue');
@@ -58,7 +69,10 @@ describe('Migrate Legacy Links (unit, prompts)', () => {
     fails({ container: 'alpha/web', keepLinkVariables: 'yes' }, 'keepLinkVariables', 'wrongType');
     fails({ container: 'alpha/web', copyChanges: true, discardChanges: true }, 'discardChanges', 'conflict');
     assert.deepEqual(findLinkVariableDependentsCommand.parse('alpha'), { host: 'alpha' });
-    assert.throws(() => findLinkVariableDependentsCommand.parse({}), (error: unknown) => ArgumentError.is(error, 'missing'));
+    assert.throws(
+      () => findLinkVariableDependentsCommand.parse({}),
+      (error: unknown) => ArgumentError.is(error, 'missing'),
+    );
   });
 
   it('happy path: container → a new network (suggested, validated as typed) → set the variables (offered first, as they are in its environment) → confirm', async () => {
@@ -78,7 +92,11 @@ describe('Migrate Legacy Links (unit, prompts)', () => {
         assert.match(options.placeholder!, /in its environment now/);
         return true;
       }),
-      inspect('confirm', /Move the legacy links of web to network web-links/, (options: { detail: string }) => (assert.match(options.detail, /db as "database" joins web-links/), 'Migrate')),
+      inspect(
+        'confirm',
+        /Move the legacy links of web to network web-links/,
+        (options: { detail: string }) => (assert.match(options.detail, /db as "database" joins web-links/), 'Migrate'),
+      ),
     ]);
     const request = await promptMigrateLinks(ui, contextOf([web, db]), undefined, async (client) => (loaded.push(client.container.name), facts()));
     assert.deepEqual(request, { container: 'alpha/web', network: 'web-links', keepLinkVariables: true });
@@ -86,15 +104,21 @@ describe('Migrate Legacy Links (unit, prompts)', () => {
     ui.done();
   });
 
-  it('started on a link node\'s client: an existing network is typed or picked; no variables means no question; Back from the variables returns to the network', async () => {
+  it("started on a link node's client: an existing network is typed or picked; no variables means no question; Back from the variables returns to the network", async () => {
     const started = new ScriptedPrompter([pick(/network on alpha/, 'app-net'), confirm(/to network app-net/, 'Migrate')]);
-    assert.deepEqual(await promptMigrateLinks(started, contextOf([web, db]), web, async () => facts({ variables: [] })), { container: 'alpha/web', network: 'app-net', keepLinkVariables: false });
+    assert.deepEqual(await promptMigrateLinks(started, contextOf([web, db]), web, async () => facts({ variables: [] })), {
+      container: 'alpha/web',
+      network: 'app-net',
+      keepLinkVariables: false,
+    });
     started.done();
     const back = new ScriptedPrompter([
       typeInPick(/network on alpha/, 'fresh-net'),
       goBack('pickOne', /link variables/),
       inspect('pickOne', /network on alpha/, (options: PickOptions<string>) => (assert.equal(options.active, 'fresh-net'), 'app-net')),
-      inspect('pickOne', /link variables/, (options: PickOptions<boolean>) => ((options.items[0] as { value: boolean }).value === false ? false : assert.fail('not in its environment: leaving them out comes first'))),
+      inspect('pickOne', /link variables/, (options: PickOptions<boolean>) =>
+        (options.items[0] as { value: boolean }).value === false ? false : assert.fail('not in its environment: leaving them out comes first'),
+      ),
       confirm(/to network app-net/, 'Migrate'),
     ]);
     const none = facts({ use: { present: false, evidence: 'none', variables: [] } });
@@ -128,7 +152,10 @@ describe('Migrate Legacy Links (unit, prompts)', () => {
     const ui = new ScriptedPrompter([
       inspect('pickOne', /Depend on Link Variables on alpha/, (options: PickOptions<string>) => {
         const items = options.items as Array<{ label: string; description?: string; detail?: string }>;
-        assert.deepEqual(items.map((item) => item.label), ['$(warning) web', '$(link) db']);
+        assert.deepEqual(
+          items.map((item) => item.label),
+          ['$(warning) web', '$(link) db'],
+        );
         assert.equal(items[0].description, 'link variables in its environment');
         assert.equal(items[0].detail, 'db as database');
         return undefined;

@@ -34,7 +34,8 @@ describe('overlay links in the Containers tree (unit)', () => {
     );
   }
   const children = async (tree: ContainersTreeProvider, host: string, id: string) => tree.getChildren(new ContainerNode(host, id));
-  const items = (tree: ContainersTreeProvider, nodes: TreeNode[]) => nodes.filter((node) => node instanceof OverlayLinkNode).map((node) => tree.getTreeItem(node) as unknown as Item);
+  const items = (tree: ContainersTreeProvider, nodes: TreeNode[]) =>
+    nodes.filter((node) => node instanceof OverlayLinkNode).map((node) => tree.getTreeItem(node) as unknown as Item);
 
   it('shows the link under its client and its target, with the state the model shows, and redraws when the links change', async () => {
     const scene = overlayScene(false);
@@ -95,13 +96,23 @@ describe('overlay links in the Containers tree (unit)', () => {
   describe('its menu commands, started on the node', () => {
     const node = new OverlayLinkNode(link, 'client');
     const context = (formedHere: boolean) =>
-      ({ overlay: { membership: async () => ({ state: 'active', clusterId: 'cluster-1' }), formedHere: (id: string) => formedHere && id === 'cluster-1' } }) as unknown as CommandContext;
+      ({
+        overlay: { membership: async () => ({ state: 'active', clusterId: 'cluster-1' }), formedHere: (id: string) => formedHere && id === 'cluster-1' },
+      }) as unknown as CommandContext;
 
     it('Remove Link asks once, and offers Leave Swarm only for a Swarm Crosslink formed', async () => {
-      const ui = new ScriptedPrompter([{ kind: 'confirm', title: /^Remove the overlay link app on beta → db/, answer: (options: { actions: string[] }) => (assert.deepEqual(options.actions, ['Remove Link', 'Remove Link and Leave Swarm']), 'Remove Link and Leave Swarm') }]);
+      const ui = new ScriptedPrompter([
+        {
+          kind: 'confirm',
+          title: /^Remove the overlay link app on beta → db/,
+          answer: (options: { actions: string[] }) => (assert.deepEqual(options.actions, ['Remove Link', 'Remove Link and Leave Swarm']), 'Remove Link and Leave Swarm'),
+        },
+      ]);
       assert.deepEqual(await removeCrossLinkCommand.prompt(ui, context(true), node), { client: 'beta/app', alias: 'db', leaveSwarm: true });
       ui.done();
-      const notFormed = new ScriptedPrompter([{ kind: 'confirm', title: /^Remove the overlay link/, answer: (options: { actions: string[] }) => (assert.deepEqual(options.actions, ['Remove Link']), 'Remove Link') }]);
+      const notFormed = new ScriptedPrompter([
+        { kind: 'confirm', title: /^Remove the overlay link/, answer: (options: { actions: string[] }) => (assert.deepEqual(options.actions, ['Remove Link']), 'Remove Link') },
+      ]);
       assert.deepEqual(await removeCrossLinkCommand.prompt(notFormed, context(false), node), { client: 'beta/app', alias: 'db', leaveSwarm: false });
       const escaped = new ScriptedPrompter([{ kind: 'confirm', title: /^Remove the overlay link/, answer: () => undefined }]);
       assert.equal(await removeCrossLinkCommand.prompt(escaped, context(true), node), undefined);

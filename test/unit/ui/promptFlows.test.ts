@@ -8,7 +8,18 @@ import { ScriptedPrompter, accept, confirm, escape, goBack, inspect, notice, pic
 
 const db = {
   hostName: 'beta',
-  container: { id: 'c1', name: 'db', image: 'postgres', state: 'running', labels: {}, networks: [], ports: [{ privatePort: 5432, protocol: 'tcp' }, { privatePort: 8080, publicPort: 18080, hostIp: '0.0.0.0', protocol: 'tcp' }] },
+  container: {
+    id: 'c1',
+    name: 'db',
+    image: 'postgres',
+    state: 'running',
+    labels: {},
+    networks: [],
+    ports: [
+      { privatePort: 5432, protocol: 'tcp' },
+      { privatePort: 8080, publicPort: 18080, hostIp: '0.0.0.0', protocol: 'tcp' },
+    ],
+  },
 } as unknown as ResolvedContainer;
 
 describe('prompt flows (unit, scripted prompter)', () => {
@@ -77,7 +88,15 @@ describe('prompt flows (unit, scripted prompter)', () => {
         goBack('inputText', /how to reach staging/),
         inspect('inputText', 'Add Docker Host', (options: InputOptions) => (assert.equal(options.value, 'staging'), assert.equal(options.step, 1), 'staging')),
         type(/how to reach/, 'tcp://box:2375'),
-        inspect('pickOne', /TLS for staging/, (options: PickOptions<string>) => (assert.equal(options.step, 3), assert.equal(options.items[0] && 'label' in options.items[0] && options.items[0].label, 'No TLS'), back)),
+        inspect(
+          'pickOne',
+          /TLS for staging/,
+          (options: PickOptions<string>) => (
+            assert.equal(options.step, 3),
+            assert.equal(options.items[0] && 'label' in options.items[0] && options.items[0].label, 'No TLS'),
+            back
+          ),
+        ),
         inspect('inputText', /how to reach/, (options: InputOptions) => (assert.equal(options.value, 'tcp://box:2375'), 'tcp://box:2375')),
         pick(/TLS for staging/, 'No TLS'),
       ]);
@@ -99,8 +118,16 @@ describe('prompt flows (unit, scripted prompter)', () => {
     });
 
     it('a TLS folder from the dialog; cancelling the dialog cancels', async () => {
-      const ui = new ScriptedPrompter([type('Add Docker Host', 'prod'), type(/how to reach/, 'tcp://box:2376'), pick(/TLS for prod/, 'client certificates'), { kind: 'pickPath', title: /ca.pem/, answer: () => '/certs' }]);
-      assert.deepEqual(await promptUntilChecked(ui, taken, ok), { entry: { name: 'prod', url: 'tcp://box:2376', tls: { ca: '/certs/ca.pem', cert: '/certs/cert.pem', key: '/certs/key.pem' } }, connection: 'ok' });
+      const ui = new ScriptedPrompter([
+        type('Add Docker Host', 'prod'),
+        type(/how to reach/, 'tcp://box:2376'),
+        pick(/TLS for prod/, 'client certificates'),
+        { kind: 'pickPath', title: /ca.pem/, answer: () => '/certs' },
+      ]);
+      assert.deepEqual(await promptUntilChecked(ui, taken, ok), {
+        entry: { name: 'prod', url: 'tcp://box:2376', tls: { ca: '/certs/ca.pem', cert: '/certs/cert.pem', key: '/certs/key.pem' } },
+        connection: 'ok',
+      });
       ui.done();
     });
   });
@@ -152,7 +179,11 @@ describe('prompt flows (unit, scripted prompter)', () => {
         { port: 8080, description: 'published on 0.0.0.0:18080' },
       ]);
       const hangs = { exec: async () => Promise.reject(new Error('no reply')) };
-      assert.deepEqual((await portCandidates(db, hangs, silentLogger)).map(({ port }) => port), [5432, 8080], 'an exec that fails adds nothing');
+      assert.deepEqual(
+        (await portCandidates(db, hangs, silentLogger)).map(({ port }) => port),
+        [5432, 8080],
+        'an exec that fails adds nothing',
+      );
     });
   });
 
@@ -161,11 +192,14 @@ describe('prompt flows (unit, scripted prompter)', () => {
       let ran = false;
       const ui = new ScriptedPrompter([notice(/Link: no other container/, 'Use Link Across Hosts')]);
       const model = { hosts: () => [] };
-      const picked = await pickContainer(ui, model, { title: 'Link', placeholder: '', empty: { message: 'no other container on alpha.', alternative: { label: 'Use Link Across Hosts', run: () => (ran = true) } } });
+      const picked = await pickContainer(ui, model, {
+        title: 'Link',
+        placeholder: '',
+        empty: { message: 'no other container on alpha.', alternative: { label: 'Use Link Across Hosts', run: () => (ran = true) } },
+      });
       assert.equal(picked, undefined);
       assert.ok(ran);
       ui.done();
     });
   });
 });
-

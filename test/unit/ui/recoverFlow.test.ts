@@ -7,17 +7,30 @@ import { InterruptedChangeNode } from '../../../src/ui/tree/treeNodes';
 import { ScriptedPrompter, confirm, escape, goBack, notice, pick } from '../fakes/scriptedPrompter';
 
 const change = { key: 'k', title: 'link web to db', containers: ['alpha/web'] };
-const contextWith = (changes: unknown[]) => ({ interrupted: { scan: async () => undefined, list: () => changes, forContainer: () => changes[0] }, model: { host: () => undefined } }) as unknown as CommandContext;
+const contextWith = (changes: unknown[]) =>
+  ({ interrupted: { scan: async () => undefined, list: () => changes, forContainer: () => changes[0] }, model: { host: () => undefined } }) as unknown as CommandContext;
 
 describe('Recover Interrupted Change (unit)', () => {
   it('parse: { container, action } and action is required when scripted', () => {
     assert.deepEqual(recoverChangeCommand.parse({ container: 'alpha/web', action: 'rollBack' }), { container: 'alpha/web', action: 'rollBack' });
-    assert.throws(() => recoverChangeCommand.parse({ container: 'alpha/web' }), (error: unknown) => ArgumentError.is(error, 'missing') && error.field === 'action');
-    assert.throws(() => recoverChangeCommand.parse({ container: 'alpha/web', action: 'undo' }), (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'action');
+    assert.throws(
+      () => recoverChangeCommand.parse({ container: 'alpha/web' }),
+      (error: unknown) => ArgumentError.is(error, 'missing') && error.field === 'action',
+    );
+    assert.throws(
+      () => recoverChangeCommand.parse({ container: 'alpha/web', action: 'undo' }),
+      (error: unknown) => ArgumentError.is(error, 'invalidValue') && error.field === 'action',
+    );
   });
 
   it('palette: pick the change → Finish / Roll Back, Back between them; removals are confirmed by name', async () => {
-    const ui = new ScriptedPrompter([pick('Recover an Interrupted Change', 'alpha/web'), goBack('pickOne', /Interrupted: link web to db/), pick('Recover an Interrupted Change', 'alpha/web'), pick(/Interrupted:/, 'Roll Back'), confirm('Remove web-parked?', 'Remove')]);
+    const ui = new ScriptedPrompter([
+      pick('Recover an Interrupted Change', 'alpha/web'),
+      goBack('pickOne', /Interrupted: link web to db/),
+      pick('Recover an Interrupted Change', 'alpha/web'),
+      pick(/Interrupted:/, 'Roll Back'),
+      confirm('Remove web-parked?', 'Remove'),
+    ]);
     const request = await promptRecovery(ui, contextWith([change]));
     assert.deepEqual({ ...request, confirmRemoval: undefined }, { container: 'alpha/web', action: 'rollBack', confirmRemoval: undefined });
     assert.equal(await request!.confirmRemoval!('Remove web-parked?'), true);

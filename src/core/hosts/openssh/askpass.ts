@@ -40,11 +40,9 @@ export class AskpassServer implements DisposableLike {
     const helper = path.join(this.dir, 'askpass.js');
     fs.writeFileSync(helper, helperSource, { mode: 0o600 });
     // ssh runs SSH_ASKPASS as one executable: a shell script runs the helper with the extension host's own Node.
-    fs.writeFileSync(
-      path.join(this.dir, 'askpass.sh'),
-      `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shQuote(options.nodeBinary ?? process.execPath)} ${shQuote(helper)} "$@"\n`,
-      { mode: 0o700 },
-    );
+    fs.writeFileSync(path.join(this.dir, 'askpass.sh'), `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shQuote(options.nodeBinary ?? process.execPath)} ${shQuote(helper)} "$@"\n`, {
+      mode: 0o700,
+    });
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.answer(socket));
     this.listening = new Promise((resolve, reject) => {
       this.server.once('error', reject);

@@ -7,14 +7,7 @@ import { Duplex } from 'node:stream';
 import { HostError } from '../../errors';
 import type { DisposableLike, Logger } from '../../like';
 import type { AskpassServer, AskpassSession } from './askpass';
-import {
-  type SshDestination,
-  type SshPlatform,
-  forwardArguments,
-  forwardTarget,
-  masterArguments,
-  remoteCommandArguments,
-} from './sshArguments';
+import { type SshDestination, type SshPlatform, forwardArguments, forwardTarget, masterArguments, remoteCommandArguments } from './sshArguments';
 import { dialStdioCommand } from '../sshConnection';
 import { translateSshFailure } from './sshErrors';
 import { socksConnect } from './socks';
@@ -186,7 +179,10 @@ export class OpenSshConnection implements DisposableLike {
     this.disposed = true;
     const master = this.master;
     this.master = undefined;
-    void master?.then((running) => running.stop(), () => undefined);
+    void master?.then(
+      (running) => running.stop(),
+      () => undefined,
+    );
   }
 
   private async startMaster(): Promise<Master> {

@@ -64,15 +64,7 @@ export interface MasterArguments extends SshCommonOptions {
  * cannot listen fails loudly instead of leaving a half-working process.
  */
 export function masterArguments(options: MasterArguments): string[] {
-  const shared = [
-    '-N',
-    '-T',
-    '-o',
-    'ExitOnForwardFailure=yes',
-    ...keepaliveOptions,
-    ...(options.batchMode ? ['-o', 'BatchMode=yes'] : []),
-    ...commonArguments(options),
-  ];
+  const shared = ['-N', '-T', '-o', 'ExitOnForwardFailure=yes', ...keepaliveOptions, ...(options.batchMode ? ['-o', 'BatchMode=yes'] : []), ...commonArguments(options)];
   if (options.platform === 'win32') {
     if (!options.socksPort) {
       throw new Error('masterArguments: win32 needs a socksPort');

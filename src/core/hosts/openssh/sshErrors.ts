@@ -54,7 +54,7 @@ const hints: Partial<Record<HostErrorReason, string>> = {
   refused: 'Is sshd running there, on the port ssh_config names?',
   timeout: 'Check that the host is up and that no firewall drops the connection.',
   unreachable: 'Check the host name and your network (VPN?).',
-  closed: 'Retry; if it keeps happening, check the server\'s sshd log (MaxStartups, AllowUsers).',
+  closed: "Retry; if it keeps happening, check the server's sshd log (MaxStartups, AllowUsers).",
   protocol: 'Run the same ssh command in a terminal to see more (crosslink.ssh.verbose logs ssh -v).',
 };
 
