@@ -344,7 +344,8 @@ describe('OpenSSH client (unit)', () => {
       const recording = path.join(dir, 'recording-ssh');
       fs.writeFileSync(
         recording,
-        `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(recorded)}, JSON.stringify({ args: process.argv.slice(2), askpass: process.env.SSH_ASKPASS ?? null }));\n` +
+        // Every invocation appends a line: the connection may also run ssh for other work (a cleanup), in any order.
+        `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(recorded)}, JSON.stringify({ args: process.argv.slice(2), askpass: process.env.SSH_ASKPASS ?? null }) + '\\n');\n` +
           `process.stderr.write('me@h: Permission denied (publickey).\\n');\nprocess.exit(255);\n`,
         { mode: 0o755 },
       );
@@ -354,7 +355,12 @@ describe('OpenSSH client (unit)', () => {
       const connection = new OpenSshConnection('win', { host: 'h', user: 'me' }, silentLogger, { sshBinary: recording, runtimeDir, platform: 'win32', askpass });
       try {
         await assert.rejects(connection.connect(), (error: unknown) => HostError.is(error, 'auth'));
-        const { args, askpass: askpassEnv } = JSON.parse(fs.readFileSync(recorded, 'utf8')) as { args: string[]; askpass: string | null };
+        const invocations = fs
+          .readFileSync(recorded, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { args: string[]; askpass: string | null });
+        const { args, askpass: askpassEnv } = invocations.find((invocation) => invocation.args.includes('-D')) ?? invocations[0];
         assert.equal(askpassEnv, process.env.SSH_ASKPASS ?? null, 'no SSH_ASKPASS of ours');
         for (const option of ['BatchMode=yes', 'ControlMaster=no', 'ControlPath=none']) {
           assert.equal(args[args.indexOf(option) - 1], '-o', option);

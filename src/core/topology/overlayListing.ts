@@ -45,7 +45,7 @@ export class OverlayLinkListing implements OverlayListing, DisposableLike {
 
   /** The links of a container ("host", name): where it is the client or the target. */
   of(host: string, container: string): Array<{ link: ListedOverlayLink; side: 'client' | 'target' }> {
-    return this.links.flatMap((link) => [
+    return this.current().flatMap((link) => [
       ...(link.client.host === host && link.client.container === container ? [{ link, side: 'client' as const }] : []),
       ...(link.target.host === host && link.target.container === container ? [{ link, side: 'target' as const }] : []),
     ]);
@@ -53,7 +53,21 @@ export class OverlayLinkListing implements OverlayListing, DisposableLike {
 
   /** The links as last listed (none until the first listing ended), each with its state now, for the topology. */
   list(): OverlayLinkInfo[] {
-    return this.links.map((link) => ({ client: link.client, target: link.target, alias: link.alias, network: link.network.name, health: this.stateOf(link).state }));
+    return this.current().map((link) => ({ client: link.client, target: link.target, alias: link.alias, network: link.network.name, health: this.stateOf(link).state }));
+  }
+
+  /**
+   * The listed links less those the model shows both ends have left: a removed link's network stays
+   * listed on the Swarm's nodes for a while after its containers left it, and no model change
+   * follows its final removal to list again.
+   */
+  private current(): ListedOverlayLink[] {
+    const leftBy = (ref: { host: string; container: string }, network: string) => {
+      const host = this.hosts.host(ref.host);
+      const container = host?.state === 'connected' ? [...host.containers.values()].find((candidate) => candidate.name === ref.container) : undefined;
+      return container !== undefined && !container.networks.some((candidate) => candidate.name === network);
+    };
+    return this.links.filter((link) => !(leftBy(link.client, link.network.name) && leftBy(link.target, link.network.name)));
   }
 
   /** Both ends running and on the link's network is 'ok'; an end's host not connected is 'unknown'. */
