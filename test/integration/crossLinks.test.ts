@@ -143,7 +143,9 @@ for (const { client: clientHost, target: targetHost } of [
       assert.equal(ask(bw), 'oracle-data');
       docker(targetHost, ['restart', '-t', '1', `crosslink-srv-${oracle}-1521`]);
       docker(clientHost, ['restart', '-t', '1', `crosslink-cli-${bw}-oracle`]);
-      await waitFor(() => tryAsk(bw) === 'oracle-data', 'traffic after restarting the ambassadors', 15_000);
+      // As below: no user action is the promise. A restarted ambassador on Podman gets its network alias back
+      // from Podman's DNS, which took 45 s here (Podman 4.3), even on a quiet machine.
+      await waitFor(() => tryAsk(bw) === 'oracle-data', 'traffic after restarting the ambassadors', 90_000);
     });
 
     it('survives a recreation of the target under the same name, without user action', async () => {
