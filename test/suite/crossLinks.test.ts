@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { createContainer, docker, readTestbed, removeContainer, replyServer, testbedHost } from '../support/testbed';
+import { waitFor } from '../support/waitFor';
 
 describe('Cross-host link commands', () => {
   const testbed = readTestbed();
@@ -30,7 +31,15 @@ describe('Cross-host link commands', () => {
     assert.strictEqual(result.serverAmbassador, `${alpha.name}/crosslink-srv-${oracle}-1530`);
     assert.strictEqual(result.clientAmbassador, `${beta.name}/crosslink-cli-${bw}-oracle`);
     assert.ok(result.verified.ok, result.verified.message);
-    assert.strictEqual(docker(beta, ['exec', bw, 'sh', '-c', 'echo hi | socat -t 5 - TCP:oracle:1530']), 'oracle-data');
+    // The fixture answers one connection at a time (nc in a loop): right after Verify's own probe it may be between two.
+    const ask = () => {
+      try {
+        return docker(beta, ['exec', bw, 'sh', '-c', 'echo hi | socat -t 5 - TCP:oracle:1530']);
+      } catch {
+        return '';
+      }
+    };
+    await waitFor(() => ask() === 'oracle-data', 'bw to read oracle:1530 through the link', 15_000);
   });
 
   it('crosslink.verifyLink checks every hop, and names a stopped server-side ambassador with Repair as the action', async () => {
