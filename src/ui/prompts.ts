@@ -4,6 +4,7 @@ import { aliasProblem, portProblem } from '../core/links/names';
 import { parseListeningPorts } from '../core/links/probe';
 import type { ContainerModel } from '../core/model/containerModel';
 import type { ContainerSummary } from '../core/types';
+import { isManaged } from '../core/values/labels';
 import { type Answer, type PickItem, type Prompter, type Separator, type StepPosition, back } from './prompter';
 
 /** The prompts several commands share, built on the Prompter (plain Node, tested with the scripted fake). */
@@ -22,6 +23,12 @@ export interface ContainerPickOptions extends StepPosition {
   unavailable?: (candidate: ResolvedContainer) => string | undefined;
   active?: ResolvedContainer;
 }
+
+/** For a step that picks a user's container to recreate: Crosslink's own are not offered, and an empty host says why. */
+export const recreatableContainer: { unavailable: NonNullable<ContainerPickOptions['unavailable']>; empty: { message: string } } = {
+  unavailable: ({ container }) => (isManaged(container.labels) ? 'managed by Crosslink' : undefined),
+  empty: { message: 'no container on the connected hosts yet.' },
+};
 
 /** Candidates grouped by host: name, host · state · image; stopped containers are marked. */
 export function containerItems(model: Pick<ContainerModel, 'hosts'>, options: ContainerPickOptions): Array<PickItem<ResolvedContainer> | Separator> {

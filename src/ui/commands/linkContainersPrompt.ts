@@ -2,7 +2,7 @@ import { defaultAlias } from '../../core/links/names';
 import type { ContainerModel } from '../../core/model/containerModel';
 import { formatContainerRef } from '../../core/values/containerRef';
 import { type Prompter, keep, runSteps } from '../prompter';
-import { type ResolvedContainer, inputAlias, pickContainer } from '../prompts';
+import { type ResolvedContainer, inputAlias, pickContainer, recreatableContainer } from '../prompts';
 
 const title = 'Link Containers';
 
@@ -27,8 +27,7 @@ export async function promptLink(
         title: `${title}: client`,
         placeholder: 'The container that will call the other one (it is recreated with the link)',
         active: state.client,
-        unavailable: ({ container }) => (container.labels['crosslink.managed'] === 'true' ? 'managed by Crosslink' : undefined),
-        empty: { message: 'no container on the connected hosts yet.' },
+        ...recreatableContainer,
       });
       return keep(answer, (client) => (state.client = client));
     },

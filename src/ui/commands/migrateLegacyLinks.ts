@@ -6,7 +6,7 @@ import { countOf } from '../../core/plural';
 import { formatContainerRef } from '../../core/values/containerRef';
 import { isManaged } from '../../core/values/labels';
 import { type Prompter, type StepPosition, keep, runSteps } from '../prompter';
-import { type ResolvedContainer, pickContainer } from '../prompts';
+import { type ResolvedContainer, pickContainer, recreatableContainer } from '../prompts';
 import { LinkNode, type TreeNode } from '../tree/treeNodes';
 import { type Command, Fields, executeOptions } from './command';
 import { findContainerRef, operationsFor } from './commandArguments';
@@ -120,8 +120,7 @@ export async function promptMigrateLinks(
         title: `${title}: container`,
         placeholder: 'The container whose --link targets move to a network (it is recreated without the links)',
         active: state.client,
-        unavailable: ({ container }) => (container.labels['crosslink.managed'] === 'true' ? 'managed by Crosslink' : undefined),
-        empty: { message: 'no container on the connected hosts yet.' },
+        ...recreatableContainer,
       });
       return keep(answer, (client) => (state.client = client));
     },
