@@ -366,7 +366,7 @@ export class Master {
       fs.writeFile(path.join(this.dir, 'ssh.pid'), pid.trim().split('\n')[0] + '\n', () => undefined);
     });
     const exit = new Promise<number | null>((resolve) => {
-      child.once('exit', (code) => resolve(code));
+      onExitWithOutput(child, resolve);
       child.once('error', (error) => {
         this.stderr += `\n${error.message}`;
         resolve(-1);
@@ -506,12 +506,28 @@ function childStream(child: ChildProcess, failure: (stderr: string) => Error): D
   stdin.on('error', () => undefined);
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-stderrLimit)));
   child.once('error', (error) => stream.destroy(error));
-  child.once('exit', (code) => {
+  onExitWithOutput(child, (code) => {
     if (code !== 0 && !received) {
       stream.destroy(failure(stderr || `ssh exited with code ${code}`));
     }
   });
   return stream;
+}
+
+/**
+ * Calls back once the child exited and its stderr was read to the end: 'exit' can come before the last stderr chunk,
+ * which holds ssh's reason. A grandchild that keeps the pipe open must not hold the report back, hence the cap.
+ */
+function onExitWithOutput(child: ChildProcess, callback: (code: number | null) => void): void {
+  let called = false;
+  const once = (code: number | null): void => {
+    if (!called) {
+      called = true;
+      callback(code);
+    }
+  };
+  child.once('close', once);
+  child.once('exit', (code) => setTimeout(() => once(code), 500).unref());
 }
 
 /** A connection to a forwarded listener (a Unix socket path, or "tcp:PORT" on loopback). */
