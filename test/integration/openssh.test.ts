@@ -1,11 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type Duplex, PassThrough } from 'node:stream';
 import { HostError } from '../../src/core/errors';
+import { relayReusedBuffer } from '../../src/core/hosts/reusedBufferSocket';
 import { AskpassServer, type SshPrompter } from '../../src/core/hosts/openssh/askpass';
-import { type OpenSshOptions, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
+import { OpenSshConnection, type OpenSshOptions, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
 import { resolveSshRoute } from '../../src/core/hosts/openssh/sshResolve';
 import { sweepLeftoverMasters } from '../../src/core/hosts/openssh/sshClientChoice';
 import type { HostSettingEntry } from '../../src/core/hosts/hostSpec';
@@ -296,6 +300,54 @@ describe('OpenSSH client against the testbed (integration)', function () {
     await waitFor(() => sshProcesses(openSsh.runtimeDir).length === 0, 'the master ended with its parent', 5000);
     await parentExit; // Reaped: a zombie still counts as a live owner.
     assert.equal(sweepLeftoverMasters(openSsh.runtimeDir, 'ssh', logger), 1, 'its directory is swept on the next start');
+  });
+  it('spreads tunnel connections past the per-master limit over extra masters that never prompt, survive one being killed, and end when idle', async () => {
+    // An echo server in the root namespace, reached from beta like a container port.
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.pipe(socket);
+    });
+    server.listen(0, '10.231.0.1');
+    await once(server, 'listening');
+    cleanups.push(() => server.close());
+    const port = (server.address() as net.AddressInfo).port;
+    const asked: string[] = [];
+    const openSsh = testbedOpenSsh({ hostBlocks: betaBlock('openssh-pool'), askpass: askpass(scriptedPrompter({}, asked)), tunnelsPerMaster: 3, extraMasterIdleMs: 500 });
+    const connection = new OpenSshConnection('pool', { host: 'openssh-pool' }, logger, openSsh);
+    cleanups.push(() => connection.dispose());
+    const echo = async (stream: Duplex, text: string): Promise<string> => {
+      // Tunnel streams read only once relayed (into one reused buffer), as the forwarder does.
+      const received = new PassThrough();
+      if (!relayReusedBuffer(stream, received)) {
+        stream.pipe(received);
+      }
+      stream.write(text);
+      const [reply] = (await once(received, 'data')) as [Buffer];
+      return reply.toString();
+    };
+    const streams = await Promise.all(Array.from({ length: 7 }, () => connection.forwardOut('10.231.0.1', port)));
+    assert.deepEqual(
+      await Promise.all(streams.map((stream, index) => echo(stream, `hello ${index}`))),
+      streams.map((_, index) => `hello ${index}`),
+    );
+    assert.equal(sshProcesses(openSsh.runtimeDir).length, 3, '7 connections at 3 per master: three masters');
+    assert.deepEqual(asked, [], 'extra masters never prompt');
+
+    // Killing an extra master ends the connections it carried and nothing else; new ones still go through.
+    const extraPid = Number(sshProcesses(openSsh.runtimeDir).sort((a, b) => Number(b) - Number(a))[0]);
+    const closedCount = () => streams.filter((stream) => stream.destroyed || stream.readableEnded).length;
+    process.kill(extraPid, 'SIGKILL');
+    await waitFor(() => closedCount() > 0, "the killed master's connections end", 10_000);
+    assert.ok(closedCount() <= 3, `only the killed master's connections ended (${closedCount()})`);
+    const after = await connection.forwardOut('10.231.0.1', port);
+    assert.equal(await echo(after, 'after'), 'after');
+
+    for (const stream of [...streams, after]) {
+      stream.destroy();
+    }
+    await waitFor(() => sshProcesses(openSsh.runtimeDir).length === 1, 'idle extra masters end; the first stays', 15_000);
+    connection.dispose();
+    await waitFor(() => sshProcesses(openSsh.runtimeDir).length === 0, 'no ssh process after dispose', 5000);
   });
 });
 

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/core/like';
 import { AskpassServer, type SshPrompter, classifyPrompt } from '../../src/core/hosts/openssh/askpass';
 import { exitArguments, forwardArguments, forwardTarget, masterArguments, remoteCommandArguments, resolveArguments } from '../../src/core/hosts/openssh/sshArguments';
 import { translateSshFailure } from '../../src/core/hosts/openssh/sshErrors';
-import { listenerGone, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
+import { chooseTunnelMaster, listenerGone, openSshFiles } from '../../src/core/hosts/openssh/openSshConnection';
 import { describeSshRoute, parseSshG } from '../../src/core/hosts/openssh/sshResolve';
 import { chooseSshClient, findSshBinary } from '../../src/core/hosts/openssh/sshClientChoice';
 import { connectRequest } from '../../src/core/hosts/openssh/socks';
@@ -277,6 +277,17 @@ describe('OpenSSH client (unit)', () => {
         server.dispose();
       }
       assert.ok(!fs.existsSync(server.dir));
+    });
+  });
+
+  describe('which master carries the next tunnel connection', () => {
+    it('the least loaded while it has room; another master only when all are full and one may start', () => {
+      assert.equal(chooseTunnelMaster([0], 1000, true), 0);
+      assert.equal(chooseTunnelMaster([999], 1000, true), 0);
+      assert.equal(chooseTunnelMaster([1000], 1000, true), 'startAnother');
+      assert.equal(chooseTunnelMaster([1000, 400, 12], 1000, true), 2);
+      assert.equal(chooseTunnelMaster([1000, 1000], 1000, true), 'startAnother');
+      assert.equal(chooseTunnelMaster([1200, 1000], 1000, false), 1, 'after a failed start: the least loaded, over the limit');
     });
   });
 

@@ -28,6 +28,10 @@ export interface OpenSshOptions {
   askpass?: AskpassServer;
   /** `-v` into the log. */
   verbose?: boolean;
+  /** Tunnel connections one master carries before another master takes new ones; tests make it small. */
+  tunnelsPerMaster?: number;
+  /** How long an extra master with no tunnel connection left stays up; tests make it short. */
+  extraMasterIdleMs?: number;
 }
 
 /** `configFile`: the setting `crosslink.ssh.configFile`, when set. */
@@ -85,16 +89,41 @@ const defaultRemoteSocket = '/var/run/docker.sock';
 const masterSetupMs = 120_000;
 const stderrLimit = 64 * 1024;
 export const masterDirPrefix = 'crosslink-ssh-';
+/**
+ * OpenSSH's client loop walks every channel on every turn, and a turn accepts one connection: with
+ * n channels open a new one costs O(n), so 10,000 held connections take minutes on one master
+ * (`ssh -L` alike), and connections time out. Past this many, new tunnel connections go to another
+ * master to the same host; 1,000 channels add about a millisecond per connection.
+ */
+const defaultTunnelsPerMaster = 1000;
+const defaultExtraMasterIdleMs = 30_000;
+/** After an extra master failed to start, the ones there are carry on for this long before another try. */
+const extraMasterRetryMs = 60_000;
+
+/**
+ * Where the next tunnel connection goes: the least loaded master while it has room, else a new one.
+ * Loads count connections being dialed too, so a burst does not pile onto one master.
+ */
+export function chooseTunnelMaster(loads: readonly number[], perMaster: number, mayStartAnother: boolean): number | 'startAnother' {
+  let lightest = 0;
+  loads.forEach((load, index) => (load < loads[lightest] ? (lightest = index) : undefined));
+  return loads[lightest] >= perMaster && mayStartAnother ? 'startAnother' : lightest;
+}
 
 /**
  * One `ssh` master process per host (the system OpenSSH client, so ssh_config, agents, FIDO keys,
  * certificates and known_hosts work exactly as in a terminal). The Docker API and every tunnel
  * connection are channels of its one connection: posix forwards Unix sockets in a private 0700
  * directory through the master's control socket; win32 uses the master's SOCKS listener on loopback.
- * The master starts on first use and again on the first use after it died.
+ * The master starts on first use and again on the first use after it died. Only under thousands of
+ * tunnel connections do extra masters carry the excess (see defaultTunnelsPerMaster); they never
+ * prompt, and end when idle.
  */
 export class OpenSshConnection implements DisposableLike {
   private master?: Promise<Master>;
+  private readonly extraMasters = new Set<Master>();
+  private startingExtraMaster?: Promise<Master>;
+  private extraMastersFailedAt = 0;
   private disposed = false;
   /** What `ssh -G` says about the host ("root@10.0.0.5:22 via ProxyJump bastion"), once known. */
   route?: string;
@@ -120,16 +149,30 @@ export class OpenSshConnection implements DisposableLike {
     });
     const route = await master.dockerRoute;
     if (route.kind === 'socket') {
-      return this.dialForwarded(master, () => dialLocal(route.path));
+      return this.dialForwarded(master, master.reserve(), () => dialLocal(route.path));
     }
     return this.dialStdio(master, route.remoteSocket);
   }
 
   /** A TCP stream to ip:port as seen from the SSH server. */
   async forwardOut(ip: string, port: number): Promise<Duplex> {
-    const master = await this.connect();
+    const { master, release } = await this.reserveTunnelMaster();
+    const extra = this.extraMasters.has(master);
+    try {
+      return await this.forwardThrough(master, release, ip, port);
+    } catch (error) {
+      // An extra master that died (killed, its connection dropped) is forgotten by now: the next one is tried.
+      if (extra && (HostError.is(error, 'closed') || !master.running)) {
+        this.extraMasters.delete(master);
+        return this.forwardOut(ip, port);
+      }
+      throw error;
+    }
+  }
+
+  private async forwardThrough(master: Master, release: () => void, ip: string, port: number): Promise<Duplex> {
     if (this.options.platform === 'win32') {
-      return socksConnect(loopback, master.socksPort!, ip, port);
+      return this.dialForwarded(master, release, () => socksConnect(loopback, master.socksPort!, ip, port));
     }
     const key = forwardTarget(ip, port);
     let listen = master.forwards.get(key);
@@ -138,9 +181,66 @@ export class OpenSshConnection implements DisposableLike {
       master.forwards.set(key, listen);
       listen.catch(() => master.forwards.delete(key));
     }
-    const socketPath = await listen;
+    const socketPath = await listen.catch((error: unknown) => {
+      release();
+      throw error;
+    });
     // Tunnels read into one reused buffer (no allocation per chunk), like their TCP dials.
-    return this.dialForwarded(master, () => dialUnix(socketPath, dialTimeoutMs));
+    return this.dialForwarded(master, release, () => dialUnix(socketPath, dialTimeoutMs));
+  }
+
+  /** The master the next tunnel connection goes through, with the connection already counted in its load. */
+  private async reserveTunnelMaster(): Promise<{ master: Master; release: () => void }> {
+    const perMaster = this.options.tunnelsPerMaster ?? defaultTunnelsPerMaster;
+    for (;;) {
+      const masters = [await this.connect(), ...this.extraMasters];
+      const mayStartAnother = Date.now() - this.extraMastersFailedAt > extraMasterRetryMs;
+      const choice = chooseTunnelMaster(
+        masters.map((master) => master.load),
+        perMaster,
+        mayStartAnother,
+      );
+      if (choice !== 'startAnother') {
+        return { master: masters[choice], release: masters[choice].reserve() };
+      }
+      this.startingExtraMaster ??= this.startExtraMaster().finally(() => (this.startingExtraMaster = undefined));
+      // Either way the next turn chooses again: the new master, or (it failed) the least loaded there is.
+      await this.startingExtraMaster.catch((error: unknown) => {
+        this.extraMastersFailedAt = Date.now();
+        this.logger.warn(`[ssh ${this.hostName}] another ssh master for over ${perMaster} tunnel connections did not start: ${String(error)}`);
+      });
+    }
+  }
+
+  /**
+   * An extra master authenticates without prompting (BatchMode): the first master already had the
+   * user's answer, and a burst of connections must not bring up a passphrase box. With a key that
+   * needs one, it fails and the first master carries on alone.
+   */
+  private async startExtraMaster(): Promise<Master> {
+    const master = await this.startMaster('extra');
+    if (this.disposed) {
+      master.stop();
+      throw new HostError(this.hostName, 'closed', `The connection to ${this.hostName} was closed.`);
+    }
+    this.extraMasters.add(master);
+    void master.exited.then(() => this.extraMasters.delete(master));
+    this.retireWhenIdle(master); // In case the connections that asked for it went elsewhere.
+    this.logger.info(`[ssh ${this.hostName}] ${this.extraMasters.size + 1} ssh masters carry tunnel connections`);
+    return master;
+  }
+
+  /** An extra master that carried nothing for the idle time ends; the first stays for the Docker API. */
+  private retireWhenIdle(master: Master): void {
+    if (!this.extraMasters.has(master) || master.load > 0) {
+      return;
+    }
+    setTimeout(() => {
+      if (master.load === 0 && this.extraMasters.delete(master)) {
+        this.logger.info(`[ssh ${this.hostName}] an extra ssh master is idle; ending it`);
+        master.stop();
+      }
+    }, this.options.extraMasterIdleMs ?? defaultExtraMasterIdleMs).unref();
   }
 
   /**
@@ -149,18 +249,24 @@ export class OpenSshConnection implements DisposableLike {
    * process out of descriptors, a queue still full) fails this one connection and leaves the master,
    * and every tunnel connection it carries, alone.
    */
-  private async dialForwarded(master: Master, dial: () => Promise<Duplex>): Promise<Duplex> {
+  private async dialForwarded(master: Master, release: () => void, dial: () => Promise<Duplex>): Promise<Duplex> {
     try {
-      return master.track(await retryWhileBusy(dial));
+      const stream = master.track(await retryWhileBusy(dial));
+      stream.once('close', () => this.retireWhenIdle(master));
+      return stream;
     } catch (error) {
       if (!listenerGone(error)) {
+        this.retireWhenIdle(master);
         throw error;
       }
       master.stop();
+      this.extraMasters.delete(master);
       if (this.master && (await this.master.catch(() => undefined)) === master) {
         this.master = undefined;
       }
       throw new HostError(this.hostName, 'closed', `${this.hostName}: the ssh connection to ${this.where} ended; it is made again on the next use.`, { cause: error });
+    } finally {
+      release();
     }
   }
 
@@ -168,7 +274,7 @@ export class OpenSshConnection implements DisposableLike {
     if (this.disposed) {
       return Promise.reject(new HostError(this.hostName, 'closed', `The connection to ${this.hostName} was closed.`));
     }
-    this.master ??= this.startMaster().catch((error: unknown) => {
+    this.master ??= this.startMaster('first').catch((error: unknown) => {
       this.master = undefined;
       throw error;
     });
@@ -183,23 +289,30 @@ export class OpenSshConnection implements DisposableLike {
       (running) => running.stop(),
       () => undefined,
     );
+    for (const extra of this.extraMasters) {
+      extra.stop();
+    }
+    this.extraMasters.clear();
   }
 
-  private async startMaster(): Promise<Master> {
-    void resolveSshRoute(this.options.sshBinary, this.destination, { configFile: this.options.configFile }).then(
-      (route) => {
-        this.route = describeSshRoute(route);
-        this.logger.info(`[ssh ${this.hostName}] ssh_config resolves ${this.destination.host} to ${this.route}`);
-      },
-      (error: unknown) => this.logger.warn(`[ssh ${this.hostName}] ${String(error)}`),
-    );
+  /** The first master carries the Docker API and prompts through askpass; an extra one carries tunnels only. */
+  private async startMaster(role: 'first' | 'extra'): Promise<Master> {
+    if (role === 'first') {
+      void resolveSshRoute(this.options.sshBinary, this.destination, { configFile: this.options.configFile }).then(
+        (route) => {
+          this.route = describeSshRoute(route);
+          this.logger.info(`[ssh ${this.hostName}] ssh_config resolves ${this.destination.host} to ${this.route}`);
+        },
+        (error: unknown) => this.logger.warn(`[ssh ${this.hostName}] ${String(error)}`),
+      );
+    }
     const dir = fs.mkdtempSync(path.join(this.options.runtimeDir, masterDirPrefix));
-    const askpass = promptsThroughAskpass(this.options.platform) ? this.options.askpass : undefined;
+    const askpass = promptsThroughAskpass(this.options.platform) && role === 'first' ? this.options.askpass : undefined;
     await askpass?.ready();
     const session = askpass?.session(this.hostName);
     const win32 = this.options.platform === 'win32';
     const socksPort = win32 ? await freeLoopbackPort() : undefined;
-    const dockerPort = win32 ? await freeLoopbackPort() : undefined;
+    const dockerPort = win32 && role === 'first' ? await freeLoopbackPort() : undefined;
     const args = masterArguments({
       platform: this.options.platform,
       destination: this.destination,
@@ -218,6 +331,9 @@ export class OpenSshConnection implements DisposableLike {
     } catch (error) {
       master.stop();
       throw error;
+    }
+    if (role === 'extra') {
+      return master;
     }
     // A master that dies (network gone, killed) is replaced on the next use; its forwards died with it.
     void master.exited.then(async () => {
@@ -317,6 +433,8 @@ export class Master {
   private stderr = '';
   private markExited!: () => void;
   private stopped = false;
+  /** Connections being dialed through this master, not yet tracked. */
+  private dialing = 0;
 
   constructor(
     readonly dir: string,
@@ -341,6 +459,28 @@ export class Master {
     this.streams.add(stream);
     stream.once('close', () => this.streams.delete(stream));
     return stream;
+  }
+
+  /** Started, not stopped, and its ssh (or the guard around it) has not exited. */
+  get running(): boolean {
+    return !this.stopped && this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Connections carried or being dialed: what chooseTunnelMaster weighs. */
+  get load(): number {
+    return this.streams.size + this.dialing;
+  }
+
+  /** Counts a dial in the load until the returned function is called (its stream is tracked, or it failed). */
+  reserve(): () => void {
+    this.dialing++;
+    let released = false;
+    return () => {
+      if (!released) {
+        released = true;
+        this.dialing--;
+      }
+    };
   }
 
   get controlPath(): string | undefined {
