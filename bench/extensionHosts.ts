@@ -32,6 +32,8 @@ export interface ExtensionHosts {
 }
 
 const sessionTimeoutMs = 120_000;
+/** Said by the workbench on every page closed while its extension host ends: expected here. */
+const closingNoise = /^\[lifecycle\] Long running operations during shutdown/;
 
 /** Why the extension-host rows cannot run here, or undefined when they can (checked before anything starts). */
 export function extensionHostsUnavailable(installedCodeServer: string | undefined): string | undefined {
@@ -125,7 +127,7 @@ async function openSession(started: { codeServer: CodeServer; browser: Browser }
   // The extension host's console: the forwarder's failure summaries, and why run() failed if it did.
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
     const text = typeof args === 'string' ? args : Array.isArray(args) ? format(...args) : JSON.stringify(args);
-    if (type === 'error' && !workbenchNoise.test(text)) {
+    if (type === 'error' && !workbenchNoise.test(text) && !closingNoise.test(text)) {
       console.error(`[extension host] ${text}`);
     }
   });
