@@ -291,7 +291,8 @@ async function main(): Promise<void> {
     { name: names.ownSsh, section: 'ssh', start: () => forwarderSubject('ssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
     // OpenSSH: like plain mode, the forwarder holds two descriptors per connection (client and forwarded socket).
     { name: names.openSsh, section: 'ssh', start: () => forwarderSubject('openssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, maxPlainHeld] },
-    // The same forwarders inside code-server's extension host, beside the activated extension.
+    // The same forwarders inside code-server's extension host, beside the activated extension. Its heap
+    // has free space left from loading the extensions, so 1,000 held connections may add next to nothing.
     ...(['ssh', 'openssh'] as const).map((mode) => ({
       name: mode === 'ssh' ? names.ownSshInExtensionHost : names.openSshInExtensionHost,
       section: 'ssh' as const,
