@@ -8,7 +8,9 @@
  * Loopback rows use servers on 127.0.0.1; SSH rows go through the testbed's beta host to servers
  * on 10.231.0.1 (the root namespace's testbed address, reachable from beta). Nothing else is
  * contacted. Every party runs in its own process: a load-generating client, the servers, and the
- * subject in the middle, so its memory can be measured alone.
+ * subject in the middle, so its memory can be measured alone. The "… in extension host" rows run
+ * the same forwarder inside code-server's extension host, one fresh host per start (see
+ * bench/extensionHosts.ts); where code-server or Chromium is missing they are skipped, saying why.
  *
  * The same file is each of those processes: `node out/bench/forwarder.js [role] [json]`.
  */
@@ -17,20 +19,18 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import type { Duplex } from 'node:stream';
-import { DockerodeClient } from '../src/core/hosts/dockerodeClient';
-import { parseHostEntry } from '../src/core/hosts/hostSpec';
-import { silentLogger } from '../src/core/like';
-import { dialTcp } from '../src/core/hosts/reusedBufferSocket';
-import { TcpForwarder, findFreePort } from '../src/core/forwarding/tcpForwarder';
-import { settingFor, testbed, testbedOpenSsh, testbedSshFiles } from '../test/integration/harness';
-
-type ForwarderMode = 'plain' | 'ssh' | 'openssh';
+import { findFreePort } from '../src/core/forwarding/tcpForwarder';
+import { testbed } from '../test/integration/harness';
+import { type ExtensionHosts, openExtensionHosts } from './extensionHosts';
+import { type ForwarderMode, type ForwarderOptions, collectGarbage, startForwarders } from './forwarderRole';
 
 const throughputBytes = Number(process.env.BENCH_BYTES ?? 1024 ** 3);
 const throughputRuns = Number(process.env.BENCH_RUNS ?? 3);
 const setupConnections = 2000;
-/** Comma-separated name prefixes to run only some subjects while tuning, e.g. "direct,forwarder (plain),socat -b". */
+/**
+ * Comma-separated parts of names to run only some subjects while tuning, e.g. "direct,forwarder (plain),socat -b",
+ * or "ssh -L,in extension host" for `ssh -L` and the extension-host rows.
+ */
 const onlySubjects = process.env.BENCH_SUBJECTS?.split(',');
 /** The sandbox's hard limit on open files; a plain forward holds two per connection. */
 const fileLimit = 20_000;
@@ -49,6 +49,8 @@ const names = {
   sshL: 'ssh -L (OpenSSH, aes128-gcm)',
   ownSsh: 'forwarder (SSH, builtin ssh2)',
   openSsh: 'forwarder (SSH, OpenSSH master)',
+  ownSshInExtensionHost: 'forwarder (SSH, builtin ssh2) in extension host',
+  openSshInExtensionHost: 'forwarder (SSH, OpenSSH master) in extension host',
 };
 
 type ServerKind = 'sink' | 'source' | 'echo';
@@ -104,55 +106,17 @@ async function runServers(): Promise<void> {
 
 // ---------------------------------------------------------------- forwarder role
 
-/**
- * The subject: one TcpForwarder per target, plain TCP or channels of one SSH connection to beta.
- * Both modes run with dockerode and ssh2 loaded, as in the extension host: a larger heap makes
- * every garbage collection dearer, and Node's per-read buffers (the upload side) feed it.
- */
-async function runForwarder(options: { mode: ForwarderMode; targets: Array<{ host: string; port: number }> }): Promise<void> {
-  let dial: (host: string, port: number) => Promise<Duplex>;
-  if (options.mode !== 'plain') {
-    // OpenSSH: the same cipher as the ssh -L row and ssh2 (aes128-gcm), the testbed's own ssh_config.
-    const openSsh = options.mode === 'openssh' ? testbedOpenSsh({ hostBlocks: 'Host *\n  Ciphers aes128-gcm@openssh.com\n' }) : undefined;
-    const client = new DockerodeClient(parseHostEntry(settingFor('beta')), silentLogger, { callTimeoutMs: 30_000, sshFiles: testbedSshFiles(), openSsh });
-    dial = client.dialFromHost as (host: string, port: number) => Promise<Duplex>;
-    // Connect (and add each forward) before measuring, so the ssh processes exist when the parent counts their CPU.
-    await Promise.all(options.targets.map(async (target) => (await dial(target.host, target.port)).destroy()));
-  } else {
-    dial = (host, port) => dialTcp(host, port, 10_000);
-  }
-  const ports: number[] = [];
-  for (const target of options.targets) {
-    const forwarder = new TcpForwarder({ connect: () => dial(target.host, target.port), logger: failureLogger, name: `${target.host}:${target.port}` });
-    ports.push(await forwarder.listen(0));
-  }
+/** The subject in a plain Node process: bench/forwarderRole.ts, as the extension host runs it too. */
+async function runForwarder(options: ForwarderOptions): Promise<void> {
+  const { ports } = await startForwarders(options);
   process.on('message', (message) => {
     if (message === 'gc') {
-      (globalThis as { gc?: () => void }).gc?.();
+      collectGarbage();
       process.send?.('gcDone');
     }
   });
   process.send?.({ ports });
 }
-
-/** Why the forwarder could not reach a target, counted by message and printed once a second: the held rows' errors explained. */
-const failures = new Map<string, number>();
-const failureLogger = {
-  ...silentLogger,
-  debug: (line: string) => {
-    const reason = /target not reached: (.*)$/.exec(line)?.[1];
-    if (reason) {
-      const key = reason.replace(/\/tmp\/\S+/g, '<socket>');
-      if (failures.size === 0) {
-        setTimeout(() => {
-          console.error(`forwarder: ${[...failures].map(([text, n]) => `${n} × ${text}`).join('; ')}`);
-          failures.clear();
-        }, 1000);
-      }
-      failures.set(key, (failures.get(key) ?? 0) + 1);
-    }
-  },
-};
 
 // ---------------------------------------------------------------- client role
 
@@ -288,7 +252,7 @@ interface Subject {
   /** The processes serving the echo port, where connections are held. */
   memoryPids(): number[];
   collectGarbage(): Promise<void>;
-  stop(): void;
+  stop(): void | Promise<void>;
 }
 
 interface SubjectResult {
@@ -314,6 +278,7 @@ async function main(): Promise<void> {
   const [{ ports: serverPorts }] = (await once(servers, 'message')) as [{ ports: Record<string, Ports> }];
   await once(client, 'message');
   const request = requester(client);
+  let extensionHosts: ExtensionHosts | undefined;
 
   // sshd walks all its channels on every poll, so 10,000 SSH channels take about a minute to open:
   // that row is kept for our forwarder only.
@@ -326,16 +291,33 @@ async function main(): Promise<void> {
     { name: names.ownSsh, section: 'ssh', start: () => forwarderSubject('ssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, 10_000] },
     // OpenSSH: like plain mode, the forwarder holds two descriptors per connection (client and forwarded socket).
     { name: names.openSsh, section: 'ssh', start: () => forwarderSubject('openssh', sshServerAddress, serverPorts[sshServerAddress]), held: [1000, maxPlainHeld] },
+    // The same forwarders inside code-server's extension host, beside the activated extension. Its heap
+    // has free space left from loading the extensions, so 1,000 held connections may add next to nothing.
+    ...(['ssh', 'openssh'] as const).map((mode) => ({
+      name: mode === 'ssh' ? names.ownSshInExtensionHost : names.openSshInExtensionHost,
+      section: 'ssh' as const,
+      inExtensionHost: true,
+      start: () => extensionHostSubject(extensionHosts as ExtensionHosts, mode, sshServerAddress, serverPorts[sshServerAddress]),
+      held: [1000, mode === 'ssh' ? 10_000 : maxPlainHeld],
+    })),
   ];
+  let selected = plans.filter(({ name }) => !onlySubjects || onlySubjects.some((part) => name.includes(part)));
   let results: SubjectResult[];
   try {
-    results = await measure(
-      plans.filter(({ name }) => !onlySubjects || onlySubjects.some((prefix) => name.startsWith(prefix))),
-      request,
-    );
+    if (selected.some((plan) => plan.inExtensionHost)) {
+      const opened = await openExtensionHosts();
+      if ('skipped' in opened) {
+        console.log(`extension-host rows skipped: ${opened.skipped}\n`);
+        selected = selected.filter((plan) => !plan.inExtensionHost);
+      } else {
+        extensionHosts = opened;
+      }
+    }
+    results = await measure(selected, request);
   } finally {
     stopQuietly(servers);
     stopQuietly(client);
+    await extensionHosts?.close();
   }
   report(results, Math.round((Date.now() - startedAt) / 1000));
 }
@@ -344,6 +326,8 @@ async function main(): Promise<void> {
 interface Plan {
   name: string;
   section: 'loopback' | 'ssh';
+  /** Needs code-server and Chromium: skipped, with the reason printed, where they are missing. */
+  inExtensionHost?: boolean;
   start(): Promise<Subject>;
   held: number[];
 }
@@ -374,7 +358,7 @@ async function measure(plans: Plan[], request: (message: ClientRequest) => Promi
     }
     console.log('');
   } finally {
-    measured.forEach(({ subject }) => subject.stop());
+    await Promise.all(measured.map(({ subject }) => subject.stop()));
   }
   const results: SubjectResult[] = [];
   for (const { plan, upload, download, cpuSeconds } of measured) {
@@ -405,7 +389,7 @@ async function measureConnections(
     setup = await request({ op: 'setup', port: subject.ports.echo, count: setupConnections });
     process.stdout.write('setup ');
   } finally {
-    subject.stop();
+    await subject.stop();
   }
   // A fresh process: the throughput runs grew the heap, and connections would fill that free space unseen.
   const held: SubjectResult['held'] = [];
@@ -422,7 +406,7 @@ async function measureConnections(
       held.push({ connections: count, errors: opened.errors, openSeconds: round(opened.seconds, 1), kbPerConnection: round((after - before) / count, 1) });
       process.stdout.write(`held ${count} `);
     } finally {
-      fresh.stop();
+      await fresh.stop();
     }
   }
   console.log('');
@@ -441,20 +425,43 @@ function directSubject(ports: Ports): Subject {
 }
 
 async function forwarderSubject(mode: ForwarderMode, host: string, targets: Ports): Promise<Subject> {
-  const child = spawnRole('forwarder', { mode, targets: serverKinds.map((kind) => ({ host, port: targets[kind] })) }, ['--expose-gc']);
+  const child = spawnRole('forwarder', forwarderOptions(mode, host, targets), ['--expose-gc']);
   const [{ ports }] = (await once(child, 'message')) as [{ ports: number[] }];
-  // OpenSSH: the relay and the ssh master it started (under its guard) are one subject; both count.
-  const pids = mode === 'openssh' ? descendantPids(child.pid as number) : [child.pid as number];
   return {
-    ports: { sink: ports[0], source: ports[1], echo: ports[2] },
-    pids,
-    memoryPids: () => pids,
+    ...forwarderProcesses(mode, child.pid as number, ports),
     collectGarbage: async () => {
       child.send('gc');
       await once(child, 'message');
     },
     stop: () => stopQuietly(child),
   };
+}
+
+/** The forwarders in a fresh extension host (a fresh workbench page), as forwarderSubject starts a fresh process. */
+async function extensionHostSubject(hosts: ExtensionHosts, mode: ForwarderMode, host: string, targets: Ports): Promise<Subject> {
+  const session = await hosts.session();
+  let ports: number[];
+  try {
+    ports = await session.start(forwarderOptions(mode, host, targets));
+  } catch (error) {
+    await session.stop();
+    throw error;
+  }
+  if (session.fileLimit < fileLimit) {
+    console.error(`the extension host may open only ${session.fileLimit} files (run the bench under ulimit -n ${fileLimit}): held rows will fail`);
+  }
+  return { ...forwarderProcesses(mode, session.pid, ports), collectGarbage: () => session.collectGarbage(), stop: () => session.stop() };
+}
+
+function forwarderOptions(mode: ForwarderMode, host: string, targets: Ports): ForwarderOptions {
+  return { mode, targets: serverKinds.map((kind) => ({ host, port: targets[kind] })) };
+}
+
+/** The listening ports in serverKinds' order, and the processes that count for CPU and memory. */
+function forwarderProcesses(mode: ForwarderMode, pid: number, ports: number[]): Pick<Subject, 'ports' | 'pids' | 'memoryPids'> {
+  // OpenSSH: the relay and the ssh master it started (under its guard) are one subject; both count.
+  const pids = mode === 'openssh' ? descendantPids(pid) : [pid];
+  return { ports: { sink: ports[0], source: ports[1], echo: ports[2] }, pids, memoryPids: () => pids };
 }
 
 async function socatSubject(tuned: boolean, targets: Ports): Promise<Subject> {
@@ -545,15 +552,26 @@ function report(results: SubjectResult[], seconds: number): void {
 
   const find = (name: string) => results.find((result) => result.subject === name);
   const ratio = (ours?: number, theirs?: number) => (ours !== undefined && theirs ? round(ours / theirs, 2) : undefined);
-  const [plain, socat, ownSsh, openSsh] = [names.plain, names.socatTuned, names.ownSsh, names.openSsh].map(find);
+  const [plain, socat, ownSsh, openSsh, ownSshInHost, openSshInHost] = [
+    names.plain,
+    names.socatTuned,
+    names.ownSsh,
+    names.openSsh,
+    names.ownSshInExtensionHost,
+    names.openSshInExtensionHost,
+  ].map(find);
   const targets = {
     plainVsTunedSocat: { upload: ratio(plain?.uploadGBps, socat?.uploadGBps), download: ratio(plain?.downloadGBps, socat?.downloadGBps) },
     sshVsSshL: { upload: ratio(ownSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(ownSsh?.downloadGBps, sshL?.downloadGBps) },
     openSshVsSshL: { upload: ratio(openSsh?.uploadGBps, sshL?.uploadGBps), download: ratio(openSsh?.downloadGBps, sshL?.downloadGBps) },
+    sshInExtensionHostVsSshL: { upload: ratio(ownSshInHost?.uploadGBps, sshL?.uploadGBps), download: ratio(ownSshInHost?.downloadGBps, sshL?.downloadGBps) },
+    openSshInExtensionHostVsSshL: { upload: ratio(openSshInHost?.uploadGBps, sshL?.uploadGBps), download: ratio(openSshInHost?.downloadGBps, sshL?.downloadGBps) },
     openSshAddedSetupP50Ms: openSsh && sshL ? round(openSsh.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
     ownSshAddedSetupP50Ms: ownSsh && sshL ? round(ownSsh.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
+    openSshInExtensionHostAddedSetupP50Ms: openSshInHost && sshL ? round(openSshInHost.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
+    ownSshInExtensionHostAddedSetupP50Ms: ownSshInHost && sshL ? round(ownSshInHost.setupP50Ms - sshL.setupP50Ms, 3) : undefined,
     addedSetupP50Ms: plain && direct ? round(plain.setupP50Ms - direct.setupP50Ms, 3) : undefined,
-    held: [plain, ownSsh, openSsh].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
+    held: [plain, ownSsh, openSsh, ownSshInHost, openSshInHost].flatMap((result) => (result?.held ?? []).map((held) => ({ subject: result?.subject, ...held }))),
   };
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
   const throughputLine = (what: string, pair: { upload?: number; download?: number }, goal: number) => {
@@ -565,12 +583,17 @@ function report(results: SubjectResult[], seconds: number): void {
   throughputLine('plain throughput vs tuned socat', targets.plainVsTunedSocat, 1);
   throughputLine('SSH (ssh2) throughput vs ssh -L', targets.sshVsSshL, 0.9);
   throughputLine('SSH (OpenSSH master) throughput vs ssh -L', targets.openSshVsSshL, 1);
-  if (targets.ownSshAddedSetupP50Ms !== undefined) {
-    console.log(`- SSH (ssh2): setup p50 added over ssh -L: ${targets.ownSshAddedSetupP50Ms} ms`);
-  }
-  if (targets.openSshAddedSetupP50Ms !== undefined) {
-    console.log(`- OpenSSH master: setup p50 added over ssh -L ≤ 1 ms: ${targets.openSshAddedSetupP50Ms} ms — ${verdict(targets.openSshAddedSetupP50Ms <= 1)}`);
-  }
+  throughputLine('SSH (ssh2) in the extension host throughput vs ssh -L', targets.sshInExtensionHostVsSshL, 0.9);
+  throughputLine('SSH (OpenSSH master) in the extension host throughput vs ssh -L', targets.openSshInExtensionHostVsSshL, 1);
+  const addedSetupLine = (what: string, added: number | undefined, goal?: number) => {
+    if (added !== undefined) {
+      console.log(`- ${what}: setup p50 added over ssh -L${goal === undefined ? '' : ` ≤ ${goal} ms`}: ${added} ms${goal === undefined ? '' : ` — ${verdict(added <= goal)}`}`);
+    }
+  };
+  addedSetupLine('SSH (ssh2)', targets.ownSshAddedSetupP50Ms);
+  addedSetupLine('OpenSSH master', targets.openSshAddedSetupP50Ms, 1);
+  addedSetupLine('SSH (ssh2) in the extension host', targets.ownSshInExtensionHostAddedSetupP50Ms);
+  addedSetupLine('OpenSSH master in the extension host', targets.openSshInExtensionHostAddedSetupP50Ms, 1);
   if (targets.addedSetupP50Ms !== undefined) {
     console.log(`- added setup p50 ≤ 0.5 ms: ${targets.addedSetupP50Ms} ms — ${verdict(targets.addedSetupP50Ms <= 0.5)}`);
   }

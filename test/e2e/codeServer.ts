@@ -15,3 +15,14 @@ const dynamicImport = new Function('specifier', 'return import(specifier)') as (
 export function loadCodeServerModule(): Promise<CodeServerModule> {
   return dynamicImport(pathToFileURL(path.join(repoRoot, 'scripts', 'code-server.mjs')).href) as Promise<CodeServerModule>;
 }
+
+/** Workbench chatter forwarded through codeAutomationLog that says nothing about Crosslink (open-vsx: no internet). */
+export const workbenchNoise = /open-vsx\.org|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|^\[Service Worker\]|^ChatSessionStore/;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadCodeServerModule, type CodeServer, type CodeServerModule } from './codeServer';
+import { loadCodeServerModule, workbenchNoise, withTimeout, type CodeServer, type CodeServerModule } from './codeServer';
 import { createContainer, docker, readTestbed, removeContainer, repoRoot, testbedHost, type TestbedHost } from '../support/testbed';
 import { uiSteps, type UiContext } from './uiSteps';
 import { resetUi, waitForWorkbench } from './workbench';
@@ -25,8 +25,6 @@ const STEP_TIMEOUT_MS = 120_000;
 const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const LABEL = { 'crosslink.e2e': 'true' };
-/** Workbench chatter forwarded through codeAutomationLog that says nothing about Crosslink (open-vsx: no internet). */
-const NOISE = /open-vsx\.org|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|^\[Service Worker\]|^ChatSessionStore/;
 
 interface StepResult {
   name: string;
@@ -51,14 +49,6 @@ function log(msg: string): void {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function screenshotPath(index: number, name: string): string {
@@ -109,7 +99,7 @@ async function newWorkbenchPage(context: BrowserContext, onExit?: (code: number)
   const page = await context.newPage();
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
     const text = typeof args === 'string' ? args : Array.isArray(args) ? format(...args) : JSON.stringify(args);
-    if (NOISE.test(text)) return;
+    if (workbenchNoise.test(text)) return;
     for (const line of text.split('\n')) {
       extHostLog.push(`[${type}] ${line}`);
       log(`  [exthost ${type}] ${line}`);
