@@ -459,9 +459,10 @@ function forwarderOptions(mode: ForwarderMode, host: string, targets: Ports): Fo
 
 /** The listening ports in serverKinds' order, and the processes that count for CPU and memory. */
 function forwarderProcesses(mode: ForwarderMode, pid: number, ports: number[]): Pick<Subject, 'ports' | 'pids' | 'memoryPids'> {
-  // OpenSSH: the relay and the ssh master it started (under its guard) are one subject; both count.
+  // OpenSSH: the relay and the ssh masters it started (under their guards) are one subject; all count.
+  // Memory is looked up again each time: extra masters start while thousands of connections are held.
   const pids = mode === 'openssh' ? descendantPids(pid) : [pid];
-  return { ports: { sink: ports[0], source: ports[1], echo: ports[2] }, pids, memoryPids: () => pids };
+  return { ports: { sink: ports[0], source: ports[1], echo: ports[2] }, pids, memoryPids: () => (mode === 'openssh' ? descendantPids(pid) : pids) };
 }
 
 async function socatSubject(tuned: boolean, targets: Ports): Promise<Subject> {
