@@ -77,13 +77,9 @@ describe('Form Swarm under faults (integration)', function () {
   ] as const) {
     it(`the reply of ${host}'s ${call} never comes: Crosslink looks again, finds it done, and forms and records the Swarm`, async () => {
       const lost: string[] = [];
-      const { overlay, provenance } = installation(host, (client) =>
-        losingReplies(
-          client,
-          once((name) => name === call),
-          lost,
-        ),
-      );
+      // One for the whole test: each lookup of the host's client wraps it anew.
+      const loses = once((name) => name === call);
+      const { overlay, provenance } = installation(host, (client) => losingReplies(client, loses, lost));
       const shown = logger.lines.length;
       const clusterId = await overlay.formSwarm('alpha', 'beta');
       assert.deepEqual(lost, [call]);
