@@ -280,9 +280,9 @@ describe('overlay links (unit)', () => {
       clientAmbassador: { host: 'beta', id: 'c1', name: 'crosslink-cli-app-db', state: 'running' },
     };
     const verified = { ok: true, message: 'answers' } as VerifyResult;
-    const failure = new Error('the engine went away');
+    const removalFailure = new Error('the engine went away');
     /** Operations whose new path is made and verified, and whose removal of the old one fails. */
-    const switching = () => {
+    const switching = (failure: Error = removalFailure) => {
       const crossLinks = {
         link: async () => ({ clientRef: 'beta/crosslink-cli-app-db' }),
         list: async () => [ambassadorLink],
@@ -298,14 +298,20 @@ describe('overlay links (unit)', () => {
     it('to the overlay: when the ambassadors cannot be removed, says the overlay carries the link and both stay (oldPathKept)', async () => {
       await assert.rejects(
         switching().promote(ambassadorLink),
-        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'overlay' && error.verified === verified && error.cause === failure,
+        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'overlay' && error.verified === verified && error.cause === removalFailure,
       );
+    });
+
+    it('a refusal to remove objects this installation did not create stays as it is, so the switch can be asked again with consent', async () => {
+      const foreign = new ProvenanceError('foreign', 'not created here', ['network x']);
+      await assert.rejects(switching(foreign).promote(ambassadorLink), (error: unknown) => error === foreign);
+      await assert.rejects(switching(foreign).demote(overlayLink), (error: unknown) => error === foreign);
     });
 
     it('to ambassadors: when the overlay link cannot be removed, says the ambassadors carry the link and both stay (oldPathKept)', async () => {
       await assert.rejects(
         switching().demote(overlayLink),
-        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'ambassadors' && error.verified === verified && error.cause === failure,
+        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'ambassadors' && error.verified === verified && error.cause === removalFailure,
       );
     });
   });

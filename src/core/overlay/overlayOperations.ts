@@ -524,8 +524,15 @@ export class OverlayOperations {
   }
 }
 
-/** A switch whose new path is in place and verified, and whose old one could not be removed: both stay, and the error says which one carries the link. */
-function oldPathKept(carriedBy: 'overlay' | 'ambassadors', verified: VerifyResult, old: string, error: unknown): OverlayError {
+/**
+ * A switch whose new path is in place and verified, and whose old one could not be removed: both
+ * stay, and the error says which one carries the link. A refusal to touch objects this installation
+ * did not create stays as it is: it changed nothing, and the caller answers it with consent.
+ */
+function oldPathKept(carriedBy: 'overlay' | 'ambassadors', verified: VerifyResult, old: string, error: unknown): Error {
+  if (ProvenanceError.is(error, 'foreign')) {
+    return error;
+  }
   return new OverlayError(
     'oldPathKept',
     `The link now answers over ${carriedBy === 'overlay' ? 'the overlay network' : 'ambassadors'} (verified), but removing ${old} failed: ${errorMessage(error)} ` +
