@@ -61,6 +61,8 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     if (!swarm.allFree()) {
       this.skip();
     }
+    // A Swarm left just before (another suite's) may still hold its ports for a moment.
+    await swarm.portsReleased();
     await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
     // It reads the request before answering: closing with unread data would reset the connection and lose the reply.
     docker(alphaHost, ['run', '-d', '--name', oracle, '--stop-timeout', '1', image, 'socat', 'TCP-LISTEN:1521,fork,reuseaddr', 'SYSTEM:read -r line; echo oracle-data']);

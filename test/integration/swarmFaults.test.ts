@@ -41,12 +41,13 @@ describe('Form Swarm under faults (integration)', function () {
     await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
   });
 
-  afterEach(function () {
+  afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       console.log(logger.lines.slice(-60).join('\n'));
     }
-    // A failed assertion may leave a Swarm: the next test (and suite) starts from none.
+    // A failed assertion may leave a Swarm: the next test (and suite) starts from none, its ports free again.
     swarm.leave();
+    await swarm.portsReleased();
   });
 
   after(() => {

@@ -1,9 +1,17 @@
 // A suite that forms a Swarm on the shared testbed daemons: it starts only when they are in none,
 // and leaves them in none whatever happens (also on Ctrl+C or a timeout's SIGTERM), because every
 // other suite run on these daemons assumes no Swarm.
+import { spawnSync } from 'node:child_process';
 import { type TestbedHost, docker } from '../support/testbed';
 
 export const swarmState = (host: TestbedHost) => docker(host, ['info', '--format', '{{.Swarm.LocalNodeState}}']);
+
+/** The ports a Swarm node binds besides 2377: the gossip and VXLAN ports, as the port check binds them. */
+const gossipPorts = ['TCP4-LISTEN:7946', 'UDP4-RECV:7946', 'UDP4-RECV:4789'];
+
+/** Whether `address` (a socat listener) can be bound in the host's network namespace now. */
+const bindable = (host: TestbedHost, address: string) =>
+  !/in use/i.test(spawnSync('nsenter', [`--net=/run/netns/cl-${host.name}`, 'timeout', '0.3', 'socat', '-u', `${address},reuseaddr`, '/dev/null'], { encoding: 'utf8' }).stderr);
 
 export class SwarmGuard {
   private armed = false;
@@ -46,6 +54,24 @@ export class SwarmGuard {
           console.log(String(error));
         }
       }
+    }
+  }
+
+  /**
+   * Waits until a node that just left has let go of its gossip and VXLAN ports (a moment after
+   * the leave): until then Form Swarm's port check rightly finds them held.
+   */
+  async portsReleased(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const held = this.hosts.flatMap((host) => gossipPorts.filter((port) => !bindable(host, port)).map((port) => `${host.name} ${port}`));
+      if (held.length === 0) {
+        return;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`still held ${timeoutMs / 1000} s after leaving the Swarm: ${held.join(', ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
