@@ -288,6 +288,8 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
 
   for (const [pauseAt, action] of [
     [1, 'rollBack'],
+    [1, 'finish'],
+    [2, 'rollBack'],
     [2, 'finish'],
   ] as const) {
     it(`killed (SIGKILL) at step ${pauseAt + 1} of 3: the journal finds the change and ${action === 'finish' ? 'Finish completes it' : 'Roll Back undoes it'} on both hosts`, async () => {
