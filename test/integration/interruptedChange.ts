@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import type { Logger } from '../../src/core/like';
 import type { DockerClient } from '../../src/core/hosts/dockerClient';
-import { FileJournal } from '../../src/core/planning/journal';
+import { FileJournal, type JournalEntry } from '../../src/core/planning/journal';
 import { findInterruptedChanges, recoverChange } from '../../src/core/planning/recovery';
 import type { ChildArgs } from './changeChild';
 
@@ -37,16 +37,25 @@ export async function killAtStep(args: ChildArgs): Promise<string> {
   return reached;
 }
 
-/** Finds the interrupted change of `host/container` from its journal and finishes or rolls it back; the journal is empty afterwards. */
+/**
+ * Finds the interrupted change of `host/container` from its journal and finishes or rolls it back
+ * with a client per host (one client: a change on that host alone); the journal is empty afterwards.
+ * `afterFinish` does what Recover Interrupted Change does once a change is finished (records what it made).
+ */
 export async function recoverFromJournal(
-  client: DockerClient,
-  args: { host: string; container: string; journalDir: string; action: 'finish' | 'rollBack'; logger: Logger },
+  clients: DockerClient | Record<string, DockerClient>,
+  args: { host: string; container: string; journalDir: string; action: 'finish' | 'rollBack'; logger: Logger; afterFinish?: (entry: JournalEntry) => Promise<void> },
 ): Promise<string[]> {
+  const byHost: Record<string, DockerClient> = 'hostName' in clients ? { [args.host]: clients as DockerClient } : clients;
   const journal = new FileJournal(args.journalDir);
-  const changes = await findInterruptedChanges(journal, [{ name: args.host, containers: await client.listContainers() }]);
+  const hosts = await Promise.all(Object.entries(byHost).map(async ([name, client]) => ({ name, containers: await client.listContainers() })));
+  const changes = await findInterruptedChanges(journal, hosts);
   const change = changes.find((candidate) => candidate.containers.includes(`${args.host}/${args.container}`));
   assert.ok(change?.entry, `the interrupted change of ${args.container} is found with its journal`);
-  const done = await recoverChange(change, args.action, { clientOf: () => client, journal, logger: args.logger, confirm: async () => false });
+  const done = await recoverChange(change, args.action, { clientOf: (host) => byHost[host], journal, logger: args.logger, confirm: async () => false });
   assert.deepEqual(await journal.list(), [], 'the journal is empty once recovered');
+  if (args.action === 'finish') {
+    await args.afterFinish?.(change.entry);
+  }
   return done;
 }

@@ -9,6 +9,7 @@ import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { RecordingLogger, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 import { type Inspect, assertSameContainer } from './inspectFidelity';
 import { killAtStep, recoverFromJournal } from './interruptedChange';
+import { losingReplies } from './lostReplies';
 
 const alpha = testbedHost(testbed, 'alpha', 0);
 const image = testbed.images.fixture;
@@ -222,6 +223,22 @@ describe('Migrate Legacy Links (integration, alpha over tcp+TLS)', function () {
     assert.equal(sh(web, 'nc database 5432 </dev/null; nc kv 6379 </dev/null'), 'db-ok\ncache-ok');
     assert.equal(sh(web, 'echo "[$DATABASE_PORT]"'), '[]', 'no link variables any more');
     assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+  });
+
+  it("the replies of the new container's create and of the original's removal never come: the executor looks again, and the move completes once", async () => {
+    const { web, database, network } = seed();
+    const before = inspect(web);
+    const lost: string[] = [];
+    const shown = logger.lines.length;
+    const lossy = losingReplies(client, (call, args) => (call === 'createContainer' && args[0] === web) || (call === 'removeContainer' && args[0] === before.Id), lost);
+    await new LinkOperations('alpha', lossy, logger).migrateLegacyLinks({ client: web, network }, { retry: { attempts: 3, delayMs: 500 } });
+    assert.deepEqual(lost, ['createContainer', 'removeContainer']);
+    assert.equal(logger.lines.slice(shown).filter((line) => line.includes('but the host shows it done')).length, 2, 'each step was checked again on the host');
+    assertSameContainer(before, inspect(web), 'recreated', ['Links']);
+    assert.equal(docker(alpha, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web, 'one container: no second copy, no parked original');
+    assert.equal(sh(web, 'nc database 5432 </dev/null; nc kv 6379 </dev/null'), 'db-ok\ncache-ok');
+    assert.equal(sh(web, 'cat /data/kept.txt /anon/kept.txt'), 'named\nanonymous');
+    assert.ok(inspect(database).NetworkSettings.Networks[network].Aliases.includes('database'));
   });
 
   it('killed (SIGKILL) with the original stopped and parked: Roll Back puts it and the targets back; killed before the new one starts: Finish completes the move', async () => {

@@ -4,12 +4,17 @@ import { promisify } from 'node:util';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { OverlayOperations } from '../../src/core/overlay/overlayOperations';
 import { OverlayError } from '../../src/core/overlay/swarm';
-import { PlanError } from '../../src/core/planning/planExecutor';
+import { IncompleteChangeError, PlanError } from '../../src/core/planning/planExecutor';
 import { OverlayLinkListing } from '../../src/core/topology/overlayListing';
 import { type TestbedHost, docker, removeContainer, testbedHost } from '../support/testbed';
+import { newSecret } from '../../src/core/provenance/provenance';
+import type { OverlayLink } from '../../src/core/values/labels';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
-import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
+import { RecordingLogger, newModel, settingFor, specs, tempDir, testbed, uniqueName } from './harness';
+import { killAtStep, recoverFromJournal } from './interruptedChange';
+import { losingReplies, once, wrappedHosts } from './lostReplies';
+import { SwarmGuard, swarmState } from './swarmGuard';
 
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const betaHost = testbedHost(testbed, 'beta', 1);
@@ -25,7 +30,8 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
   this.timeout(240_000);
   const logger = new RecordingLogger();
   const { model } = newModel(logger);
-  const provenance = testProvenance();
+  const secret = newSecret();
+  const provenance = testProvenance(secret);
   const crossLinks = new CrossLinkOperations(model, logger, () => testbed.images.socat, provenance);
   const overlay = new OverlayOperations(model, logger, () => testbed.images.socat, provenance, crossLinks);
   // What the tree and the topology draw from, following the model's events alone (never told to refresh here).
@@ -48,23 +54,21 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
   // A Swarm network removed on the manager leaves the node's list a moment later.
   const noOverlayLeft = () => waitFor(() => ourNetworks().length === 0, 'the overlay network to be gone', 10_000);
   const args = { client: `beta/${app}`, target: `alpha/${oracle}`, port: 1521, alias: 'db' };
-  let swarmFormed = false;
+  // beta is the worker: it leaves first.
+  const swarm = new SwarmGuard([betaHost, alphaHost]);
 
   before(async function () {
-    for (const host of [alphaHost, betaHost]) {
-      const state = docker(host, ['info', '--format', '{{.Swarm.LocalNodeState}}']);
-      if (state !== 'inactive') {
-        // Another run holds a Swarm on the shared daemons: never take it over or break it.
-        console.log(`skipping: ${host.name} is in a Swarm (${state})`);
-        this.skip();
-      }
+    if (!swarm.allFree()) {
+      this.skip();
     }
+    // A Swarm left just before (another suite's) may still hold its ports for a moment.
+    await swarm.portsReleased();
     await model.setHosts(specs(settingFor('alpha'), settingFor('beta')));
     // It reads the request before answering: closing with unread data would reset the connection and lose the reply.
     docker(alphaHost, ['run', '-d', '--name', oracle, '--stop-timeout', '1', image, 'socat', 'TCP-LISTEN:1521,fork,reuseaddr', 'SYSTEM:read -r line; echo oracle-data']);
     docker(alphaHost, ['run', '-d', '--name', silent, '--stop-timeout', '1', image, 'sleep', '86400']);
     docker(betaHost, ['run', '-d', '--name', app, '--stop-timeout', '1', image, 'sleep', '86400']);
-    swarmFormed = true;
+    swarm.arm();
     await overlay.formSwarm('alpha', 'beta');
   });
 
@@ -74,39 +78,13 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     }
   });
 
-  /** Both daemons out of any Swarm, synchronously, workers first: safe from a signal handler too. */
-  const leaveSwarm = () => {
-    if (!swarmFormed) {
-      return;
-    }
-    for (const host of [betaHost, alphaHost]) {
-      try {
-        docker(host, ['swarm', 'leave', '--force']);
-      } catch (error) {
-        if (!/not part of a swarm/i.test(String(error))) {
-          console.log(String(error));
-        }
-      }
-    }
-    swarmFormed = false;
-  };
-  /** An interrupted run (Ctrl+C, a timeout's SIGTERM) must not leave the shared daemons in a Swarm. */
-  const onSignal = (signal: NodeJS.Signals) => {
-    leaveSwarm();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
   after(() => listing.dispose());
   after(() => {
     // The Swarm goes first (the other runs on these daemons need it gone), then what this suite made, by name.
     for (const [host, name] of created) {
       removeContainer(host, name);
     }
-    leaveSwarm();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    swarm.release();
     removeContainer(alphaHost, `crosslink-srv-${oracle}-1521`);
     removeContainer(betaHost, `crosslink-cli-${app}-db`);
     for (const [host, network] of [
@@ -192,15 +170,11 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     await noOverlayLeft();
   });
 
-  it('promotes an ambassador link to the overlay and falls back, the alias answering throughout', async () => {
-    // Another run may hold 1521 on alpha: each switch publishes on a port of its own.
-    const publish = () => 20_000 + Math.floor(Math.random() * 10_000);
-    await crossLinks.link({ ...args, mode: 'network', publish: publish() });
-    assert.equal(ask(), 'oracle-data');
-    const networksBefore = networksOf(betaHost, app);
-    const failures: string[] = [];
+  /** Connects to db:1521 from the client again and again until stopped; `failures` lists each connection that did not get the answer. */
+  const pollAlias = () => {
     let polling = true;
-    const poller = (async () => {
+    const failures = (async () => {
+      const failed: string[] = [];
       while (polling) {
         const host = betaHost.socket ? `unix://${betaHost.socket}` : betaHost.tcpUrl!;
         const answer = await run('docker', ['-H', host, 'exec', app, 'sh', '-c', 'echo hello | socat -t 3 - TCP:db:1521'], { timeout: 10_000 }).then(
@@ -208,10 +182,22 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
           (error: Error) => error.message,
         );
         if (answer !== 'oracle-data') {
-          failures.push(`${new Date().toISOString()} ${answer}`);
+          failed.push(`${new Date().toISOString()} ${answer}`);
         }
       }
+      return failed;
     })();
+    return { failures, stop: () => (polling = false) };
+  };
+  // Another run may hold 1521 on alpha: each switch publishes on a port of its own.
+  const publish = () => 20_000 + Math.floor(Math.random() * 10_000);
+  const appsAmbassadorLink = async () => (await crossLinks.list()).find((link) => link.client.container === app);
+
+  it('promotes an ambassador link to the overlay and falls back, the alias answering throughout', async () => {
+    await crossLinks.link({ ...args, mode: 'network', publish: publish() });
+    assert.equal(ask(), 'oracle-data');
+    const networksBefore = networksOf(betaHost, app);
+    const poller = pollAlias();
     try {
       const ambassadorLink = (await crossLinks.list()).find((link) => link.client.container === app)!;
       const promoted = await overlay.promote(ambassadorLink);
@@ -229,12 +215,185 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
       await noOverlayLeft();
       assert.equal(ask(), 'oracle-data');
     } finally {
-      polling = false;
-      await poller;
+      poller.stop();
     }
-    assert.deepEqual(failures, [], 'every connection by alias during both switches succeeded');
+    assert.deepEqual(await poller.failures, [], 'every connection by alias during both switches succeeded');
     assert.deepEqual(networksOf(betaHost, app), networksBefore);
     await crossLinks.remove((await crossLinks.list()).find((link) => link.client.container === app)!);
+    assert.deepEqual(networksOf(betaHost, app), ['bridge']);
+  });
+
+  /** An installation on this suite's model whose clients lose the reply of the calls `loses` picks on `host`, after the engine acted. */
+  const losingOn = (host: string, loses: (call: string, args: unknown[]) => boolean, lost: string[]) =>
+    new OverlayOperations(
+      wrappedHosts(model, (name, client) => (name === host ? losingReplies(client, loses, lost) : client)),
+      logger,
+      () => testbed.images.socat,
+      provenance,
+      crossLinks,
+    );
+  /** The link is made once, carries traffic, and Remove Link leaves both containers as before. */
+  const assertLinkedOnceThenRemove = async (result: { link: OverlayLink; verified: { ok: boolean; message: string } }) => {
+    assert.equal(result.verified.ok, true, result.verified.message);
+    assert.equal(ask(), 'oracle-data');
+    assert.deepEqual(ourNetworks(), [result.link.network.name], 'one network, not two');
+    assert.deepEqual(networksOf(alphaHost, oracle), ['bridge', result.link.network.name].sort());
+    assert.deepEqual(networksOf(betaHost, app), ['bridge', result.link.network.name].sort());
+    assert.equal((await overlay.find(`beta/${app}`, 'db'))?.origin, 'ours', "recorded as this installation's");
+    assert.deepEqual(await overlay.remove(result.link), { removedNetwork: true, swarm: 'kept' });
+    assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
+    assert.deepEqual(networksOf(betaHost, app), ['bridge']);
+    await noOverlayLeft();
+  };
+
+  for (const [host, call] of [
+    ['alpha', 'createNetwork'],
+    ['alpha', 'connectNetwork'],
+    ['beta', 'connectNetwork'],
+  ] as const) {
+    it(`the reply of ${host}'s ${call} never comes: the executor looks again, finds it done, and the link is made once`, async () => {
+      const lost: string[] = [];
+      const shown = logger.lines.length;
+      const result = await losingOn(
+        host,
+        once((name) => name === call),
+        lost,
+      ).link(args);
+      assert.deepEqual(lost, [call]);
+      assert.ok(
+        logger.lines.slice(shown).some((line) => line.includes(`[${host}]`) && line.includes('but the host shows it done')),
+        'the step was checked again on the host',
+      );
+      await assertLinkedOnceThenRemove(result);
+    });
+  }
+
+  it("a failure at the client's connect rolls back even when every reply of the undo is lost", async () => {
+    const lost: string[] = [];
+    await assert.rejects(
+      losingOn('alpha', (call) => call === 'disconnectNetwork' || call === 'removeNetwork', lost).link(args, {
+        beforeStep: (step) => {
+          if (step.kind === 'connectNetwork' && step.name === app) {
+            throw new Error('injected');
+          }
+        },
+      }),
+      (error: unknown) => PlanError.is(error, 'stepFailed') && error.rollbackFailures.length === 0,
+    );
+    assert.deepEqual(lost, ['disconnectNetwork', 'removeNetwork'], 'each undo acted, lost its reply, and was found done');
+    assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
+    assert.deepEqual(networksOf(betaHost, app), ['bridge']);
+    await noOverlayLeft();
+  });
+
+  for (const [pauseAt, action] of [
+    [1, 'rollBack'],
+    [1, 'finish'],
+    [2, 'rollBack'],
+    [2, 'finish'],
+  ] as const) {
+    it(`killed (SIGKILL) at step ${pauseAt + 1} of 3: the journal finds the change and ${action === 'finish' ? 'Finish completes it' : 'Roll Back undoes it'} on both hosts`, async () => {
+      const journalDir = tempDir('crosslink-overlay-journal-');
+      const request = { ...args };
+      const reached = await killAtStep({
+        host: 'alpha',
+        operation: 'overlay',
+        request,
+        journalDir,
+        pauseAt,
+        provenance: { secret: secret.toString('hex'), registry: provenance.registry.file },
+      });
+      assert.equal(reached, 'connectNetwork');
+      assert.equal(ourNetworks().length, 1, 'killed with the network made');
+      assert.deepEqual(networksOf(betaHost, app), ['bridge'], 'and the client not connected yet');
+      const clients = { alpha: model.client('alpha')!, beta: model.client('beta')! };
+      await recoverFromJournal(clients, {
+        host: 'alpha',
+        container: oracle,
+        journalDir,
+        action,
+        logger,
+        // As Recover Interrupted Change does: what the finished change made is recorded as this installation's.
+        afterFinish: (entry) => crossLinks.registerRecovered(entry),
+      });
+      if (action === 'rollBack') {
+        assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
+        assert.deepEqual(networksOf(betaHost, app), ['bridge']);
+        await noOverlayLeft();
+        return;
+      }
+      const link = await overlay.find(`beta/${app}`, 'db');
+      assert.ok(link, 'the finished link is listed');
+      await assertLinkedOnceThenRemove({ link, verified: await overlay.verify(link) });
+    });
+  }
+
+  it('Remove Link with leaveSwarm, asked of an installation that did not form the Swarm: the link goes, the Swarm stays (notFormedHere)', async () => {
+    const stranger = new OverlayOperations(model, logger, () => testbed.images.socat, testProvenance(), crossLinks);
+    const { link } = await stranger.link(args);
+    await assert.rejects(stranger.remove(link, { leaveSwarm: true }), (error: unknown) => OverlayError.is(error, 'notFormedHere'));
+    assert.deepEqual([swarmState(alphaHost), swarmState(betaHost)], ['active', 'active'], 'both hosts are still in the Swarm');
+    assert.equal(overlay.formedHere((await overlay.membership('alpha')).clusterId), true, 'and it is still the one this suite formed');
+    assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
+    assert.deepEqual(networksOf(betaHost, app), ['bridge']);
+    await noOverlayLeft();
+  });
+
+  it('Switch Cross-Host Link: a failure between adding the new path and removing the old keeps both, the alias answering and the error saying which path carries it; switching again completes', async () => {
+    const port = publish();
+    await crossLinks.link({ ...args, mode: 'network', publish: port });
+    const poller = pollAlias();
+    try {
+      // To the overlay: the ambassadors' removal fails at its first step (before anything is removed).
+      await assert.rejects(
+        overlay.promote((await appsAmbassadorLink())!, {
+          beforeStep: (step) => {
+            if (step.kind === 'disconnectNetwork') {
+              throw new Error('injected');
+            }
+          },
+        }),
+        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'overlay' && error.verified?.ok === true && PlanError.is(error.cause, 'stepFailed'),
+      );
+      const kept = await appsAmbassadorLink();
+      assert.ok(kept, 'the ambassador link is still listed');
+      assert.equal((await crossLinks.verify(kept)).ok, true, 'and still carries traffic');
+      const overlayLink = await overlay.find(`beta/${app}`, 'db');
+      assert.ok(overlayLink, 'the overlay link is listed');
+      assert.equal((await overlay.verify(overlayLink)).ok, true);
+      const promoted = await overlay.promote(kept);
+      assert.equal(promoted.createdNetwork, false, 'switching again reuses the overlay it made');
+      assert.equal(await appsAmbassadorLink(), undefined, 'and removes the ambassadors');
+
+      // Back to ambassadors: the overlay's removal fails past its point of no return (its network's removal), every time.
+      const failing = overlay.demote(promoted.link, {
+        publish: port,
+        retry: { attempts: 2, delayMs: 500 },
+        beforeStep: (step) => {
+          if (step.kind === 'removeNetwork') {
+            throw new Error('injected');
+          }
+        },
+      });
+      await assert.rejects(
+        failing,
+        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'ambassadors' && error.verified?.ok === true && IncompleteChangeError.is(error.cause),
+      );
+      const ambassadors = await appsAmbassadorLink();
+      assert.ok(ambassadors);
+      assert.equal((await crossLinks.verify(ambassadors)).ok, true, 'the ambassadors carry the link');
+      const halfRemoved = await overlay.find(`beta/${app}`, 'db');
+      assert.ok(halfRemoved, 'the overlay link is still listed: its network is there');
+      const demoted = await overlay.demote(halfRemoved, { publish: port });
+      assert.equal(demoted.verified.ok, true, demoted.verified.message);
+      assert.equal(await overlay.find(`beta/${app}`, 'db'), undefined, 'switching again removed the overlay');
+      await noOverlayLeft();
+    } finally {
+      poller.stop();
+    }
+    assert.deepEqual(await poller.failures, [], 'every connection by alias during the failed and repeated switches succeeded');
+    await crossLinks.remove((await appsAmbassadorLink())!);
+    assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
     assert.deepEqual(networksOf(betaHost, app), ['bridge']);
   });
 
@@ -242,8 +401,8 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     const { link } = await overlay.link(args);
     const removal = await overlay.remove(link, { leaveSwarm: true });
     assert.deepEqual(removal, { removedNetwork: true, swarm: 'left' });
-    assert.equal(docker(alphaHost, ['info', '--format', '{{.Swarm.LocalNodeState}}']), 'inactive');
-    assert.equal(docker(betaHost, ['info', '--format', '{{.Swarm.LocalNodeState}}']), 'inactive');
+    assert.equal(swarmState(alphaHost), 'inactive');
+    assert.equal(swarmState(betaHost), 'inactive');
     assert.deepEqual(networksOf(alphaHost, oracle), ['bridge']);
     assert.deepEqual(networksOf(betaHost, app), ['bridge']);
   });

@@ -1,8 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { HostError } from '../../src/core/errors';
-import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { DockerodeClient } from '../../src/core/hosts/dockerodeClient';
 import { parseHostEntry } from '../../src/core/hosts/hostSpec';
 import { LinkOperations } from '../../src/core/links/linkOperations';
@@ -11,6 +9,7 @@ import { IncompleteChangeError } from '../../src/core/planning/planExecutor';
 import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { type Inspect, assertSameContainer } from './inspectFidelity';
 import { killAtStep, recoverFromJournal } from './interruptedChange';
+import { losingReplies, mutatingCalls } from './lostReplies';
 import { RecordingLogger, inNamespace, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
 
 type Host = ReturnType<typeof testbedHost>;
@@ -206,7 +205,11 @@ describe('Crash-safe changes (integration)', function () {
     const volume = uniqueName('shared');
     volumes.push([host, volume]);
     const lost: string[] = [];
-    const operations = new LinkOperations('beta', dropsEveryReply(clients.beta, lost), logger);
+    const operations = new LinkOperations(
+      'beta',
+      losingReplies(clients.beta, (call) => mutatingCalls.has(call), lost),
+      logger,
+    );
     await operations.shareVolume({ containers: [web], volume, mountPath: '/shared' }, { retry: { attempts: 3, delayMs: 200 } });
     assert.deepEqual(lost, ['createVolume', 'renameContainer', 'stopContainer', 'createContainer', 'connectNetwork', 'startContainer', 'removeContainer']);
     assertSameContainer(before, inspect(host, web), 'recreated', ['Mounts']);
@@ -261,32 +264,3 @@ describe('Crash-safe changes (integration)', function () {
     assert.equal(docker(host, ['ps', '-a', '--filter', `name=^/${web}`, '--format', '{{.Names}}']), web);
   });
 });
-
-/** A client whose state-changing calls reach the engine, and whose replies are then lost (a timeout). */
-function dropsEveryReply(client: DockerClient, lost: string[]): DockerClient {
-  const mutating = new Set([
-    'createVolume',
-    'renameContainer',
-    'stopContainer',
-    'createContainer',
-    'startContainer',
-    'removeContainer',
-    'connectNetwork',
-    'disconnectNetwork',
-    'createNetwork',
-    'removeNetwork',
-  ]);
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || !mutating.has(String(property))) {
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
-      return async (...args: unknown[]) => {
-        await value.apply(target, args);
-        lost.push(String(property));
-        throw new HostError(target.hostName, 'timeout', `${target.hostName}: no answer in time (the reply was dropped after ${String(property)})`);
-      };
-    },
-  });
-}

@@ -6,7 +6,13 @@ import { SwarmMemberships } from '../../src/core/overlay/swarmMemberships';
 import { blockedPorts, listenerScript, listenerState, proberScript, swarmPorts } from '../../src/core/overlay/swarmPorts';
 import { ProvenanceError } from '../../src/core/provenance/seal';
 import type { ContainerSummary, NetworkSummary, SwarmMembership } from '../../src/core/types';
-import { overlayLinkOf, overlayNetworkLabels, overlayNetworkName } from '../../src/core/values/labels';
+import { type CrossLink, type OverlayLink, overlayLinkOf, overlayNetworkLabels, overlayNetworkName } from '../../src/core/values/labels';
+import type { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
+import { silentLogger } from '../../src/core/like';
+import type { VerifyResult } from '../../src/core/links/verifyLink';
+import { OverlayOperations } from '../../src/core/overlay/overlayOperations';
+import { testProvenance } from '../support/provenance';
+import { fakeHostDirectory } from './fakes/fakeHostDirectory';
 import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { inspectDocument } from './fakes/inspectDocument';
 
@@ -255,6 +261,58 @@ describe('overlay links (unit)', () => {
       const state = listenerState(output);
       assert.deepEqual([...state.bound].sort(), ['2377/tcp', '7946/udp'], 'an established connection on 7946/tcp is not a listener');
       assert.deepEqual([...state.failed], ['4789/udp']);
+    });
+  });
+
+  describe('switching a link', () => {
+    const overlayLink: OverlayLink = {
+      target: { host: 'alpha', container: 'oracle', port: 1521 },
+      client: { host: 'beta', container: 'app' },
+      alias: 'db',
+      network: { id: 'n1', name },
+    };
+    const ambassadorLink: CrossLink = {
+      target: overlayLink.target,
+      client: overlayLink.client,
+      alias: 'db',
+      mode: 'network',
+      upstream: { address: '10.0.0.1', port: 1521 },
+      clientAmbassador: { host: 'beta', id: 'c1', name: 'crosslink-cli-app-db', state: 'running' },
+    };
+    const verified = { ok: true, message: 'answers' } as VerifyResult;
+    const removalFailure = new Error('the engine went away');
+    /** Operations whose new path is made and verified, and whose removal of the old one fails. */
+    const switching = (failure: Error = removalFailure) => {
+      const crossLinks = {
+        link: async () => ({ clientRef: 'beta/crosslink-cli-app-db' }),
+        list: async () => [ambassadorLink],
+        verify: async () => verified,
+        remove: async () => Promise.reject(failure),
+      } as unknown as CrossLinkOperations;
+      const operations = new OverlayOperations(fakeHostDirectory([]), silentLogger, () => 'socat', testProvenance(), crossLinks);
+      operations.link = async () => ({ link: overlayLink, manager: 'alpha', createdNetwork: true, verified });
+      operations.remove = async () => Promise.reject(failure);
+      return operations;
+    };
+
+    it('to the overlay: when the ambassadors cannot be removed, says the overlay carries the link and both stay (oldPathKept)', async () => {
+      await assert.rejects(
+        switching().promote(ambassadorLink),
+        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'overlay' && error.verified === verified && error.cause === removalFailure,
+      );
+    });
+
+    it('a refusal to remove objects this installation did not create stays as it is, so the switch can be asked again with consent', async () => {
+      const foreign = new ProvenanceError('foreign', 'not created here', ['network x']);
+      await assert.rejects(switching(foreign).promote(ambassadorLink), (error: unknown) => error === foreign);
+      await assert.rejects(switching(foreign).demote(overlayLink), (error: unknown) => error === foreign);
+    });
+
+    it('to ambassadors: when the overlay link cannot be removed, says the ambassadors carry the link and both stay (oldPathKept)', async () => {
+      await assert.rejects(
+        switching().demote(overlayLink),
+        (error: unknown) => OverlayError.is(error, 'oldPathKept') && error.carriedBy === 'ambassadors' && error.verified === verified && error.cause === removalFailure,
+      );
     });
   });
 });

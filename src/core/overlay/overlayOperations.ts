@@ -1,5 +1,5 @@
 import type { CrossLinkOperations, ForeignConsent } from '../ambassadors/crossLinkOperations';
-import { ConfigError, errorMessage } from '../errors';
+import { ConfigError, DockerApiError, errorMessage } from '../errors';
 import type { DockerClient } from '../hosts/dockerClient';
 import type { HostDirectory } from '../hosts/hostDirectory';
 import { type AddressLookup, resolveHostAddress } from '../hosts/resolveAddress';
@@ -310,20 +310,56 @@ export class OverlayOperations {
         blocked,
       );
     }
+    const manager = `${a.address}:2377`;
     this.logger.info(`[${first}] swarm init --advertise-addr ${a.address}`);
-    await a.client.swarmInit({ advertiseAddress: a.address });
+    await this.swarmCall(
+      first,
+      'init',
+      () => a.client.swarmInit({ advertiseAddress: a.address }),
+      (now) => now.state === 'active' && now.role === 'manager',
+    );
     try {
       const { worker } = await a.client.swarmJoinTokens();
-      this.logger.info(`[${second}] swarm join ${a.address}:2377 --advertise-addr ${b.address}`);
-      await b.client.swarmJoin({ managerAddress: `${a.address}:2377`, token: worker, advertiseAddress: b.address });
+      this.logger.info(`[${second}] swarm join ${manager} --advertise-addr ${b.address}`);
+      await this.swarmCall(
+        second,
+        'join',
+        () => b.client.swarmJoin({ managerAddress: manager, token: worker, advertiseAddress: b.address }),
+        (now) => now.state === 'active' && now.managers.includes(manager),
+      );
     } catch (error) {
-      // Half a Swarm is worse than none: the host this call made a manager leaves again.
-      await a.client.swarmLeave(true).catch((leaveError: unknown) => this.logger.warn(`[${first}] could not leave the Swarm after a failed join: ${errorMessage(leaveError)}`));
+      // Half a Swarm is worse than none: both hosts were in none, so whatever membership they have now this call
+      // made (a join whose reply was lost may still have gone through): they leave again, the worker first.
+      for (const [host, client] of [
+        [second, b.client],
+        [first, a.client],
+      ] as const) {
+        const now = await client.swarm().catch(() => undefined);
+        if (now?.state !== 'inactive') {
+          await client.swarmLeave(true).catch((leaveError: unknown) => this.logger.warn(`[${host}] could not leave the Swarm after a failed join: ${errorMessage(leaveError)}`));
+        }
+      }
       throw error;
     }
     const clusterId = (await a.client.swarm()).clusterId;
     this.provenance.record({ id: clusterId, kind: 'swarm', host: first, name: `${first}+${second}`, role: formedSwarmRole });
     return clusterId;
+  }
+
+  /**
+   * Runs a Swarm call that changes `host`. When it fails without the engine's refusal (a timeout, a
+   * dropped connection: only the reply may be lost), the host is asked again, and a membership that
+   * `took` recognises counts as done, as the plan executor does for its steps.
+   */
+  private async swarmCall(host: string, what: string, call: () => Promise<unknown>, took: (now: SwarmMembership) => boolean): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (DockerApiError.is(error) || !(await this.membership(host).then(took, () => false))) {
+        throw error;
+      }
+      this.logger.warn(`[${host}] swarm ${what}: ${errorMessage(error)}, but the host shows it done`);
+    }
   }
 
   /**
@@ -343,7 +379,11 @@ export class OverlayOperations {
       },
       options,
     );
-    await this.crossLinks.remove(link, { ...options, confirmForeign: options.confirmForeign });
+    try {
+      await this.crossLinks.remove(link, { ...options, confirmForeign: options.confirmForeign });
+    } catch (error) {
+      throw oldPathKept('overlay', overlay.verified, `the ambassadors of ${link.client.container} → ${link.alias}`, error);
+    }
     return { ...overlay, verified: await this.verify(overlay.link) };
   }
 
@@ -376,7 +416,11 @@ export class OverlayOperations {
       await this.crossLinks.remove(ambassadorLink, options);
       throw new OverlayError('notVerified', `The ambassador link did not pass its check, so it was removed again and the overlay link stays: ${checked.message}`, [], checked);
     }
-    await this.remove(link, options);
+    try {
+      await this.remove(link, options);
+    } catch (error) {
+      throw oldPathKept('ambassadors', checked, `the overlay link ${link.network.name}`, error);
+    }
     return { link: ambassadorLink, verified: await this.crossLinks.verify(ambassadorLink) };
   }
 
@@ -478,4 +522,24 @@ export class OverlayOperations {
     }
     return client;
   }
+}
+
+/**
+ * A switch whose new path is in place and verified, and whose old one could not be removed: both
+ * stay, and the error says which one carries the link. A refusal to touch objects this installation
+ * did not create stays as it is: it changed nothing, and the caller answers it with consent.
+ */
+function oldPathKept(carriedBy: 'overlay' | 'ambassadors', verified: VerifyResult, old: string, error: unknown): Error {
+  if (ProvenanceError.is(error, 'foreign')) {
+    return error;
+  }
+  return new OverlayError(
+    'oldPathKept',
+    `The link now answers over ${carriedBy === 'overlay' ? 'the overlay network' : 'ambassadors'} (verified), but removing ${old} failed: ${errorMessage(error)} ` +
+      'Both stay; switch again to remove the old path.',
+    [],
+    verified,
+    carriedBy,
+    { cause: error },
+  );
 }

@@ -11,9 +11,13 @@ import type { SwarmMembership } from '../types';
  * - `otherSwarm`: forming would change a host that already belongs to another Swarm;
  * - `portsBlocked`: a port the Swarm needs is not reachable between the hosts (see `blocked`);
  * - `notFormedHere`: dissolving was asked for a Swarm Crosslink did not form;
- * - `notVerified`: the new path did not carry traffic, so it was rolled back (see `verified`).
+ * - `notVerified`: the new path did not carry traffic, so it was rolled back (see `verified`);
+ * - `oldPathKept`: a switch added and verified the new path, then could not remove the old one: the
+ *   link answers over the new path (`carriedBy`, checked in `verified`) and the old one stays, whole or
+ *   partly removed (the cause says which; a journaled removal can be finished by recovery).
  */
-export type OverlayErrorReason = 'swarmUnsupported' | 'notInSwarm' | 'differentSwarms' | 'noManager' | 'notReady' | 'otherSwarm' | 'portsBlocked' | 'notFormedHere' | 'notVerified';
+export type OverlayErrorReason =
+  'swarmUnsupported' | 'notInSwarm' | 'differentSwarms' | 'noManager' | 'notReady' | 'otherSwarm' | 'portsBlocked' | 'notFormedHere' | 'notVerified' | 'oldPathKept';
 
 export class OverlayError extends CrosslinkError<OverlayErrorReason> {
   constructor(
@@ -21,10 +25,13 @@ export class OverlayError extends CrosslinkError<OverlayErrorReason> {
     message: string,
     /** For `portsBlocked`: each blocked check, e.g. "beta → alpha 2377/tcp". */
     readonly blocked: string[] = [],
-    /** For `notVerified`: the check that failed. */
+    /** For `notVerified`: the check that failed; for `oldPathKept`: the new path's check. */
     readonly verified?: VerifyResult,
+    /** For `oldPathKept`: the path the link answers over now. */
+    readonly carriedBy?: 'overlay' | 'ambassadors',
+    options?: { cause?: unknown },
   ) {
-    super(reason, message);
+    super(reason, message, options);
   }
 
   static is(error: unknown, reason?: OverlayErrorReason): error is OverlayError {

@@ -21,7 +21,9 @@ export type SwitchCrossLinkResult = { to: 'overlay'; network: string; verified: 
 /**
  * Moves a cross-host link between ambassadors and a Swarm overlay network with no gap: the new
  * path is added and verified first (the alias answers both ways meanwhile), then the old one is
- * removed; a new path that fails its check is taken away again and the old one stays. Args: an
+ * removed; a new path that fails its check is taken away again and the old one stays, and an old
+ * path that cannot be removed stays beside the new one (OverlayError 'oldPathKept', `carriedBy`
+ * naming the verified path; switching again removes it). Args: an
  * ambassador link node (→ overlay) or `{ client: "hostB/name", alias, to: "overlay" | "ambassadors",
  * encrypted?, formSwarm? (to overlay), publish? (to ambassadors), confirmForeign? }`.
  */
