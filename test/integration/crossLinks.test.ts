@@ -5,7 +5,7 @@ import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperati
 import { PortInUseError } from '../../src/core/ambassadors/crossLinkPlanner';
 import { PlanError } from '../../src/core/planning/planExecutor';
 import { UnsavedChangesError } from '../../src/core/planning/recreate';
-import { docker, removeContainer, testbedHost } from '../support/testbed';
+import { docker, dockerAsync, removeContainer, testbedHost } from '../support/testbed';
 import { testProvenance } from '../support/provenance';
 import { waitFor } from '../support/waitFor';
 import { RecordingLogger, newModel, settingFor, specs, testbed, uniqueName } from './harness';
@@ -145,15 +145,15 @@ for (const { client: clientHost, target: targetHost } of [
       docker(clientHost, ['restart', '-t', '1', `crosslink-cli-${bw}-oracle`]);
       // As below: no user action is the promise. A restarted ambassador on Podman gets its network alias back
       // from Podman's DNS, which took 45 s here (Podman 4.3), even on a quiet machine.
-      await waitFor(() => tryAsk(bw) === 'oracle-data', 'traffic after restarting the ambassadors', 90_000);
+      await waitFor(async () => (await tryAsk(bw)) === 'oracle-data', 'traffic after restarting the ambassadors', 90_000);
     });
 
     it('survives a recreation of the target under the same name, without user action', async () => {
       docker(targetHost, ['rm', '-f', oracle]);
       runOracle(targetHost, oracle);
-      // The promise is "without user action", not a deadline: the keeper acts on the start event, and
-      // the run's other hosts and suites can delay that by 15–20 s here.
-      await waitFor(() => tryAsk(bw) === 'oracle-data', 'traffic to the recreated oracle', 45_000);
+      // The promise is "without user action", not a deadline: the keeper acts on the start event. (It took
+      // 15-45 s while this poll ran `docker exec` synchronously, which kept the keeper from running at all.)
+      await waitFor(async () => (await tryAsk(bw)) === 'oracle-data', 'traffic to the recreated oracle', 45_000);
     });
 
     it('is idempotent, and lets a second client share the server ambassador', async () => {
@@ -258,9 +258,10 @@ for (const { client: clientHost, target: targetHost } of [
       assert.deepEqual(Object.keys(JSON.parse(docker(targetHost, ['inspect', oracle]))[0].NetworkSettings.Networks), [defaultNetwork(targetHost)], 'oracle too');
     });
 
-    function tryAsk(container: string): string | undefined {
+    /** Polled while the keeper, in this process, must be free to act on events: never a synchronous `docker exec`. */
+    async function tryAsk(container: string): Promise<string | undefined> {
       try {
-        return ask(container);
+        return await dockerAsync(clientHost, ['exec', container, 'sh', '-c', 'echo hello | socat -t 5 - TCP:oracle:1521']);
       } catch {
         return undefined;
       }

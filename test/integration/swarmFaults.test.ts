@@ -72,6 +72,16 @@ describe('Form Swarm under faults (integration)', function () {
     assert.deepEqual(formedSwarms(provenance), []);
   });
 
+  it('forms a Swarm right after the hosts left one: the port check looks again while the old node lets go of its ports', async () => {
+    const { overlay } = installation('beta', (client) => client);
+    await overlay.formSwarm('alpha', 'beta');
+    swarm.leave();
+    assert.deepEqual(states(), ['inactive', 'inactive']);
+    await overlay.formSwarm('alpha', 'beta');
+    assert.deepEqual(states(), ['active', 'active']);
+    swarm.leave();
+  });
+
   for (const [host, call] of [
     ['alpha', 'swarmInit'],
     ['beta', 'swarmJoin'],

@@ -1,8 +1,9 @@
 // The Docker testbed written by `scripts/testbed up`: its description file and docker CLI helpers.
 // Used by the e2e runner, the electron runner and the extension-host suite (plain Node APIs only).
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { promisify } from 'util';
 
 export interface TestbedHost {
   name: string;
@@ -67,17 +68,35 @@ function engineUrl(host: TestbedHost): string {
 
 /** Runs the docker CLI against one testbed host; returns stdout. */
 export function docker(host: TestbedHost, args: string[], timeoutMs = 60_000): string {
-  const bin = process.env.CROSSLINK_DOCKER || 'docker';
   try {
-    return execFileSync(bin, ['-H', engineUrl(host), ...args], {
+    return execFileSync(dockerBinary(), ['-H', engineUrl(host), ...args], {
       encoding: 'utf8',
       timeout: timeoutMs,
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
   } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`docker -H ${engineUrl(host)} ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
+    throw dockerFailure(host, args, err);
   }
+}
+
+/**
+ * The same without blocking the event loop: for polling while code under test runs in this very
+ * process (a keeper acting on Docker events cannot act during a synchronous `docker exec`).
+ */
+export async function dockerAsync(host: TestbedHost, args: string[], timeoutMs = 60_000): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(dockerBinary(), ['-H', engineUrl(host), ...args], { encoding: 'utf8', timeout: timeoutMs });
+    return stdout.trim();
+  } catch (err) {
+    throw dockerFailure(host, args, err);
+  }
+}
+
+const dockerBinary = () => process.env.CROSSLINK_DOCKER || 'docker';
+
+function dockerFailure(host: TestbedHost, args: string[], err: unknown): Error {
+  const e = err as { stderr?: string; message: string };
+  return new Error(`docker -H ${engineUrl(host)} ${args.join(' ')} failed: ${(e.stderr || e.message).trim()}`);
 }
 
 export function removeContainer(host: TestbedHost, name: string): void {

@@ -1,7 +1,10 @@
-/** Polls a condition instead of sleeping a fixed time; fails with `what` after the timeout. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+/**
+ * Polls a condition instead of sleeping a fixed time; fails with `what` after the timeout. An async
+ * condition lets the code under test run while it is checked (see dockerAsync).
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) {
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     }

@@ -21,6 +21,9 @@ import { planOverlayLink, planOverlayRemoval } from './overlayPlanner';
 import { OverlayError, sharedSwarm, shortId } from './swarm';
 import { checkSwarmPorts } from './swarmPorts';
 
+/** How long a blocked Swarm port gets before the second and last check. */
+const portRecheckMs = 3000;
+
 export interface OverlayLinkArgs {
   client: string;
   target: string;
@@ -302,7 +305,14 @@ export class OverlayOperations {
         );
       }
     }
-    const blocked = [...(await checkSwarmPorts(b, a, true, this.image(), this.logger)), ...(await checkSwarmPorts(a, b, false, this.image(), this.logger))];
+    const checkPorts = async () => [...(await checkSwarmPorts(b, a, true, this.image(), this.logger)), ...(await checkSwarmPorts(a, b, false, this.image(), this.logger))];
+    let blocked = await checkPorts();
+    if (blocked.length > 0) {
+      // A host that has just left a Swarm holds 7946 and 4789 for a second or two: one more look before refusing.
+      this.logger.info(`Swarm ports blocked (${blocked.join('; ')}); checking again in ${portRecheckMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, portRecheckMs));
+      blocked = await checkPorts();
+    }
     if (blocked.length > 0) {
       throw new OverlayError(
         'portsBlocked',
