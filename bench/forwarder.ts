@@ -89,10 +89,15 @@ async function runServers(): Promise<void> {
     },
   };
   const ports: Record<string, Ports> = {};
+  let open = 0;
+  // Asked between measurements: how many connections are still open (see untilServersIdle).
+  process.on('message', (message) => message === 'connections' && process.send?.({ connections: open }));
   for (const address of [loopback, sshServerAddress]) {
     ports[address] = {} as Ports;
     for (const kind of serverKinds) {
       const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+        open++;
+        socket.once('close', () => open--);
         socket.on('error', () => undefined);
         handlers[kind](socket);
       });
@@ -276,6 +281,7 @@ async function main(): Promise<void> {
   const servers = spawnRole('servers');
   const client = spawnRole('client');
   const [{ ports: serverPorts }] = (await once(servers, 'message')) as [{ ports: Record<string, Ports> }];
+  untilServersIdle = () => untilIdle(servers);
   await once(client, 'message');
   const request = requester(client);
   let extensionHosts: ExtensionHosts | undefined;
@@ -376,12 +382,32 @@ function cpuSecondsPerGiB(plan: Plan, cpuSeconds: number): number | undefined {
   return plan.name === names.direct ? undefined : round(cpuSeconds / ((2 * throughputRuns * throughputBytes) / 1024 ** 3), 2);
 }
 
+/**
+ * Waits until the servers hold no connection: a subject stopped with 10,000 connections leaves sshd
+ * and the servers closing them for seconds, and a latency measured meanwhile is theirs (it added
+ * about 5 ms to the setup p50 of whichever subject came next).
+ */
+let untilServersIdle: () => Promise<void> = async () => undefined;
+
+async function untilIdle(servers: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    servers.send('connections');
+    const [{ connections }] = (await once(servers, 'message')) as [{ connections: number }];
+    if (connections === 0 || Date.now() > deadline) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Setup latency through a fresh subject, then each held count through another fresh one. */
 async function measureConnections(
   plan: Plan,
   request: (message: ClientRequest) => Promise<Record<string, number>>,
 ): Promise<Omit<SubjectResult, 'uploadGBps' | 'downloadGBps' | 'cpuSecondsPerGiB'>> {
   process.stdout.write(`${plan.name}: `);
+  await untilServersIdle();
   const subject = await plan.start();
   let setup: Record<string, number>;
   try {
@@ -394,6 +420,7 @@ async function measureConnections(
   // A fresh process: the throughput runs grew the heap, and connections would fill that free space unseen.
   const held: SubjectResult['held'] = [];
   for (const count of plan.held) {
+    await untilServersIdle();
     const fresh = await plan.start();
     try {
       await request({ op: 'setup', port: fresh.ports.echo, count: 20 });
