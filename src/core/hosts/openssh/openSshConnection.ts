@@ -201,7 +201,14 @@ export class OpenSshConnection implements DisposableLike {
         mayStartAnother,
       );
       if (choice !== 'startAnother') {
-        return { master: masters[choice], release: masters[choice].reserve() };
+        const master = masters[choice];
+        const release = master.reserve();
+        // Released with its stream tracked, or failed: an extra master may now be idle.
+        const releaseAndRetire = () => {
+          release();
+          this.retireWhenIdle(master);
+        };
+        return { master, release: releaseAndRetire };
       }
       this.startingExtraMaster ??= this.startExtraMaster().finally(() => (this.startingExtraMaster = undefined));
       // Either way the next turn chooses again: the new master, or (it failed) the least loaded there is.
@@ -256,7 +263,6 @@ export class OpenSshConnection implements DisposableLike {
       return stream;
     } catch (error) {
       if (!listenerGone(error)) {
-        this.retireWhenIdle(master);
         throw error;
       }
       master.stop();
