@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Duplex } from 'node:stream';
 import { DockerApiError, ForwardError, HostError, errorMessage } from '../errors';
 import type { Logger } from '../like';
@@ -409,8 +410,4 @@ export function dialError(plan: TransportPlan, error: unknown): ForwardError {
     return new ForwardError('hostUnreachable', `${plan.label}: the host does not answer (${code}).`, { cause: error });
   }
   return new ForwardError('targetUnreachable', `${plan.label}: ${detail}.`, { cause: error });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

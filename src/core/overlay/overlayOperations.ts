@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CrossLinkOperations, ForeignConsent } from '../ambassadors/crossLinkOperations';
 import { ConfigError, DockerApiError, errorMessage } from '../errors';
 import type { DockerClient } from '../hosts/dockerClient';
@@ -273,7 +274,7 @@ export class OverlayOperations {
         this.logger.warn(`network ${name} is still listed ${timeoutMs / 1000} s after its removal; it stays recorded as Crosslink's`);
         return false;
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await delay(250);
     }
   }
 
@@ -310,7 +311,7 @@ export class OverlayOperations {
     if (blocked.length > 0) {
       // A host that has just left a Swarm holds 7946 and 4789 for a second or two: one more look before refusing.
       this.logger.info(`Swarm ports blocked (${blocked.join('; ')}); checking again in ${portRecheckMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, portRecheckMs));
+      await delay(portRecheckMs);
       blocked = await checkPorts();
     }
     if (blocked.length > 0) {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage } from '../errors';
 import type { DockerClient } from '../hosts/dockerClient';
 import type { Logger } from '../like';
@@ -128,7 +129,7 @@ export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, to
     // Probing before socat bound would call an open port blocked: wait until each port is bound or its listener failed.
     let state = { bound: new Set<string>(), failed: new Set<string>() };
     for (let attempt = 0; attempt < 20 && !keys.every((key) => state.bound.has(key) || state.failed.has(key)); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await delay(250);
       state = listenerState((await to.client.exec(listener, ['sh', '-c', listenerStateScript(ports)], { timeoutMs: 10_000 })).stdout);
     }
     const prober = await helper(from, 'sleep 60');

@@ -1,9 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { CrosslinkError, DockerApiError, errorMessage } from '../errors';
 import type { Logger } from '../like';
 import type { DockerClient } from '../hosts/dockerClient';
 import { type ChangePhase, type Journal, type JournalEntry, type JournalOriginal, RecoveryError, currentOwner, newChangeId } from './journal';
 import { type Plan, type PlanStep, describeStep, describeUndo, irreversibleKinds } from './plan';
-import { type StepAction, type StepContext, delay, isCandidate, orUndefined, stepAction } from './stepActions';
+import { type StepAction, type StepContext, isCandidate, orUndefined, stepAction } from './stepActions';
 
 /** A step failed before the point of no return; what the change had done was undone (or `rollbackFailures` says what was not). */
 export class PlanError extends CrosslinkError<'stepFailed' | 'cancelled'> {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { DockerApiError } from '../errors';
 import type { DockerClient } from '../hosts/dockerClient';
 import type { ContainerDetails } from '../types';
@@ -235,5 +236,3 @@ export async function orUndefined<T>(call: Promise<T>): Promise<T | undefined> {
 async function ignoreNotFound(call: Promise<void>): Promise<void> {
   await orUndefined(call);
 }
-
-export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

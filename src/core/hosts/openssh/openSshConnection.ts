@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -734,8 +735,4 @@ function freeLoopbackPort(): Promise<number> {
 
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
