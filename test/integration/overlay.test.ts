@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { OverlayOperations } from '../../src/core/overlay/overlayOperations';
 import { OverlayError } from '../../src/core/overlay/swarm';
 import { IncompleteChangeError, PlanError } from '../../src/core/planning/planExecutor';
 import { OverlayLinkListing } from '../../src/core/topology/overlayListing';
-import { type TestbedHost, docker, removeContainer, testbedHost } from '../support/testbed';
+import { type TestbedHost, docker, dockerAsync, removeContainer, testbedHost } from '../support/testbed';
 import { newSecret } from '../../src/core/provenance/provenance';
 import type { OverlayLink } from '../../src/core/values/labels';
 import { testProvenance } from '../support/provenance';
@@ -19,7 +17,6 @@ import { SwarmGuard, swarmState } from './swarmGuard';
 const alphaHost = testbedHost(testbed, 'alpha', 0);
 const betaHost = testbedHost(testbed, 'beta', 1);
 const image = testbed.images.fixture;
-const run = promisify(execFile);
 
 /**
  * Overlay links on the real testbed. The suite forms a Swarm of alpha and beta in `before` and
@@ -176,11 +173,7 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     const failures = (async () => {
       const failed: string[] = [];
       while (polling) {
-        const host = betaHost.socket ? `unix://${betaHost.socket}` : betaHost.tcpUrl!;
-        const answer = await run('docker', ['-H', host, 'exec', app, 'sh', '-c', 'echo hello | socat -t 3 - TCP:db:1521'], { timeout: 10_000 }).then(
-          ({ stdout }) => stdout.trim(),
-          (error: Error) => error.message,
-        );
+        const answer = await dockerAsync(betaHost, ['exec', app, 'sh', '-c', 'echo hello | socat -t 3 - TCP:db:1521'], 10_000).catch((error: Error) => error.message);
         if (answer !== 'oracle-data') {
           failed.push(`${new Date().toISOString()} ${answer}`);
         }
