@@ -14,6 +14,7 @@
  *
  * The same file is each of those processes: `node out/bench/forwarder.js [role] [json]`.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
@@ -281,7 +282,6 @@ async function main(): Promise<void> {
   const servers = spawnRole('servers');
   const client = spawnRole('client');
   const [{ ports: serverPorts }] = (await once(servers, 'message')) as [{ ports: Record<string, Ports> }];
-  untilServersIdle = () => untilIdle(servers);
   await once(client, 'message');
   const request = requester(client);
   let extensionHosts: ExtensionHosts | undefined;
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
         extensionHosts = opened;
       }
     }
-    results = await measure(selected, request);
+    results = await measure(selected, request, servers);
   } finally {
     stopQuietly(servers);
     stopQuietly(client);
@@ -343,7 +343,7 @@ interface Plan {
  * machine falls on every subject alike rather than on whichever ran then; the median of the
  * rounds is reported. Setup and held connections follow, one subject at a time.
  */
-async function measure(plans: Plan[], request: (message: ClientRequest) => Promise<Record<string, number>>): Promise<SubjectResult[]> {
+async function measure(plans: Plan[], request: (message: ClientRequest) => Promise<Record<string, number>>, servers: ChildProcess): Promise<SubjectResult[]> {
   const measured: Array<{ plan: Plan; subject: Subject; upload: number[]; download: number[]; cpuSeconds: number }> = [];
   try {
     for (const plan of plans) {
@@ -358,7 +358,7 @@ async function measure(plans: Plan[], request: (message: ClientRequest) => Promi
         entry.upload.push(throughputBytes / 1e9 / (await request({ op: 'upload', port: entry.subject.ports.sink })).seconds);
         entry.download.push(throughputBytes / 1e9 / (await request({ op: 'download', port: entry.subject.ports.source })).seconds);
         // socat's forked children count once their listener has reaped them.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await delay(200);
         entry.cpuSeconds += cpuTime(entry.subject.pids) - cpuBefore;
       }
     }
@@ -369,7 +369,7 @@ async function measure(plans: Plan[], request: (message: ClientRequest) => Promi
   const results: SubjectResult[] = [];
   for (const { plan, upload, download, cpuSeconds } of measured) {
     results.push({
-      ...(await measureConnections(plan, request)),
+      ...(await measureConnections(plan, request, servers)),
       uploadGBps: round(median(upload), 2),
       downloadGBps: round(median(download), 2),
       cpuSecondsPerGiB: cpuSecondsPerGiB(plan, cpuSeconds),
@@ -384,12 +384,9 @@ function cpuSecondsPerGiB(plan: Plan, cpuSeconds: number): number | undefined {
 
 /**
  * Waits until the servers hold no connection: a subject stopped with 10,000 connections leaves sshd
- * and the servers closing them for seconds, and a latency measured meanwhile is theirs (it added
- * about 5 ms to the setup p50 of whichever subject came next).
+ * and the servers closing them for seconds, and the next subject's figures would carry that work.
  */
-let untilServersIdle: () => Promise<void> = async () => undefined;
-
-async function untilIdle(servers: ChildProcess): Promise<void> {
+async function untilServersIdle(servers: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     servers.send('connections');
@@ -397,7 +394,7 @@ async function untilIdle(servers: ChildProcess): Promise<void> {
     if (connections === 0 || Date.now() > deadline) {
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await delay(200);
   }
 }
 
@@ -405,9 +402,10 @@ async function untilIdle(servers: ChildProcess): Promise<void> {
 async function measureConnections(
   plan: Plan,
   request: (message: ClientRequest) => Promise<Record<string, number>>,
+  servers: ChildProcess,
 ): Promise<Omit<SubjectResult, 'uploadGBps' | 'downloadGBps' | 'cpuSecondsPerGiB'>> {
   process.stdout.write(`${plan.name}: `);
-  await untilServersIdle();
+  await untilServersIdle(servers);
   const subject = await plan.start();
   let setup: Record<string, number>;
   try {
@@ -420,7 +418,7 @@ async function measureConnections(
   // A fresh process: the throughput runs grew the heap, and connections would fill that free space unseen.
   const held: SubjectResult['held'] = [];
   for (const count of plan.held) {
-    await untilServersIdle();
+    await untilServersIdle(servers);
     const fresh = await plan.start();
     try {
       await request({ op: 'setup', port: fresh.ports.echo, count: 20 });
@@ -694,7 +692,7 @@ async function untilListening(port: number): Promise<void> {
       if (Date.now() > deadline) {
         throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await delay(20);
     }
   }
 }
