@@ -224,8 +224,10 @@ describe('Crash-safe changes (integration)', function () {
     const { web, database } = seed(host);
     const before = inspect(host, web);
     const shortCalls = new DockerodeClient(parseHostEntry(settingFor('beta')), logger, { callTimeoutMs: 3_000, sshFiles: testbedSshFiles() });
-    // sshd's packets out of beta are dropped: the request reaches the engine, its answer does not come back.
-    const rule = ['OUTPUT', '-p', 'tcp', '--sport', '22', '-j', 'DROP'];
+    // sshd's larger packets out of beta are dropped: the request reaches the engine, its answer does not come back.
+    // Small ones (ACKs, the confirmation of a new channel) pass: dropping those too held a request that needed a
+    // fresh channel on this side of the wire, so the engine never saw it and the test saw a correct rollback instead.
+    const rule = ['OUTPUT', '-p', 'tcp', '--sport', '22', '-m', 'length', '--length', '300:65535', '-j', 'DROP'];
     let timer: NodeJS.Timeout | undefined;
     let ruleIn = false;
     const removeRule = () => {
