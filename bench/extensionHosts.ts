@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { type Browser, chromium } from 'playwright-core';
-import { loadCodeServerModule, workbenchNoise, withTimeout, type CodeServer } from '../test/e2e/codeServer';
+import { loadCodeServerModule, workbenchNoise, withTimeout, type CodeServer, type CodeServerModule } from '../test/e2e/codeServer';
 import { readTestbed, repoRoot } from '../test/support/testbed';
 import { type ForwarderOptions, type SubjectReply, type SubjectRequest, channelVariable, readJsonLines, writeJsonLine } from './forwarderRole';
 
@@ -36,9 +36,9 @@ const sessionTimeoutMs = 120_000;
 const closingNoise = /^\[lifecycle\] Long running operations during shutdown/;
 
 /** Why the extension-host rows cannot run here, or undefined when they can (checked before anything starts). */
-export function extensionHostsUnavailable(installedCodeServer: string | undefined): string | undefined {
-  const chromiumPath = process.env.CROSSLINK_CHROMIUM || '/usr/bin/chromium';
-  if (!installedCodeServer) {
+function extensionHostsUnavailable(codeServerModule: CodeServerModule): string | undefined {
+  const chromiumPath = codeServerModule.chromiumPath();
+  if (!codeServerModule.installedCodeServer()) {
     return 'code-server is not installed (node scripts/code-server.mjs install)';
   }
   if (!fs.existsSync(chromiumPath)) {
@@ -53,7 +53,7 @@ export function extensionHostsUnavailable(installedCodeServer: string | undefine
 /** Starts code-server (testbed hosts, testbed HOME, an empty folder) and Chromium, or says why it cannot. */
 export async function openExtensionHosts(): Promise<ExtensionHosts | { skipped: string }> {
   const codeServerModule = await loadCodeServerModule();
-  const unavailable = extensionHostsUnavailable(codeServerModule.installedCodeServer());
+  const unavailable = extensionHostsUnavailable(codeServerModule);
   if (unavailable) {
     return { skipped: unavailable };
   }
@@ -87,7 +87,7 @@ export async function openExtensionHosts(): Promise<ExtensionHosts | { skipped: 
     const testbed = readTestbed();
     codeServer = await codeServerModule.startCodeServer({ hosts: testbed.settings, folder, extensionDevelopmentPath: repoRoot, home: testbed.sshHome });
     browser = await chromium.launch({
-      executablePath: process.env.CROSSLINK_CHROMIUM || '/usr/bin/chromium',
+      executablePath: codeServerModule.chromiumPath(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
   } catch (error) {

@@ -8,7 +8,7 @@
 // Library:
 //   ensureCodeServer()                      -> path of the code-server binary
 //   startCodeServer({ hosts, folder, ... }) -> { url, port, userDataDir, extensionsDir, workbenchUrl(), stop() }
-//   installPackages([...groups]), ensureChromium()
+//   installPackages([...groups]), chromiumPath(), ensureChromium()
 //
 // code-server is installed from npm into ${CROSSLINK_CACHE_DIR:-~/.cache/crosslink}/code-server-VERSION,
 // outside the repo. Its postinstall builds VS Code's native modules (needs libkrb5-dev, pkg-config,
@@ -64,9 +64,14 @@ export function installPackages(groups) {
   }
 }
 
+/** Where the Chromium for Playwright is expected: CROSSLINK_CHROMIUM, else Debian's. */
+export function chromiumPath() {
+  return process.env.CROSSLINK_CHROMIUM || '/usr/bin/chromium';
+}
+
 /** Debian's chromium for Playwright (`npx playwright install` cannot download a browser here). */
 export function ensureChromium() {
-  const exe = process.env.CROSSLINK_CHROMIUM || '/usr/bin/chromium';
+  const exe = chromiumPath();
   if (!fs.existsSync(exe)) installPackages(['browser']);
   if (!fs.existsSync(exe)) throw new Error(`chromium not found at ${exe} after installing Debian's chromium`);
   return exe;

@@ -337,6 +337,9 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
       }
       const link = await overlay.find(`beta/${app}`, 'db');
       assert.ok(link, 'the finished link is listed');
+      const [networkName] = ourNetworks();
+      const recorded = provenance.registry.entries().find((entry) => entry.kind === 'network' && entry.name === networkName);
+      assert.equal(recorded?.role, 'overlay-network', 'the recovered network is recorded as the overlay network it is');
       await assertLinkedOnceThenRemove({ link, verified: await overlay.verify(link) });
     });
   }

@@ -3,7 +3,10 @@ import { HostError } from '../../src/core/errors';
 import type { DockerClient } from '../../src/core/hosts/dockerClient';
 import { CrossLinkOperations } from '../../src/core/ambassadors/crossLinkOperations';
 import { OverlayOperations } from '../../src/core/overlay/overlayOperations';
-import { testbedHost } from '../support/testbed';
+import { checkSwarmPorts } from '../../src/core/overlay/swarmPorts';
+import { roleLabel } from '../../src/core/values/labels';
+import { type TestbedHost, dockerAsync, testbedHost } from '../support/testbed';
+import { waitFor } from '../support/waitFor';
 import { testProvenance } from '../support/provenance';
 import { RecordingLogger, newModel, settingFor, specs, testbed } from './harness';
 import { losingReplies, once, wrappedHosts } from './lostReplies';
@@ -77,6 +80,26 @@ describe('Form Swarm under faults (integration)', function () {
     await overlay.formSwarm('alpha', 'beta');
     swarm.leave();
     assert.deepEqual(states(), ['inactive', 'inactive']);
+    await overlay.formSwarm('alpha', 'beta');
+    assert.deepEqual(states(), ['active', 'active']);
+    swarm.leave();
+  });
+
+  it('the window dies during the port check, before it removes its helpers: they end by themselves and free the Swarm ports', async () => {
+    const died = new Error('the window died before it removed its helpers');
+    const portHost = (host: TestbedHost) => ({ name: host.name, address: host.ip!, client: withFailingCall(model.client(host.name)!, 'removeContainer', died) });
+    const helpers = async () =>
+      (await Promise.all([alphaHost, betaHost].map((host) => dockerAsync(host, ['ps', '-a', '--filter', `label=${roleLabel}=verify-helper`, '--format', '{{.Names}}']))))
+        .join('\n')
+        .split('\n')
+        .filter(Boolean);
+    const lifetimeSeconds = 20;
+    const blocked = await checkSwarmPorts(portHost(betaHost), portHost(alphaHost), true, testbed.images.socat, logger, lifetimeSeconds);
+    assert.deepEqual(blocked, []);
+    assert.equal((await helpers()).length, 2, 'the listener on alpha and the prober on beta are left behind');
+    await waitFor(async () => (await helpers()).length === 0, 'the helpers to end and remove themselves', (lifetimeSeconds + 30) * 1000);
+    await swarm.portsReleased(10_000);
+    const { overlay } = installation('beta', (client) => client);
     await overlay.formSwarm('alpha', 'beta');
     assert.deepEqual(states(), ['active', 'active']);
     swarm.leave();

@@ -6,8 +6,8 @@ import { type TestbedHost, docker } from '../support/testbed';
 
 export const swarmState = (host: TestbedHost) => docker(host, ['info', '--format', '{{.Swarm.LocalNodeState}}']);
 
-/** The ports a Swarm node binds besides 2377: the gossip and VXLAN ports, as the port check binds them. */
-const gossipPorts = ['TCP4-LISTEN:7946', 'UDP4-RECV:7946', 'UDP4-RECV:4789'];
+/** The ports a Swarm node binds (the manager's 2377, the gossip and VXLAN ports), as the port check binds them. */
+const swarmNodePorts = ['TCP4-LISTEN:2377', 'TCP4-LISTEN:7946', 'UDP4-RECV:7946', 'UDP4-RECV:4789'];
 
 /** Whether `address` (a socat listener) can be bound in the host's network namespace now. */
 const bindable = (host: TestbedHost, address: string) =>
@@ -58,13 +58,13 @@ export class SwarmGuard {
   }
 
   /**
-   * Waits until a node that just left has let go of its gossip and VXLAN ports (a moment after
-   * the leave): until then Form Swarm's port check rightly finds them held.
+   * Waits until a node that just left has let go of its Swarm ports (a moment after the leave),
+   * or a port check's helper its listeners: until then Form Swarm's port check rightly finds them held.
    */
   async portsReleased(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const held = this.hosts.flatMap((host) => gossipPorts.filter((port) => !bindable(host, port)).map((port) => `${host.name} ${port}`));
+      const held = this.hosts.flatMap((host) => swarmNodePorts.filter((port) => !bindable(host, port)).map((port) => `${host.name} ${port}`));
       if (held.length === 0) {
         return;
       }

@@ -241,7 +241,8 @@ describe('overlay links (unit)', () => {
 
   describe('Swarm port check', () => {
     it('listens on every port and reports each one blocked by name', () => {
-      assert.match(listenerScript(swarmPorts), /TCP-LISTEN:2377,.*\n.*TCP-LISTEN:7946.*\n.*UDP-RECVFROM:7946.*\n.*UDP-RECVFROM:4789/);
+      assert.match(listenerScript(swarmPorts, 300), /TCP-LISTEN:2377,.*\n.*TCP-LISTEN:7946.*\n.*UDP-RECVFROM:7946.*\n.*UDP-RECVFROM:4789/);
+      assert.match(listenerScript(swarmPorts, 300), /\nsleep 300$/, 'it ends by itself when nobody removes it');
       assert.match(proberScript('10.0.0.1', swarmPorts), /socat -T 2 \/dev\/null TCP:10\.0\.0\.1:2377,connect-timeout=2/);
       assert.deepEqual(blockedPorts('2377/tcp ok\n7946/tcp ok\n7946/udp blocked\n', swarmPorts), ['7946/udp', '4789/udp']);
       assert.deepEqual(blockedPorts('2377/tcp ok\n7946/tcp ok\n7946/udp ok\n4789/udp ok\n', swarmPorts), []);

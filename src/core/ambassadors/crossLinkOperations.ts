@@ -366,8 +366,10 @@ export class CrossLinkOperations {
         this.provenance.record({ id: created[step.ref], kind: 'container', host: run.plan.host, name: step.name, role: step.ref });
       }
       const network = step.kind === 'createNetwork' ? networks.find((candidate) => candidate.name === step.name) : undefined;
-      if (network) {
-        this.provenance.record({ id: network.id, kind: 'network', host: run.plan.host, name: network.name, role: 'ambassador-network' });
+      if (network && step.kind === 'createNetwork') {
+        // The role comes from the journaled step (our own words), not from the network's labels: a recovered
+        // overlay link's network is an overlay network, not an ambassador network.
+        this.provenance.record({ id: network.id, kind: 'network', host: run.plan.host, name: network.name, role: step.labels[roleLabel] ?? 'ambassador-network' });
       }
     }
   }

@@ -186,7 +186,8 @@ export class NamespaceRunner {
       Entrypoint: ['sleep'],
       Cmd: ['60'],
       Labels: managedLabels('verify-helper', { [ambassadorLabel.client]: container.name }),
-      HostConfig: { NetworkMode: `container:${container.id}`, AutoRemove: false },
+      // Gone by itself after its sleep when nobody removes it (the window died during the check).
+      HostConfig: { NetworkMode: `container:${container.id}`, AutoRemove: true },
     });
     try {
       await client.startContainer(id);

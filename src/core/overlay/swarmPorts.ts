@@ -31,13 +31,16 @@ const answer = 'crosslink-port-ok';
 
 const errorFile = ({ port, protocol }: SwarmPort) => `/tmp/crosslink-${port}-${protocol}.err`;
 
-/** A shell script listening on every port with socat and answering each datagram or connection; a port it cannot bind leaves its error in a file. */
-export function listenerScript(ports: readonly SwarmPort[]): string {
+/**
+ * A shell script listening on every port with socat and answering each datagram or connection; a port it cannot bind
+ * leaves its error in a file. It ends after `lifetimeSeconds` (its container's end stops every listener).
+ */
+export function listenerScript(ports: readonly SwarmPort[], lifetimeSeconds: number): string {
   const listeners = ports.map((swarmPort) => {
     const address = swarmPort.protocol === 'tcp' ? `TCP-LISTEN:${swarmPort.port}` : `UDP-RECVFROM:${swarmPort.port}`;
     return `socat ${address},reuseaddr,fork SYSTEM:'echo ${answer}' 2>${errorFile(swarmPort)} &`;
   });
-  return [...listeners, 'wait'].join('\n');
+  return [...listeners, `sleep ${lifetimeSeconds}`].join('\n');
 }
 
 /** What the listener's host shows: its bound sockets and each listener's errors, for listenerState. */
@@ -102,13 +105,25 @@ export function blockedPorts(output: string, ports: readonly SwarmPort[]): strin
   return ports.map(({ port, protocol }) => `${port}/${protocol}`).filter((key) => !ok.has(key));
 }
 
+/** How long a port-check helper lives when nobody removes it: far longer than a check takes. */
+const helperLifetimeSeconds = 300;
+
 /**
  * Checks, before a Swarm is formed, that `to` accepts every port it must from `from`: a listener
  * container in `to`'s host network answers on each port, a prober in `from`'s host network sends
  * to `to.address`. Returns what is blocked, as "from → to PORT/PROTO". The helper containers are
- * labelled as Crosslink's verify helpers and always removed.
+ * labelled as Crosslink's verify helpers and removed at the end. A window that dies first cannot
+ * remove them, so each also ends and removes itself after `lifetimeSeconds`: a listener left on the
+ * host's network would hold the Swarm's ports, and every later Form Swarm would find them blocked.
  */
-export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, toIsManager: boolean, image: string, logger: Logger): Promise<string[]> {
+export async function checkSwarmPorts(
+  from: PortCheckHost,
+  to: PortCheckHost,
+  toIsManager: boolean,
+  image: string,
+  logger: Logger,
+  lifetimeSeconds = helperLifetimeSeconds,
+): Promise<string[]> {
   const ports = swarmPorts.filter((port) => toIsManager || !port.managerOnly);
   const made: Array<{ client: DockerClient; id: string }> = [];
   const helper = async (host: PortCheckHost, script: string) => {
@@ -117,14 +132,14 @@ export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, to
       Entrypoint: ['sh', '-c'],
       Cmd: [script],
       Labels: managedLabels('verify-helper'),
-      HostConfig: { NetworkMode: 'host', AutoRemove: false },
+      HostConfig: { NetworkMode: 'host', AutoRemove: true },
     });
     made.push({ client: host.client, id });
     await host.client.startContainer(id);
     return id;
   };
   try {
-    const listener = await helper(to, listenerScript(ports));
+    const listener = await helper(to, listenerScript(ports, lifetimeSeconds));
     const keys = ports.map(({ port, protocol }) => `${port}/${protocol}`);
     // Probing before socat bound would call an open port blocked: wait until each port is bound or its listener failed.
     let state = { bound: new Set<string>(), failed: new Set<string>() };
@@ -132,7 +147,7 @@ export async function checkSwarmPorts(from: PortCheckHost, to: PortCheckHost, to
       await delay(250);
       state = listenerState((await to.client.exec(listener, ['sh', '-c', listenerStateScript(ports)], { timeoutMs: 10_000 })).stdout);
     }
-    const prober = await helper(from, 'sleep 60');
+    const prober = await helper(from, `sleep ${lifetimeSeconds}`);
     // A datagram can be lost on a busy host: a UDP port is tried three times before it counts as blocked.
     const probe = async (candidates: readonly SwarmPort[]) => {
       const { stdout } = await from.client.exec(prober, ['sh', '-c', proberScript(to.address, candidates)], { timeoutMs: 30_000 });

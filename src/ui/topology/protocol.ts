@@ -13,4 +13,6 @@ export type FromWebview =
   /** The Export button: the extension asks the format and where to. */
   | { type: 'export' }
   /** After each drawing: what is on screen and how long layout and drawing took. */
-  | { type: 'rendered'; nodes: number; edges: number; ms: number };
+  | { type: 'rendered'; nodes: number; edges: number; ms: number }
+  /** Laying out or drawing the graph threw: the view says so; the extension logs and shows it. */
+  | { type: 'failed'; message: string };

@@ -115,11 +115,18 @@ export class TopologyPanel implements vscode.Disposable {
         case 'rendered':
           this.options.logger.debug(`Topology drawn: ${message.nodes} nodes, ${message.edges} edges in ${message.ms} ms`);
           break;
+        case 'failed':
+          this.report(`the graph could not be drawn: ${message.message}`);
+          break;
       }
     } catch (error) {
-      this.options.logger.error(`Topology view: ${String(error)}`);
-      void vscode.window.showErrorMessage(`Crosslink Topology: ${error instanceof Error ? error.message : String(error)}`);
+      this.report(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  private report(problem: string): void {
+    this.options.logger.error(`Topology view: ${problem}`);
+    void vscode.window.showErrorMessage(`Crosslink Topology: ${problem}`);
   }
 
   private scheduleRedraw(): void {

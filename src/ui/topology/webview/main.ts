@@ -48,8 +48,17 @@ function draw(message: ToWebview): void {
   showHosts(message.hosts, message.filter.host);
   linkedOnly.checked = message.filter.linkedOnly === true;
   const { graph } = message;
-  // renderSvg escapes every name it writes, so the markup holds no text from a container as markup.
-  canvas.innerHTML = graph.nodes.length > 0 ? renderSvg(layoutTopology(graph)) : '';
+  try {
+    // renderSvg escapes every name it writes, so the markup holds no text from a container as markup.
+    canvas.innerHTML = graph.nodes.length > 0 ? renderSvg(layoutTopology(graph)) : '';
+  } catch (error) {
+    // A blank view would say nothing: say the drawing failed, here and (through the extension) in the log.
+    const reason = error instanceof Error ? error.message : String(error);
+    canvas.replaceChildren();
+    summary.textContent = `The topology could not be drawn: ${reason}`;
+    post({ type: 'failed', message: reason });
+    return;
+  }
   const containers = graph.nodes.filter((node) => node.kind === 'container' || node.kind === 'ambassador').length;
   const hosts = graph.nodes.filter((node) => node.kind === 'host').length;
   summary.textContent =
