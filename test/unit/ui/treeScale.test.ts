@@ -73,6 +73,9 @@ describe('20 hosts × 250 containers (unit, fake engines over HTTP)', function (
     const changes = engines.flatMap((engine, index) => engine.flip(index < 10 ? 13 : 12, 3).map((change) => ({ host: engine.options.name, ...change })));
     assert.equal(changes.length, 250);
     await waitFor(() => changes.every((change) => model!.host(change.host)?.containers.get(change.id)?.state === change.state), 'the burst in the model', 10_000);
+    // The model shows an event's state at once; the hosts' redraws follow their list calls, later on a busy machine.
+    const redrawnHosts = () => new Set(refreshes.flatMap((nodes) => (Array.isArray(nodes) ? nodes : [])));
+    await waitFor(() => hostNodes.every((node) => redrawnHosts().has(node)), 'every host with a change to be redrawn', 10_000);
     await new Promise((resolve) => setTimeout(resolve, 200)); // any refresh still to come
     listening.dispose();
 
@@ -81,11 +84,6 @@ describe('20 hosts × 250 containers (unit, fake engines over HTTP)', function (
     assert.ok(
       refreshes.every((nodes) => Array.isArray(nodes)),
       'only the changed hosts are redrawn, never the whole tree',
-    );
-    const redrawn = new Set(refreshes.flatMap((nodes) => nodes as TreeNode[]));
-    assert.ok(
-      hostNodes.every((node) => redrawn.has(node)),
-      'every host with a change is redrawn',
     );
     const listCalls = engines.map((engine, index) => (engine.snapshot().calls['GET /containers/json'] ?? 0) - lists[index]);
     assert.ok(
