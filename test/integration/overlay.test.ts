@@ -414,6 +414,45 @@ describe('Cross-host links over a Swarm overlay (integration)', function () {
     assert.deepEqual(networksOf(betaHost, app), ['bridge']);
   });
 
+  for (const action of ['finish', 'rollBack'] as const) {
+    it(`Switch Cross-Host Link killed (SIGKILL) between its halves, then ${action === 'finish' ? 'Finish' : 'Roll Back and switch again'}: the overlay alone carries the link`, async () => {
+      await crossLinks.link({ ...args, mode: 'network', publish: publish() });
+      const journalDir = tempDir('crosslink-switch-journal-');
+      try {
+        // Steps 0-2 add the overlay (network, target, client); step 3 is the first of the ambassadors' removal.
+        const reached = await killAtStep({
+          host: 'beta',
+          operation: 'promote',
+          request: { client: `beta/${app}`, alias: 'db' },
+          journalDir,
+          pauseAt: 3,
+          provenance: { secret: secret.toString('hex'), registry: provenance.registry.file },
+        });
+        assert.equal(reached, 'disconnectNetwork');
+        const added = await overlay.find(`beta/${app}`, 'db');
+        assert.ok(added, 'the first half stands: the overlay link is listed');
+        assert.equal((await overlay.verify(added)).ok, true, 'and carries traffic');
+        const ambassadors = await appsAmbassadorLink();
+        assert.ok(ambassadors, 'the second half had not begun: the ambassador link is listed');
+        assert.equal((await crossLinks.verify(ambassadors)).ok, true, 'and carries traffic');
+        const clients = { alpha: model.client('alpha')!, beta: model.client('beta')! };
+        await recoverFromJournal(clients, { host: 'beta', container: app, journalDir, action, logger });
+        if (action === 'rollBack') {
+          assert.ok(await appsAmbassadorLink(), 'rolled back, the ambassadors stay beside the overlay');
+          const promoted = await overlay.promote((await appsAmbassadorLink())!);
+          assert.equal(promoted.createdNetwork, false, 'switching again reuses the overlay');
+        }
+        assert.equal(await appsAmbassadorLink(), undefined, 'the ambassadors are gone');
+        assert.equal(ask(), 'oracle-data');
+        const link = await overlay.find(`beta/${app}`, 'db');
+        assert.ok(link);
+        await assertLinkedOnceThenRemove({ link, verified: await overlay.verify(link) });
+      } finally {
+        await removeAppsAmbassadorLink();
+      }
+    });
+  }
+
   it('Remove Link with leaveSwarm dissolves the Swarm Crosslink formed', async () => {
     const { link } = await overlay.link(args);
     const removal = await overlay.remove(link, { leaveSwarm: true });

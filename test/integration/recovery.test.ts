@@ -10,7 +10,7 @@ import { docker, removeContainer, testbedHost } from '../support/testbed';
 import { type Inspect, assertSameContainer } from './inspectFidelity';
 import { killAtStep, recoverFromJournal } from './interruptedChange';
 import { losingReplies, mutatingCalls } from './lostReplies';
-import { RecordingLogger, inNamespace, settingFor, tempDir, testbed, testbedSshFiles, uniqueName } from './harness';
+import { RecordingLogger, inNamespace, settingFor, tempDir, testbed, testbedOpenSsh, testbedSshFiles, uniqueName } from './harness';
 
 type Host = ReturnType<typeof testbedHost>;
 
@@ -223,7 +223,7 @@ describe('Crash-safe changes (integration)', function () {
     const host = hosts.beta;
     const { web, database } = seed(host);
     const before = inspect(host, web);
-    const shortCalls = new DockerodeClient(parseHostEntry(settingFor('beta')), logger, { callTimeoutMs: 3_000, sshFiles: testbedSshFiles() });
+    const shortCalls = new DockerodeClient(parseHostEntry(settingFor('beta')), logger, { callTimeoutMs: 3_000, sshFiles: testbedSshFiles(), openSsh: testbedOpenSsh() });
     // sshd's larger packets out of beta are dropped: the request reaches the engine, its answer does not come back.
     // Small ones (ACKs, the confirmation of a new channel) pass: dropping those too held a request that needed a
     // fresh channel on this side of the wire, so the engine never saw it and the test saw a correct rollback instead.

@@ -8,6 +8,7 @@ import { removeCrossLinkCommand } from '../../../src/ui/commands/removeCrossLink
 import { switchCrossLinkCommand } from '../../../src/ui/commands/switchCrossLink';
 import { verifyLinkCommand } from '../../../src/ui/commands/verifyLink';
 import { container } from '../fakes/fakeDockerClient';
+import { waitFor } from '../../support/waitFor';
 import { link, network, onOverlay, overlayScene } from '../fakes/overlayScene';
 import { ScriptedPrompter } from '../fakes/scriptedPrompter';
 
@@ -51,8 +52,7 @@ describe('overlay links in the Containers tree (unit)', () => {
       scene.alpha.containers.set('o1', container('o1', 'oracle', { networks: onOverlay }));
       scene.source.links = [link];
       await scene.listing.refresh();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.ok(redraws.length >= 1, 'a changed listing redraws the tree');
+      await waitFor(() => redraws.length >= 1, 'a changed listing to redraw the tree', 2_000);
 
       const [client] = items(tree, await children(tree, 'beta', 'a1'));
       assert.equal(client.label, '→ oracle on alpha:1521');
