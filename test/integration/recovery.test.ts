@@ -223,6 +223,9 @@ describe('Crash-safe changes (integration)', function () {
     const host = hosts.beta;
     const { web, database } = seed(host);
     const before = inspect(host, web);
+    // Over the OpenSSH client (what "auto" picks where ssh is installed). Over the builtin client, in about one full run
+    // of this file in three, every call still timed out for some 40 s after the outage although TCP had recovered
+    // within 3 s (ss) and the engine answered on its own socket: not understood yet, and not what this test is about.
     const shortCalls = new DockerodeClient(parseHostEntry(settingFor('beta')), logger, { callTimeoutMs: 3_000, sshFiles: testbedSshFiles(), openSsh: testbedOpenSsh() });
     // sshd's larger packets out of beta are dropped: the request reaches the engine, its answer does not come back.
     // Small ones (ACKs, the confirmation of a new channel) pass: dropping those too held a request that needed a
