@@ -206,8 +206,8 @@ export async function runRowMenuItem(page: Page, rowLabel: string, title: string
 export async function runPaletteCommand(page: Page, title: string): Promise<void> {
   const widget = quickInput(page);
   const input = widget.locator('.quick-input-box input');
-  // The palette closes when focus moves away right after it opened (a view or an editor the last step's command
-  // still reveals, seen once in CI): opened again as a user would, a few times before giving up.
+  // Once in CI the palette closed right after it opened (focus moved away; what took it was not found): it is opened
+  // again as a user would, a few times before giving up.
   for (let attempt = 1; ; attempt++) {
     await resetUi(page);
     await page.keyboard.press('F1');
