@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/like';
 import type { TopologyFilter, TopologyGraph, TopologyNode } from '../../core/topology/topology';
 import { type TopologyPalette, topologyCss } from '../../core/topology/topologyRender';
@@ -120,7 +121,7 @@ export class TopologyPanel implements vscode.Disposable {
           break;
       }
     } catch (error) {
-      this.report(error instanceof Error ? error.message : String(error));
+      this.report(errorMessage(error));
     }
   }
 

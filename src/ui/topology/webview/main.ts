@@ -1,3 +1,4 @@
+import { errorMessage } from '../../../core/errors';
 import { layoutTopology, renderSvg } from '../../../core/topology/topologyRender';
 import type { TopologyFilter } from '../../../core/topology/topology';
 import type { FromWebview, ToWebview } from '../protocol';
@@ -53,7 +54,7 @@ function draw(message: ToWebview): void {
     canvas.innerHTML = graph.nodes.length > 0 ? renderSvg(layoutTopology(graph)) : '';
   } catch (error) {
     // A blank view would say nothing: say the drawing failed, here and (through the extension) in the log.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     canvas.replaceChildren();
     summary.textContent = `The topology could not be drawn: ${reason}`;
     post({ type: 'failed', message: reason });
